@@ -1,0 +1,355 @@
+//! From a session's facts to findings: the cause line, its context, the failure and the outcome.
+//!
+//! The cause is the strongest line in the failure window (see [`Strength`]); among equals, the
+//! earliest, because later errors are usually consequences (rollback, `Error 33. Setup failed`).
+//! A text signature refines id, title and remedy; otherwise the code knowledge base does.
+
+use super::msi::SessionFacts;
+use super::signals::{self, Strength};
+use crate::codes::{self, CodeScope, OutcomeClass};
+use crate::event::{Event, Kind, MessageLevel};
+use crate::report::{Confidence, Evidence, EvidenceRole, Finding, Severity};
+
+/// Most lines cited as context for one finding.
+const MAX_CONTEXT: usize = 12;
+
+/// One line of the window that can explain the failure.
+#[derive(Debug, Clone)]
+struct Candidate<'a> {
+    event: &'a Event,
+    line: u64,
+    text: &'a str,
+    strength: Strength,
+    /// True when the line is the entry's own line (its kind applies), false for continuation lines.
+    own: bool,
+}
+
+fn candidates(window: &[Event]) -> Vec<Candidate<'_>> {
+    let mut out = Vec::new();
+    for event in window {
+        for (i, (line, text)) in event.raw_lines().enumerate() {
+            let strength = if i == 0 {
+                signals::entry_strength(event).map(|s| {
+                    // A cause signature on the entry's own line outranks its generic kind.
+                    match signals::signature(text) {
+                        Some(sig) if sig.is_cause && s < Strength::Signature => Strength::Signature,
+                        _ => s,
+                    }
+                })
+            } else {
+                signals::text_strength(text)
+            };
+            if let Some(strength) = strength {
+                out.push(Candidate {
+                    event,
+                    line,
+                    text,
+                    strength,
+                    own: i == 0,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Findings for one session (none for a clean success or a cancel).
+pub fn session_findings(facts: &SessionFacts, session_index: usize) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let class = facts.report.outcome.as_ref().map(|o| o.class);
+    let failed = class == Some(OutcomeClass::Failure);
+    let cands = candidates(&facts.window);
+    if failed || (class.is_none() && cands.iter().any(|c| c.strength >= Strength::StrongText)) {
+        findings.push(failure_finding(facts, session_index, &cands, failed));
+    }
+    if !facts.file_in_use.is_empty() {
+        findings.push(file_in_use_finding(facts, session_index));
+    }
+    findings
+}
+
+fn failure_finding(
+    facts: &SessionFacts,
+    session_index: usize,
+    cands: &[Candidate<'_>],
+    failed: bool,
+) -> Finding {
+    let path = &facts.report.path;
+    let cause = cands
+        .iter()
+        .max_by(|a, b| a.strength.cmp(&b.strength).then(b.line.cmp(&a.line)));
+    let mut evidence = Vec::new();
+    let mut codes_cited = Vec::new();
+    let (id, title, category, mut remediation, confidence, cause_text) = match cause {
+        Some(c) => {
+            evidence.push(Evidence::new(
+                path,
+                crate::event::Location::Line(c.line),
+                c.text,
+                EvidenceRole::Cause,
+            ));
+            describe_cause(c, &mut codes_cited)
+        }
+        None => {
+            let msg = if facts.report.verbose {
+                "no error line precedes the failure".to_string()
+            } else {
+                "the log is not verbose, so it holds no error lines; run msiexec again with /l*v to capture them".to_string()
+            };
+            (
+                "msi.failed-without-error".to_string(),
+                "The installation failed without logging an error".to_string(),
+                "unknown".to_string(),
+                vec![
+                    "Run the installation again with verbose logging (msiexec /i package.msi /l*v install.log) and look at the lines before 'Return value 3'.".to_string(),
+                ],
+                Confidence::Low,
+                msg,
+            )
+        }
+    };
+    // Context: other explaining lines, in order, the strongest first when there are too many.
+    let mut context: Vec<&Candidate<'_>> = cands
+        .iter()
+        .filter(|c| cause.is_none_or(|k| k.line != c.line))
+        .collect();
+    if context.len() > MAX_CONTEXT {
+        context.sort_by(|a, b| b.strength.cmp(&a.strength).then(a.line.cmp(&b.line)));
+        context.truncate(MAX_CONTEXT);
+        context.sort_by_key(|c| c.line);
+    }
+    for c in context {
+        let role = if matches!(c.event.kind, Kind::CustomActionResult { .. }) && c.own {
+            EvidenceRole::Failure
+        } else {
+            EvidenceRole::Context
+        };
+        evidence.push(Evidence::new(
+            path,
+            crate::event::Location::Line(c.line),
+            c.text,
+            role,
+        ));
+    }
+    if let Some(fp) = &facts.failure_point {
+        evidence.push(Evidence::new(
+            path,
+            fp.at,
+            fp.first_line(),
+            EvidenceRole::Failure,
+        ));
+    }
+    for e in &facts.outcome_events {
+        if facts.failure_point.as_ref().is_some_and(|fp| fp.at == e.at) {
+            continue;
+        }
+        evidence.push(Evidence::new(
+            path,
+            e.at,
+            e.first_line(),
+            EvidenceRole::Outcome,
+        ));
+    }
+
+    let s = &facts.report;
+    let what = match (&s.product, &s.version) {
+        (Some(p), Some(v)) if !p.contains(v.as_str()) => format!("{} of {p} {v}", s.operation),
+        (Some(p), _) => format!("{} of {p}", s.operation),
+        _ => format!("{}", s.operation),
+    };
+    let mut summary = match &s.outcome {
+        Some(o) if failed => format!(
+            "The {what} failed with exit status {} ({})",
+            o.code, o.meaning
+        ),
+        _ => format!("The {what} logged errors; the log has no exit status"),
+    };
+    if let Some(a) = &s.failed_action {
+        summary.push_str(&format!(" in action {} (line {})", a.name, a.line));
+    }
+    summary.push_str(&format!(". Cause: {cause_text}"));
+    if !summary.ends_with('.') {
+        summary.push('.');
+    }
+    if s.elevated == Some(false)
+        && matches!(
+            category.as_str(),
+            "file_access" | "registry_access" | "privileges" | "access_denied"
+        )
+    {
+        summary.push_str(" The installer ran without elevation.");
+        remediation.push(
+            "The install ran without administrator rights: run it from an elevated prompt (or install per-user if the package supports it).".to_string(),
+        );
+    }
+    if let Some(o) = &s.outcome {
+        if failed && o.code != 1603 && !codes_cited.contains(&o.code) {
+            if let Some(info) = codes::lookup(CodeScope::Exit, o.code) {
+                remediation.push(format!("Exit status {}: {}", o.code, info.remedy));
+            }
+        }
+        if failed {
+            codes_cited.push(o.code);
+        }
+    }
+    codes_cited.dedup();
+    Finding {
+        id,
+        title,
+        severity: Severity::Error,
+        confidence,
+        category,
+        summary,
+        session: Some(session_index),
+        bundle: None,
+        codes: codes_cited,
+        evidence,
+        remediation,
+    }
+}
+
+type Described = (String, String, String, Vec<String>, Confidence, String);
+
+/// Id, title, category, remediation, confidence and a sentence for the cause line.
+fn describe_cause(c: &Candidate<'_>, codes_cited: &mut Vec<u32>) -> Described {
+    if let Some(sig) = signals::signature(c.text).filter(|s| s.is_cause) {
+        if let Kind::MsiMessage(m) = &c.event.kind {
+            codes_cited.push(m.code);
+        }
+        return (
+            sig.id.to_string(),
+            sig.title.to_string(),
+            sig.category.to_string(),
+            vec![sig.remedy.to_string()],
+            Confidence::High,
+            c.text.trim().to_string(),
+        );
+    }
+    match (&c.event.kind, c.own) {
+        (Kind::MsiMessage(m), true) => {
+            codes_cited.push(m.code);
+            let info = signals::message_info(m.code);
+            let kind = match m.level {
+                MessageLevel::Error => "Error",
+                MessageLevel::Internal => "Internal error",
+                MessageLevel::Debug => "Debug error",
+                MessageLevel::Note => "Note",
+                MessageLevel::Warning => "Warning",
+                MessageLevel::Info => "Info",
+            };
+            let title = match info {
+                Some(i) => format!("{kind} {}: {}", m.code, i.title),
+                None => format!("{kind} {}", m.code),
+            };
+            let text = if m.text.is_empty() {
+                c.text.trim().to_string()
+            } else {
+                format!("{kind} {}: {}", m.code, m.text.trim())
+            };
+            let mut remediation = Vec::new();
+            if let Some(i) = info {
+                remediation.push(i.remedy.to_string());
+            }
+            for arg in &m.args {
+                if let Some(hr) = codes::hresult_from_decimal(arg) {
+                    remediation.push(format!("{arg} is {}", codes::describe_hresult(hr)));
+                }
+            }
+            (
+                format!("msi.{}.{}", kind_id(m.level), m.code),
+                title,
+                info.map_or("installer_error", |i| i.category).to_string(),
+                remediation,
+                if info.is_some() {
+                    Confidence::High
+                } else {
+                    Confidence::Medium
+                },
+                text,
+            )
+        }
+        (Kind::CustomActionResult { action, code, .. }, true) => {
+            codes_cited.push(*code);
+            let name = if action.is_empty() {
+                "(unnamed)"
+            } else {
+                action
+            };
+            (
+                "msi.custom-action-failed".to_string(),
+                format!("Custom action {name} failed with error code {code}"),
+                "custom_action".to_string(),
+                vec![
+                    format!("Custom action {name} returned {code}: read its own output just before this line (cited as context), and run its command or script by hand on the machine to reproduce."),
+                ],
+                Confidence::Medium,
+                format!("custom action {name} returned error code {code}"),
+            )
+        }
+        _ => {
+            let strong = c.strength >= Strength::StrongText;
+            (
+                "msi.logged-error".to_string(),
+                format!("Failure explained by a logged error: {}", shorten(c.text.trim(), 100)),
+                "logged_error".to_string(),
+                vec!["The line cited as cause is the first strong error in the failing action: search it together with the failing action's name.".to_string()],
+                if strong { Confidence::Medium } else { Confidence::Low },
+                c.text.trim().to_string(),
+            )
+        }
+    }
+}
+
+fn kind_id(level: MessageLevel) -> &'static str {
+    match level {
+        MessageLevel::Error => "error",
+        MessageLevel::Internal | MessageLevel::Debug => "internal-error",
+        MessageLevel::Note => "note",
+        MessageLevel::Warning => "warning",
+        MessageLevel::Info => "info",
+    }
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{cut}...")
+}
+
+fn file_in_use_finding(facts: &SessionFacts, session_index: usize) -> Finding {
+    let path = &facts.report.path;
+    let evidence: Vec<Evidence> = facts
+        .file_in_use
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let role = if i == 0 {
+                EvidenceRole::Cause
+            } else {
+                EvidenceRole::Context
+            };
+            Evidence::new(path, e.at, e.first_line(), role)
+        })
+        .collect();
+    let first = facts.file_in_use[0].first_line();
+    Finding {
+        id: "msi.file-in-use".to_string(),
+        title: "Files were in use during the installation; a restart completes it".to_string(),
+        severity: Severity::Warning,
+        confidence: Confidence::High,
+        category: "file_in_use".to_string(),
+        summary: format!(
+            "The installer found files held by running processes and scheduled their replacement for the next restart: {}",
+            first.trim()
+        ),
+        session: Some(session_index),
+        bundle: None,
+        codes: vec![1603],
+        evidence,
+        remediation: vec![
+            "Close the applications or stop the services named before installing, or plan the restart the installer asks for. 'Info 1603' is this file-in-use message, not the 1603 failure status.".to_string(),
+        ],
+    }
+}

@@ -1,0 +1,398 @@
+//! The one entry point that runs the flow: inputs → detect → parse (in parallel) → sessions and
+//! bundles → findings → [`Report`].
+//!
+//! ```
+//! use msitrace::analysis::{analyze_paths, AnalysisSettings};
+//! let report = analyze_paths(&["../../fixtures/msilog/error-1310-utf16.log".into()], &AnalysisSettings::default());
+//! assert_eq!(report.sessions[0].outcome.as_ref().unwrap().code, 1603);
+//! assert_eq!(report.findings[0].id, "msi.error.1310");
+//! ```
+
+pub mod burn;
+pub mod diagnose;
+pub mod msi;
+pub mod signals;
+
+use crate::detect::{collect_inputs, detect_bytes, Detected, Format, SNIFF_LEN};
+use crate::report::{Finding, InputReport, InputStatus, Report, Severity, SCHEMA_VERSION};
+use crate::source::burn::BurnLogParser;
+use crate::source::msilog::{DateOrder, HeaderDate, MsiLogParser, MsiLogSettings};
+use crate::text::{LineReader, TextEncoding};
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Settings of an analysis.
+#[derive(Debug, Clone, Default)]
+pub struct AnalysisSettings {
+    /// Day/month order of MSI log header dates, when the user knows it; otherwise it is inferred
+    /// from the inputs and reported.
+    pub date_order: Option<DateOrder>,
+}
+
+/// An input that could not be analysed.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The file could not be opened or read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The input.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not a format msitrace knows.
+    #[error("{path}: not a recognised log (expected a Windows Installer log, a WiX Burn log, an EVTX file, an event-log XML export or a Process Monitor CSV/XML export)")]
+    Unrecognized {
+        /// The input.
+        path: String,
+    },
+    /// A known format this version cannot analyse yet.
+    #[error("{path}: {format} recognised, but not yet supported by this version of msitrace")]
+    Unsupported {
+        /// The input.
+        path: String,
+        /// The format.
+        format: Format,
+    },
+    /// An empty file.
+    #[error("{path}: empty file")]
+    Empty {
+        /// The input.
+        path: String,
+    },
+}
+
+/// Open an input and detect its format by content.
+pub fn detect_file(path: &Path) -> Result<Detected, InputError> {
+    let shown = path.display().to_string();
+    let io = |source| InputError::Io {
+        path: shown.clone(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    file.by_ref()
+        .take(SNIFF_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    if head.is_empty() {
+        return Err(InputError::Empty { path: shown });
+    }
+    detect_bytes(&head).ok_or(InputError::Unrecognized { path: shown })
+}
+
+/// Analyse files and folders (walked recursively) and return the report.
+pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
+    let (files, walk_errors) = collect_inputs(paths);
+    let mut inputs: Vec<Planned> = Vec::new();
+    for (path, err) in walk_errors {
+        inputs.push(Planned::failed(
+            &path,
+            InputError::Io {
+                path: path.display().to_string(),
+                source: err,
+            },
+        ));
+    }
+    for path in files {
+        match detect_file(&path) {
+            Ok(d) if d.format.is_supported() => inputs.push(Planned {
+                path,
+                detected: Some(d),
+                error: None,
+            }),
+            Ok(d) => {
+                let shown = path.display().to_string();
+                inputs.push(Planned {
+                    path,
+                    detected: Some(d),
+                    error: Some(InputError::Unsupported {
+                        path: shown,
+                        format: d.format,
+                    }),
+                })
+            }
+            Err(e) => inputs.push(Planned::failed(&path, e)),
+        }
+    }
+    let order = settings.date_order.or_else(|| infer_date_order(&inputs));
+    let parsed: Vec<Parsed> = inputs
+        .par_iter()
+        .enumerate()
+        .map(|(id, planned)| parse_input(id as u32, planned, order))
+        .collect();
+    assemble(parsed)
+}
+
+/// One input as planned: its path and what detection said.
+struct Planned {
+    path: PathBuf,
+    detected: Option<Detected>,
+    error: Option<InputError>,
+}
+
+impl Planned {
+    fn failed(path: &Path, error: InputError) -> Self {
+        Planned {
+            path: path.to_path_buf(),
+            detected: None,
+            error: Some(error),
+        }
+    }
+}
+
+/// What parsing one input produced.
+struct Parsed {
+    report: InputReport,
+    content: Content,
+}
+
+enum Content {
+    None,
+    Msi(Vec<msi::SessionFacts>),
+    Burn(Box<burn::BundleTracker>),
+}
+
+fn parse_input(id: u32, planned: &Planned, order: Option<DateOrder>) -> Parsed {
+    let path = planned.path.display().to_string();
+    let mut report = InputReport {
+        id,
+        path: path.clone(),
+        format: planned.detected.map(|d| d.format),
+        encoding: planned.detected.and_then(|d| d.encoding),
+        status: InputStatus::Analyzed,
+        lines: 0,
+        events: 0,
+        warnings: Vec::new(),
+        error: None,
+    };
+    if let Some(err) = &planned.error {
+        report.status = match err {
+            InputError::Unsupported { .. } => InputStatus::Unsupported,
+            InputError::Unrecognized { .. } | InputError::Empty { .. } => InputStatus::Unrecognized,
+            InputError::Io { .. } => InputStatus::Error,
+        };
+        report.error = Some(err.to_string());
+        return Parsed {
+            report,
+            content: Content::None,
+        };
+    }
+    let detected = planned
+        .detected
+        .expect("planned inputs without error are detected");
+    let encoding = detected.encoding.unwrap_or(TextEncoding::Utf8);
+    let file = match File::open(&planned.path) {
+        Ok(f) => BufReader::with_capacity(1 << 16, f),
+        Err(source) => {
+            report.status = InputStatus::Error;
+            report.error = Some(InputError::Io { path, source }.to_string());
+            return Parsed {
+                report,
+                content: Content::None,
+            };
+        }
+    };
+    let content = match detected.format {
+        Format::MsiLog => {
+            let settings = MsiLogSettings {
+                date_order: order,
+                ..Default::default()
+            };
+            let mut parser = MsiLogParser::new(file, encoding, id, settings);
+            let mut tracker = msi::SessionTracker::new(id, &path);
+            for item in parser.by_ref() {
+                match item {
+                    Ok(event) => {
+                        report.events += 1;
+                        tracker.push(event);
+                    }
+                    Err(e) => {
+                        report
+                            .warnings
+                            .push(format!("{path}: {e}; the rest of the input was skipped"));
+                    }
+                }
+            }
+            report.lines = parser.lines_read();
+            report.warnings.extend(
+                parser
+                    .warnings()
+                    .iter()
+                    .map(|w| format!("{path}:{}: {}", w.line, w.message)),
+            );
+            Content::Msi(tracker.finish())
+        }
+        Format::BurnLog => {
+            let mut parser = BurnLogParser::new(file, encoding, id);
+            let mut tracker = burn::BundleTracker::new(id, &path);
+            for item in parser.by_ref() {
+                match item {
+                    Ok(event) => {
+                        report.events += 1;
+                        tracker.push(event);
+                    }
+                    Err(e) => {
+                        report
+                            .warnings
+                            .push(format!("{path}: {e}; the rest of the input was skipped"));
+                    }
+                }
+            }
+            Content::Burn(Box::new(tracker))
+        }
+        _ => Content::None,
+    };
+    Parsed { report, content }
+}
+
+/// Decide the day/month order of MSI header dates from evidence in the inputs: a header date that
+/// proves its order (a day above 12), or a Burn log's ISO date matching one reading.
+fn infer_date_order(inputs: &[Planned]) -> Option<DateOrder> {
+    let mut proven = Vec::new();
+    let mut ambiguous = Vec::new();
+    let mut burn_dates = Vec::new();
+    for p in inputs.iter().filter(|p| p.error.is_none()) {
+        let Some(d) = p.detected else { continue };
+        match d.format {
+            Format::MsiLog => {
+                for date in header_dates(&p.path, d.encoding.unwrap_or(TextEncoding::Utf8)) {
+                    match date.implied_order() {
+                        Some(o) if !date.is_ambiguous() => proven.push(o),
+                        _ => ambiguous.push(date),
+                    }
+                }
+            }
+            Format::BurnLog => burn_dates.extend(burn_first_date(
+                &p.path,
+                d.encoding.unwrap_or(TextEncoding::Utf8),
+            )),
+            _ => {}
+        }
+    }
+    proven.sort_by_key(|o| *o as u8);
+    proven.dedup();
+    if proven.len() == 1 {
+        return proven.first().copied();
+    }
+    for date in ambiguous {
+        let (md, dm) = date.readings();
+        let md_hit = md.is_some_and(|d| burn_dates.contains(&d));
+        let dm_hit = dm.is_some_and(|d| burn_dates.contains(&d));
+        if md_hit != dm_hit {
+            return Some(if md_hit {
+                DateOrder::MonthFirst
+            } else {
+                DateOrder::DayFirst
+            });
+        }
+    }
+    None
+}
+
+/// Header dates in the first lines of an MSI log (cheap: reads at most the sniff length).
+fn header_dates(path: &Path, encoding: TextEncoding) -> Vec<HeaderDate> {
+    let Ok(file) = File::open(path) else {
+        return Vec::new();
+    };
+    let mut reader = LineReader::new(file.take(SNIFF_LEN as u64 * 4), encoding);
+    let mut out = Vec::new();
+    while let Ok(Some(line)) = reader.next_line() {
+        let t = line.text.trim_start_matches('\u{feff}');
+        if let Some(rest) = t.strip_prefix("=== ") {
+            if let Some(at) = rest.find("started: ") {
+                if let Some(d) = rest[at + 9..]
+                    .split_whitespace()
+                    .next()
+                    .and_then(HeaderDate::parse)
+                {
+                    out.push(d);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn burn_first_date(path: &Path, encoding: TextEncoding) -> Option<chrono::NaiveDate> {
+    let file = File::open(path).ok()?;
+    let mut reader = LineReader::new(file.take(SNIFF_LEN as u64), encoding);
+    let line = reader.next_line().ok()??;
+    let text = line.text.trim_start_matches('\u{feff}');
+    let at = text.find("][")?;
+    chrono::NaiveDate::parse_from_str(text.get(at + 2..at + 12)?, "%Y-%m-%d").ok()
+}
+
+/// Build the report: sessions, bundles linked to their package logs, findings in order.
+fn assemble(parsed: Vec<Parsed>) -> Report {
+    let mut inputs = Vec::new();
+    let mut sessions = Vec::new();
+    let mut session_findings: Vec<Finding> = Vec::new();
+    let mut trackers = Vec::new();
+    for p in parsed {
+        match p.content {
+            Content::Msi(facts) => {
+                for f in facts {
+                    let index = sessions.len();
+                    session_findings.extend(diagnose::session_findings(&f, index));
+                    sessions.push(f.report);
+                }
+            }
+            Content::Burn(t) => trackers.push(t),
+            Content::None => {}
+        }
+        inputs.push(p.report);
+    }
+    let mut bundles = Vec::new();
+    let mut bundle_findings = Vec::new();
+    for t in trackers {
+        let index = bundles.len();
+        let (mut bundle, finding) = t.finish(index);
+        for log in &mut bundle.package_logs {
+            let name = log
+                .path
+                .rsplit(['\\', '/'])
+                .next()
+                .unwrap_or(&log.path)
+                .to_ascii_lowercase();
+            log.input = inputs
+                .iter()
+                .find(|i: &&InputReport| {
+                    Path::new(&i.path)
+                        .file_name()
+                        .is_some_and(|f| f.to_string_lossy().to_ascii_lowercase() == name)
+                })
+                .map(|i| i.id);
+            if let Some(input) = log.input {
+                for s in sessions.iter_mut().filter(|s| s.input == input) {
+                    s.bundle = Some(index);
+                }
+            }
+        }
+        bundles.push(bundle);
+        bundle_findings.extend(finding);
+    }
+    // Root causes first: errors before warnings; within errors, the more certain first; a bundle's
+    // failure comes after the package failures it results from.
+    let mut findings = session_findings;
+    findings.extend(bundle_findings);
+    findings.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then(a.bundle.is_some().cmp(&b.bundle.is_some()))
+            .then(a.confidence.cmp(&b.confidence))
+    });
+    let failed = findings.iter().any(|f| f.severity == Severity::Error);
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: format!("msitrace {}", env!("CARGO_PKG_VERSION")),
+        inputs,
+        sessions,
+        bundles,
+        findings,
+        failed,
+    }
+}

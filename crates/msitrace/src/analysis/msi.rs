@@ -1,0 +1,369 @@
+//! Installer sessions from an MSI log, built while the log streams by.
+//!
+//! [`SessionTracker`] sees every event once and keeps only what a diagnosis needs: the session's
+//! facts (product, operation, caller, elevation, outcome), a bounded ring of lines that could
+//! explain a failure, and — frozen at the first failure point — the window of those lines inside
+//! the failing action. Memory grows with what is kept, never with the log.
+
+use super::signals::{self, Strength};
+use crate::codes::{self, classify_exit, OutcomeClass};
+use crate::event::*;
+use crate::report::{FailedAction, Outcome, SessionReport};
+use chrono::NaiveDateTime;
+use std::collections::VecDeque;
+
+/// Most notable entries remembered before the failure point.
+const RING: usize = 512;
+/// Most file-in-use messages kept per session.
+const MAX_FILE_IN_USE: usize = 8;
+
+/// What a finished session hands to the diagnosis.
+#[derive(Debug)]
+pub struct SessionFacts {
+    /// The facts for the report.
+    pub report: SessionReport,
+    /// Notable entries inside the failing action (or before the failure), in order.
+    pub window: Vec<Event>,
+    /// The entry where the failure surfaced (`Return value 3`, `FatalError`, failed status).
+    pub failure_point: Option<Event>,
+    /// The entries stating the final status.
+    pub outcome_events: Vec<Event>,
+    /// `Info 1603` file-in-use messages and `Info 1903` reboot notices.
+    pub file_in_use: Vec<Event>,
+}
+
+/// Builds sessions from the events of one MSI log.
+#[derive(Debug)]
+pub struct SessionTracker {
+    input: u32,
+    path: String,
+    current: Option<Session>,
+    done: Vec<SessionFacts>,
+}
+
+#[derive(Debug, Default)]
+struct Session {
+    lines: [u64; 2],
+    verbose: bool,
+    calling_process: Option<String>,
+    product: Option<String>,
+    version: Option<String>,
+    product_code: Option<String>,
+    manufacturer: Option<String>,
+    remove: Option<String>,
+    installed: bool,
+    action_property: Option<String>,
+    patch: bool,
+    privileged: Option<bool>,
+    elevated: Option<bool>,
+    command_line: Option<String>,
+    start: Option<NaiveDateTime>,
+    end: Option<NaiveDateTime>,
+    outcome: Option<(MsiOutcome, Event)>,
+    engine_return: Option<(u32, Event)>,
+    cancelled: bool,
+    ring: VecDeque<Event>,
+    window: Option<Vec<Event>>,
+    failure_point: Option<Event>,
+    failed_action: Option<FailedAction>,
+    file_in_use: Vec<Event>,
+}
+
+impl SessionTracker {
+    /// A tracker for one input.
+    pub fn new(input: u32, path: &str) -> Self {
+        SessionTracker {
+            input,
+            path: path.to_string(),
+            current: None,
+            done: Vec::new(),
+        }
+    }
+
+    /// Take one event of the log, in order.
+    pub fn push(&mut self, event: Event) {
+        if let Kind::MsiLogBoundary(b) = &event.kind {
+            if b.started {
+                self.finish_current();
+                let s = Session {
+                    verbose: b.verbose,
+                    calling_process: b.calling_process.clone(),
+                    ..Default::default()
+                };
+                self.current = Some(s);
+            }
+        }
+        let session = self.current.get_or_insert_with(Session::default);
+        session.take(event);
+    }
+
+    fn finish_current(&mut self) {
+        if let Some(s) = self.current.take() {
+            self.done.push(s.finish(self.input, &self.path));
+        }
+    }
+
+    /// End of the log: the finished sessions.
+    pub fn finish(mut self) -> Vec<SessionFacts> {
+        self.finish_current();
+        self.done
+    }
+}
+
+impl Session {
+    fn take(&mut self, event: Event) {
+        let line = match event.at {
+            Location::Line(n) => n,
+            _ => 0,
+        };
+        if self.lines[0] == 0 {
+            self.lines[0] = line;
+        }
+        let extra = event
+            .raw
+            .as_deref()
+            .map_or(0, |r| r.matches('\n').count() as u64);
+        self.lines[1] = line + extra;
+        if let Some(t) = event.time.local_datetime() {
+            if self.start.is_none() {
+                self.start = Some(t);
+            }
+            self.end = Some(t);
+        }
+        match &event.kind {
+            Kind::Property { name, value, .. } => self.take_property(name, value),
+            Kind::Elevation { elevated, .. } => self.elevated = Some(*elevated),
+            Kind::Text => {
+                let body = crate::source::msilog::message_body(event.first_line());
+                if let Some(cl) = body.strip_prefix("Command Line: ") {
+                    self.command_line = Some(cl.trim().to_string());
+                }
+            }
+            Kind::MsiOutcome(o) => {
+                if self.product.is_none() && !o.product.is_empty() {
+                    self.product = Some(o.product.clone());
+                }
+                if classify_exit(o.status) == OutcomeClass::Failure {
+                    self.fail_here(&event, None);
+                }
+                self.outcome = Some((o.clone(), event));
+                return;
+            }
+            Kind::EngineReturn { code } => {
+                if classify_exit(*code) == OutcomeClass::Failure {
+                    self.fail_here(&event, None);
+                }
+                self.engine_return = Some((*code, event));
+                return;
+            }
+            Kind::ProductNotice { product, text } => {
+                if self.product.is_none() {
+                    self.product = Some(product.clone());
+                }
+                if text.starts_with("Installation failed")
+                    || text.starts_with("Removal failed")
+                    || text.starts_with("Configuration failed")
+                {
+                    self.fail_here(&event, None);
+                }
+            }
+            Kind::MsiMessage(m) if m.level == MessageLevel::Note && m.code == 1708 => {
+                self.fail_here(&event, None);
+            }
+            Kind::MsiAction { name, phase } => match phase {
+                ActionPhase::End { return_value: 3 } => {
+                    let name = name.clone();
+                    self.fail_here(&event, Some(name));
+                }
+                ActionPhase::End { return_value: 2 } => self.cancelled = true,
+                ActionPhase::Start if name == "FatalError" => self.fail_here(&event, None),
+                ActionPhase::Start => {
+                    self.remember(event);
+                    return;
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        if signals::is_file_in_use(&event)
+            || matches!(&event.kind, Kind::MsiMessage(m) if m.level == MessageLevel::Info && m.code == 1903)
+        {
+            if self.file_in_use.len() < MAX_FILE_IN_USE {
+                self.file_in_use.push(event);
+            }
+            return;
+        }
+        if is_notable(&event) {
+            self.remember(event);
+        }
+    }
+
+    fn take_property(&mut self, name: &str, value: &str) {
+        let v = || Some(value.trim().to_string()).filter(|v| !v.is_empty());
+        match name {
+            "ProductName" => self.product = v().or(self.product.take()),
+            "ProductVersion" => self.version = v(),
+            "ProductCode" => self.product_code = v(),
+            "Manufacturer" => self.manufacturer = v(),
+            "REMOVE" => self.remove = v(),
+            "Installed" => self.installed = !value.trim().is_empty(),
+            "ACTION" => self.action_property = v(),
+            "PATCH" => self.patch = !value.trim().is_empty(),
+            "Privileged" => self.privileged = Some(value.trim() == "1"),
+            _ => {}
+        }
+    }
+
+    fn remember(&mut self, event: Event) {
+        if self.window.is_some() {
+            return;
+        }
+        if self.ring.len() == RING {
+            self.ring.pop_front();
+        }
+        self.ring.push_back(event);
+    }
+
+    /// The first failure point freezes the window of lines that may explain it.
+    fn fail_here(&mut self, event: &Event, action: Option<String>) {
+        if self.failure_point.is_some() {
+            return;
+        }
+        let from = action
+            .as_deref()
+            .and_then(|name| {
+                self.ring.iter().rposition(|e| {
+                    matches!(&e.kind, Kind::MsiAction { name: n, phase: ActionPhase::Start } if n == name)
+                })
+            })
+            .unwrap_or(0);
+        self.window = Some(self.ring.drain(from..).collect());
+        self.ring.clear();
+        if let (Some(name), Location::Line(line)) = (action, event.at) {
+            self.failed_action = Some(FailedAction { name, line });
+        }
+        self.failure_point = Some(event.clone());
+    }
+
+    fn operation(&self) -> InstallOperation {
+        if let Some((o, _)) = &self.outcome {
+            if o.operation != InstallOperation::Install {
+                return o.operation;
+            }
+        }
+        if self
+            .remove
+            .as_deref()
+            .is_some_and(|r| r.eq_ignore_ascii_case("ALL"))
+        {
+            InstallOperation::Removal
+        } else if self.action_property.as_deref() == Some("ADMIN") {
+            InstallOperation::Admin
+        } else if self.patch {
+            InstallOperation::Patch
+        } else if self.installed {
+            InstallOperation::Reconfigure
+        } else {
+            InstallOperation::Install
+        }
+    }
+
+    fn outcome(&self) -> Option<Outcome> {
+        let (code, source) = if let Some((o, e)) = &self.outcome {
+            (o.status, format!("line {}: success or error status", e.at))
+        } else if let Some((code, e)) = &self.engine_return {
+            (
+                *code,
+                format!("line {}: MainEngineThread is returning", e.at),
+            )
+        } else if let Some(e) = &self.failure_point {
+            (
+                1603,
+                format!(
+                    "inferred: the log stops after a failure at line {} without an exit status",
+                    e.at
+                ),
+            )
+        } else if self.cancelled {
+            (
+                1602,
+                "inferred: an action returned 2 (user exit) and no exit status follows".to_string(),
+            )
+        } else {
+            return None;
+        };
+        Some(Outcome {
+            code,
+            meaning: codes::exit_meaning(code),
+            class: classify_exit(code),
+            source,
+        })
+    }
+
+    fn finish(mut self, input: u32, path: &str) -> SessionFacts {
+        let outcome = self.outcome();
+        let mut outcome_events = Vec::new();
+        if let Some((_, e)) = self.outcome.take() {
+            outcome_events.push(e);
+        }
+        if let Some((_, e)) = self.engine_return.take() {
+            outcome_events.push(e);
+        }
+        let window = match self.window.take() {
+            Some(w) => w,
+            // No failure point: what was notable may still explain a failure (log fragments).
+            None => self.ring.drain(..).collect(),
+        };
+        let report = SessionReport {
+            input,
+            path: path.to_string(),
+            lines: self.lines,
+            verbose: self.verbose,
+            operation: self.operation(),
+            product: self.product,
+            version: self.version.or_else(|| {
+                outcome_events.iter().find_map(|e| match &e.kind {
+                    Kind::MsiOutcome(o) => o.version.clone(),
+                    _ => None,
+                })
+            }),
+            product_code: self.product_code,
+            manufacturer: self.manufacturer,
+            calling_process: self.calling_process,
+            command_line: self.command_line,
+            elevated: self.elevated.or(self.privileged),
+            start: self.start,
+            end: self.end,
+            duration_ms: match (self.start, self.end) {
+                (Some(a), Some(b)) => Some((b - a).num_milliseconds()),
+                _ => None,
+            },
+            outcome,
+            failed_action: self.failed_action,
+            bundle: None,
+        };
+        SessionFacts {
+            report,
+            window,
+            failure_point: self.failure_point,
+            outcome_events,
+            file_in_use: self.file_in_use,
+        }
+    }
+}
+
+/// True for entries worth remembering for a diagnosis.
+fn is_notable(event: &Event) -> bool {
+    if signals::entry_strength(event).is_some() {
+        return true;
+    }
+    // Continuation lines (custom-action output) may carry the explanation.
+    let Some(raw) = event.raw.as_deref() else {
+        return false;
+    };
+    raw.contains('\n')
+        && raw
+            .split('\n')
+            .skip(1)
+            .any(|l| signals::text_strength(l).is_some_and(|s| s >= Strength::WeakText))
+}

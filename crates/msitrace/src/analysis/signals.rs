@@ -1,0 +1,226 @@
+//! Which log lines can explain a failure, and how strongly.
+//!
+//! Every line near a failure is scored: numbered error messages, custom-action results, text
+//! signatures from `data/signatures.tsv`, and free text with alarm words (`Error 0x...`, `failed`,
+//! `denied`, ...). Known noise (UI chatter, optional-table lookups, `Doing action:` lines, the Error
+//! table being transformed) scores nothing.
+
+use crate::codes::{self, CodeScope};
+use crate::event::{Event, Kind, MessageLevel};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use std::sync::OnceLock;
+
+/// A text signature from the data file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// Finding id it leads to.
+    pub id: &'static str,
+    /// True when the line states a cause; false when it is context only.
+    pub is_cause: bool,
+    /// Text searched for (case-insensitive).
+    pub needle: &'static str,
+    /// Finding category.
+    pub category: &'static str,
+    /// Finding title.
+    pub title: &'static str,
+    /// What to do.
+    pub remedy: &'static str,
+}
+
+const SIGNATURES: &str = include_str!("../../data/signatures.tsv");
+
+struct Matchers {
+    signatures: Vec<Signature>,
+    signature_ac: AhoCorasick,
+    strong: AhoCorasick,
+    weak: AhoCorasick,
+    ignore: AhoCorasick,
+}
+
+fn matchers() -> &'static Matchers {
+    static M: OnceLock<Matchers> = OnceLock::new();
+    M.get_or_init(|| {
+        let signatures: Vec<Signature> = SIGNATURES
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .skip(1)
+            .map(|line| {
+                let f: Vec<&'static str> = line.split('\t').collect();
+                Signature {
+                    id: f[0],
+                    is_cause: f[1] == "cause",
+                    needle: f[2],
+                    category: f[3],
+                    title: f[4],
+                    remedy: f[5],
+                }
+            })
+            .collect();
+        let ci = |pats: &[&str]| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(pats)
+                .expect("valid patterns")
+        };
+        let needles: Vec<&str> = signatures.iter().map(|s| s.needle).collect();
+        Matchers {
+            signature_ac: ci(&needles),
+            signatures,
+            strong: ci(&[
+                "error 0x",
+                "exception",
+                "denied",
+                "rejecting",
+                "couldn't",
+                "could not",
+                "cannot",
+                "unable to",
+                "unauthorized",
+                "ERROR:",
+            ]),
+            weak: ci(&["error", "fail", "invalid", "not found", "abort"]),
+            ignore: ci(&[
+                "Doing action:",
+                "table Error",
+                "continuing",
+                "ErrorDialog",
+                "Skipping action:",
+                "Note: 1: ",
+                "MsiLogging",
+                "ERROR_SUCCESS",
+                "returned 0",
+                "no error",
+            ]),
+        }
+    })
+}
+
+/// The signature a line matches, if any.
+pub fn signature(line: &str) -> Option<&'static Signature> {
+    let m = matchers();
+    m.signature_ac
+        .find(line)
+        .map(|hit| &m.signatures[hit.pattern().as_usize()])
+}
+
+/// How strongly a line can explain a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Strength {
+    /// A free-text line with a weak alarm word (`error`, `failed`, `invalid`).
+    WeakText = 60,
+    /// A free-text line with a strong alarm (`Error 0x...`, `denied`, `could not`).
+    StrongText = 70,
+    /// A custom-action failure note (`Note: 1: 1722 ...`).
+    ActionNote = 85,
+    /// `CustomAction X returned actual error code N`.
+    CustomAction = 88,
+    /// `DEBUG: Error N` (not noise).
+    DebugError = 90,
+    /// `Internal Error N` / unexpected-error text.
+    InternalError = 95,
+    /// A line matching a cause signature.
+    Signature = 98,
+    /// `Error N.` message (not noise).
+    Error = 100,
+}
+
+/// Score a free-text line (custom-action output, engine chatter).
+pub fn text_strength(line: &str) -> Option<Strength> {
+    let m = matchers();
+    if let Some(sig) = signature(line) {
+        return Some(if sig.is_cause {
+            Strength::Signature
+        } else {
+            Strength::WeakText
+        });
+    }
+    if m.ignore.is_match(line) {
+        return None;
+    }
+    if m.strong.is_match(line) {
+        Some(Strength::StrongText)
+    } else if m.weak.is_match(line) {
+        Some(Strength::WeakText)
+    } else {
+        None
+    }
+}
+
+/// Score the first line of an entry from its kind; `None` when it explains nothing.
+pub fn entry_strength(event: &Event) -> Option<Strength> {
+    match &event.kind {
+        Kind::MsiMessage(m) => {
+            if codes::is_noise_message(m.code) {
+                return None;
+            }
+            match m.level {
+                MessageLevel::Error => Some(Strength::Error),
+                MessageLevel::Internal => Some(Strength::InternalError),
+                MessageLevel::Debug => Some(Strength::DebugError),
+                MessageLevel::Note if (1720..=1723).contains(&m.code) || m.code == 1706 => {
+                    Some(Strength::ActionNote)
+                }
+                MessageLevel::Warning => Some(Strength::WeakText),
+                _ => None,
+            }
+        }
+        Kind::CustomActionResult {
+            code,
+            translated_to_success: false,
+            ..
+        } if *code != 0 => Some(Strength::CustomAction),
+        Kind::Text => text_strength(event.first_line()),
+        _ => None,
+    }
+}
+
+/// True when an installer message is the file-in-use information (`Info 1603.`), which is not
+/// the 1603 exit status.
+pub fn is_file_in_use(event: &Event) -> bool {
+    matches!(&event.kind, Kind::MsiMessage(m) if m.level == MessageLevel::Info && m.code == 1603)
+}
+
+/// Knowledge about a message number, when it is one.
+pub fn message_info(code: u32) -> Option<&'static codes::CodeInfo> {
+    codes::lookup(CodeScope::Message, code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alarm_words() {
+        assert_eq!(
+            text_strength("WixQuietExec64:  Error 0x80070057: invalid command line property value"),
+            Some(Strength::StrongText)
+        );
+        assert_eq!(
+            text_strength("MSI_DBG: Invalid descriptor format"),
+            Some(Strength::WeakText)
+        );
+        assert_eq!(text_strength("Property change done"), None);
+        assert_eq!(
+            text_strength("MSI (s) (0C:F4) [16:45:33:255]: Doing action: FatalError"),
+            None
+        );
+        assert_eq!(
+            text_strength("SchedSecureObjectsRollback:  Failed to store ACL rollback information with error 0x80070002 - continuing"),
+            None
+        );
+    }
+
+    #[test]
+    fn signatures_win_over_alarm_words() {
+        let line =
+            "ExecFirewallExceptions:  Error 0x800706d9: failed to add/update application exception";
+        assert_eq!(text_strength(line), Some(Strength::Signature));
+        assert_eq!(
+            signature(line).unwrap().id,
+            "msi.custom-action.firewall-service"
+        );
+        let ctx =
+            "Info 1603. The file C:\\x.dll is being held in use by the following process: Name: A";
+        assert!(!signature(ctx).unwrap().is_cause);
+    }
+}

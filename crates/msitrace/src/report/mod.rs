@@ -1,0 +1,326 @@
+//! The result of an analysis as data ([`Report`]), and its renderings: [`text`] for people,
+//! [`json`] for machines (schema version [`SCHEMA_VERSION`], documented in `docs/report-schema.md`).
+
+pub mod json;
+pub mod text;
+
+use crate::codes::OutcomeClass;
+use crate::detect::Format;
+use crate::event::{InstallOperation, Location};
+use crate::text::TextEncoding;
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+/// Version of the JSON report schema. Bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything an analysis found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// JSON schema version ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// Tool name and version.
+    pub tool: String,
+    /// Every input given, in order, with what was done with it.
+    pub inputs: Vec<InputReport>,
+    /// Windows Installer sessions found in the MSI logs.
+    pub sessions: Vec<SessionReport>,
+    /// WiX Burn bundle runs found in the Burn logs.
+    pub bundles: Vec<BundleReport>,
+    /// Findings, most likely root cause first.
+    pub findings: Vec<Finding>,
+    /// True when a failure was found (an error-severity finding).
+    pub failed: bool,
+}
+
+impl Report {
+    /// The process exit status the CLI uses: 0 no failure, 1 failure found, 2 input error only.
+    pub fn exit_status(&self) -> i32 {
+        if self.failed {
+            1
+        } else if !self.inputs.is_empty()
+            && self
+                .inputs
+                .iter()
+                .all(|i| i.status != InputStatus::Analyzed)
+        {
+            2
+        } else {
+            0
+        }
+    }
+}
+
+/// One input and what happened to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputReport {
+    /// Index used by evidence.
+    pub id: u32,
+    /// Path as given (or found in a folder).
+    pub path: String,
+    /// Detected format, when recognised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// Detected text encoding, for text inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<TextEncoding>,
+    /// What was done with it.
+    pub status: InputStatus,
+    /// Lines read (text inputs).
+    pub lines: u64,
+    /// Events parsed.
+    pub events: u64,
+    /// Problems that did not stop the input (cut lines, ambiguous dates, ...), each naming a line.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// Why the input could not be analysed, when it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What was done with an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputStatus {
+    /// Read and analysed (possibly with warnings).
+    Analyzed,
+    /// Recognised, but this version cannot analyse the format yet.
+    Unsupported,
+    /// Not a format msitrace knows.
+    Unrecognized,
+    /// Could not be read.
+    Error,
+}
+
+/// One Windows Installer session (one `Logging started` section of an MSI log).
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionReport {
+    /// Input the session was read from.
+    pub input: u32,
+    /// Input path, repeated for convenience.
+    pub path: String,
+    /// First and last line of the session in the input.
+    pub lines: [u64; 2],
+    /// True for a verbose log.
+    pub verbose: bool,
+    /// Product name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// Product version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// ProductCode GUID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_code: Option<String>,
+    /// Manufacturer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manufacturer: Option<String>,
+    /// What the session did.
+    pub operation: InstallOperation,
+    /// The process that called the installer (from the log header).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calling_process: Option<String>,
+    /// The command line the installer service received.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command_line: Option<String>,
+    /// Whether the install ran elevated, when the log says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elevated: Option<bool>,
+    /// Local start time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<NaiveDateTime>,
+    /// Local end time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<NaiveDateTime>,
+    /// Duration in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<i64>,
+    /// How the session ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// The first action that failed, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_action: Option<FailedAction>,
+    /// Index of the bundle that ran this session, when a Burn log names this log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<usize>,
+}
+
+/// How a session or bundle ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// Exit status.
+    pub code: u32,
+    /// What the status means.
+    pub meaning: String,
+    /// Success, reboot, cancel or failure.
+    pub class: OutcomeClass,
+    /// Where the status was read, or how it was inferred.
+    pub source: String,
+}
+
+/// The action where a session failed.
+#[derive(Debug, Clone, Serialize)]
+pub struct FailedAction {
+    /// Action name.
+    pub name: String,
+    /// Line of its `Return value 3`.
+    pub line: u64,
+}
+
+/// One WiX Burn bundle run.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleReport {
+    /// Input the bundle log was read from.
+    pub input: u32,
+    /// Input path.
+    pub path: String,
+    /// Bundle name (`WixBundleName`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Bundle version (`WixBundleVersion`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Burn engine version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    /// Command line of the bundle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command_line: Option<String>,
+    /// Package logs named by the bundle, and the inputs that are those logs.
+    pub package_logs: Vec<PackageLog>,
+    /// Bundle exit code and meaning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+}
+
+/// A package log named by a bundle.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageLog {
+    /// Package id.
+    pub package: String,
+    /// Log path as the bundle wrote it.
+    pub path: String,
+    /// The input that is this log, when it was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<u32>,
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A failure.
+    Error,
+    /// Something that went wrong without failing the install, or needs attention.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+/// How sure msitrace is that a finding names the cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// The log names the cause directly.
+    High,
+    /// Strong clues.
+    Medium,
+    /// Only the outcome is known.
+    Low,
+}
+
+/// A diagnosis: what failed, why, the evidence and what to do.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// Stable id of the kind of finding (`msi.error.1310`, `msi.custom-action`, ...).
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Category (`file_access`, `service`, `custom_action`, ...).
+    pub category: String,
+    /// A few sentences with the values filled in.
+    pub summary: String,
+    /// The session the finding is about (index into `sessions`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<usize>,
+    /// The bundle the finding is about (index into `bundles`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<usize>,
+    /// Codes the finding rests on (message numbers, exit statuses).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<u32>,
+    /// The lines or records it rests on, the cause first.
+    pub evidence: Vec<Evidence>,
+    /// What to do.
+    pub remediation: Vec<String>,
+}
+
+/// One cited line (or record, or row).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// Input path.
+    pub input: String,
+    /// Line number, for text logs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// Record id, for event logs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
+    /// Row, for CSV exports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+    /// The decoded line as read.
+    pub text: String,
+    /// Why it is cited: `cause`, `context`, `failure` or `outcome`.
+    pub role: EvidenceRole,
+}
+
+/// Why a line is cited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceRole {
+    /// The line that states the cause.
+    Cause,
+    /// A line around the cause that explains it.
+    Context,
+    /// Where the failure surfaced (the failing action, the custom-action result).
+    Failure,
+    /// The final status.
+    Outcome,
+}
+
+impl Evidence {
+    /// Evidence at a location of an input.
+    pub fn new(input: &str, at: Location, text: &str, role: EvidenceRole) -> Self {
+        let (mut line, mut record, mut row) = (None, None, None);
+        match at {
+            Location::Line(n) => line = Some(n),
+            Location::Record(n) => record = Some(n),
+            Location::Row(n) => row = Some(n),
+            Location::Offset(_) => {}
+        }
+        Evidence {
+            input: input.to_string(),
+            line,
+            record,
+            row,
+            text: text.to_string(),
+            role,
+        }
+    }
+
+    /// `file:line` (or `file record N`) for display.
+    pub fn place(&self) -> String {
+        match (self.line, self.record, self.row) {
+            (Some(l), _, _) => format!("{}:{l}", self.input),
+            (_, Some(r), _) => format!("{} record {r}", self.input),
+            (_, _, Some(r)) => format!("{} row {r}", self.input),
+            _ => self.input.clone(),
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! Text rendering of a [`Report`] for people: inputs, sessions, findings with evidence and remedies.
+//!
+//! Log text is untrusted: every piece of it goes through [`sanitize`], which removes terminal control
+//! sequences, before it is printed.
+
+use super::{EvidenceRole, InputStatus, Report, Severity};
+use crate::codes::OutcomeClass;
+use std::fmt::Write;
+
+/// Options of the text rendering.
+#[derive(Debug, Clone)]
+pub struct TextOptions {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// Terminal width; long evidence lines are cut to it.
+    pub width: usize,
+}
+
+impl Default for TextOptions {
+    fn default() -> Self {
+        TextOptions {
+            color: false,
+            width: 120,
+        }
+    }
+}
+
+/// Remove control characters (and with them any terminal escape sequence) from untrusted text.
+///
+/// ```
+/// assert_eq!(msitrace::report::text::sanitize("a\x1b[31mb\x07c"), "a[31mbc");
+/// ```
+pub fn sanitize(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || *c == '\t')
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect()
+}
+
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+/// Render the report as text.
+pub fn render(report: &Report, options: &TextOptions) -> String {
+    let p = Painter {
+        color: options.color,
+    };
+    let width = options.width.max(60);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {} input(s), {} installer session(s), {} bundle(s), {} finding(s)",
+        report.tool,
+        report.inputs.len(),
+        report.sessions.len(),
+        report.bundles.len(),
+        report.findings.len()
+    );
+
+    let _ = writeln!(out, "\n{}", p.paint("1", "Inputs"));
+    for i in &report.inputs {
+        let what = match (i.format, i.encoding) {
+            (Some(f), Some(e)) => format!("{f}, {}", e.label()),
+            (Some(f), None) => f.to_string(),
+            _ => "unrecognised".to_string(),
+        };
+        let status = match i.status {
+            InputStatus::Analyzed => format!("{} lines, {} entries", i.lines, i.events),
+            InputStatus::Unsupported => p.paint("33", "not yet supported"),
+            InputStatus::Unrecognized => p.paint("33", "skipped"),
+            InputStatus::Error => p.paint("31", "error"),
+        };
+        let _ = writeln!(out, "  {}  ({what}; {status})", sanitize(&i.path));
+        if let Some(e) = &i.error {
+            let _ = writeln!(out, "    {}", sanitize(e));
+        }
+        for w in i.warnings.iter().take(10) {
+            let _ = writeln!(out, "    warning: {}", cut(&sanitize(w), width - 14));
+        }
+        if i.warnings.len() > 10 {
+            let _ = writeln!(
+                out,
+                "    … and {} more warnings (see --format json)",
+                i.warnings.len() - 10
+            );
+        }
+    }
+
+    if !report.sessions.is_empty() {
+        let _ = writeln!(out, "\n{}", p.paint("1", "Installer sessions"));
+    }
+    for (n, s) in report.sessions.iter().enumerate() {
+        let product = match (&s.product, &s.version) {
+            (Some(pr), Some(v)) if !pr.contains(v.as_str()) => {
+                format!("{} {}", sanitize(pr), sanitize(v))
+            }
+            (Some(pr), _) => sanitize(pr),
+            _ => "(product not named in the log)".to_string(),
+        };
+        let result = match &s.outcome {
+            Some(o) => {
+                let label = match o.class {
+                    OutcomeClass::Success => p.paint("32", "succeeded"),
+                    OutcomeClass::RebootRequired => p.paint("32", "succeeded, restart required"),
+                    OutcomeClass::Cancelled => p.paint("33", "cancelled by the user"),
+                    OutcomeClass::Failure => p.paint("31", "FAILED"),
+                };
+                format!("{label} — {} ({})", o.code, o.meaning)
+            }
+            None => "no exit status in the log".to_string(),
+        };
+        let _ = writeln!(out, "  [{}] {} of {product}: {result}", n + 1, s.operation);
+        let _ = writeln!(
+            out,
+            "      log:      {} lines {}-{}{}",
+            sanitize(&s.path),
+            s.lines[0],
+            s.lines[1],
+            if s.verbose { "" } else { " (not verbose)" }
+        );
+        if let Some(c) = &s.calling_process {
+            let _ = writeln!(out, "      caller:   {}", sanitize(c));
+        }
+        if let Some(c) = &s.command_line {
+            let _ = writeln!(out, "      command:  {}", cut(&sanitize(c), width - 16));
+        }
+        if let Some(e) = s.elevated {
+            let _ = writeln!(out, "      elevated: {}", if e { "yes" } else { "no" });
+        }
+        if let (Some(a), Some(b)) = (s.start, s.end) {
+            let secs = s.duration_ms.unwrap_or(0) as f64 / 1000.0;
+            let _ = writeln!(out, "      time:     {a} → {b} ({secs:.1} s, local time)");
+        }
+        if let Some(a) = &s.failed_action {
+            let _ = writeln!(
+                out,
+                "      failed:   action {} (line {})",
+                sanitize(&a.name),
+                a.line
+            );
+        }
+        if let Some(b) = s.bundle {
+            let _ = writeln!(out, "      bundle:   run by bundle [{}]", b + 1);
+        }
+    }
+
+    if !report.bundles.is_empty() {
+        let _ = writeln!(out, "\n{}", p.paint("1", "Bundles"));
+    }
+    for (n, b) in report.bundles.iter().enumerate() {
+        let result = match &b.outcome {
+            Some(o) if o.class == OutcomeClass::Failure => p.paint(
+                "31",
+                &format!("FAILED — exit code {} ({})", o.code, o.meaning),
+            ),
+            Some(o) => p.paint("32", &format!("exit code {} ({})", o.code, o.meaning)),
+            None => "no exit code in the log".to_string(),
+        };
+        let name = b
+            .name
+            .as_deref()
+            .map(sanitize)
+            .unwrap_or_else(|| "(unnamed bundle)".into());
+        let _ = writeln!(
+            out,
+            "  [{}] {name} {}: {result}",
+            n + 1,
+            b.version.as_deref().map(sanitize).unwrap_or_default()
+        );
+        let _ = writeln!(out, "      log:      {}", sanitize(&b.path));
+        for l in &b.package_logs {
+            let given = match l.input {
+                Some(_) => "given",
+                None => "not given",
+            };
+            let _ = writeln!(
+                out,
+                "      package:  {} → {} ({given})",
+                sanitize(&l.package),
+                sanitize(&l.path)
+            );
+        }
+    }
+
+    let _ = writeln!(out, "\n{}", p.paint("1", "Findings"));
+    if report.findings.is_empty() {
+        let _ = writeln!(out, "  No failure found.");
+    }
+    for (n, f) in report.findings.iter().enumerate() {
+        let sev = match f.severity {
+            Severity::Error => p.paint("1;31", "ERROR"),
+            Severity::Warning => p.paint("1;33", "WARNING"),
+            Severity::Info => p.paint("1;36", "INFO"),
+        };
+        let conf = format!("{:?}", f.confidence).to_lowercase();
+        let _ = writeln!(
+            out,
+            "  {}. {sev} {} ({} confidence)",
+            n + 1,
+            sanitize(&f.title),
+            conf
+        );
+        let _ = writeln!(out, "     id: {}  category: {}", f.id, f.category);
+        let _ = writeln!(out, "     {}", sanitize(&f.summary));
+        let _ = writeln!(out, "     evidence:");
+        for e in &f.evidence {
+            let role = match e.role {
+                EvidenceRole::Cause => p.paint("1", "cause  "),
+                EvidenceRole::Context => "context".to_string(),
+                EvidenceRole::Failure => "failure".to_string(),
+                EvidenceRole::Outcome => "outcome".to_string(),
+            };
+            let place = sanitize(&e.place());
+            let text = cut(&sanitize(e.text.trim()), width.saturating_sub(12));
+            let _ = writeln!(out, "       {role} {place}\n               {text}");
+        }
+        if !f.remediation.is_empty() {
+            let _ = writeln!(out, "     what to do:");
+            for r in &f.remediation {
+                let _ = writeln!(out, "       - {}", sanitize(r));
+            }
+        }
+    }
+    let verdict = if report.failed {
+        p.paint("1;31", "failure found")
+    } else {
+        p.paint("1;32", "no failure found")
+    };
+    let _ = writeln!(out, "\nResult: {verdict}");
+    out
+}

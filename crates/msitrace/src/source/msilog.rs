@@ -1,0 +1,1017 @@
+//! Windows Installer log parser (`msiexec /l*v` and non-verbose logs).
+//!
+//! Streaming: [`MsiLogParser`] reads one line at a time and yields one [`Event`] per logical entry.
+//! A line with a known shape starts an entry; any other line (custom-action output, stack traces,
+//! the rest of a multi-line property value) is attached to the entry before it, so the raw text of
+//! an entry can span several lines (see [`Event::raw_lines`]).
+//!
+//! # Grammar (one function per shape, tested below)
+//!
+//! | shape | example | kind |
+//! |---|---|---|
+//! | log boundary | `=== Verbose logging started: 7/7/2026  12:02:17  Build type: ... ===` | [`Kind::MsiLogBoundary`] |
+//! | engine prefix | `MSI (s) (18:F4) [12:02:17:898]: <body>` (also `(18!F4)`, `(c)`, `(N)`, `(a)`) | process, time |
+//! | action | `Action start 7:22:03: Name.` · `Action ended 12:02:18: Name. Return value 3.` · `Action 7:21:48: Name. Text` | [`Kind::MsiAction`] |
+//! | custom action result | `CustomAction X returned actual error code 1603 ...` | [`Kind::CustomActionResult`] |
+//! | message | `Error 1310. ...` · `Info 1603. ...` · `Warning 1946. ...` · `DEBUG: Error 2826: ...` · `Internal Error 2235. ...` | [`Kind::MsiMessage`] |
+//! | note | `Note: 1: 2203 2: C:\x.ipi 3: -2147287038` | [`Kind::MsiMessage`] (level note) |
+//! | property | `Property(S): Name = Value` · `PROPERTY CHANGE: Adding X property. Its value is 'V'.` | [`Kind::Property`] |
+//! | state | `Feature: F; Installed: Absent; Request: Local; Action: Local` | [`Kind::InstallState`] |
+//! | policy | `Machine policy value 'DisableMsi' is 0` | [`Kind::Policy`] |
+//! | elevation | `Running product '{..}' with elevated privileges: Product is assigned.` | [`Kind::Elevation`] |
+//! | engine return | `MainEngineThread is returning 1603` | [`Kind::EngineReturn`] |
+//! | product notice | `Product: X -- Installation failed.` | [`Kind::ProductNotice`] |
+//! | outcome | `Windows Installer installed the product. ... success or error status: 1603.` | [`Kind::MsiOutcome`] |
+//!
+//! Times: engine lines carry `[HH:MM:SS:mmm]`, action lines `H:MM:SS`; the date comes from the last
+//! log boundary (in the machine's locale order, see [`HeaderDate`]) and moves on at midnight.
+
+use crate::event::*;
+use crate::source::SourceError;
+use crate::text::{LineReader, TextEncoding};
+use chrono::{Duration, NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+use std::io::Read;
+
+/// Settings of the MSI log parser.
+#[derive(Debug, Clone)]
+pub struct MsiLogSettings {
+    /// Order of day and month in header dates, when known from elsewhere; `None` decides per date
+    /// (an unambiguous date decides itself; an ambiguous one is read month-first and reported).
+    pub date_order: Option<DateOrder>,
+    /// Longest line kept, in bytes of decoded text; longer lines are cut and reported.
+    pub max_line: usize,
+    /// Most continuation lines attached to one entry; beyond, a new text entry starts.
+    pub max_entry_lines: usize,
+}
+
+impl Default for MsiLogSettings {
+    fn default() -> Self {
+        MsiLogSettings {
+            date_order: None,
+            max_line: crate::text::DEFAULT_MAX_LINE,
+            max_entry_lines: 400,
+        }
+    }
+}
+
+/// Order of day and month in a numeric date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateOrder {
+    /// `M/D/YYYY` (en-US).
+    MonthFirst,
+    /// `D/M/YYYY` (most other locales).
+    DayFirst,
+}
+
+impl std::fmt::Display for DateOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DateOrder::MonthFirst => "month/day/year",
+            DateOrder::DayFirst => "day/month/year",
+        })
+    }
+}
+
+/// A date as written in a log header, before its locale order is known.
+///
+/// ```
+/// use msitrace::source::msilog::{HeaderDate, DateOrder};
+/// let d = HeaderDate::parse("31/10/2023").unwrap();
+/// assert_eq!(d.implied_order(), Some(DateOrder::DayFirst));
+/// let d = HeaderDate::parse("4/5/2022").unwrap();
+/// assert!(d.is_ambiguous());
+/// assert_eq!(d.resolve(DateOrder::DayFirst).unwrap().to_string(), "2022-05-04");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderDate {
+    first: u32,
+    second: u32,
+    year: i32,
+    year_first: bool,
+}
+
+impl HeaderDate {
+    /// Parse `M/D/YYYY`, `D/M/YYYY`, `D.M.YYYY`, `D-M-YYYY`, `YYYY-MM-DD` (unpadded allowed).
+    pub fn parse(text: &str) -> Option<HeaderDate> {
+        let parts: Vec<&str> = text
+            .trim()
+            .split(['/', '.', '-'])
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.len() != 3 || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+            return None;
+        }
+        let n = |s: &str| s.parse::<u32>().ok();
+        let (a, b, c) = (n(parts[0])?, n(parts[1])?, n(parts[2])?);
+        if parts[0].len() == 4 {
+            return Some(HeaderDate {
+                first: b,
+                second: c,
+                year: a as i32,
+                year_first: true,
+            });
+        }
+        let year = if parts[2].len() <= 2 { 2000 + c } else { c } as i32;
+        Some(HeaderDate {
+            first: a,
+            second: b,
+            year,
+            year_first: false,
+        })
+    }
+
+    /// The order this date proves by itself (a day above 12, year first, or day equal to month).
+    pub fn implied_order(&self) -> Option<DateOrder> {
+        if self.year_first || self.first == self.second {
+            return Some(DateOrder::MonthFirst);
+        }
+        match (self.first > 12, self.second > 12) {
+            (true, false) => Some(DateOrder::DayFirst),
+            (false, true) => Some(DateOrder::MonthFirst),
+            _ => None,
+        }
+    }
+
+    /// True when both readings are valid and differ.
+    pub fn is_ambiguous(&self) -> bool {
+        self.implied_order().is_none()
+    }
+
+    /// The calendar date under an order (year-first dates ignore it).
+    pub fn resolve(&self, order: DateOrder) -> Option<NaiveDate> {
+        let (m, d) = match (self.year_first, order) {
+            (true, _) | (false, DateOrder::MonthFirst) => (self.first, self.second),
+            (false, DateOrder::DayFirst) => (self.second, self.first),
+        };
+        NaiveDate::from_ymd_opt(self.year, m, d)
+    }
+
+    /// Both readings, for reporting an ambiguity.
+    pub fn readings(&self) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        (
+            self.resolve(DateOrder::MonthFirst),
+            self.resolve(DateOrder::DayFirst),
+        )
+    }
+}
+
+/// A warning about an entry that was read but not as written (cut, undecodable bytes, guessed date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParseWarning {
+    /// 1-based line number.
+    pub line: u64,
+    /// What happened.
+    pub message: String,
+}
+
+/// Streaming parser of one MSI log; an iterator of events.
+///
+/// ```
+/// use msitrace::source::msilog::MsiLogParser;
+/// use msitrace::event::{Kind, ActionPhase};
+/// let log = "=== Verbose logging started: 7/7/2026  12:02:17  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\r\n\
+///            Action ended 12:02:18: InstallFinalize. Return value 3.\r\n";
+/// let events: Vec<_> = MsiLogParser::from_text(log.as_bytes()).collect::<Result<_, _>>().unwrap();
+/// assert!(matches!(&events[1].kind,
+///     Kind::MsiAction { name, phase: ActionPhase::End { return_value: 3 } } if name == "InstallFinalize"));
+/// assert_eq!(events[1].at, msitrace::event::Location::Line(2));
+/// ```
+pub struct MsiLogParser<R> {
+    lines: LineReader<R>,
+    input: InputId,
+    settings: MsiLogSettings,
+    pending: Option<Event>,
+    pending_lines: usize,
+    clock: SessionClock,
+    warnings: Vec<ParseWarning>,
+    failed: bool,
+}
+
+/// The date of the current logging session and the midnight rollovers seen since its header.
+#[derive(Debug, Default)]
+struct SessionClock {
+    date: Option<NaiveDate>,
+    last: Option<NaiveTime>,
+}
+
+impl SessionClock {
+    fn stamp(&mut self, time: Option<NaiveTime>) -> Stamp {
+        let Some(time) = time else {
+            return Stamp::none();
+        };
+        if let (Some(last), Some(date)) = (self.last, self.date) {
+            // Times only go back by many hours when the clock passed midnight.
+            if last.signed_duration_since(time) > Duration::hours(12) {
+                self.date = date.succ_opt();
+            }
+        }
+        self.last = Some(time);
+        Stamp::local(self.date, time)
+    }
+
+    /// Start a new logging session at a `started` boundary; returns a warning when its date is
+    /// unreadable or ambiguous.
+    fn reset(
+        &mut self,
+        line: u64,
+        b: &LogBoundary,
+        time: Option<NaiveTime>,
+        preferred: Option<DateOrder>,
+    ) -> Option<ParseWarning> {
+        if !b.started {
+            return None;
+        }
+        *self = SessionClock::default();
+        let Some(date) = HeaderDate::parse(&b.date_text) else {
+            return Some(ParseWarning {
+                line,
+                message: format!(
+                    "header date '{}' is not a date; times have no date",
+                    b.date_text
+                ),
+            });
+        };
+        let mut warning = None;
+        let order = match (date.implied_order(), preferred) {
+            (Some(o), _) | (None, Some(o)) => o,
+            (None, None) => {
+                let (md, dm) = date.readings();
+                let show = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+                warning = Some(ParseWarning {
+                    line,
+                    message: format!(
+                        "header date '{}' is ambiguous ({} or {}); read as month/day/year for lack of other evidence",
+                        b.date_text,
+                        show(md),
+                        show(dm)
+                    ),
+                });
+                DateOrder::MonthFirst
+            }
+        };
+        self.date = date.resolve(order);
+        self.last = time;
+        warning
+    }
+}
+
+impl<R: Read> MsiLogParser<R> {
+    /// A parser over a byte source in a known encoding (see [`crate::text::sniff_encoding`]).
+    pub fn new(
+        source: R,
+        encoding: TextEncoding,
+        input: InputId,
+        settings: MsiLogSettings,
+    ) -> Self {
+        MsiLogParser {
+            lines: LineReader::with_max_line(source, encoding, settings.max_line),
+            input,
+            settings,
+            pending: None,
+            pending_lines: 0,
+            clock: SessionClock::default(),
+            warnings: Vec::new(),
+            failed: false,
+        }
+    }
+
+    /// Warnings gathered so far (cut lines, undecodable bytes, ambiguous dates).
+    pub fn warnings(&self) -> &[ParseWarning] {
+        &self.warnings
+    }
+
+    /// Lines read so far.
+    pub fn lines_read(&self) -> u64 {
+        self.lines.line_number()
+    }
+
+    /// Bytes read so far from the source.
+    pub fn bytes_read(&self) -> u64 {
+        self.lines.bytes_read()
+    }
+}
+
+impl<'a> MsiLogParser<&'a [u8]> {
+    /// A parser over in-memory bytes, encoding sniffed, input id 0, default settings.
+    pub fn from_text(bytes: &'a [u8]) -> Self {
+        let enc = crate::text::sniff_encoding(bytes);
+        MsiLogParser::new(bytes, enc, 0, MsiLogSettings::default())
+    }
+}
+
+impl<R: Read> Iterator for MsiLogParser<R> {
+    type Item = Result<Event, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        loop {
+            let line = match self.lines.next_line() {
+                Ok(Some(line)) => line,
+                Ok(None) => return self.pending.take().map(Ok),
+                Err(e) => {
+                    self.failed = true;
+                    let line = self.lines.line_number() + 1;
+                    return Some(Err(SourceError::Read { line, source: e }));
+                }
+            };
+            let line_no = line.number;
+            let text = line.text.strip_prefix('\u{feff}').unwrap_or(line.text);
+            let problem = if line.truncated {
+                Some(format!(
+                    "line longer than {} bytes: cut, the rest of the line was skipped",
+                    self.settings.max_line
+                ))
+            } else if text.contains('\u{fffd}') || has_binary_junk(text) {
+                Some("undecodable or binary bytes in this line".to_string())
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                if self.warnings.len() < MAX_WARNINGS {
+                    self.warnings.push(ParseWarning {
+                        line: line_no,
+                        message,
+                    });
+                }
+            }
+            let parsed = match parse_line(text) {
+                Some(parsed) => parsed,
+                None => {
+                    let room = self.pending_lines < self.settings.max_entry_lines;
+                    if let (Some(entry), true) = (self.pending.as_mut(), room) {
+                        attach_continuation(entry, text);
+                        self.pending_lines += 1;
+                        continue;
+                    }
+                    Parsed {
+                        kind: Kind::Text,
+                        process: None,
+                        time: None,
+                    }
+                }
+            };
+            if let Kind::MsiLogBoundary(b) = &parsed.kind {
+                if let Some(w) = self
+                    .clock
+                    .reset(line_no, b, parsed.time, self.settings.date_order)
+                {
+                    self.warnings.push(w);
+                }
+            }
+            let event = Event {
+                time: self.clock.stamp(parsed.time),
+                input: self.input,
+                at: Location::Line(line_no),
+                process: parsed.process,
+                kind: parsed.kind,
+                raw: Some(text.to_string()),
+            };
+            self.pending_lines = 0;
+            if let Some(done) = self.pending.replace(event) {
+                return Some(Ok(done));
+            }
+        }
+    }
+}
+
+/// Most warnings kept per input (the rest are counted in the last one).
+const MAX_WARNINGS: usize = 1000;
+
+/// Add an unshaped line to the entry before it (custom-action output, multi-line values).
+fn attach_continuation(entry: &mut Event, text: &str) {
+    let raw = entry.raw.get_or_insert_with(String::new);
+    raw.push('\n');
+    raw.push_str(text);
+    if let Kind::Property { value, .. } = &mut entry.kind {
+        value.push('\n');
+        value.push_str(text);
+    }
+}
+
+fn has_binary_junk(text: &str) -> bool {
+    text.bytes()
+        .filter(|&b| b < 0x20 && b != b'\t' && b != b'\r')
+        .take(3)
+        .count()
+        >= 3
+}
+
+/// What one line says, when it has a known shape.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Parsed {
+    pub(crate) kind: Kind,
+    pub(crate) process: Option<ProcessRef>,
+    pub(crate) time: Option<NaiveTime>,
+}
+
+/// The engine prefix of a line: `MSI (s) (18:F4) [12:02:17:898]: `.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnginePrefix {
+    /// Role letter: `c`, `s`, `N`, `a`.
+    pub side: char,
+    /// PID low bits, as read in hex.
+    pub pid: u32,
+    /// TID low bits, as read in hex.
+    pub tid: u32,
+    /// Time of day, if present.
+    pub time: Option<NaiveTime>,
+    /// Byte offset of the body after `]: `.
+    pub body_at: usize,
+}
+
+/// Parse the engine prefix of a line, if it has one.
+///
+/// ```
+/// use msitrace::source::msilog::engine_prefix;
+/// let p = engine_prefix("MSI (s) (18!F4) [12:02:17:898]: Note: 1: 2203").unwrap();
+/// assert_eq!((p.side, p.pid, p.tid), ('s', 0x18, 0xF4));
+/// assert_eq!(&"MSI (s) (18!F4) [12:02:17:898]: Note: 1: 2203"[p.body_at..], "Note: 1: 2203");
+/// ```
+pub fn engine_prefix(line: &str) -> Option<EnginePrefix> {
+    let b = line.as_bytes();
+    if b.len() < 12 || &b[..5] != b"MSI (" || b[6] != b')' {
+        return None;
+    }
+    let side = b[5] as char;
+    let mut i = 7;
+    while i < b.len() && b[i] == b' ' {
+        i += 1;
+    }
+    if b.get(i) != Some(&b'(') {
+        return None;
+    }
+    i += 1;
+    let pid_start = i;
+    while i < b.len() && b[i].is_ascii_hexdigit() {
+        i += 1;
+    }
+    let pid = u32::from_str_radix(&line[pid_start..i], 16).ok()?;
+    if !matches!(b.get(i), Some(b':') | Some(b'!')) {
+        return None;
+    }
+    i += 1;
+    let tid_start = i;
+    while i < b.len() && b[i].is_ascii_hexdigit() {
+        i += 1;
+    }
+    let tid = u32::from_str_radix(&line[tid_start..i], 16).ok()?;
+    if b.get(i) != Some(&b')') {
+        return None;
+    }
+    i += 1;
+    while i < b.len() && b[i] == b' ' {
+        i += 1;
+    }
+    let mut time = None;
+    if b.get(i) == Some(&b'[') {
+        let close = line[i..].find(']')? + i;
+        time = parse_clock(&line[i + 1..close]);
+        i = close + 1;
+    }
+    if b.get(i) == Some(&b':') {
+        i += 1;
+    }
+    while i < b.len() && b[i] == b' ' {
+        i += 1;
+    }
+    Some(EnginePrefix {
+        side,
+        pid,
+        tid,
+        time,
+        body_at: i,
+    })
+}
+
+/// True when the line starts with an engine prefix (used by detection).
+pub fn is_engine_line(line: &str) -> bool {
+    engine_prefix(line).is_some()
+}
+
+/// True when an unprefixed line has a shape only MSI logs have (used by detection of fragments).
+pub fn looks_like_msi_line(line: &str) -> bool {
+    matches!(
+        parse_body(line).map(|(k, _)| k),
+        Some(
+            Kind::MsiAction { .. }
+                | Kind::CustomActionResult { .. }
+                | Kind::MsiMessage(_)
+                | Kind::Property { .. }
+                | Kind::EngineReturn { .. }
+                | Kind::MsiOutcome(_)
+        )
+    )
+}
+
+/// The text after the engine prefix, or the whole line.
+pub fn message_body(line: &str) -> &str {
+    match engine_prefix(line) {
+        Some(p) => &line[p.body_at..],
+        None => line,
+    }
+}
+
+/// Parse `HH:MM:SS:mmm`, `H:MM:SS`, `HH:MM:SS.mmm`.
+fn parse_clock(text: &str) -> Option<NaiveTime> {
+    let mut nums = [0u32; 4];
+    let mut count = 0;
+    for part in text.trim().split([':', '.']) {
+        if count == 4
+            || part.is_empty()
+            || part.len() > 3
+            || !part.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        nums[count] = part.parse().ok()?;
+        count += 1;
+    }
+    if count < 3 {
+        return None;
+    }
+    NaiveTime::from_hms_milli_opt(
+        nums[0],
+        nums[1],
+        nums[2],
+        if count == 4 { nums[3] } else { 0 },
+    )
+}
+
+/// Classify one line. `None`: no known shape (a continuation line).
+pub(crate) fn parse_line(line: &str) -> Option<Parsed> {
+    if let Some(p) = engine_prefix(line) {
+        let body = &line[p.body_at..];
+        let (kind, time) = match parse_body(body) {
+            Some((kind, t)) => (kind, p.time.or(t)),
+            None => (Kind::Text, p.time),
+        };
+        let role = match p.side {
+            'c' | 'C' => Some(ProcessRole::InstallerClient),
+            's' | 'S' => Some(ProcessRole::InstallerServer),
+            'N' | 'n' => Some(ProcessRole::NestedInstall),
+            'a' | 'A' => Some(ProcessRole::CustomActionServer),
+            _ => None,
+        };
+        return Some(Parsed {
+            kind,
+            process: Some(ProcessRef {
+                pid: p.pid,
+                tid: Some(p.tid),
+                image: None,
+                partial: true,
+                role,
+            }),
+            time,
+        });
+    }
+    if let Some((kind, time)) = parse_body(line) {
+        return Some(Parsed {
+            kind,
+            process: None,
+            time,
+        });
+    }
+    // Wrapped logs (e.g. `MSI(INFO): 'Action ended ...`) still carry action lines.
+    for marker in ["Action ended ", "Action start "] {
+        if let Some(at) = line.find(marker).filter(|&at| at > 0) {
+            if let Some((kind @ Kind::MsiAction { .. }, time)) = parse_body(&line[at..]) {
+                return Some(Parsed {
+                    kind,
+                    process: None,
+                    time,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Classify the body of a line (after any engine prefix).
+fn parse_body(body: &str) -> Option<(Kind, Option<NaiveTime>)> {
+    let first = *body.as_bytes().first()?;
+    let none = |k| Some((k, None));
+    match first {
+        b'=' => parse_boundary(body),
+        b'A' => parse_action(body),
+        b'C' => {
+            if let Some(k) = parse_custom_action_result(body) {
+                return none(k);
+            }
+            parse_state(body, "Component: ", StateItem::Component).and_then(none)
+        }
+        b'F' => parse_state(body, "Feature: ", StateItem::Feature).and_then(none),
+        b'E' | b'I' | b'D' => parse_message(body).and_then(none),
+        b'W' => parse_outcome(body)
+            .map(Kind::MsiOutcome)
+            .or_else(|| parse_message(body))
+            .and_then(none),
+        b'N' => parse_note(body).and_then(none),
+        b'P' => parse_property(body)
+            .or_else(|| parse_property_change(body))
+            .or_else(|| parse_product_notice(body))
+            .and_then(none),
+        b'M' => parse_engine_return(body)
+            .or_else(|| parse_policy(body))
+            .and_then(none),
+        b'U' => parse_policy(body).and_then(none),
+        b'R' => parse_elevation(body).and_then(none),
+        b'T' => parse_unexpected_error(body).and_then(none),
+        _ => None,
+    }
+}
+
+fn parse_boundary(body: &str) -> Option<(Kind, Option<NaiveTime>)> {
+    let rest = body.strip_prefix("=== ")?;
+    let (verbose, rest) = match rest.strip_prefix("Verbose logging ") {
+        Some(r) => (true, r),
+        None => (false, rest.strip_prefix("Logging ")?),
+    };
+    let (started, rest) = if let Some(r) = rest.strip_prefix("started:") {
+        (true, r)
+    } else {
+        (false, rest.strip_prefix("stopped:")?)
+    };
+    let rest = rest.trim_end().trim_end_matches('=').trim();
+    let mut tokens = rest.split_whitespace();
+    let date_text = tokens.next().unwrap_or("").to_string();
+    let time = tokens.next().and_then(parse_clock);
+    let field = |key: &str| {
+        rest.find(key).map(|at| {
+            let v = &rest[at + key.len()..];
+            let end = v.find("  ").unwrap_or(v.len());
+            v[..end].trim().to_string()
+        })
+    };
+    Some((
+        Kind::MsiLogBoundary(LogBoundary {
+            started,
+            verbose,
+            date_text,
+            build: field("Build type:"),
+            calling_process: field("Calling process:"),
+        }),
+        time,
+    ))
+}
+
+/// `Action start T: Name.` · `Action ended T: Name. Return value N.` · `Action T: Name. Text`.
+fn parse_action(body: &str) -> Option<(Kind, Option<NaiveTime>)> {
+    let rest = body.strip_prefix("Action")?;
+    let (phase_word, rest) = if let Some(r) = rest.strip_prefix(" start") {
+        ("start", r)
+    } else if let Some(r) = rest.strip_prefix(" ended") {
+        ("ended", r)
+    } else {
+        ("", rest)
+    };
+    // Time token up to ": " (may be missing: `Action ended: X.`, or a placeholder: `Time`).
+    let (time, after) = if let Some(r) = rest.strip_prefix(": ") {
+        (None, r)
+    } else {
+        let r = rest.strip_prefix(' ')?;
+        let colon = r.find(": ")?;
+        let token = &r[..colon];
+        let time = parse_clock(token);
+        if phase_word.is_empty() && time.is_none() {
+            // `Action` followed by prose is not an action line.
+            return None;
+        }
+        if token.contains(' ') {
+            return None;
+        }
+        (time, &r[colon + 2..])
+    };
+    let kind = match phase_word {
+        "ended" => {
+            let at = after.find(". Return value ")?;
+            let name = after[..at].trim().to_string();
+            let digits: String = after[at + 15..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            Kind::MsiAction {
+                name,
+                phase: ActionPhase::End {
+                    return_value: digits.parse().ok()?,
+                },
+            }
+        }
+        "start" => Kind::MsiAction {
+            name: after.trim_end().trim_end_matches('.').trim().to_string(),
+            phase: ActionPhase::Start,
+        },
+        _ => {
+            let (name, text) = match after.find(". ") {
+                Some(at) => (&after[..at], after[at + 2..].trim()),
+                None => (after.trim_end().trim_end_matches('.'), ""),
+            };
+            Kind::MsiAction {
+                name: name.trim().to_string(),
+                phase: ActionPhase::Progress {
+                    text: text.to_string(),
+                },
+            }
+        }
+    };
+    Some((kind, time))
+}
+
+fn parse_custom_action_result(body: &str) -> Option<Kind> {
+    let rest = body.strip_prefix("CustomAction ")?;
+    let at = rest.find("returned actual error code ")?;
+    let action = rest[..at].trim().to_string();
+    let tail = &rest[at + "returned actual error code ".len()..];
+    let digits: String = tail.chars().take_while(|c| c.is_ascii_digit()).collect();
+    Some(Kind::CustomActionResult {
+        action,
+        code: digits.parse().ok()?,
+        translated_to_success: tail.contains("translated to success"),
+    })
+}
+
+/// `Error N. text`, `Error N.text`, `Info N.`, `Warning N.`, `DEBUG: Error N: text`,
+/// `Internal Error N. args`.
+fn parse_message(body: &str) -> Option<Kind> {
+    let (level, rest) = if let Some(r) = body.strip_prefix("DEBUG: Error ") {
+        (MessageLevel::Debug, r)
+    } else if let Some(r) = body.strip_prefix("Internal Error ") {
+        (MessageLevel::Internal, r)
+    } else if let Some(r) = body.strip_prefix("Error ") {
+        (MessageLevel::Error, r)
+    } else if let Some(r) = body.strip_prefix("Info ") {
+        (MessageLevel::Info, r)
+    } else if let Some(r) = body.strip_prefix("Warning ") {
+        (MessageLevel::Warning, r)
+    } else {
+        return None;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 5 {
+        return None;
+    }
+    let code = rest[..digits].parse().ok()?;
+    let after = &rest[digits..];
+    let text = match after.as_bytes().first() {
+        Some(b'.') | Some(b':') => after[1..].trim(),
+        None => "",
+        _ => return None,
+    };
+    let args = if level == MessageLevel::Internal {
+        text.split(',').map(|a| a.trim().to_string()).collect()
+    } else {
+        Vec::new()
+    };
+    Some(Kind::MsiMessage(MsiMessage {
+        code,
+        level,
+        args,
+        text: text.to_string(),
+    }))
+}
+
+/// `The installer has encountered an unexpected error ... The error code is 2235. The arguments are: a, b`.
+fn parse_unexpected_error(body: &str) -> Option<Kind> {
+    if !body.starts_with("The installer has encountered an unexpected error") {
+        return None;
+    }
+    let at = body.find("The error code is ")?;
+    let rest = &body[at + 18..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let code = rest[..digits].parse().ok()?;
+    let args = rest
+        .find("The arguments are: ")
+        .map(|a| {
+            rest[a + 19..]
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Kind::MsiMessage(MsiMessage {
+        code,
+        level: MessageLevel::Internal,
+        args,
+        text: body.to_string(),
+    }))
+}
+
+/// `Note: 1: 2203 2: C:\x 3: -2147287038` — positional fields split on ` N: ` in order.
+fn parse_note(body: &str) -> Option<Kind> {
+    let rest = body.strip_prefix("Note: 1: ")?;
+    let mut fields = Vec::new();
+    let mut remaining = rest;
+    let mut next = 2;
+    loop {
+        let marker = format!(" {next}: ");
+        // A field may be empty: `2:  3: x` has the marker right after the previous one.
+        let found = remaining.find(&marker).or_else(|| {
+            let bare = format!("{next}: ");
+            remaining
+                .starts_with(&bare)
+                .then_some(0)
+                .map(|_| usize::MAX)
+        });
+        match found {
+            Some(usize::MAX) => {
+                fields.push(String::new());
+                remaining = &remaining[format!("{next}: ").len()..];
+            }
+            Some(at) => {
+                fields.push(remaining[..at].trim().to_string());
+                remaining = &remaining[at + marker.len()..];
+            }
+            None => {
+                fields.push(remaining.trim().to_string());
+                break;
+            }
+        }
+        next += 1;
+        if next > 32 {
+            fields.push(remaining.trim().to_string());
+            break;
+        }
+    }
+    let code = fields.first()?.parse().ok()?;
+    let args = fields.split_off(1);
+    Some(Kind::MsiMessage(MsiMessage {
+        code,
+        level: MessageLevel::Note,
+        args,
+        text: String::new(),
+    }))
+}
+
+/// `Property(S): Name = Value`.
+fn parse_property(body: &str) -> Option<Kind> {
+    let rest = body.strip_prefix("Property(")?;
+    let scope = match rest.as_bytes().first()? {
+        b'C' | b'c' => PropertyScope::Client,
+        b'S' | b's' => PropertyScope::Server,
+        b'N' | b'n' => PropertyScope::Nested,
+        _ => return None,
+    };
+    let rest = rest[1..].strip_prefix("): ")?;
+    let eq = rest.find(" = ")?;
+    Some(Kind::Property {
+        scope,
+        name: rest[..eq].trim().to_string(),
+        value: rest[eq + 3..].to_string(),
+    })
+}
+
+/// `PROPERTY CHANGE: Adding X property. Its value is 'V'.` and its Modifying/Deleting forms.
+fn parse_property_change(body: &str) -> Option<Kind> {
+    let rest = body.strip_prefix("PROPERTY CHANGE: ")?;
+    let (_verb, rest) = rest.split_once(' ')?;
+    let at = rest.find(" property.")?;
+    let name = rest[..at].trim().to_string();
+    let tail = &rest[at..];
+    let value = if let Some(v) = tail.find("Its new value: '") {
+        tail[v + 16..]
+            .trim_end()
+            .trim_end_matches('.')
+            .trim_end_matches('\'')
+    } else if let Some(v) = tail.find("Its value is '") {
+        tail[v + 14..]
+            .trim_end()
+            .trim_end_matches('.')
+            .trim_end_matches('\'')
+    } else {
+        ""
+    };
+    Some(Kind::Property {
+        scope: PropertyScope::Change,
+        name,
+        value: value.to_string(),
+    })
+}
+
+/// `Product: X -- text`, or the outcome sentence.
+fn parse_product_notice(body: &str) -> Option<Kind> {
+    let rest = body.strip_prefix("Product: ")?;
+    let at = rest.find(" -- ")?;
+    Some(Kind::ProductNotice {
+        product: rest[..at].trim().to_string(),
+        text: rest[at + 4..].trim().to_string(),
+    })
+}
+
+/// `MainEngineThread is returning N`.
+fn parse_engine_return(body: &str) -> Option<Kind> {
+    let rest = body.strip_prefix("MainEngineThread is returning ")?;
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    Some(Kind::EngineReturn {
+        code: digits.parse().ok()?,
+    })
+}
+
+/// `User policy value 'X' is N` / `Machine policy value 'X' is N`.
+fn parse_policy(body: &str) -> Option<Kind> {
+    let (scope, rest) = if let Some(r) = body.strip_prefix("Machine policy value '") {
+        (PolicyScope::Machine, r)
+    } else {
+        (PolicyScope::User, body.strip_prefix("User policy value '")?)
+    };
+    let (name, value) = rest.split_once("' is ")?;
+    Some(Kind::Policy {
+        scope,
+        name: name.to_string(),
+        value: value.trim().to_string(),
+    })
+}
+
+/// `Running product '{GUID}' with elevated privileges: Product is assigned.` (or user privileges).
+fn parse_elevation(body: &str) -> Option<Kind> {
+    let rest = body.strip_prefix("Running product '")?;
+    let (elevated, reason) = if let Some(at) = rest.find("with elevated privileges:") {
+        (true, &rest[at + 25..])
+    } else {
+        let at = rest.find("with user privileges:")?;
+        (false, &rest[at + 21..])
+    };
+    Some(Kind::Elevation {
+        elevated,
+        reason: reason.trim().to_string(),
+    })
+}
+
+/// `Feature: F; Installed: Absent;   Request: Local;   Action: Local` (and `Component:`).
+fn parse_state(body: &str, prefix: &str, item: StateItem) -> Option<Kind> {
+    let rest = body.strip_prefix(prefix)?;
+    let mut parts = rest.split(';');
+    let name = parts.next()?.trim().to_string();
+    let (mut installed, mut request, mut action) = (String::new(), String::new(), String::new());
+    for part in parts {
+        if let Some((k, v)) = part.split_once(':') {
+            let v = v.trim().to_string();
+            match k.trim() {
+                "Installed" => installed = v,
+                "Request" => request = v,
+                "Action" => action = v,
+                _ => {}
+            }
+        }
+    }
+    if installed.is_empty() && request.is_empty() && action.is_empty() {
+        return None;
+    }
+    Some(Kind::InstallState {
+        item,
+        name,
+        installed,
+        request,
+        action,
+    })
+}
+
+/// Parse the outcome sentence of a `Windows Installer ... the product.` line.
+///
+/// ```
+/// use msitrace::source::msilog::parse_outcome;
+/// use msitrace::event::InstallOperation;
+/// let o = parse_outcome("Windows Installer removed the product. Product Name: X. Product Version: 1.0. Product Language: 1033. Manufacturer: Y. Removal success or error status: 0.").unwrap();
+/// assert_eq!((o.operation, o.status, o.product.as_str()), (InstallOperation::Removal, 0, "X"));
+/// ```
+pub fn parse_outcome(body: &str) -> Option<MsiOutcome> {
+    let rest = body.strip_prefix("Windows Installer ")?;
+    let operation = if rest.starts_with("installed the product") {
+        InstallOperation::Install
+    } else if rest.starts_with("removed the product") {
+        InstallOperation::Removal
+    } else if rest.starts_with("reconfigured the product") {
+        InstallOperation::Reconfigure
+    } else if rest.starts_with("installed an update") || rest.starts_with("removed an update") {
+        InstallOperation::Patch
+    } else if rest.starts_with("installed an administrative") {
+        InstallOperation::Admin
+    } else {
+        return None;
+    };
+    let at = rest.find("success or error status: ")?;
+    let digits: String = rest[at + 25..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let field = |key: &str| {
+        rest.find(key).map(|a| {
+            let v = &rest[a + key.len()..];
+            let end = v.find(". ").unwrap_or(v.len());
+            v[..end].trim().to_string()
+        })
+    };
+    Some(MsiOutcome {
+        operation,
+        product: field("Product Name: ").unwrap_or_default(),
+        version: field("Product Version: "),
+        manufacturer: field("Manufacturer: "),
+        language: field("Product Language: "),
+        status: digits.parse().ok()?,
+    })
+}
+
+#[cfg(test)]
+mod tests;
