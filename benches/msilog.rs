@@ -1,1 +1,186 @@
-fn main() {}
+//! Throughput of the MSI log parser on a large synthetic verbose log (UTF-16LE, CRLF).
+//!
+//! One criterion group, `msilog`, measured in bytes of the input file:
+//! - `decode_only`: UTF-16LE → UTF-8 decode of the whole file with encoding_rs, 256 KiB chunks into
+//!   a reused `String`, no line splitting — the floor any parser has to pay;
+//! - `parse`: `MsiLogParser` over a `BufReader<File>`, every event consumed;
+//! - `analyze`: `analysis::analyze_paths` on the file (detection, parse, sessions, findings).
+//!
+//! ```text
+//! cargo bench -p msitrace --bench msilog             # 200 MiB log (MSITRACE_BENCH_MB to change)
+//! MSITRACE_BENCH_MB=20 cargo bench -p msitrace --bench msilog
+//! ```
+//!
+//! The log is generated once into `<target>/bench-data/` (`CARGO_TARGET_DIR`, else the workspace's
+//! `target/`) and reused by later runs. Run outside `cargo bench` (e.g. `cargo test --benches`,
+//! which runs each benchmark once as a test) the default size is 2 MiB instead.
+//!
+//! Peak memory is not measured here; measure it on the release CLI:
+//!
+//! ```text
+//! MSITRACE_BENCH_GEN_ONLY=1 cargo bench -p msitrace --bench msilog   # prints the log's path, exits
+//! cargo build --release
+//! /usr/bin/time -v target/release/msitrace analyze <printed path> --format json > /dev/null
+//! #   -> "Maximum resident set size (kbytes)"
+//! ```
+
+#[path = "generator.rs"]
+mod generator;
+
+use criterion::{Criterion, Throughput};
+use encoding_rs::{CoderResult, UTF_16LE};
+use msitrace::analysis::{analyze_paths, AnalysisSettings};
+use msitrace::source::msilog::{MsiLogParser, MsiLogSettings};
+use msitrace::text::TextEncoding;
+use std::fs::{self, File};
+use std::hint::black_box;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Bump when the generator's output changes, so stale files are not reused.
+const GENERATOR_VERSION: u32 = 1;
+
+const CHUNK: usize = 256 * 1024;
+
+fn main() {
+    let gen_only = std::env::var_os("MSITRACE_BENCH_GEN_ONLY").is_some_and(|v| v != "0");
+    // `cargo bench` passes `--bench`; without it (cargo test) keep the input small.
+    let benching = std::env::args().any(|a| a == "--bench");
+    let default_mb = if benching || gen_only { 200 } else { 2 };
+    let mb = match std::env::var("MSITRACE_BENCH_MB") {
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .expect("MSITRACE_BENCH_MB must be a whole number of MiB"),
+        Err(_) => default_mb,
+    };
+    let path = prepare(mb << 20).expect("cannot generate the benchmark log");
+    let len = fs::metadata(&path).expect("generated log").len();
+    if gen_only {
+        println!("{}", path.display());
+        return;
+    }
+    eprintln!(
+        "msilog bench input: {} ({len} bytes, {:.1} MiB)",
+        path.display(),
+        len as f64 / (1 << 20) as f64
+    );
+    check(&path);
+
+    let mut c = Criterion::default().configure_from_args();
+    bench(&mut c, &path, len);
+    c.final_summary();
+}
+
+/// Where generated logs go: `$CARGO_TARGET_DIR/bench-data`, else `<workspace>/target/bench-data`.
+fn data_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("bench-data")
+}
+
+/// Generate the log unless a complete one of this size is already there.
+fn prepare(target_bytes: u64) -> io::Result<PathBuf> {
+    let dir = data_dir();
+    fs::create_dir_all(&dir)?;
+    let mib = target_bytes >> 20;
+    let path = dir.join(format!("msilog-v{GENERATOR_VERSION}-{mib}MiB.log"));
+    // Written under a temporary name and renamed: an existing file is a complete one.
+    if fs::metadata(&path).is_ok_and(|m| m.len() >= target_bytes) {
+        return Ok(path);
+    }
+    let partial = path.with_extension("log.partial");
+    eprintln!("generating {} ...", path.display());
+    generator::write_verbose_log(&partial, target_bytes)?;
+    fs::rename(&partial, &path)?;
+    Ok(path)
+}
+
+/// The three measured operations agree with what the generator wrote.
+fn check(path: &Path) {
+    let text_len = decode_only(path, &mut String::new()).expect("decode");
+    let events = parse(path).expect("parse");
+    let report = analyze(path);
+    assert!(events > 1000, "too few events: {events}");
+    let session = report.sessions.first().expect("one session");
+    let outcome = session.outcome.as_ref().expect("an outcome");
+    assert_eq!(outcome.code, 1603);
+    assert_eq!(
+        report.findings.first().map(|f| f.id.as_str()),
+        Some("msi.error.1310")
+    );
+    let (start, end) = (session.start.expect("start"), session.end.expect("end"));
+    assert!(end.date() > start.date(), "the log passes midnight once");
+    eprintln!(
+        "check: {text_len} bytes of UTF-8 text, {events} events, lines {}-{}, {start} → {end}",
+        session.lines[0], session.lines[1]
+    );
+}
+
+fn bench(c: &mut Criterion, path: &Path, len: u64) {
+    let mut group = c.benchmark_group("msilog");
+    group.throughput(Throughput::Bytes(len));
+    group.sample_size(10);
+    let mut text = String::new();
+    group.bench_function("decode_only", |b| {
+        b.iter(|| decode_only(black_box(path), &mut text).expect("decode"))
+    });
+    group.bench_function("parse", |b| {
+        b.iter(|| parse(black_box(path)).expect("parse"))
+    });
+    group.bench_function("analyze", |b| b.iter(|| analyze(black_box(path))));
+    group.finish();
+}
+
+/// Decode the file from UTF-16LE (BOM removed) into `text`, chunk by chunk; returns the UTF-8 length.
+fn decode_only(path: &Path, text: &mut String) -> io::Result<u64> {
+    let mut file = File::open(path)?;
+    let mut decoder = UTF_16LE.new_decoder_with_bom_removal();
+    let mut raw = vec![0u8; CHUNK];
+    let room = decoder
+        .max_utf8_buffer_length(CHUNK)
+        .expect("chunk size fits");
+    text.clear();
+    text.reserve(room);
+    let mut total = 0u64;
+    loop {
+        let n = loop {
+            match file.read(&mut raw) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                r => break r?,
+            }
+        };
+        let last = n == 0;
+        let mut input = &raw[..n];
+        loop {
+            let (result, read, _) = decoder.decode_to_string(input, text, last);
+            input = &input[read..];
+            total += text.len() as u64;
+            black_box(text.as_str());
+            text.clear();
+            if result == CoderResult::InputEmpty {
+                break;
+            }
+        }
+        if last {
+            return Ok(total);
+        }
+    }
+}
+
+/// Parse the file, consuming every event; returns the number of events.
+fn parse(path: &Path) -> io::Result<u64> {
+    let file = BufReader::new(File::open(path)?);
+    let parser = MsiLogParser::new(file, TextEncoding::Utf16LeBom, 0, MsiLogSettings::default());
+    let mut events = 0u64;
+    for event in parser {
+        black_box(event.map_err(io::Error::other)?);
+        events += 1;
+    }
+    Ok(events)
+}
+
+fn analyze(path: &Path) -> msitrace::report::Report {
+    analyze_paths(&[path.to_path_buf()], &AnalysisSettings::default())
+}

@@ -99,7 +99,7 @@ pub fn sniff_encoding(head: &[u8]) -> TextEncoding {
     match std::str::from_utf8(sample) {
         Ok(_) => TextEncoding::Utf8,
         // A multi-byte character cut by the end of the sample is still UTF-8.
-        Err(e) if e.error_len().is_none() => TextEncoding::Utf8,
+        Err(e) if e.error_len().is_none() && head.len() > sample.len() => TextEncoding::Utf8,
         Err(_) => TextEncoding::Windows1252,
     }
 }

@@ -59,8 +59,21 @@ pub fn session_findings(facts: &SessionFacts, session_index: usize) -> Vec<Findi
     let class = facts.report.outcome.as_ref().map(|o| o.class);
     let failed = class == Some(OutcomeClass::Failure);
     let cands = candidates(&facts.window);
-    if failed || (class.is_none() && cands.iter().any(|c| c.strength >= Strength::StrongText)) {
-        findings.push(failure_finding(facts, session_index, &cands, failed));
+    let bad_product_code = facts
+        .product_code_event
+        .as_ref()
+        .filter(|e| matches!(&e.kind, Kind::Property { value, .. } if !is_guid(value.trim())));
+    let strong = cands.iter().any(|c| c.strength >= Strength::StrongText);
+    if failed || (class.is_none() && strong) {
+        let mut finding = failure_finding(facts, session_index, &cands, failed);
+        if let Some(e) = bad_product_code {
+            if cands.is_empty() {
+                blame_product_code(&mut finding, &facts.report.path, e);
+            } else {
+                findings.push(product_code_finding(&facts.report.path, e, session_index));
+            }
+        }
+        findings.insert(0, finding);
     }
     if !facts.file_in_use.is_empty() {
         findings.push(file_in_use_finding(facts, session_index));
@@ -80,7 +93,7 @@ fn failure_finding(
         .max_by(|a, b| a.strength.cmp(&b.strength).then(b.line.cmp(&a.line)));
     let mut evidence = Vec::new();
     let mut codes_cited = Vec::new();
-    let (id, title, category, mut remediation, confidence, cause_text) = match cause {
+    let (id, title, category, remediation, confidence, cause_text) = match cause {
         Some(c) => {
             evidence.push(Evidence::new(
                 path,
@@ -108,6 +121,34 @@ fn failure_finding(
             )
         }
     };
+    // A specific exit status (1620, 1625, ...) names the failure better than free text does.
+    let weak_cause = cause.is_none_or(|c| c.strength <= Strength::StrongText);
+    let (id, title, category, mut remediation, confidence, cause_text) =
+        match exit_specific(facts).filter(|_| weak_cause) {
+            Some((code, info)) => {
+                codes_cited.push(code);
+                let said = match cause {
+                    Some(c) => format!(
+                        "the installer ended with {code} ({}); the nearest logged error: {}",
+                        info.title,
+                        c.text.trim()
+                    ),
+                    None => format!(
+                        "the installer ended with {code} ({}) without logging an error line",
+                        info.title
+                    ),
+                };
+                (
+                    format!("msi.exit.{code}"),
+                    format!("Exit status {code}: {}", info.title),
+                    info.category.to_string(),
+                    vec![info.remedy.to_string()],
+                    Confidence::Medium,
+                    said,
+                )
+            }
+            None => (id, title, category, remediation, confidence, cause_text),
+        };
     // Context: other explaining lines, in order, the strongest first when there are too many.
     let mut context: Vec<&Candidate<'_>> = cands
         .iter()
@@ -130,6 +171,13 @@ fn failure_finding(
             c.text,
             role,
         ));
+    }
+    if cause.is_none() {
+        // Nothing inside the failing action: the last warnings before it are the best clues.
+        for c in candidates(&facts.earlier) {
+            let at = crate::event::Location::Line(c.line);
+            evidence.push(Evidence::new(path, at, c.text, EvidenceRole::Context));
+        }
     }
     if let Some(fp) = &facts.failure_point {
         evidence.push(Evidence::new(
@@ -168,6 +216,15 @@ fn failure_finding(
         summary.push_str(&format!(" in action {} (line {})", a.name, a.line));
     }
     summary.push_str(&format!(". Cause: {cause_text}"));
+    if let Some(c) = cause.filter(|c| c.strength == Strength::CustomAction) {
+        // The action's own output usually says why; quote its first strong line.
+        if let Some(out) = cands
+            .iter()
+            .find(|o| o.line < c.line && !o.own && o.strength >= Strength::StrongText)
+        {
+            summary.push_str(&format!(". Its output says: {}", out.text.trim()));
+        }
+    }
     if !summary.ends_with('.') {
         summary.push('.');
     }
@@ -297,6 +354,77 @@ fn describe_cause(c: &Candidate<'_>, codes_cited: &mut Vec<u32>) -> Described {
                 c.text.trim().to_string(),
             )
         }
+    }
+}
+
+/// The exit status when it says more than the generic 1603 (e.g. 1620, 1625, 1618).
+fn exit_specific(facts: &SessionFacts) -> Option<(u32, &'static codes::CodeInfo)> {
+    let code = facts.report.outcome.as_ref()?.code;
+    let info = codes::lookup(CodeScope::Exit, code)?;
+    (code != 1603 && info.category != "fatal").then_some((code, info))
+}
+
+/// True for a `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` GUID.
+///
+/// ```
+/// # use msitrace::analysis::diagnose::is_guid;
+/// assert!(is_guid("{2384BC12-775D-4353-9ACE-3D26D6D935D2}"));
+/// assert!(!is_guid("{8B80949A-E983-4B1C-B44A-1A0AF668922}"));
+/// ```
+pub fn is_guid(text: &str) -> bool {
+    let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) else {
+        return false;
+    };
+    let groups: Vec<&str> = inner.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+const PRODUCT_CODE_REMEDY: &str = "Fix the package: the ProductCode must be a GUID of the form {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX} (8-4-4-4-12 hex digits); a malformed one breaks registration (registry keys, 'Invalid descriptor format') and fails the install late, often in InstallFinalize without an error message.";
+
+/// When the failing action logs nothing, a malformed ProductCode is the best explanation.
+fn blame_product_code(finding: &mut Finding, path: &str, e: &Event) {
+    finding.id = "msi.package.invalid-product-code".to_string();
+    finding.title = "The package's ProductCode is not a valid GUID".to_string();
+    finding.category = "package_authoring".to_string();
+    finding.confidence = Confidence::Medium;
+    finding.summary.push_str(&format!(
+        " The log shows no error inside the failing action, but the package's ProductCode is malformed: {}.",
+        e.first_line().trim()
+    ));
+    finding.evidence.insert(
+        0,
+        Evidence::new(path, e.at, e.first_line(), EvidenceRole::Cause),
+    );
+    finding
+        .remediation
+        .insert(0, PRODUCT_CODE_REMEDY.to_string());
+}
+
+fn product_code_finding(path: &str, e: &Event, session_index: usize) -> Finding {
+    Finding {
+        id: "msi.package.invalid-product-code".to_string(),
+        title: "The package's ProductCode is not a valid GUID".to_string(),
+        severity: Severity::Warning,
+        confidence: Confidence::High,
+        category: "package_authoring".to_string(),
+        summary: format!(
+            "The ProductCode property is malformed: {}",
+            e.first_line().trim()
+        ),
+        session: Some(session_index),
+        bundle: None,
+        codes: Vec::new(),
+        evidence: vec![Evidence::new(
+            path,
+            e.at,
+            e.first_line(),
+            EvidenceRole::Cause,
+        )],
+        remediation: vec![PRODUCT_CODE_REMEDY.to_string()],
     }
 }
 

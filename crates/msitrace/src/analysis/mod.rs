@@ -326,6 +326,33 @@ fn burn_first_date(path: &Path, encoding: TextEncoding) -> Option<chrono::NaiveD
     chrono::NaiveDate::parse_from_str(text.get(at + 2..at + 12)?, "%Y-%m-%d").ok()
 }
 
+/// Point a bundle finding at the findings of the package sessions it ran.
+fn explain_by_packages(
+    finding: &mut Finding,
+    bundle: &crate::report::BundleReport,
+    sessions: &[crate::report::SessionReport],
+    session_findings: &[Finding],
+) {
+    for log in &bundle.package_logs {
+        let Some(input) = log.input else { continue };
+        for (index, _) in sessions
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.input == input)
+        {
+            if let Some(cause) = session_findings
+                .iter()
+                .find(|f| f.session == Some(index) && f.severity == Severity::Error)
+            {
+                finding.summary.push_str(&format!(
+                    " Package {} failed: {} (see its finding '{}').",
+                    log.package, cause.title, cause.id
+                ));
+            }
+        }
+    }
+}
+
 /// Build the report: sessions, bundles linked to their package logs, findings in order.
 fn assemble(parsed: Vec<Parsed>) -> Report {
     let mut inputs = Vec::new();
@@ -363,7 +390,8 @@ fn assemble(parsed: Vec<Parsed>) -> Report {
                 .find(|i: &&InputReport| {
                     Path::new(&i.path)
                         .file_name()
-                        .is_some_and(|f| f.to_string_lossy().to_ascii_lowercase() == name)
+                        // Collected logs are often renamed with a prefix (`Machine1_<name>`).
+                        .is_some_and(|f| f.to_string_lossy().to_ascii_lowercase().ends_with(&name))
                 })
                 .map(|i| i.id);
             if let Some(input) = log.input {
@@ -371,6 +399,10 @@ fn assemble(parsed: Vec<Parsed>) -> Report {
                     s.bundle = Some(index);
                 }
             }
+        }
+        let mut finding = finding;
+        if let Some(f) = finding.as_mut() {
+            explain_by_packages(f, &bundle, &sessions, &session_findings);
         }
         bundles.push(bundle);
         bundle_findings.extend(finding);

@@ -14,6 +14,8 @@ use std::collections::VecDeque;
 
 /// Most notable entries remembered before the failure point.
 const RING: usize = 512;
+/// Most notable entries kept from before the failing action (clues when the action logs none).
+const EARLIER: usize = 8;
 /// Most file-in-use messages kept per session.
 const MAX_FILE_IN_USE: usize = 8;
 
@@ -24,6 +26,10 @@ pub struct SessionFacts {
     pub report: SessionReport,
     /// Notable entries inside the failing action (or before the failure), in order.
     pub window: Vec<Event>,
+    /// Notable entries just before the failing action: clues when the action itself logs none.
+    pub earlier: Vec<Event>,
+    /// The line that states the ProductCode, for package checks.
+    pub product_code_event: Option<Event>,
     /// The entry where the failure surfaced (`Return value 3`, `FatalError`, failed status).
     pub failure_point: Option<Event>,
     /// The entries stating the final status.
@@ -64,6 +70,8 @@ struct Session {
     cancelled: bool,
     ring: VecDeque<Event>,
     window: Option<Vec<Event>>,
+    earlier: Vec<Event>,
+    product_code_event: Option<Event>,
     failure_point: Option<Event>,
     failed_action: Option<FailedAction>,
     file_in_use: Vec<Event>,
@@ -83,7 +91,11 @@ impl SessionTracker {
     /// Take one event of the log, in order.
     pub fn push(&mut self, event: Event) {
         if let Kind::MsiLogBoundary(b) = &event.kind {
-            if b.started {
+            // A header starts a new session once the previous one has ended with a status; a
+            // header before that (the log reopened between the UI and the execute phase, or a
+            // `/l+` append of a run that never finished) continues the same run.
+            let ended = self.current.as_ref().is_some_and(Session::has_ended);
+            if b.started && (self.current.is_none() || ended) {
                 self.finish_current();
                 let s = Session {
                     verbose: b.verbose,
@@ -91,6 +103,11 @@ impl SessionTracker {
                     ..Default::default()
                 };
                 self.current = Some(s);
+            } else if let (true, Some(s)) = (b.started, self.current.as_mut()) {
+                s.verbose |= b.verbose;
+                if s.calling_process.is_none() {
+                    s.calling_process = b.calling_process.clone();
+                }
             }
         }
         let session = self.current.get_or_insert_with(Session::default);
@@ -111,6 +128,11 @@ impl SessionTracker {
 }
 
 impl Session {
+    /// True once the engine has returned (the run is over).
+    fn has_ended(&self) -> bool {
+        self.engine_return.is_some() || self.outcome.is_some()
+    }
+
     fn take(&mut self, event: Event) {
         let line = match event.at {
             Location::Line(n) => n,
@@ -131,7 +153,12 @@ impl Session {
             self.end = Some(t);
         }
         match &event.kind {
-            Kind::Property { name, value, .. } => self.take_property(name, value),
+            Kind::Property { name, value, .. } => {
+                if name == "ProductCode" && self.product_code_event.is_none() {
+                    self.product_code_event = Some(event.clone());
+                }
+                self.take_property(name, value)
+            }
             Kind::Elevation { elevated, .. } => self.elevated = Some(*elevated),
             Kind::Text => {
                 let body = crate::source::msilog::message_body(event.first_line());
@@ -238,6 +265,8 @@ impl Session {
             })
             .unwrap_or(0);
         self.window = Some(self.ring.drain(from..).collect());
+        let keep = self.ring.len().saturating_sub(EARLIER);
+        self.earlier = self.ring.drain(keep..).collect();
         self.ring.clear();
         if let (Some(name), Location::Line(line)) = (action, event.at) {
             self.failed_action = Some(FailedAction { name, line });
@@ -345,6 +374,8 @@ impl Session {
         SessionFacts {
             report,
             window,
+            earlier: self.earlier,
+            product_code_event: self.product_code_event,
             failure_point: self.failure_point,
             outcome_events,
             file_in_use: self.file_in_use,

@@ -183,9 +183,12 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             .unwrap_or_else(|| "(unnamed bundle)".into());
         let _ = writeln!(
             out,
-            "  [{}] {name} {}: {result}",
+            "  [{}] {name}{}: {result}",
             n + 1,
-            b.version.as_deref().map(sanitize).unwrap_or_default()
+            b.version
+                .as_deref()
+                .map(|v| format!(" {}", sanitize(v)))
+                .unwrap_or_default()
         );
         let _ = writeln!(out, "      log:      {}", sanitize(&b.path));
         for l in &b.package_logs {

@@ -468,7 +468,7 @@ fn lines_without_timestamp_have_none() {
 #[test]
 fn binary_junk_and_cut_lines_are_warned() {
     let mut bytes = b"MSI (s) (18:F4) [12:00:00:000]: ok\n\x01\x02\x03\x04junk\n".to_vec();
-    bytes.extend(std::iter::repeat(b'x').take(200));
+    bytes.extend(std::iter::repeat_n(b'x', 200));
     bytes.extend_from_slice(b"\nAction start 1:00:00: X.\n");
     let settings = MsiLogSettings {
         max_line: 100,

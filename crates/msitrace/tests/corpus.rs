@@ -1,0 +1,171 @@
+//! Behaviour tests over the real logs in `../shared/corpus` (read by path, never copied).
+
+mod common;
+
+use msitrace::analysis::{analyze_paths, AnalysisSettings};
+use msitrace::report::{InputStatus, Report, Severity};
+use std::path::Path;
+
+fn analyze(path: &Path) -> Report {
+    analyze_paths(&[path.to_path_buf()], &AnalysisSettings::default())
+}
+
+#[test]
+fn every_msi_and_burn_log_parses_without_error() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let mut seen = 0;
+    for dir in ["msilog", "burnlog"] {
+        for entry in std::fs::read_dir(shared.join("corpus").join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let report = analyze(&path);
+            let input = &report.inputs[0];
+            assert_eq!(
+                input.status,
+                InputStatus::Analyzed,
+                "{}: {:?}",
+                path.display(),
+                input.error
+            );
+            assert!(input.events > 0, "{}", path.display());
+            assert!(
+                input.warnings.iter().all(|w| !w.contains("read failed")),
+                "{}: {:?}",
+                path.display(),
+                input.warnings
+            );
+            if dir == "msilog" {
+                assert!(!report.sessions.is_empty(), "{}", path.display());
+            } else {
+                assert_eq!(report.bundles.len(), 1, "{}", path.display());
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 20, "only {seen} corpus files");
+}
+
+#[test]
+fn expected_outcomes_and_root_errors() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let expected = std::fs::read_to_string(shared.join("corpus/EXPECTED.tsv")).unwrap();
+    let mut checked = 0;
+    for row in expected.lines().skip(1) {
+        let f: Vec<&str> = row.split('\t').collect();
+        let (file, outcome, root) = (f[0], f[1], f[2]);
+        if !file.starts_with("msilog/") {
+            continue; // Event logs are analysed once their source lands.
+        }
+        let report = analyze(&shared.join("corpus").join(file));
+        let session = report
+            .sessions
+            .iter()
+            .rev()
+            .find(|s| s.outcome.is_some())
+            .unwrap_or_else(|| panic!("{file}: no session with an outcome"));
+        let code = session.outcome.as_ref().unwrap().code;
+        assert_eq!(code.to_string(), outcome, "{file}: outcome");
+        let errors: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        if outcome == "0" || outcome == "1602" {
+            assert!(
+                errors.is_empty(),
+                "{file}: success/cancel reported as failure: {errors:#?}"
+            );
+            assert!(!report.failed, "{file}");
+        } else {
+            assert!(report.failed, "{file}: failure not reported");
+            let top = &report.findings[0];
+            assert_eq!(top.severity, Severity::Error, "{file}");
+            if root != "-" {
+                let carried = top.evidence.iter().any(|e| {
+                    e.text
+                        .split(|c: char| !c.is_ascii_digit())
+                        .any(|n| n == root)
+                });
+                assert!(
+                    carried,
+                    "{file}: top finding {} does not cite {root}: {:#?}",
+                    top.id, top.evidence
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 18, "only {checked} rows checked");
+}
+
+#[test]
+fn utf16_and_utf8_copies_of_one_log_agree() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let a = analyze(&shared.join("corpus/msilog/Dimas_PyCapture2_msi_install_1310_1603.log"));
+    let b = analyze(&shared.join("corpus/msilog/Dimas_PyCapture2_msi_install_utf8.log"));
+    assert_eq!(a.findings[0].id, b.findings[0].id);
+    assert_eq!(
+        a.findings[0].evidence[0].text,
+        b.findings[0].evidence[0].text
+    );
+    assert_eq!(
+        a.findings[0].evidence[0].line,
+        b.findings[0].evidence[0].line
+    );
+}
+
+#[test]
+fn session_facts_from_real_logs() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let r = analyze(&shared.join("corpus/msilog/Dimas_PyCapture2_msi_install_1310_1603.log"));
+    let s = &r.sessions[0];
+    assert_eq!(s.product.as_deref(), Some("Python 3.6 PyCapture2-2.13.61"));
+    assert_eq!(s.elevated, Some(false));
+    assert_eq!(s.failed_action.as_ref().unwrap().name, "InstallFinalize");
+    assert_eq!(s.start.unwrap().date().to_string(), "2026-07-07");
+    // D/M/YYYY header, single-digit hour.
+    let r = analyze(&shared.join("corpus/msilog/Mustafa-Ghazi_SupportAssist_msi.log"));
+    assert_eq!(
+        r.sessions[0].start.unwrap().to_string(),
+        "2023-10-31 09:12:53"
+    );
+    // Removal and reconfiguration are told apart from installs.
+    let r = analyze(&shared.join("corpus/msilog/Redball_bundle-debug_002_000_removal.msi.log"));
+    assert_eq!(r.sessions[0].operation.to_string(), "removal");
+    let r =
+        analyze(&shared.join("corpus/msilog/manatsa_sonarworks_msi-install_reconfig_success.log"));
+    assert_eq!(r.sessions[0].operation.to_string(), "reconfiguration");
+}
+
+#[test]
+fn bundle_log_links_its_package_log() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let report = analyze_paths(
+        &[
+            shared.join("corpus/burnlog/Redball_bundle-debug.log"),
+            shared.join("corpus/msilog/Redball_bundle-debug_000_Redball_2.1.24.msi.log"),
+        ],
+        &AnalysisSettings::default(),
+    );
+    let bundle = &report.bundles[0];
+    assert_eq!(bundle.name.as_deref(), Some("Redball Setup"));
+    assert_eq!(bundle.outcome.as_ref().unwrap().code, 0);
+    let linked: Vec<_> = bundle
+        .package_logs
+        .iter()
+        .filter(|p| p.input.is_some())
+        .collect();
+    assert_eq!(linked.len(), 1);
+    assert_eq!(report.sessions[0].bundle, Some(0));
+    // The bundle's errors (a related bundle it could not run) are a warning, not a failure.
+    assert!(!report.failed);
+}
