@@ -136,3 +136,34 @@ fn unsupported_formats_are_named() {
     assert!(report.inputs[0].error.as_ref().unwrap().contains("EVTX"));
     assert_eq!(report.exit_status(), 2);
 }
+
+#[test]
+fn ambiguous_header_date_is_resolved_by_another_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = |date: &str| {
+        format!("=== Verbose logging started: {date}  10:00:00  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\r\nMSI (s) (D8:10) [10:00:01:000]: MainEngineThread is returning 0\r\n")
+    };
+    let proving = dir.path().join("a.log");
+    std::fs::write(&proving, header("31/10/2023")).unwrap();
+    let ambiguous = dir.path().join("b.log");
+    std::fs::write(&ambiguous, header("4/5/2023")).unwrap();
+    let alone = analyze_paths(
+        std::slice::from_ref(&ambiguous),
+        &AnalysisSettings::default(),
+    );
+    assert!(alone.inputs[0].warnings[0].contains("ambiguous"));
+    assert_eq!(
+        alone.sessions[0].start.unwrap().date().to_string(),
+        "2023-04-05"
+    );
+    let both = analyze_paths(&[proving, ambiguous], &AnalysisSettings::default());
+    assert!(
+        both.inputs[1].warnings.is_empty(),
+        "{:?}",
+        both.inputs[1].warnings
+    );
+    assert_eq!(
+        both.sessions[1].start.unwrap().date().to_string(),
+        "2023-05-04"
+    );
+}

@@ -204,19 +204,7 @@ fn parse_input(id: u32, planned: &Planned, order: Option<DateOrder>) -> Parsed {
             };
             let mut parser = MsiLogParser::new(file, encoding, id, settings);
             let mut tracker = msi::SessionTracker::new(id, &path);
-            for item in parser.by_ref() {
-                match item {
-                    Ok(event) => {
-                        report.events += 1;
-                        tracker.push(event);
-                    }
-                    Err(e) => {
-                        report
-                            .warnings
-                            .push(format!("{path}: {e}; the rest of the input was skipped"));
-                    }
-                }
-            }
+            feed(parser.by_ref(), &mut report, |event| tracker.push(event));
             report.lines = parser.lines_read();
             report.warnings.extend(
                 parser
@@ -229,24 +217,33 @@ fn parse_input(id: u32, planned: &Planned, order: Option<DateOrder>) -> Parsed {
         Format::BurnLog => {
             let mut parser = BurnLogParser::new(file, encoding, id);
             let mut tracker = burn::BundleTracker::new(id, &path);
-            for item in parser.by_ref() {
-                match item {
-                    Ok(event) => {
-                        report.events += 1;
-                        tracker.push(event);
-                    }
-                    Err(e) => {
-                        report
-                            .warnings
-                            .push(format!("{path}: {e}; the rest of the input was skipped"));
-                    }
-                }
-            }
+            feed(parser.by_ref(), &mut report, |event| tracker.push(event));
+            report.lines = parser.lines_read();
             Content::Burn(Box::new(tracker))
         }
         _ => Content::None,
     };
     Parsed { report, content }
+}
+
+/// Run a parser to its end, handing each event on; errors become warnings naming the input.
+fn feed(
+    parser: impl Iterator<Item = Result<crate::event::Event, crate::source::SourceError>>,
+    report: &mut InputReport,
+    mut take: impl FnMut(crate::event::Event),
+) {
+    for item in parser {
+        match item {
+            Ok(event) => {
+                report.events += 1;
+                take(event);
+            }
+            Err(e) => report.warnings.push(format!(
+                "{}: {e}; the rest of the input was skipped",
+                report.path
+            )),
+        }
+    }
 }
 
 /// Decide the day/month order of MSI header dates from evidence in the inputs: a header date that

@@ -47,6 +47,13 @@ impl<R: Read> BurnLogParser<R> {
     }
 }
 
+impl<R: Read> BurnLogParser<R> {
+    /// Lines read so far.
+    pub fn lines_read(&self) -> u64 {
+        self.lines.line_number()
+    }
+}
+
 impl<'a> BurnLogParser<&'a [u8]> {
     /// A parser over in-memory bytes, encoding sniffed, input id 0.
     pub fn from_text(bytes: &'a [u8]) -> Self {
