@@ -84,6 +84,7 @@ fn data_dir() -> PathBuf {
 fn prepare(target_bytes: u64) -> io::Result<PathBuf> {
     let dir = data_dir();
     fs::create_dir_all(&dir)?;
+    let dir = dir.canonicalize()?;
     let mib = target_bytes >> 20;
     let path = dir.join(format!("msilog-v{GENERATOR_VERSION}-{mib}MiB.log"));
     // Written under a temporary name and renamed: an existing file is a complete one.

@@ -62,7 +62,10 @@ impl Event {
     /// The first line of the raw text (the entry's own line, without continuations).
     pub fn first_line(&self) -> &str {
         let raw = self.raw.as_deref().unwrap_or("");
-        raw.split('\n').next().unwrap_or("")
+        match memchr::memchr(b'\n', raw.as_bytes()) {
+            Some(at) => &raw[..at],
+            None => raw,
+        }
     }
 }
 

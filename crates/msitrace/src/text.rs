@@ -116,6 +116,9 @@ pub struct Line<'a> {
     pub text: &'a str,
     /// True when the line was longer than the limit and has been cut.
     pub truncated: bool,
+    /// True when undecodable bytes were replaced (U+FFFD) somewhere in the chunk holding this line;
+    /// false guarantees the line has no replacement character from decoding.
+    pub maybe_replaced: bool,
 }
 
 /// Streaming line reader over any byte source, decoding as it goes.
@@ -144,6 +147,8 @@ pub struct LineReader<R> {
     skipping: bool,
     bom_to_skip: usize,
     bytes_read: u64,
+    /// Set once a decoded chunk needed replacement characters.
+    replaced: bool,
 }
 
 const CHUNK: usize = 256 * 1024;
@@ -168,6 +173,7 @@ impl<R: Read> LineReader<R> {
             skipping: false,
             bom_to_skip: encoding.bom_len(),
             bytes_read: 0,
+            replaced: false,
         }
     }
 
@@ -247,6 +253,7 @@ impl<R: Read> LineReader<R> {
                     number: self.line_no,
                     text: &self.text[begin..end],
                     truncated,
+                    maybe_replaced: self.replaced,
                 }));
             }
             if pending.len() > self.max_line && !self.skipping {
@@ -263,6 +270,7 @@ impl<R: Read> LineReader<R> {
                     number: self.line_no,
                     text: &self.text[begin..cut],
                     truncated: true,
+                    maybe_replaced: self.replaced,
                 }));
             }
             if self.skipping {
@@ -287,6 +295,7 @@ impl<R: Read> LineReader<R> {
                         number: self.line_no,
                         text: &self.text[begin..end],
                         truncated: false,
+                        maybe_replaced: self.replaced,
                     }));
                 }
                 return Ok(None);

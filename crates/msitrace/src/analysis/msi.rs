@@ -141,10 +141,9 @@ impl Session {
         if self.lines[0] == 0 {
             self.lines[0] = line;
         }
-        let extra = event
-            .raw
-            .as_deref()
-            .map_or(0, |r| r.matches('\n').count() as u64);
+        let extra = event.raw.as_deref().map_or(0, |r| {
+            memchr::memchr_iter(b'\n', r.as_bytes()).count() as u64
+        });
         self.lines[1] = line + extra;
         if let Some(t) = event.time.local_datetime() {
             if self.start.is_none() {
@@ -160,10 +159,10 @@ impl Session {
                 self.take_property(name, value)
             }
             Kind::Elevation { elevated, .. } => self.elevated = Some(*elevated),
-            Kind::Text => {
-                let body = crate::source::msilog::message_body(event.first_line());
-                if let Some(cl) = body.strip_prefix("Command Line: ") {
-                    self.command_line = Some(cl.trim().to_string());
+            Kind::Text if self.command_line.is_none() => {
+                let first = event.first_line();
+                if let Some(at) = memchr::memmem::find(first.as_bytes(), b"]: Command Line: ") {
+                    self.command_line = Some(first[at + 17..].trim().to_string());
                 }
             }
             Kind::MsiOutcome(o) => {
@@ -392,7 +391,7 @@ fn is_notable(event: &Event) -> bool {
     let Some(raw) = event.raw.as_deref() else {
         return false;
     };
-    raw.contains('\n')
+    memchr::memchr(b'\n', raw.as_bytes()).is_some()
         && raw
             .split('\n')
             .skip(1)

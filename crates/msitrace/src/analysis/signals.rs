@@ -7,7 +7,7 @@
 
 use crate::codes::{self, CodeScope};
 use crate::event::{Event, Kind, MessageLevel};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 use std::sync::OnceLock;
 
 /// A text signature from the data file.
@@ -29,12 +29,49 @@ pub struct Signature {
 
 const SIGNATURES: &str = include_str!("../../data/signatures.tsv");
 
+/// What a pattern of the combined matcher means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pattern {
+    Signature(usize),
+    Ignore,
+    Strong,
+    Weak,
+}
+
+/// Alarm words that make a free-text line a strong clue.
+const STRONG: &[&str] = &[
+    "error 0x",
+    "exception",
+    "denied",
+    "rejecting",
+    "couldn't",
+    "could not",
+    "cannot",
+    "unable to",
+    "unauthorized",
+    "ERROR:",
+];
+/// Alarm words that make a free-text line a weak clue.
+const WEAK: &[&str] = &["error", "fail", "invalid", "not found", "abort"];
+/// Text that marks a line as routine despite its alarm words.
+const IGNORE: &[&str] = &[
+    "Doing action:",
+    "table Error",
+    "continuing",
+    "ErrorDialog",
+    "Skipping action:",
+    "Note: 1: ",
+    "MsiLogging",
+    "ERROR_SUCCESS",
+    "returned 0",
+    "no error",
+];
+
 struct Matchers {
     signatures: Vec<Signature>,
-    signature_ac: AhoCorasick,
-    strong: AhoCorasick,
-    weak: AhoCorasick,
-    ignore: AhoCorasick,
+    /// One automaton over every pattern, so a line is scanned once.
+    all: AhoCorasick,
+    meaning: Vec<Pattern>,
 }
 
 fn matchers() -> &'static Matchers {
@@ -56,51 +93,65 @@ fn matchers() -> &'static Matchers {
                 }
             })
             .collect();
-        let ci = |pats: &[&str]| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .build(pats)
-                .expect("valid patterns")
-        };
-        let needles: Vec<&str> = signatures.iter().map(|s| s.needle).collect();
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut meaning = Vec::new();
+        for (i, sig) in signatures.iter().enumerate() {
+            patterns.push(sig.needle);
+            meaning.push(Pattern::Signature(i));
+        }
+        for (list, kind) in [
+            (IGNORE, Pattern::Ignore),
+            (STRONG, Pattern::Strong),
+            (WEAK, Pattern::Weak),
+        ] {
+            patterns.extend_from_slice(list);
+            meaning.extend(std::iter::repeat_n(kind, list.len()));
+        }
+        let all = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .expect("valid patterns");
         Matchers {
-            signature_ac: ci(&needles),
             signatures,
-            strong: ci(&[
-                "error 0x",
-                "exception",
-                "denied",
-                "rejecting",
-                "couldn't",
-                "could not",
-                "cannot",
-                "unable to",
-                "unauthorized",
-                "ERROR:",
-            ]),
-            weak: ci(&["error", "fail", "invalid", "not found", "abort"]),
-            ignore: ci(&[
-                "Doing action:",
-                "table Error",
-                "continuing",
-                "ErrorDialog",
-                "Skipping action:",
-                "Note: 1: ",
-                "MsiLogging",
-                "ERROR_SUCCESS",
-                "returned 0",
-                "no error",
-            ]),
+            all,
+            meaning,
         }
     })
 }
 
+/// What one scan of a line found.
+#[derive(Debug, Default)]
+struct Scan {
+    signature: Option<usize>,
+    ignore: bool,
+    strong: bool,
+    weak: bool,
+}
+
+fn scan(line: &str) -> Scan {
+    let m = matchers();
+    let mut found = Scan::default();
+    // Most lines have no pattern at all: one fast check before collecting every hit.
+    if !m.all.is_match(line) {
+        return found;
+    }
+    for hit in m.all.find_overlapping_iter(line) {
+        match m.meaning[hit.pattern().as_usize()] {
+            Pattern::Signature(i) => {
+                found.signature.get_or_insert(i);
+            }
+            Pattern::Ignore => found.ignore = true,
+            Pattern::Strong => found.strong = true,
+            Pattern::Weak => found.weak = true,
+        }
+    }
+    found
+}
+
 /// The signature a line matches, if any.
 pub fn signature(line: &str) -> Option<&'static Signature> {
-    let m = matchers();
-    m.signature_ac
-        .find(line)
-        .map(|hit| &m.signatures[hit.pattern().as_usize()])
+    scan(line).signature.map(|i| &matchers().signatures[i])
 }
 
 /// How strongly a line can explain a failure.
@@ -126,20 +177,19 @@ pub enum Strength {
 
 /// Score a free-text line (custom-action output, engine chatter).
 pub fn text_strength(line: &str) -> Option<Strength> {
-    let m = matchers();
-    if let Some(sig) = signature(line) {
-        return Some(if sig.is_cause {
+    let found = scan(line);
+    if let Some(i) = found.signature {
+        return Some(if matchers().signatures[i].is_cause {
             Strength::Signature
         } else {
             Strength::WeakText
         });
     }
-    if m.ignore.is_match(line) {
-        return None;
-    }
-    if m.strong.is_match(line) {
+    if found.ignore {
+        None
+    } else if found.strong {
         Some(Strength::StrongText)
-    } else if m.weak.is_match(line) {
+    } else if found.weak {
         Some(Strength::WeakText)
     } else {
         None

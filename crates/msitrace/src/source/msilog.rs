@@ -325,7 +325,7 @@ impl<R: Read> Iterator for MsiLogParser<R> {
                     "line longer than {} bytes: cut, the rest of the line was skipped",
                     self.settings.max_line
                 ))
-            } else if text.contains('\u{fffd}') || has_binary_junk(text) {
+            } else if (line.maybe_replaced && text.contains('\u{fffd}')) || has_binary_junk(text) {
                 Some("undecodable or binary bytes in this line".to_string())
             } else {
                 None
@@ -515,30 +515,31 @@ pub fn message_body(line: &str) -> &str {
     }
 }
 
-/// Parse `HH:MM:SS:mmm`, `H:MM:SS`, `HH:MM:SS.mmm`.
+/// Parse `HH:MM:SS:mmm`, `H:MM:SS`, `HH:MM:SS.mmm` (a hand-written scanner: this runs on every
+/// engine line).
 fn parse_clock(text: &str) -> Option<NaiveTime> {
+    let b = text.trim().as_bytes();
     let mut nums = [0u32; 4];
     let mut count = 0;
-    for part in text.trim().split([':', '.']) {
-        if count == 4
-            || part.is_empty()
-            || part.len() > 3
-            || !part.bytes().all(|b| b.is_ascii_digit())
-        {
-            return None;
+    let mut digits = 0;
+    for &c in b {
+        match c {
+            b'0'..=b'9' if digits < 3 => {
+                nums[count] = nums[count] * 10 + u32::from(c - b'0');
+                digits += 1;
+            }
+            b':' | b'.' if digits > 0 && count < 3 => {
+                count += 1;
+                digits = 0;
+            }
+            _ => return None,
         }
-        nums[count] = part.parse().ok()?;
-        count += 1;
     }
-    if count < 3 {
+    if digits == 0 || count < 2 {
         return None;
     }
-    NaiveTime::from_hms_milli_opt(
-        nums[0],
-        nums[1],
-        nums[2],
-        if count == 4 { nums[3] } else { 0 },
-    )
+    let milli = if count == 3 { nums[3] } else { 0 };
+    NaiveTime::from_hms_milli_opt(nums[0], nums[1], nums[2], milli)
 }
 
 /// Classify one line. `None`: no known shape (a continuation line).
@@ -576,18 +577,15 @@ pub(crate) fn parse_line(line: &str) -> Option<Parsed> {
         });
     }
     // Wrapped logs (e.g. `MSI(INFO): 'Action ended ...`) still carry action lines.
-    for marker in ["Action ended ", "Action start "] {
-        if let Some(at) = line.find(marker).filter(|&at| at > 0) {
-            if let Some((kind @ Kind::MsiAction { .. }, time)) = parse_body(&line[at..]) {
-                return Some(Parsed {
-                    kind,
-                    process: None,
-                    time,
-                });
-            }
-        }
+    let at = memchr::memmem::find(line.as_bytes(), b"Action ").filter(|&at| at > 0)?;
+    match parse_body(&line[at..]) {
+        Some((kind @ Kind::MsiAction { .. }, time)) => Some(Parsed {
+            kind,
+            process: None,
+            time,
+        }),
+        _ => None,
     }
-    None
 }
 
 /// Classify the body of a line (after any engine prefix).
