@@ -237,11 +237,7 @@ impl<R: Read> LineReader<R> {
                     continue;
                 }
                 self.line_no += 1;
-                let mut end = begin + nl;
-                let bytes = self.text.as_bytes();
-                while end > begin && bytes[end - 1] == b'\r' {
-                    end -= 1;
-                }
+                let mut end = without_cr(self.text.as_bytes(), begin, begin + nl);
                 let truncated = end - begin > self.max_line;
                 if truncated {
                     end = begin + self.max_line;
@@ -287,10 +283,7 @@ impl<R: Read> LineReader<R> {
                         return Ok(None);
                     }
                     self.line_no += 1;
-                    let mut end = self.text.len();
-                    while end > begin && self.text.as_bytes()[end - 1] == b'\r' {
-                        end -= 1;
-                    }
+                    let end = without_cr(self.text.as_bytes(), begin, self.text.len());
                     return Ok(Some(Line {
                         number: self.line_no,
                         text: &self.text[begin..end],
@@ -302,6 +295,14 @@ impl<R: Read> LineReader<R> {
             }
         }
     }
+}
+
+/// End of a line's text once its trailing carriage returns are dropped.
+fn without_cr(bytes: &[u8], begin: usize, mut end: usize) -> usize {
+    while end > begin && bytes[end - 1] == b'\r' {
+        end -= 1;
+    }
+    end
 }
 
 #[cfg(test)]
