@@ -10,7 +10,9 @@ use crate::codes::{self, classify_exit, OutcomeClass};
 use crate::event::*;
 use crate::report::{FailedAction, Outcome, SessionReport};
 use chrono::NaiveDateTime;
+use memchr::memmem::Finder;
 use std::collections::VecDeque;
+use std::sync::LazyLock;
 
 /// Most notable entries remembered before the failure point.
 const RING: usize = 512;
@@ -161,7 +163,9 @@ impl Session {
             Kind::Elevation { elevated, .. } => self.elevated = Some(*elevated),
             Kind::Text if self.command_line.is_none() => {
                 let first = event.first_line();
-                if let Some(at) = memchr::memmem::find(first.as_bytes(), b"]: Command Line: ") {
+                static COMMAND_LINE: LazyLock<Finder<'static>> =
+                    LazyLock::new(|| Finder::new("]: Command Line: "));
+                if let Some(at) = COMMAND_LINE.find(first.as_bytes()) {
                     self.command_line = Some(first[at + 17..].trim().to_string());
                 }
             }

@@ -7,7 +7,7 @@
 
 use crate::codes::{self, CodeScope};
 use crate::event::{Event, Kind, MessageLevel};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::sync::OnceLock;
 
 /// A text signature from the data file.
@@ -69,7 +69,11 @@ const IGNORE: &[&str] = &[
 
 struct Matchers {
     signatures: Vec<Signature>,
-    /// One automaton over every pattern, so a line is scanned once.
+    /// The alarm words and signature needles in lower case, searched case-sensitively in a
+    /// lower-cased copy of the line: a fast first check (it can use SIMD prefilters, which a
+    /// case-insensitive automaton cannot), since most lines match nothing.
+    gate: AhoCorasick,
+    /// One automaton over every pattern, so a line that passes the gate is scanned once.
     all: AhoCorasick,
     meaning: Vec<Pattern>,
 }
@@ -107,6 +111,16 @@ fn matchers() -> &'static Matchers {
             patterns.extend_from_slice(list);
             meaning.extend(std::iter::repeat_n(kind, list.len()));
         }
+        let alarms: Vec<String> = patterns
+            .iter()
+            .zip(&meaning)
+            .filter(|(_, m)| **m != Pattern::Ignore)
+            .map(|(p, _)| p.to_ascii_lowercase())
+            .collect();
+        let gate = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&alarms)
+            .expect("valid patterns");
         let all = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::DFA))
@@ -114,6 +128,7 @@ fn matchers() -> &'static Matchers {
             .expect("valid patterns");
         Matchers {
             signatures,
+            gate,
             all,
             meaning,
         }
@@ -132,8 +147,9 @@ struct Scan {
 fn scan(line: &str) -> Scan {
     let m = matchers();
     let mut found = Scan::default();
-    // Most lines have no pattern at all: one fast check before collecting every hit.
-    if !m.all.is_match(line) {
+    // Most lines have no alarm word at all: one fast check before collecting every hit. Ignore
+    // patterns only matter beside an alarm word, so the gate leaves them out.
+    if !passes_gate(&m.gate, line) {
         return found;
     }
     for hit in m.all.find_overlapping_iter(line) {
@@ -147,6 +163,21 @@ fn scan(line: &str) -> Scan {
         }
     }
     found
+}
+
+/// True when the line, lower-cased, contains an alarm word or a signature needle.
+fn passes_gate(gate: &AhoCorasick, line: &str) -> bool {
+    let mut stack = [0u8; 512];
+    let mut heap = Vec::new();
+    let lower: &mut [u8] = if line.len() <= stack.len() {
+        &mut stack[..line.len()]
+    } else {
+        heap.resize(line.len(), 0);
+        &mut heap
+    };
+    lower.copy_from_slice(line.as_bytes());
+    lower.make_ascii_lowercase();
+    gate.is_match(&*lower)
 }
 
 /// The signature a line matches, if any.

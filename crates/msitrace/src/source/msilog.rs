@@ -30,8 +30,10 @@ use crate::event::*;
 use crate::source::SourceError;
 use crate::text::{LineReader, TextEncoding};
 use chrono::{Duration, NaiveDate, NaiveTime};
+use memchr::memmem::Finder;
 use serde::{Deserialize, Serialize};
 use std::io::Read;
+use std::sync::LazyLock;
 
 /// Settings of the MSI log parser.
 #[derive(Debug, Clone)]
@@ -392,10 +394,11 @@ fn attach_continuation(entry: &mut Event, text: &str) {
     }
 }
 
+/// Three or more control characters (other than tab and CR) in one line: binary bytes, not text.
 fn has_binary_junk(text: &str) -> bool {
+    // A plain count over the whole line compiles to vector code; lines are short.
     text.bytes()
         .filter(|&b| b < 0x20 && b != b'\t' && b != b'\r')
-        .take(3)
         .count()
         >= 3
 }
@@ -577,7 +580,8 @@ pub(crate) fn parse_line(line: &str) -> Option<Parsed> {
         });
     }
     // Wrapped logs (e.g. `MSI(INFO): 'Action ended ...`) still carry action lines.
-    let at = memchr::memmem::find(line.as_bytes(), b"Action ").filter(|&at| at > 0)?;
+    static ACTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Action "));
+    let at = ACTION.find(line.as_bytes()).filter(|&at| at > 0)?;
     match parse_body(&line[at..]) {
         Some((kind @ Kind::MsiAction { .. }, time)) => Some(Parsed {
             kind,
