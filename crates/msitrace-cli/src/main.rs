@@ -6,10 +6,12 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::report::{json, text};
+use msitrace::rules::RulePack;
 use msitrace::source::msilog::DateOrder;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Diagnose failed Windows installations offline from their logs.
 #[derive(Parser, Debug)]
@@ -22,6 +24,9 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Find what failed, why, and the evidence, in MSI and Burn logs (files or folders).
+    ///
+    /// Findings come from the built-in failure-signature rules (see 'msitrace rules list') and
+    /// the installer's own error codes.
     #[command(
         after_help = "Examples:\n  msitrace analyze install.log\n  msitrace analyze logs/ --format json > report.json\n  msitrace analyze bundle.log bundle_000_pkg.msi.log\n\nExit status: 0 no failure found, 1 failure found, 2 usage or input error."
     )]
@@ -38,6 +43,42 @@ enum Command {
         /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+        /// A folder of rule files (*.toml) to add to the built-in rules.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+    /// List, show and check failure-signature rules.
+    #[command(
+        after_help = "Examples:\n  msitrace rules list\n  msitrace rules show msi.temp-folder.script-failed\n  msitrace rules check my-rules/site.toml\n  msitrace rules list --rules my-rules/"
+    )]
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RulesAction {
+    /// List the rules in force: id, role, severity, category and title.
+    List {
+        /// A folder of user rule files to include.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+    /// Show one rule in full.
+    Show {
+        /// Rule id.
+        id: String,
+        /// A folder of user rule files to include.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+    /// Check rule files (or every *.toml in a folder): exit 0 when valid, 1 with one line per
+    /// problem (file:line:column: what is wrong).
+    Check {
+        /// Rule files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
     },
 }
 
@@ -78,12 +119,14 @@ fn main() -> ExitCode {
             format,
             date_order,
             color,
+            rules,
         } => {
             let settings = AnalysisSettings {
                 date_order: date_order.map(|d| match d {
                     DateOrderArg::MonthFirst => DateOrder::MonthFirst,
                     DateOrderArg::DayFirst => DateOrder::DayFirst,
                 }),
+                rules: rules.as_deref().map(|dir| Arc::new(user_rules(dir))),
             };
             let report = analyze_paths(&inputs, &settings);
             for input in &report.inputs {
@@ -113,5 +156,85 @@ fn main() -> ExitCode {
             }
             ExitCode::from(report.exit_status() as u8)
         }
+        Command::Rules { action } => rules_command(action),
     }
+}
+
+/// Load a user rule folder; problems go to stderr and the valid rules are kept.
+fn user_rules(dir: &Path) -> RulePack {
+    let (pack, errors) = msitrace::rules::load_dir(dir);
+    for e in &errors {
+        eprintln!("msitrace: rule error: {e}");
+    }
+    if !errors.is_empty() {
+        eprintln!("msitrace: the built-in rules and the valid user rules are used");
+    }
+    pack
+}
+
+fn rules_command(action: RulesAction) -> ExitCode {
+    let mut out = String::new();
+    let status = match action {
+        RulesAction::List { rules } => {
+            let user = rules.as_deref().map(user_rules);
+            let active = msitrace::rules::active(user.as_ref());
+            let width = active.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            for r in active {
+                out.push_str(&format!(
+                    "{:width$}  {:7}  {:7}  {:28}  {}\n",
+                    r.id,
+                    format!("{:?}", r.role).to_lowercase(),
+                    format!("{:?}", r.severity).to_lowercase(),
+                    r.category,
+                    r.title
+                ));
+            }
+            0
+        }
+        RulesAction::Show { id, rules } => {
+            let user = rules.as_deref().map(user_rules);
+            match msitrace::rules::active(user.as_ref())
+                .into_iter()
+                .find(|r| r.id == id)
+            {
+                Some(r) => {
+                    out.push_str(&msitrace::rules::describe(r));
+                    0
+                }
+                None => {
+                    eprintln!("msitrace: no rule '{id}' (see 'msitrace rules list')");
+                    2
+                }
+            }
+        }
+        RulesAction::Check { paths } => {
+            let mut errors = Vec::new();
+            let mut count = 0;
+            for path in &paths {
+                if path.is_dir() {
+                    let (pack, mut e) = msitrace::rules::load_dir(path);
+                    count += pack.rules.len();
+                    errors.append(&mut e);
+                } else {
+                    match msitrace::rules::load_file(path) {
+                        Ok(pack) => count += pack.rules.len(),
+                        Err(mut e) => errors.append(&mut e),
+                    }
+                }
+            }
+            for e in &errors {
+                out.push_str(&format!("{e}\n"));
+            }
+            if errors.is_empty() {
+                out.push_str(&format!("ok: {count} rules\n"));
+                0
+            } else {
+                1
+            }
+        }
+    };
+    if std::io::stdout().lock().write_all(out.as_bytes()).is_err() {
+        return ExitCode::from(2);
+    }
+    ExitCode::from(status)
 }

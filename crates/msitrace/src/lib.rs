@@ -20,5 +20,6 @@ pub mod codes;
 pub mod detect;
 pub mod event;
 pub mod report;
+pub mod rules;
 pub mod source;
 pub mod text;

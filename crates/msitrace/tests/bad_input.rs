@@ -64,7 +64,7 @@ fn broken_inputs_do_not_stop_the_good_one() {
         .as_ref()
         .unwrap()
         .contains("missing.log"));
-    assert_eq!(report.findings[0].id, "msi.error.1310");
+    assert_eq!(report.findings[0].id, "msi.file.write-failed");
 }
 
 #[test]
@@ -78,7 +78,7 @@ fn log_cut_mid_line_and_mid_character_still_reports() {
     let report = analyze_paths(&[path], &AnalysisSettings::default());
     assert_eq!(report.inputs[0].status, InputStatus::Analyzed);
     assert!(report.failed);
-    assert_eq!(report.findings[0].id, "msi.error.1310");
+    assert_eq!(report.findings[0].id, "msi.file.write-failed");
     // No exit status survived the cut: it is inferred, and said so.
     let outcome = report.sessions[0].outcome.as_ref().unwrap();
     assert!(outcome.source.starts_with("inferred"), "{}", outcome.source);
@@ -123,7 +123,7 @@ fn binary_junk_inside_a_log_is_warned_and_skipped_over() {
         "{:?}",
         report.inputs[0].warnings
     );
-    assert_eq!(report.findings[0].id, "msi.error.1310");
+    assert_eq!(report.findings[0].id, "msi.file.write-failed");
 }
 
 #[test]

@@ -21,9 +21,12 @@ fn failing_utf16_install() {
     assert_eq!(s.product.as_deref(), Some("Contoso Agent"));
     assert_eq!(s.elevated, Some(false));
     let top = &r.findings[0];
-    assert_eq!(top.id, "msi.error.1310");
+    assert_eq!(top.id, "msi.privileges.not-elevated");
+    // The cause is the non-elevated run; the 1310 it led to is cited with it.
     assert_eq!(top.evidence[0].role, EvidenceRole::Cause);
-    assert_eq!(top.evidence[0].line, Some(42));
+    assert_eq!(top.evidence[0].line, Some(14));
+    assert_eq!(top.evidence[1].line, Some(42));
+    assert!(top.summary.contains("Error 1310"), "{}", top.summary);
     insta::assert_snapshot!("error_1310_text", render(&r, &TextOptions::default()));
 }
 
@@ -44,10 +47,12 @@ fn bundle_and_its_package_log_tell_one_story() {
     let r = analyze("fixtures/burn");
     assert_eq!(r.bundles.len(), 1);
     assert_eq!(r.sessions[0].bundle, Some(0));
-    assert_eq!(r.findings[0].id, "msi.custom-action-failed");
+    assert_eq!(r.findings[0].id, "msi.custom-action.quiet-exec-failed");
     assert!(r.findings[0].summary.contains("Access is denied"));
     assert_eq!(r.findings[1].id, "burn.bundle-failed");
-    assert!(r.findings[1].summary.contains("RegisterAgentService"));
+    assert!(r.findings[1]
+        .summary
+        .contains("msi.custom-action.quiet-exec-failed"));
     insta::assert_snapshot!("bundle_text", render(&r, &TextOptions::default()));
 }
 
@@ -75,9 +80,9 @@ fn json_report_has_the_documented_fields() {
         f["evidence"][0]["input"],
         "fixtures/msilog/error-1310-utf16.log"
     );
-    assert_eq!(f["evidence"][0]["line"], 42);
+    assert_eq!(f["evidence"][0]["line"], 14);
     assert!(f["evidence"][0]["text"]
         .as_str()
         .unwrap()
-        .starts_with("Error 1310."));
+        .contains("with user privileges"));
 }

@@ -2,13 +2,67 @@
 //!
 //! The cause is the strongest line in the failure window (see [`Strength`]); among equals, the
 //! earliest, because later errors are usually consequences (rollback, `Error 33. Setup failed`).
-//! A text signature refines id, title and remedy; otherwise the code knowledge base does.
+//! A cause rule of the rule pack that matched the line gives id, title, summary and remedy (and
+//! its other events as evidence); otherwise the code knowledge base does.
 
 use super::msi::SessionFacts;
 use super::signals::{self, Strength};
 use crate::codes::{self, CodeScope, OutcomeClass};
-use crate::event::{Event, Kind, MessageLevel};
+use crate::event::{Event, Kind, Location, MessageLevel};
 use crate::report::{Confidence, Evidence, EvidenceRole, Finding, Severity};
+use crate::rules::{Role, RuleMatch, Subject};
+
+/// What the rules found, as one session's diagnosis needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleContext<'a, 'r> {
+    /// Every rule match of the analysis.
+    pub matches: &'a [RuleMatch<'r>],
+    /// The events the rules saw (hits point into it).
+    pub subjects: &'a [Subject<'a>],
+    /// Input paths by input id, to cite evidence from other inputs.
+    pub paths: &'a [String],
+}
+
+impl<'a, 'r> RuleContext<'a, 'r> {
+    /// The most specific cause rule with an event at this line (more steps first, then the pack's
+    /// order).
+    fn cause_at(&self, input: u32, at: Location) -> Option<&'a RuleMatch<'r>> {
+        self.matches
+            .iter()
+            .filter(|m| m.rule.role == Role::Cause)
+            .filter(|m| {
+                m.hits
+                    .iter()
+                    .any(|h| h.at == at && self.subjects[h.subject].event.input == input)
+            })
+            .max_by_key(|m| (m.hits.len(), std::cmp::Reverse(self.order(m))))
+    }
+
+    fn order(&self, m: &RuleMatch<'r>) -> usize {
+        self.matches
+            .iter()
+            .position(|x| std::ptr::eq(x, m))
+            .unwrap_or(usize::MAX)
+    }
+
+    /// The evidence of a match: its first event is the cause, the others context.
+    pub fn evidence(&self, m: &RuleMatch<'r>) -> Vec<Evidence> {
+        m.hits
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let input = self.subjects[h.subject].event.input as usize;
+                let path = self.paths.get(input).map_or("?", String::as_str);
+                let role = if i == 0 {
+                    EvidenceRole::Cause
+                } else {
+                    EvidenceRole::Context
+                };
+                Evidence::new(path, h.at, &h.text, role)
+            })
+            .collect()
+    }
+}
 
 /// Most lines cited as context for one finding.
 const MAX_CONTEXT: usize = 12;
@@ -24,20 +78,21 @@ struct Candidate<'a> {
     own: bool,
 }
 
-fn candidates(window: &[Event]) -> Vec<Candidate<'_>> {
+fn candidates<'a>(window: &'a [Event], rules: &RuleContext<'_, '_>) -> Vec<Candidate<'a>> {
     let mut out = Vec::new();
     for event in window {
         for (i, (line, text)) in event.raw_lines().enumerate() {
             let strength = if i == 0 {
-                signals::entry_strength(event).map(|s| {
-                    // A cause signature on the entry's own line outranks its generic kind.
-                    match signals::signature(text) {
-                        Some(sig) if sig.is_cause && s < Strength::Signature => Strength::Signature,
-                        _ => s,
-                    }
-                })
+                signals::entry_strength(event)
             } else {
                 signals::text_strength(text)
+            };
+            // A cause rule on the line outranks its generic kind.
+            let ruled = rules.cause_at(event.input, Location::Line(line)).is_some();
+            let strength = match strength {
+                Some(s) if ruled && s < Strength::Signature => Some(Strength::Signature),
+                None if ruled => Some(Strength::Signature),
+                s => s,
             };
             if let Some(strength) = strength {
                 out.push(Candidate {
@@ -54,18 +109,38 @@ fn candidates(window: &[Event]) -> Vec<Candidate<'_>> {
 }
 
 /// Findings for one session (none for a clean success or a cancel).
-pub fn session_findings(facts: &SessionFacts, session_index: usize) -> Vec<Finding> {
+pub fn session_findings(
+    facts: &SessionFacts,
+    session_index: usize,
+    rules: &RuleContext<'_, '_>,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     let class = facts.report.outcome.as_ref().map(|o| o.class);
     let failed = class == Some(OutcomeClass::Failure);
-    let cands = candidates(&facts.window);
+    let mut cands = candidates(&facts.window, rules);
+    // Entries outside the window that a cause rule points at (the failing LaunchConditions action,
+    // the elevation line of a non-elevated install) compete too.
+    for e in facts.failure_point.iter().chain(&facts.settings) {
+        if cands.iter().any(|c| c.line == line_of(e)) {
+            continue;
+        }
+        if rules.cause_at(e.input, e.at).is_some() {
+            cands.push(Candidate {
+                event: e,
+                line: line_of(e),
+                text: e.first_line(),
+                strength: Strength::Signature,
+                own: true,
+            });
+        }
+    }
     let bad_product_code = facts
         .product_code_event
         .as_ref()
         .filter(|e| matches!(&e.kind, Kind::Property { value, .. } if !is_guid(value.trim())));
     let strong = cands.iter().any(|c| c.strength >= Strength::StrongText);
     if failed || (class.is_none() && strong) {
-        let mut finding = failure_finding(facts, session_index, &cands, failed);
+        let mut finding = failure_finding(facts, session_index, &cands, failed, rules);
         if let Some(e) = bad_product_code {
             if cands.is_empty() {
                 blame_product_code(&mut finding, &facts.report.path, e);
@@ -81,11 +156,19 @@ pub fn session_findings(facts: &SessionFacts, session_index: usize) -> Vec<Findi
     findings
 }
 
+fn line_of(e: &Event) -> u64 {
+    match e.at {
+        Location::Line(n) => n,
+        _ => 0,
+    }
+}
+
 fn failure_finding(
     facts: &SessionFacts,
     session_index: usize,
     cands: &[Candidate<'_>],
     failed: bool,
+    rules: &RuleContext<'_, '_>,
 ) -> Finding {
     let path = &facts.report.path;
     let cause = cands
@@ -94,15 +177,22 @@ fn failure_finding(
     let mut evidence = Vec::new();
     let mut codes_cited = Vec::new();
     let (id, title, category, remediation, confidence, cause_text) = match cause {
-        Some(c) => {
-            evidence.push(Evidence::new(
-                path,
-                crate::event::Location::Line(c.line),
-                c.text,
-                EvidenceRole::Cause,
-            ));
-            describe_cause(c, &mut codes_cited)
-        }
+        Some(c) => match rules.cause_at(c.event.input, Location::Line(c.line)) {
+            Some(m) => {
+                evidence.extend(rules.evidence(m));
+                codes_cited.extend(&m.rule.codes);
+                describe_rule(m)
+            }
+            None => {
+                evidence.push(Evidence::new(
+                    path,
+                    Location::Line(c.line),
+                    c.text,
+                    EvidenceRole::Cause,
+                ));
+                describe_cause(c, &mut codes_cited)
+            }
+        },
         None => {
             let msg = if facts.report.verbose {
                 "no error line precedes the failure".to_string()
@@ -153,6 +243,11 @@ fn failure_finding(
     let mut context: Vec<&Candidate<'_>> = cands
         .iter()
         .filter(|c| cause.is_none_or(|k| k.line != c.line))
+        .filter(|c| {
+            !evidence
+                .iter()
+                .any(|e| e.line == Some(c.line) && e.input == *path)
+        })
         .collect();
     if context.len() > MAX_CONTEXT {
         context.sort_by(|a, b| b.strength.cmp(&a.strength).then(a.line.cmp(&b.line)));
@@ -174,7 +269,7 @@ fn failure_finding(
     }
     if cause.is_none() {
         // Nothing inside the failing action: the last warnings before it are the best clues.
-        for c in candidates(&facts.earlier) {
+        for c in candidates(&facts.earlier, rules) {
             let at = crate::event::Location::Line(c.line);
             evidence.push(Evidence::new(path, at, c.text, EvidenceRole::Context));
         }
@@ -216,12 +311,18 @@ fn failure_finding(
         summary.push_str(&format!(" in action {} (line {})", a.name, a.line));
     }
     summary.push_str(&format!(". Cause: {cause_text}"));
-    if let Some(c) = cause.filter(|c| c.strength == Strength::CustomAction) {
+    let custom_action = |c: &&Candidate<'_>| {
+        c.strength == Strength::CustomAction
+            || (c.strength == Strength::Signature && category.starts_with("custom_action"))
+    };
+    if let Some(c) = cause.filter(custom_action) {
         // The action's own output usually says why; quote its first strong line.
         if let Some(out) = cands
             .iter()
             .find(|o| o.line < c.line && !o.own && o.strength >= Strength::StrongText)
         {
+            let kept = summary.trim_end_matches('.').len();
+            summary.truncate(kept);
             summary.push_str(&format!(". Its output says: {}", out.text.trim()));
         }
     }
@@ -231,7 +332,7 @@ fn failure_finding(
     if s.elevated == Some(false)
         && matches!(
             category.as_str(),
-            "file_access" | "registry_access" | "privileges" | "access_denied"
+            "file_access" | "registry_access" | "access_denied"
         )
     {
         summary.push_str(" The installer ran without elevation.");
@@ -267,21 +368,42 @@ fn failure_finding(
 
 type Described = (String, String, String, Vec<String>, Confidence, String);
 
+/// Id, title, category, remediation, confidence and sentence from a matched rule.
+fn describe_rule(m: &RuleMatch<'_>) -> Described {
+    let r = m.rule;
+    (
+        r.id.clone(),
+        r.title.clone(),
+        r.category.clone(),
+        r.remediation
+            .iter()
+            .map(|step| crate::rules::engine::fill_known(step, &m.captures))
+            .collect(),
+        r.confidence,
+        m.summary(),
+    )
+}
+
+/// A finding from a rule match that no installer session explains (event logs, captures).
+pub fn rule_finding(m: &RuleMatch<'_>, rules: &RuleContext<'_, '_>) -> Finding {
+    let (id, title, category, remediation, confidence, summary) = describe_rule(m);
+    Finding {
+        id,
+        title,
+        severity: m.rule.severity,
+        confidence,
+        category,
+        summary,
+        session: None,
+        bundle: None,
+        codes: m.rule.codes.clone(),
+        evidence: rules.evidence(m),
+        remediation,
+    }
+}
+
 /// Id, title, category, remediation, confidence and a sentence for the cause line.
 fn describe_cause(c: &Candidate<'_>, codes_cited: &mut Vec<u32>) -> Described {
-    if let Some(sig) = signals::signature(c.text).filter(|s| s.is_cause) {
-        if let Kind::MsiMessage(m) = &c.event.kind {
-            codes_cited.push(m.code);
-        }
-        return (
-            sig.id.to_string(),
-            sig.title.to_string(),
-            sig.category.to_string(),
-            vec![sig.remedy.to_string()],
-            Confidence::High,
-            c.text.trim().to_string(),
-        );
-    }
     match (&c.event.kind, c.own) {
         (Kind::MsiMessage(m), true) => {
             codes_cited.push(m.code);

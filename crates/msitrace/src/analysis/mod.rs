@@ -5,7 +5,7 @@
 //! use msitrace::analysis::{analyze_paths, AnalysisSettings};
 //! let report = analyze_paths(&["../../fixtures/msilog/error-1310-utf16.log".into()], &AnalysisSettings::default());
 //! assert_eq!(report.sessions[0].outcome.as_ref().unwrap().code, 1603);
-//! assert_eq!(report.findings[0].id, "msi.error.1310");
+//! assert_eq!(report.findings[0].id, "msi.privileges.not-elevated");
 //! ```
 
 pub mod burn;
@@ -29,6 +29,8 @@ pub struct AnalysisSettings {
     /// Day/month order of MSI log header dates, when the user knows it; otherwise it is inferred
     /// from the inputs and reported.
     pub date_order: Option<DateOrder>,
+    /// User rules, added to the built-in pack (a rule with a built-in id replaces it).
+    pub rules: Option<std::sync::Arc<crate::rules::RulePack>>,
 }
 
 /// An input that could not be analysed.
@@ -124,7 +126,7 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
         .enumerate()
         .map(|(id, planned)| parse_input(id as u32, planned, order))
         .collect();
-    assemble(parsed)
+    assemble(parsed, settings)
 }
 
 /// One input as planned: its path and what detection said.
@@ -323,6 +325,29 @@ fn burn_first_date(path: &Path, encoding: TextEncoding) -> Option<chrono::NaiveD
     chrono::NaiveDate::parse_from_str(text.get(at + 2..at + 12)?, "%Y-%m-%d").ok()
 }
 
+/// The kept events of every session, as the rules see them.
+fn subjects(facts: &[msi::SessionFacts]) -> Vec<crate::rules::Subject<'_>> {
+    use crate::rules::model::SourceClass;
+    let mut out = Vec::new();
+    for (index, f) in facts.iter().enumerate() {
+        let product = f.report.product.as_deref();
+        let subject = |event, in_failing_action| crate::rules::Subject {
+            event,
+            source: SourceClass::MsiLog,
+            session: Some(index),
+            in_failing_action,
+            product,
+        };
+        out.extend(f.settings.iter().map(|e| subject(e, false)));
+        out.extend(f.earlier.iter().map(|e| subject(e, false)));
+        out.extend(f.window.iter().map(|e| subject(e, true)));
+        out.extend(f.failure_point.iter().map(|e| subject(e, true)));
+        out.extend(f.outcome_events.iter().map(|e| subject(e, false)));
+        out.extend(f.file_in_use.iter().map(|e| subject(e, false)));
+    }
+    out
+}
+
 /// Point a bundle finding at the findings of the package sessions it ran.
 fn explain_by_packages(
     finding: &mut Finding,
@@ -351,25 +376,39 @@ fn explain_by_packages(
 }
 
 /// Build the report: sessions, bundles linked to their package logs, findings in order.
-fn assemble(parsed: Vec<Parsed>) -> Report {
+fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     let mut inputs = Vec::new();
-    let mut sessions = Vec::new();
-    let mut session_findings: Vec<Finding> = Vec::new();
+    let mut facts: Vec<msi::SessionFacts> = Vec::new();
     let mut trackers = Vec::new();
     for p in parsed {
         match p.content {
-            Content::Msi(facts) => {
-                for f in facts {
-                    let index = sessions.len();
-                    session_findings.extend(diagnose::session_findings(&f, index));
-                    sessions.push(f.report);
-                }
-            }
+            Content::Msi(f) => facts.extend(f),
             Content::Burn(t) => trackers.push(t),
             Content::None => {}
         }
         inputs.push(p.report);
     }
+    let paths: Vec<String> = inputs.iter().map(|i| i.path.clone()).collect();
+    let subjects = subjects(&facts);
+    let matches =
+        crate::rules::evaluate_rules(crate::rules::active(settings.rules.as_deref()), &subjects);
+    let ctx = diagnose::RuleContext {
+        matches: &matches,
+        subjects: &subjects,
+        paths: &paths,
+    };
+    let mut session_findings: Vec<Finding> = Vec::new();
+    for (index, f) in facts.iter().enumerate() {
+        session_findings.extend(diagnose::session_findings(f, index, &ctx));
+    }
+    // Matches outside every installer session stand on their own.
+    for m in &matches {
+        if m.hits.iter().all(|h| subjects[h.subject].session.is_none()) {
+            session_findings.push(diagnose::rule_finding(m, &ctx));
+        }
+    }
+    let mut sessions: Vec<crate::report::SessionReport> =
+        facts.into_iter().map(|f| f.report).collect();
     let mut bundles = Vec::new();
     let mut bundle_findings = Vec::new();
     for t in trackers {

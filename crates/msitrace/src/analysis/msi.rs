@@ -18,6 +18,8 @@ use std::sync::LazyLock;
 const RING: usize = 512;
 /// Most notable entries kept from before the failing action (clues when the action logs none).
 const EARLIER: usize = 8;
+/// Most elevation and policy lines kept per session.
+const MAX_SETTINGS: usize = 64;
 /// Most file-in-use messages kept per session.
 const MAX_FILE_IN_USE: usize = 8;
 
@@ -38,6 +40,8 @@ pub struct SessionFacts {
     pub outcome_events: Vec<Event>,
     /// `Info 1603` file-in-use messages and `Info 1903` reboot notices.
     pub file_in_use: Vec<Event>,
+    /// Elevation and policy lines: the conditions the session ran under.
+    pub settings: Vec<Event>,
 }
 
 /// Builds sessions from the events of one MSI log.
@@ -77,6 +81,7 @@ struct Session {
     failure_point: Option<Event>,
     failed_action: Option<FailedAction>,
     file_in_use: Vec<Event>,
+    settings: Vec<Event>,
 }
 
 impl SessionTracker {
@@ -160,7 +165,15 @@ impl Session {
                 }
                 self.take_property(name, value)
             }
-            Kind::Elevation { elevated, .. } => self.elevated = Some(*elevated),
+            Kind::Elevation { elevated, .. } => {
+                self.elevated = Some(*elevated);
+                self.keep_setting(event);
+                return;
+            }
+            Kind::Policy { .. } => {
+                self.keep_setting(event);
+                return;
+            }
             Kind::Text if self.command_line.is_none() => {
                 let first = event.first_line();
                 static COMMAND_LINE: LazyLock<Finder<'static>> =
@@ -241,6 +254,12 @@ impl Session {
             "PATCH" => self.patch = !value.trim().is_empty(),
             "Privileged" => self.privileged = Some(value.trim() == "1"),
             _ => {}
+        }
+    }
+
+    fn keep_setting(&mut self, event: Event) {
+        if self.settings.len() < MAX_SETTINGS {
+            self.settings.push(event);
         }
     }
 
@@ -382,6 +401,7 @@ impl Session {
             failure_point: self.failure_point,
             outcome_events,
             file_in_use: self.file_in_use,
+            settings: self.settings,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Which log lines can explain a failure, and how strongly.
 //!
 //! Every line near a failure is scored: numbered error messages, custom-action results, text
-//! signatures from `data/signatures.tsv`, and free text with alarm words (`Error 0x...`, `failed`,
+//! the literals the rule pack looks for (`contains`, see [`crate::rules`]), and free text with alarm words (`Error 0x...`, `failed`,
 //! `denied`, ...). Known noise (UI chatter, optional-table lookups, `Doing action:` lines, the Error
 //! table being transformed) scores nothing.
 
@@ -10,29 +10,11 @@ use crate::event::{Event, Kind, MessageLevel};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::sync::OnceLock;
 
-/// A text signature from the data file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Signature {
-    /// Finding id it leads to.
-    pub id: &'static str,
-    /// True when the line states a cause; false when it is context only.
-    pub is_cause: bool,
-    /// Text searched for (case-insensitive).
-    pub needle: &'static str,
-    /// Finding category.
-    pub category: &'static str,
-    /// Finding title.
-    pub title: &'static str,
-    /// What to do.
-    pub remedy: &'static str,
-}
-
-const SIGNATURES: &str = include_str!("../../data/signatures.tsv");
-
 /// What a pattern of the combined matcher means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pattern {
-    Signature(usize),
+    /// A literal some rule looks for.
+    Needle,
     Ignore,
     Strong,
     Weak,
@@ -68,8 +50,7 @@ const IGNORE: &[&str] = &[
 ];
 
 struct Matchers {
-    signatures: Vec<Signature>,
-    /// The alarm words and signature needles in lower case, searched case-sensitively in a
+    /// The alarm words and rule literals in lower case, searched case-sensitively in a
     /// lower-cased copy of the line: a fast first check (it can use SIMD prefilters, which a
     /// case-insensitive automaton cannot), since most lines match nothing.
     gate: AhoCorasick,
@@ -81,28 +62,9 @@ struct Matchers {
 fn matchers() -> &'static Matchers {
     static M: OnceLock<Matchers> = OnceLock::new();
     M.get_or_init(|| {
-        let signatures: Vec<Signature> = SIGNATURES
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .skip(1)
-            .map(|line| {
-                let f: Vec<&'static str> = line.split('\t').collect();
-                Signature {
-                    id: f[0],
-                    is_cause: f[1] == "cause",
-                    needle: f[2],
-                    category: f[3],
-                    title: f[4],
-                    remedy: f[5],
-                }
-            })
-            .collect();
-        let mut patterns: Vec<&str> = Vec::new();
-        let mut meaning = Vec::new();
-        for (i, sig) in signatures.iter().enumerate() {
-            patterns.push(sig.needle);
-            meaning.push(Pattern::Signature(i));
-        }
+        let needles = crate::rules::builtin().literals();
+        let mut patterns: Vec<&str> = needles.iter().map(String::as_str).collect();
+        let mut meaning = vec![Pattern::Needle; patterns.len()];
         for (list, kind) in [
             (IGNORE, Pattern::Ignore),
             (STRONG, Pattern::Strong),
@@ -126,19 +88,14 @@ fn matchers() -> &'static Matchers {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("valid patterns");
-        Matchers {
-            signatures,
-            gate,
-            all,
-            meaning,
-        }
+        Matchers { gate, all, meaning }
     })
 }
 
 /// What one scan of a line found.
 #[derive(Debug, Default)]
 struct Scan {
-    signature: Option<usize>,
+    needle: bool,
     ignore: bool,
     strong: bool,
     weak: bool,
@@ -154,9 +111,7 @@ fn scan(line: &str) -> Scan {
     }
     for hit in m.all.find_overlapping_iter(line) {
         match m.meaning[hit.pattern().as_usize()] {
-            Pattern::Signature(i) => {
-                found.signature.get_or_insert(i);
-            }
+            Pattern::Needle => found.needle = true,
             Pattern::Ignore => found.ignore = true,
             Pattern::Strong => found.strong = true,
             Pattern::Weak => found.weak = true,
@@ -180,11 +135,6 @@ fn passes_gate(gate: &AhoCorasick, line: &str) -> bool {
     gate.is_match(&*lower)
 }
 
-/// The signature a line matches, if any.
-pub fn signature(line: &str) -> Option<&'static Signature> {
-    scan(line).signature.map(|i| &matchers().signatures[i])
-}
-
 /// How strongly a line can explain a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Strength {
@@ -200,7 +150,7 @@ pub enum Strength {
     DebugError = 90,
     /// `Internal Error N` / unexpected-error text.
     InternalError = 95,
-    /// A line matching a cause signature.
+    /// A line matched by a cause rule of the rule pack.
     Signature = 98,
     /// `Error N.` message (not noise).
     Error = 100,
@@ -209,18 +159,12 @@ pub enum Strength {
 /// Score a free-text line (custom-action output, engine chatter).
 pub fn text_strength(line: &str) -> Option<Strength> {
     let found = scan(line);
-    if let Some(i) = found.signature {
-        return Some(if matchers().signatures[i].is_cause {
-            Strength::Signature
-        } else {
-            Strength::WeakText
-        });
-    }
-    if found.ignore {
+    if found.ignore && !found.needle {
         None
     } else if found.strong {
         Some(Strength::StrongText)
-    } else if found.weak {
+    } else if found.weak || found.needle {
+        // A rule literal keeps the line; a matching cause rule raises it later.
         Some(Strength::WeakText)
     } else {
         None
@@ -292,16 +236,13 @@ mod tests {
     }
 
     #[test]
-    fn signatures_win_over_alarm_words() {
-        let line =
-            "ExecFirewallExceptions:  Error 0x800706d9: failed to add/update application exception";
-        assert_eq!(text_strength(line), Some(Strength::Signature));
-        assert_eq!(
-            signature(line).unwrap().id,
-            "msi.custom-action.firewall-service"
-        );
+    fn rule_literals_keep_lines_without_alarm_words() {
         let ctx =
             "Info 1603. The file C:\\x.dll is being held in use by the following process: Name: A";
-        assert!(!signature(ctx).unwrap().is_cause);
+        assert_eq!(text_strength(ctx), Some(Strength::WeakText));
+        assert_eq!(
+            text_strength("MSI (s) (0C:F4) [16:45:33:255]: Doing action: _MSIExecute wait"),
+            Some(Strength::WeakText)
+        );
     }
 }

@@ -1,0 +1,176 @@
+//! Path patterns for rules: globs with known folders, matched against normalised paths.
+//!
+//! A pattern is a Windows path where `*` matches within one folder, `**` across folders, `?` one
+//! character, and a known folder such as `%TEMP%` stands for every place that folder lives:
+//!
+//! ```
+//! use msitrace::rules::pattern::PathPattern;
+//! let p = PathPattern::new(r"%TEMP%\**").unwrap();
+//! assert!(p.matches(r"C:\Users\ann\AppData\Local\Temp\MSI1234.tmp"));
+//! assert!(p.matches(r"\Device\HarddiskVolume3\Windows\Temp\x.ps1"));
+//! assert!(!p.matches(r"C:\Program Files\App\temp.txt"));
+//! ```
+
+use regex::{Regex, RegexBuilder};
+
+/// Known folders and the paths they stand for (regex, after [`normalize`]).
+pub const KNOWN_FOLDERS: &[(&str, &str)] = &[
+    (
+        "%TEMP%",
+        r"(?:[a-z?]:\\users\\[^\\]+\\appdata\\local\\temp|[a-z?]:\\windows\\temp|[a-z?]:\\documents and settings\\[^\\]+\\local settings\\temp)",
+    ),
+    ("%WINDOWSTEMP%", r"[a-z?]:\\windows\\temp"),
+    (
+        "%USERTEMP%",
+        r"[a-z?]:\\users\\[^\\]+\\appdata\\local\\temp",
+    ),
+    ("%SYSTEMROOT%", r"[a-z?]:\\windows"),
+    ("%WINDIR%", r"[a-z?]:\\windows"),
+    ("%SYSTEM32%", r"[a-z?]:\\windows\\(?:system32|syswow64)"),
+    ("%PROGRAMFILES%", r"[a-z?]:\\program files(?: \(x86\))?"),
+    ("%PROGRAMDATA%", r"[a-z?]:\\programdata"),
+    ("%APPDATA%", r"[a-z?]:\\users\\[^\\]+\\appdata\\roaming"),
+    ("%LOCALAPPDATA%", r"[a-z?]:\\users\\[^\\]+\\appdata\\local"),
+    ("%USERPROFILE%", r"[a-z?]:\\users\\[^\\]+"),
+    ("%INSTALLER%", r"[a-z?]:\\windows\\installer"),
+    ("%CONFIGMSI%", r"[a-z?]:\\config\.msi"),
+];
+
+/// A compiled path pattern.
+#[derive(Debug, Clone)]
+pub struct PathPattern {
+    source: String,
+    regex: Regex,
+}
+
+impl PathPattern {
+    /// Compile a pattern; unknown `%NAME%` folders are an error.
+    pub fn new(pattern: &str) -> Result<PathPattern, String> {
+        let mut re = String::from("^");
+        let mut rest = pattern.trim();
+        while let Some(c) = rest.chars().next() {
+            if c == '%' {
+                let end = rest[1..]
+                    .find('%')
+                    .ok_or_else(|| format!("unclosed '%' in '{pattern}'"))?;
+                let name = rest[..end + 2].to_ascii_uppercase();
+                let name = if name == "%TMP%" {
+                    "%TEMP%".to_string()
+                } else {
+                    name
+                };
+                let (_, folder) =
+                    KNOWN_FOLDERS
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .ok_or_else(|| {
+                            let known: Vec<&str> = KNOWN_FOLDERS.iter().map(|(n, _)| *n).collect();
+                            format!("unknown folder {name} (known: {})", known.join(", "))
+                        })?;
+                re.push_str(folder);
+                rest = &rest[end + 2..];
+            } else if let Some(r) = rest.strip_prefix("**") {
+                re.push_str(".*");
+                rest = r;
+            } else {
+                match c {
+                    '*' => re.push_str(r"[^\\]*"),
+                    '?' => re.push_str(r"[^\\]"),
+                    '/' | '\\' => re.push_str(r"\\"),
+                    _ => re.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
+                }
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        re.push('$');
+        let regex = RegexBuilder::new(&re)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(PathPattern {
+            source: pattern.to_string(),
+            regex,
+        })
+    }
+
+    /// True when the path (in any of the forms [`normalize`] knows) matches.
+    pub fn matches(&self, path: &str) -> bool {
+        self.regex.is_match(&normalize(path))
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+}
+
+/// Bring a path to the `C:\...` / `HKLM\...` form: `\??\` and `\\?\` prefixes dropped, volume
+/// devices (`\Device\HarddiskVolume3\`) shown as `?:\` (the drive letter is unknown), registry
+/// roots abbreviated, forward slashes turned into backslashes.
+///
+/// ```
+/// use msitrace::rules::pattern::normalize;
+/// assert_eq!(normalize(r"\??\C:\Windows\Temp\a"), r"C:\Windows\Temp\a");
+/// assert_eq!(normalize(r"\REGISTRY\MACHINE\SOFTWARE\X"), r"HKLM\SOFTWARE\X");
+/// assert_eq!(normalize(r"HKEY_CURRENT_USER\Software"), r"HKCU\Software");
+/// assert_eq!(normalize(r"\Device\HarddiskVolume2\Users\a"), r"?:\Users\a");
+/// ```
+pub fn normalize(path: &str) -> String {
+    let p = path.trim().replace('/', "\\");
+    let mut p = p.as_str();
+    for prefix in [r"\??\", r"\\?\", r"\\.\"] {
+        if let Some(rest) = p.strip_prefix(prefix) {
+            p = rest;
+        }
+    }
+    const ROOTS: &[(&str, &str)] = &[
+        (r"\REGISTRY\MACHINE", "HKLM"),
+        (r"\REGISTRY\USER", "HKU"),
+        ("HKEY_LOCAL_MACHINE", "HKLM"),
+        ("HKEY_CURRENT_USER", "HKCU"),
+        ("HKEY_CLASSES_ROOT", "HKCR"),
+        ("HKEY_USERS", "HKU"),
+    ];
+    for (long, short) in ROOTS {
+        if p.len() >= long.len() && p[..long.len()].eq_ignore_ascii_case(long) {
+            return format!("{short}{}", &p[long.len()..]);
+        }
+    }
+    const DEVICE: &str = r"\Device\HarddiskVolume";
+    if p.len() > DEVICE.len() && p[..DEVICE.len()].eq_ignore_ascii_case(DEVICE) {
+        let rest = p[DEVICE.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+        return format!("?:{rest}");
+    }
+    p.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_stay_inside_folders() {
+        let p = PathPattern::new(r"%SystemRoot%\Installer\*.ipi").unwrap();
+        assert!(p.matches(r"C:\Windows\Installer\1a2b.ipi"));
+        assert!(!p.matches(r"C:\Windows\Installer\sub\1a2b.ipi"));
+        let p = PathPattern::new(r"%ProgramFiles%\**\*.dll").unwrap();
+        assert!(p.matches(r"C:\Program Files (x86)\Vendor\App\bin\x.dll"));
+    }
+
+    #[test]
+    fn unknown_folder_and_unclosed_percent_are_errors() {
+        assert!(PathPattern::new(r"%NOPE%\x")
+            .unwrap_err()
+            .contains("unknown folder"));
+        assert!(PathPattern::new(r"%TEMP\x")
+            .unwrap_err()
+            .contains("unclosed"));
+    }
+
+    #[test]
+    fn registry_forms_match_one_pattern() {
+        let p = PathPattern::new(r"HKLM\SOFTWARE\Policies\Microsoft\Windows\Installer*").unwrap();
+        assert!(p.matches(r"\REGISTRY\MACHINE\SOFTWARE\Policies\Microsoft\Windows\Installer"));
+        assert!(p.matches(r"HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Windows\Installer"));
+    }
+}
