@@ -332,7 +332,7 @@ fn failure_finding(
     if s.elevated == Some(false)
         && matches!(
             category.as_str(),
-            "file_access" | "registry_access" | "access_denied"
+            "file_access" | "registry_access" | "registry_access_denied" | "access_denied"
         )
     {
         summary.push_str(" The installer ran without elevation.");
