@@ -4,7 +4,8 @@
 //! - `decode_only`: UTF-16LE → UTF-8 decode of the whole file with encoding_rs, 256 KiB chunks into
 //!   a reused `String`, no line splitting — the floor any parser has to pay;
 //! - `parse`: `MsiLogParser` over a `BufReader<File>`, every event consumed;
-//! - `analyze`: `analysis::analyze_paths` on the file (detection, parse, sessions, findings).
+//! - `analyze`: `analysis::analyze_paths` on the file (detection, parse, sessions, findings);
+//! - `rules/evaluate_kept_events`: the rule engine alone over the events the analysis kept.
 //!
 //! ```text
 //! cargo bench -p msitrace --bench msilog             # 200 MiB log (MSITRACE_BENCH_MB to change)
@@ -29,7 +30,8 @@ mod generator;
 
 use criterion::{Criterion, Throughput};
 use encoding_rs::{CoderResult, UTF_16LE};
-use msitrace::analysis::{analyze_paths, AnalysisSettings};
+use msitrace::analysis::msi::{SessionFacts, SessionTracker};
+use msitrace::analysis::{analyze_paths, rule_subjects, AnalysisSettings};
 use msitrace::source::msilog::{MsiLogParser, MsiLogSettings};
 use msitrace::text::TextEncoding;
 use std::fs::{self, File};
@@ -109,7 +111,7 @@ fn check(path: &Path) {
     assert_eq!(outcome.code, 1603);
     assert_eq!(
         report.findings.first().map(|f| f.id.as_str()),
-        Some("msi.error.1310")
+        Some("msi.file.write-failed")
     );
     let (start, end) = (session.start.expect("start"), session.end.expect("end"));
     assert!(end.date() > start.date(), "the log passes midnight once");
@@ -132,6 +134,32 @@ fn bench(c: &mut Criterion, path: &Path, len: u64) {
     });
     group.bench_function("analyze", |b| b.iter(|| analyze(black_box(path))));
     group.finish();
+
+    // The rule engine alone, over what the analysis of the same file keeps (its cost as a share of
+    // `analyze` is the figure to watch; it runs once per analysis, not per line).
+    let facts = sessions(path).expect("parse");
+    let subjects = rule_subjects(&facts);
+    let rules = msitrace::rules::active(None);
+    let mut group = c.benchmark_group("rules");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(subjects.len() as u64));
+    group.bench_function("evaluate_kept_events", |b| {
+        b.iter(|| {
+            msitrace::rules::evaluate_rules(rules.iter().copied(), black_box(&subjects)).len()
+        })
+    });
+    group.finish();
+}
+
+/// The sessions of the file as the analysis keeps them.
+fn sessions(path: &Path) -> io::Result<Vec<SessionFacts>> {
+    let file = BufReader::new(File::open(path)?);
+    let parser = MsiLogParser::new(file, TextEncoding::Utf16LeBom, 0, MsiLogSettings::default());
+    let mut tracker = SessionTracker::new(0, &path.display().to_string());
+    for event in parser {
+        tracker.push(event.map_err(io::Error::other)?);
+    }
+    Ok(tracker.finish())
 }
 
 /// Decode the file from UTF-16LE (BOM removed) into `text`, chunk by chunk; returns the UTF-8 length.

@@ -326,7 +326,7 @@ fn burn_first_date(path: &Path, encoding: TextEncoding) -> Option<chrono::NaiveD
 }
 
 /// The kept events of every session, as the rules see them.
-fn subjects(facts: &[msi::SessionFacts]) -> Vec<crate::rules::Subject<'_>> {
+pub fn rule_subjects(facts: &[msi::SessionFacts]) -> Vec<crate::rules::Subject<'_>> {
     use crate::rules::model::SourceClass;
     let mut out = Vec::new();
     for (index, f) in facts.iter().enumerate() {
@@ -389,7 +389,7 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
         inputs.push(p.report);
     }
     let paths: Vec<String> = inputs.iter().map(|i| i.path.clone()).collect();
-    let subjects = subjects(&facts);
+    let subjects = rule_subjects(&facts);
     let matches =
         crate::rules::evaluate_rules(crate::rules::active(settings.rules.as_deref()), &subjects);
     let ctx = diagnose::RuleContext {
