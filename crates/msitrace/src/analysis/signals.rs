@@ -47,6 +47,8 @@ const IGNORE: &[&str] = &[
     "ERROR_SUCCESS",
     "returned 0",
     "no error",
+    "ignore on failure",
+    "translated to success",
 ];
 
 struct Matchers {
@@ -227,6 +229,10 @@ mod tests {
         assert_eq!(text_strength("Property change done"), None);
         assert_eq!(
             text_strength("MSI (s) (0C:F4) [16:45:33:255]: Doing action: FatalError"),
+            None
+        );
+        assert_eq!(
+            text_strength("CustomAction CleanupOld failed; this script is marked as ignore on failure"),
             None
         );
         assert_eq!(
