@@ -203,6 +203,14 @@ fn version_and_launch_conditions() {
         "msi.launch-condition",
         "Action ended 10:01:02: LaunchConditions. Return value 3.",
     );
+    let blocked = "Action start 10:01:02: LaunchConditions.\n\
+        MSI (c) (3C:40) [10:01:02:512]: Product: Contoso -- This application requires .NET Framework 4.8. Please install the .NET Framework then run this installer again.\n\
+        Action ended 10:01:02: LaunchConditions. Return value 3.";
+    assert_match("msi.launch-condition.message", blocked);
+    assert_no_match(
+        "msi.launch-condition.message",
+        &blocked.replace("Return value 3", "Return value 1"),
+    );
     assert_no_match(
         "msi.launch-condition",
         "Action ended 10:01:02: LaunchConditions. Return value 1.",

@@ -197,6 +197,22 @@ pub fn entry_strength(event: &Event) -> Option<Strength> {
             ..
         } if *code != 0 => Some(Strength::CustomAction),
         Kind::Text => text_strength(event.first_line()),
+        // What the installer told the user (`Product: X -- <message>`): a launch condition's text,
+        // an error shown in a dialog. Routine status lines are not clues.
+        Kind::ProductNotice { text, .. } => {
+            // Numbered messages are also logged on their own line, which is the one cited.
+            let routine = [
+                "Installation ",
+                "Removal ",
+                "Configuration ",
+                "Error ",
+                "Info ",
+                "Warning ",
+                "Internal Error",
+            ];
+            (!routine.iter().any(|r| text.starts_with(r)))
+                .then(|| text_strength(text).unwrap_or(Strength::WeakText))
+        }
         _ => None,
     }
 }
@@ -232,7 +248,9 @@ mod tests {
             None
         );
         assert_eq!(
-            text_strength("CustomAction CleanupOld failed; this script is marked as ignore on failure"),
+            text_strength(
+                "CustomAction CleanupOld failed; this script is marked as ignore on failure"
+            ),
             None
         );
         assert_eq!(
