@@ -464,7 +464,12 @@ pub fn match_event(m: &Matcher, s: &Subject<'_>) -> Option<Captured> {
             caps.push((name.to_string(), v));
         }
     };
-    put("text", Some(text.trim().to_string()));
+    // For summaries, the message without the `MSI (s) (PID:TID) [time]: ` prefix.
+    let said = match s.source {
+        SourceClass::MsiLog => crate::source::msilog::message_body(&text),
+        _ => text.as_str(),
+    };
+    put("text", Some(said.trim().to_string()));
     put("code", code.map(|c| c.to_string()));
     put("action", action.map(str::to_string));
     put("path", path.map(str::to_string));
