@@ -1,0 +1,209 @@
+//! The code knowledge base as a user of the library sees it: the shipped data is complete and
+//! consistent, and `explain` reads every form a code shows up in.
+
+use msitrace::codes::{self, all, explain, explain_message, lookup, CodeScope, QueryForm};
+use std::collections::HashSet;
+
+#[test]
+fn every_scope_has_rows() {
+    for scope in CodeScope::ALL {
+        let n = all().iter().filter(|c| c.scope == scope).count();
+        assert!(n >= 10, "{scope:?} has only {n} rows");
+    }
+}
+
+#[test]
+fn no_scope_and_code_appears_twice() {
+    let mut seen = HashSet::new();
+    for c in all() {
+        assert!(
+            seen.insert((c.scope, c.code)),
+            "{:?} {} twice",
+            c.scope,
+            c.code
+        );
+    }
+    // Also straight from the files (the table would silently keep one of two duplicates).
+    let rows = codes::data::load_all().expect("data files parse");
+    assert_eq!(rows.len(), all().len());
+}
+
+#[test]
+fn every_row_has_category_title_and_remedy() {
+    for c in all() {
+        let what = format!("{:?} {}", c.scope, c.code);
+        assert!(!c.category.trim().is_empty(), "{what}: category");
+        assert!(!c.title.trim().is_empty(), "{what}: title");
+        assert!(!c.remedy.trim().is_empty(), "{what}: remedy");
+        assert!(
+            !c.title.contains('\t') && !c.remedy.contains('\t'),
+            "{what}"
+        );
+        if c.scope == CodeScope::NtStatus {
+            assert!(
+                c.names.first().is_some_and(|n| n.starts_with("STATUS_")),
+                "{what}: name"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_installer_ranges_are_covered() {
+    for code in (1601..=1654).chain([0, 13, 87, 120, 1259, 3010]) {
+        assert!(lookup(CodeScope::Exit, code).is_some(), "exit {code}");
+    }
+    for code in [
+        1101, 1301, 1336, 1401, 1410, 1500, 1601, 1611, 1701, 1730, 1801, 1805, 1901, 1940, 2103,
+        2203, 2205, 2228, 2235, 2259, 2262, 2318, 2324, 2343, 2350, 2502, 2503, 2602, 2705, 2711,
+        2715, 2726, 2732, 2738, 2739, 2762, 2763, 2769, 2771, 2867, 2869, 2876, 2896, 2908, 2932,
+        2935,
+    ] {
+        assert!(lookup(CodeScope::Message, code).is_some(), "message {code}");
+    }
+    for code in 2801..=2835 {
+        if code == 2805 {
+            continue; // documented without a text
+        }
+        assert!(lookup(CodeScope::Message, code).is_some(), "message {code}");
+    }
+}
+
+#[test]
+fn messages_with_arguments_have_templates_with_slots() {
+    for code in [
+        1304, 1310, 1406, 1603, 1714, 1720, 1722, 1920, 1935, 2203, 2205, 2235, 2826,
+    ] {
+        let t = lookup(CodeScope::Message, code).unwrap().template;
+        assert!(t.is_some_and(|t| t.contains("[2")), "message {code}: {t:?}");
+    }
+}
+
+#[test]
+fn noise_flags_stay() {
+    for code in [2205, 2228, 2262, 2826, 2827, 2835, 2898, 1708, 1715] {
+        assert!(codes::is_noise_message(code), "{code} must stay noise");
+    }
+    for code in [1603, 1920, 2235, 2303, 2502, 2503, 2738] {
+        assert!(!codes::is_noise_message(code), "{code} is not noise");
+    }
+}
+
+#[test]
+fn sixteen_oh_three_and_sixteen_oh_one_are_exit_statuses_and_messages() {
+    for q in ["1603", "1601"] {
+        let e = explain(q);
+        let scopes: Vec<_> = e.meanings.iter().map(|m| m.scope).collect();
+        assert!(scopes.contains(&CodeScope::Exit), "{q}: {scopes:?}");
+        assert!(scopes.contains(&CodeScope::Message), "{q}: {scopes:?}");
+        let text = e.to_string();
+        assert!(
+            text.contains("Exit status") && text.contains("Installer message"),
+            "{text}"
+        );
+    }
+    let e = explain("1603");
+    assert_eq!(e.meanings[0].category, "fatal");
+    assert_eq!(e.meanings[1].category, "file_in_use");
+}
+
+#[test]
+fn a_negative_decimal_is_a_storage_access_denied_hresult() {
+    let e = explain("-2147287035");
+    assert_eq!(e.form, Some(QueryForm::NegativeDecimal));
+    assert_eq!(e.value, Some(0x8003_0005));
+    let m = &e.meanings[0];
+    assert_eq!(m.scope, CodeScope::HResult);
+    assert_eq!(m.names, ["STG_E_ACCESSDENIED"]);
+    let hr = m.hresult.unwrap();
+    assert_eq!((hr.facility_name, hr.code), (Some("STORAGE"), 5));
+    assert!(e.to_string().contains("STG_E_ACCESSDENIED"));
+}
+
+#[test]
+fn an_hresult_of_facility_win32_wraps_1603() {
+    for q in ["0x80070643", "80070643", "-2147023293"] {
+        let e = explain(q);
+        let m = e
+            .meanings
+            .iter()
+            .find(|m| m.scope == CodeScope::HResult)
+            .unwrap_or_else(|| panic!("{q}: no HRESULT meaning"));
+        assert_eq!(m.hresult.unwrap().win32_code(), Some(1603), "{q}");
+        assert_eq!(m.wraps.unwrap().code, 1603);
+        assert!(e.to_string().contains("Wraps Win32 error 1603"), "{e}");
+    }
+}
+
+#[test]
+fn access_denied_and_c0000022_are_the_same_status() {
+    for q in ["ACCESS DENIED", "access denied", "STATUS_ACCESS_DENIED"] {
+        let e = explain(q);
+        assert_eq!(e.form, Some(QueryForm::Name), "{q}");
+        assert_eq!(e.meanings.len(), 1, "{q}");
+        assert_eq!(e.meanings[0].code, 0xC000_0022, "{q}");
+    }
+    let e = explain("0xC0000022");
+    assert_eq!(e.meanings.len(), 1);
+    assert_eq!(e.meanings[0].scope, CodeScope::NtStatus);
+    assert!(e.meanings[0].names.contains(&"ACCESS DENIED"));
+    assert!(!e.meanings[0].noise);
+    // Process Monitor probes are routine.
+    assert!(codes::procmon_result("NAME NOT FOUND").unwrap().noise);
+    assert!(!codes::procmon_result("SHARING VIOLATION").unwrap().noise);
+}
+
+#[test]
+fn message_2203_fills_its_arguments() {
+    let text = explain_message(2203, &[r"C:\x.msi", "-2147287035"]).unwrap();
+    assert_eq!(
+        text,
+        r"Could not open database C:\x.msi (system error -2147287035 = 0x80030005 STG_E_ACCESSDENIED: Access to the storage (file) was denied)."
+    );
+    let owned: Vec<String> = vec!["a.msi".into(), "-2147287038".into()];
+    assert!(explain_message(2203, &owned)
+        .unwrap()
+        .contains("STG_E_FILENOTFOUND"));
+}
+
+#[test]
+fn malformed_queries_are_not_codes() {
+    for q in [
+        "abc", "", "   ", "0xZZ", "0x", "--1", "16 03", "1603;", "zz top",
+    ] {
+        let e = explain(q);
+        assert!(!e.is_code(), "{q:?} read as {:?}", e.form);
+        assert!(e.meanings.is_empty());
+        let text = e.to_string();
+        assert!(text.starts_with("Not a code: "), "{q:?}: {text}");
+        assert_eq!(text.lines().count(), 1, "{text}");
+    }
+}
+
+#[test]
+fn the_plain_text_has_one_block_per_meaning() {
+    let text = explain("1603").to_string();
+    let blocks: Vec<&str> = text.split("\n\n").collect();
+    assert_eq!(blocks.len(), 3, "{text}");
+    assert!(blocks[0].starts_with("1603 (0x643): 2 meanings"), "{text}");
+    assert!(
+        blocks[1].starts_with("Exit status 1603  ERROR_INSTALL_FAILURE  [fatal]"),
+        "{text}"
+    );
+    assert!(
+        blocks[2].starts_with("Installer message 1603  [file_in_use]"),
+        "{text}"
+    );
+    for block in &blocks[1..] {
+        assert!(block.contains("\n  What to do: "), "{block}");
+    }
+}
+
+#[test]
+fn explanations_serialize() {
+    let json = serde_json::to_value(explain("0x80070643")).unwrap();
+    assert_eq!(json["form"], "hex");
+    assert_eq!(json["meanings"][0]["scope"], "hresult");
+    assert_eq!(json["meanings"][0]["hresult"]["facility_name"], "WIN32");
+    assert_eq!(json["meanings"][0]["wraps"]["code"], 1603);
+}
