@@ -47,6 +47,19 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
+    /// Explain a code: installer exit status, installer message, Win32 error, HRESULT, NTSTATUS or
+    /// event id; every meaning the number has.
+    #[command(
+        after_help = "Examples:\n  msitrace explain 1603\n  msitrace explain 0x80070643\n  msitrace explain -2147287035\n  msitrace explain \"ACCESS DENIED\"\n  msitrace explain 2203 --args C:\\x.msi -2147287035\n\nExit status: 0 explained, 1 unknown code, 2 not a code."
+    )]
+    Explain {
+        /// The code: decimal, hex (0x...), signed decimal HRESULT, or a Process Monitor result name.
+        #[arg(allow_hyphen_values = true)]
+        code: String,
+        /// Message arguments [2], [3], ... to fill an installer message's template.
+        #[arg(long, num_args = 1.., allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// List, show and check failure-signature rules.
     #[command(
         after_help = "Examples:\n  msitrace rules list\n  msitrace rules show msi.temp-folder.script-failed\n  msitrace rules check my-rules/site.toml\n  msitrace rules list --rules my-rules/"
@@ -157,7 +170,35 @@ fn main() -> ExitCode {
             ExitCode::from(report.exit_status() as u8)
         }
         Command::Rules { action } => rules_command(action),
+        Command::Explain { code, args } => explain_command(&code, &args),
     }
+}
+
+fn explain_command(code: &str, args: &[String]) -> ExitCode {
+    let e = msitrace::codes::explain(code);
+    let mut out = format!("{e}");
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    if !args.is_empty() {
+        match code.trim().parse::<u32>().ok().and_then(|c| {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            msitrace::codes::explain_message(c, &args)
+        }) {
+            Some(filled) => out.push_str(&format!("\nWith the arguments given:\n  {filled}\n")),
+            None => out.push_str("\n(no message template to fill for this code)\n"),
+        }
+    }
+    if std::io::stdout().lock().write_all(out.as_bytes()).is_err() {
+        return ExitCode::from(2);
+    }
+    ExitCode::from(if !e.is_code() {
+        2
+    } else if e.meanings.is_empty() {
+        1
+    } else {
+        0
+    })
 }
 
 /// Load a user rule folder; problems go to stderr and the valid rules are kept.

@@ -22,7 +22,7 @@ fn failing_log_exits_1_and_cites_the_line() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("fixtures/msilog/error-1310-utf16.log:42"),
+        text.contains("fixtures/msilog/error-1310-utf16.log:14"),
         "{text}"
     );
     assert!(!text.contains('\x1b'), "no colour when piped");
@@ -63,4 +63,89 @@ fn usage_error_exits_2() {
         .args(["analyze", "--format", "yaml", "x"])
         .assert()
         .code(2);
+}
+
+#[test]
+fn explain_gives_every_meaning_and_fills_message_arguments() {
+    let out = msitrace().args(["explain", "1603"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Exit status 1603") && text.contains("Installer message 1603"),
+        "{text}"
+    );
+    let out = msitrace()
+        .args(["explain", "2203", "--args", "C:\\pkg.msi", "-2147287035"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("C:\\pkg.msi"), "{text}");
+    msitrace().args(["explain", "not-a-code"]).assert().code(2);
+}
+
+#[test]
+fn rules_list_show_and_check() {
+    let out = msitrace().args(["rules", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("msi.temp-folder.script-failed"), "{text}");
+    let out = msitrace()
+        .args(["rules", "show", "msi.service.start-failed-scm"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("then:") && text.contains("equal=display=param1"),
+        "{text}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("site.toml");
+    std::fs::write(
+        &bad,
+        "[[rule]]\nid = \"site.x\"\ntitle = \"t\"\ncategory = \"c\"\nsummary = \"s\"\n[rule.match]\ntext = \"(unclosed\"\n",
+    )
+    .unwrap();
+    let out = msitrace()
+        .args(["rules", "check"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("site.toml:7:") && text.contains("bad regex"),
+        "{text}"
+    );
+    // A broken user pack is reported and the built-in rules still work.
+    let out = msitrace()
+        .args(["analyze", "fixtures/msilog/error-1310-utf16.log", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("site.toml:7:"), "{err}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("msi.privileges.not-elevated"), "{text}");
+}
+
+#[test]
+fn a_user_rule_overrides_a_builtin_one() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("site.toml"),
+        "[[rule]]\nid = \"msi.privileges.not-elevated\"\ntitle = \"Site rule: deploy through the agent\"\ncategory = \"insufficient_privileges\"\nsummary = \"Use the deployment agent: {text2}\"\n[rule.match]\nkind = \"elevation\"\ntext = 'with user privileges'\n[[rule.then]]\nkind = \"msi_message\"\ncode = 1310\nsame = \"session\"\n",
+    )
+    .unwrap();
+    let out = msitrace()
+        .args(["analyze", "fixtures/msilog/error-1310-utf16.log", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Site rule: deploy through the agent"),
+        "{text}"
+    );
 }
