@@ -19,6 +19,7 @@ pub mod analysis;
 pub mod codes;
 pub mod detect;
 pub mod event;
+pub mod graph;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -1,0 +1,359 @@
+//! The failure graph: who ran what, what failed, and how it became the exit status.
+//!
+//! Nodes are processes, installer sessions, actions, custom actions, failing operations, installer
+//! messages, event-log records and outcomes; edges say how one led to the next (spawned, ran,
+//! performed, failed-with, reported-as, caused). The **failure chain** is the path that ends at the
+//! final outcome and starts at the earliest cause (and the processes above it):
+//!
+//! ```
+//! use msitrace::graph::{FailureGraph, NodeKind, EdgeKind};
+//! let mut g = FailureGraph::default();
+//! let server = g.add(NodeKind::Process, "msiexec.exe (PID 3908)", None);
+//! let op = g.add(NodeKind::Operation, r"CreateFile C:\Windows\Temp\x ACCESS DENIED", None);
+//! let err = g.add(NodeKind::Message, "Internal Error 2503", None);
+//! let exit = g.add(NodeKind::Outcome, "exit status 1603", None);
+//! g.link(server, op, EdgeKind::Performed);
+//! g.link(op, err, EdgeKind::FailedWith);
+//! g.link(err, exit, EdgeKind::Caused);
+//! let chain = g.chain(exit);
+//! assert_eq!(chain.len(), 4);
+//! assert!(g.to_mermaid(Some(&chain)).contains("failed with"));
+//! ```
+
+use crate::report::Evidence;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// What a node stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// A process (from a capture, an event record or an MSI log's PIDs).
+    Process,
+    /// An installer session (client or server side).
+    Session,
+    /// A standard action (`InstallFinalize`).
+    Action,
+    /// A custom action.
+    CustomAction,
+    /// A failing file, registry or process operation.
+    Operation,
+    /// An installer or tool message (`Error 1920.`, custom-action output).
+    Message,
+    /// An event-log record.
+    Record,
+    /// The result: `Return value 3`, an exit status, a failed install status.
+    Outcome,
+}
+
+/// How one node led to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeKind {
+    /// A process started another.
+    Spawned,
+    /// A process ran a session, a session an action, an action a custom action.
+    Ran,
+    /// A process or action performed an operation.
+    Performed,
+    /// An operation's failure surfaced as a message.
+    FailedWith,
+    /// An outcome was reported as a status or a record.
+    ReportedAs,
+    /// A rule or the log's order says the first led to the second.
+    Caused,
+}
+
+impl EdgeKind {
+    fn label(self) -> &'static str {
+        match self {
+            EdgeKind::Spawned => "spawned",
+            EdgeKind::Ran => "ran",
+            EdgeKind::Performed => "performed",
+            EdgeKind::FailedWith => "failed with",
+            EdgeKind::ReportedAs => "reported as",
+            EdgeKind::Caused => "caused",
+        }
+    }
+}
+
+/// One node: its kind, a one-line label and where it is evidenced.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Node {
+    /// What it stands for.
+    pub kind: NodeKind,
+    /// One line for people.
+    pub label: String,
+    /// The line, record or row it comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+}
+
+/// The graph of one analysis.
+#[derive(Debug, Clone, Default)]
+pub struct FailureGraph {
+    graph: DiGraph<Node, EdgeKind>,
+}
+
+/// The graph as data for the JSON report: nodes, edges and the failure chains.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GraphReport {
+    /// Every node, by index.
+    pub nodes: Vec<Node>,
+    /// Edges: `[from, to, kind]`.
+    pub edges: Vec<(usize, usize, EdgeKind)>,
+    /// Each failure chain as node indices, from the earliest cause to the outcome.
+    pub chains: Vec<Vec<usize>>,
+}
+
+impl FailureGraph {
+    /// Add a node; returns its index.
+    pub fn add(&mut self, kind: NodeKind, label: &str, evidence: Option<Evidence>) -> NodeIndex {
+        self.graph.add_node(Node {
+            kind,
+            label: label.to_string(),
+            evidence,
+        })
+    }
+
+    /// The node with this label and kind, added when missing (processes and sessions are shared by
+    /// several chains).
+    pub fn node(&mut self, kind: NodeKind, label: &str, evidence: Option<Evidence>) -> NodeIndex {
+        match self
+            .graph
+            .node_indices()
+            .find(|&i| self.graph[i].kind == kind && self.graph[i].label == label)
+        {
+            Some(i) => i,
+            None => self.add(kind, label, evidence),
+        }
+    }
+
+    /// Link two nodes (once).
+    pub fn link(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind) {
+        if from != to && self.graph.find_edge(from, to).is_none() {
+            self.graph.add_edge(from, to, kind);
+        }
+    }
+
+    /// A node by index.
+    pub fn get(&self, i: NodeIndex) -> &Node {
+        &self.graph[i]
+    }
+
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// True when the graph has no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.graph.node_count() == 0
+    }
+
+    /// The failure chain ending at `outcome`: walk back through the earliest-added predecessor
+    /// (causes are added before what they cause) until a node without one; then in order.
+    pub fn chain(&self, outcome: NodeIndex) -> Vec<NodeIndex> {
+        let mut out = vec![outcome];
+        let mut at = outcome;
+        while let Some(prev) = self
+            .graph
+            .edges_directed(at, Direction::Incoming)
+            .map(|e| e.source())
+            .filter(|p| !out.contains(p))
+            .min()
+        {
+            out.push(prev);
+            at = prev;
+        }
+        out.reverse();
+        out
+    }
+
+    /// The edge kind between two consecutive chain nodes.
+    pub fn edge(&self, from: NodeIndex, to: NodeIndex) -> Option<EdgeKind> {
+        self.graph.find_edge(from, to).map(|e| self.graph[e])
+    }
+
+    /// The graph as report data, with these chains.
+    pub fn report(&self, chains: &[Vec<NodeIndex>]) -> GraphReport {
+        GraphReport {
+            nodes: self.graph.node_weights().cloned().collect(),
+            edges: self
+                .graph
+                .edge_references()
+                .map(|e| (e.source().index(), e.target().index(), *e.weight()))
+                .collect(),
+            chains: chains
+                .iter()
+                .map(|c| c.iter().map(|i| i.index()).collect())
+                .collect(),
+        }
+    }
+
+    /// Graphviz DOT: the whole graph, or only the nodes of one chain.
+    pub fn to_dot(&self, only: Option<&[NodeIndex]>) -> String {
+        let mut s = String::from(
+            "digraph msitrace {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\"];\n",
+        );
+        for i in self
+            .graph
+            .node_indices()
+            .filter(|i| only.is_none_or(|o| o.contains(i)))
+        {
+            let n = &self.graph[i];
+            let _ = writeln!(
+                s,
+                "  n{} [label=\"{}\", shape={}];",
+                i.index(),
+                dot_escape(&display_label(n)),
+                match n.kind {
+                    NodeKind::Process => "ellipse",
+                    NodeKind::Outcome => "octagon",
+                    NodeKind::Record => "note",
+                    _ => "box",
+                }
+            );
+        }
+        for e in self.graph.edge_references() {
+            let keep = only.is_none_or(|o| o.contains(&e.source()) && o.contains(&e.target()));
+            if keep {
+                let _ = writeln!(
+                    s,
+                    "  n{} -> n{} [label=\"{}\"];",
+                    e.source().index(),
+                    e.target().index(),
+                    e.weight().label()
+                );
+            }
+        }
+        s.push_str("}\n");
+        s
+    }
+
+    /// Mermaid flowchart: the whole graph, or only the nodes of one chain.
+    pub fn to_mermaid(&self, only: Option<&[NodeIndex]>) -> String {
+        let mut s = String::from("flowchart TD\n");
+        for i in self
+            .graph
+            .node_indices()
+            .filter(|i| only.is_none_or(|o| o.contains(i)))
+        {
+            let n = &self.graph[i];
+            let text = mermaid_escape(&display_label(n));
+            let _ = match n.kind {
+                NodeKind::Process => writeln!(s, "  n{}([\"{text}\"])", i.index()),
+                NodeKind::Outcome => writeln!(s, "  n{}{{{{\"{text}\"}}}}", i.index()),
+                _ => writeln!(s, "  n{}[\"{text}\"]", i.index()),
+            };
+        }
+        for e in self.graph.edge_references() {
+            let keep = only.is_none_or(|o| o.contains(&e.source()) && o.contains(&e.target()));
+            if keep {
+                let _ = writeln!(
+                    s,
+                    "  n{} -->|{}| n{}",
+                    e.source().index(),
+                    e.weight().label(),
+                    e.target().index()
+                );
+            }
+        }
+        s
+    }
+}
+
+/// The label with the place it was read (`install.log:30`), for drawings.
+fn display_label(n: &Node) -> String {
+    match &n.evidence {
+        Some(e) => format!("{}\n{}", n.label, evidence_place(e)),
+        None => n.label.clone(),
+    }
+}
+
+/// `install.log:30`, `application.xml record 9121`, `procmon.CSV row 10` (file name only).
+pub fn evidence_place(e: &Evidence) -> String {
+    let name = e.input.rsplit(['/', '\\']).next().unwrap_or(&e.input);
+    match (e.line, e.record, e.row) {
+        (Some(l), _, _) => format!("{name}:{l}"),
+        (_, Some(r), _) => format!("{name} record {r}"),
+        (_, _, Some(r)) => format!("{name} row {r}"),
+        _ => name.to_string(),
+    }
+}
+
+fn dot_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn mermaid_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '\n' => out.push_str("<br/>"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_follows_the_earliest_predecessor_and_skips_cycles() {
+        let mut g = FailureGraph::default();
+        let p = g.add(NodeKind::Process, "setup.exe", None);
+        let s = g.add(NodeKind::Session, "install of X", None);
+        let e = g.add(NodeKind::Message, "Error 1920", None);
+        let other = g.add(NodeKind::Message, "Error 1310 (later)", None);
+        let o = g.add(NodeKind::Outcome, "1603", None);
+        g.link(p, s, EdgeKind::Ran);
+        g.link(s, e, EdgeKind::Ran);
+        g.link(e, o, EdgeKind::Caused);
+        g.link(other, o, EdgeKind::Caused);
+        g.link(o, p, EdgeKind::ReportedAs); // a cycle must not loop forever
+        assert_eq!(g.chain(o), vec![p, s, e, o]);
+    }
+
+    #[test]
+    fn drawings_escape_labels() {
+        let mut g = FailureGraph::default();
+        let a = g.add(NodeKind::Message, "say \"hi\" <b>\x1b[31m", None);
+        let b = g.add(NodeKind::Outcome, "1603", None);
+        g.link(a, b, EdgeKind::Caused);
+        let dot = g.to_dot(None);
+        assert!(dot.contains("say \\\"hi\\\""), "{dot}");
+        assert!(!dot.contains('\x1b'));
+        let m = g.to_mermaid(None);
+        assert!(m.contains("#quot;hi#quot; #lt;b#gt;"), "{m}");
+        assert!(m.contains("n0 -->|caused| n1"), "{m}");
+    }
+
+    #[test]
+    fn nodes_are_shared_by_label() {
+        let mut g = FailureGraph::default();
+        let a = g.node(NodeKind::Process, "msiexec.exe (PID 1)", None);
+        let b = g.node(NodeKind::Process, "msiexec.exe (PID 1)", None);
+        assert_eq!(a, b);
+        assert_eq!(g.len(), 1);
+    }
+}
