@@ -19,6 +19,7 @@
 //! assert!(!explain("abc").is_code());
 //! ```
 
+use super::data::{template_pieces, Piece};
 use super::message::printable;
 use super::status::{HResult, NtStatus};
 use super::{all, lookup, win32_meaning, CodeInfo, CodeScope};
@@ -532,11 +533,16 @@ impl fmt::Display for Meaning {
                 || hr.facility.to_string(),
                 |n| format!("{n} ({})", hr.facility),
             );
+            // Win32 codes are read in decimal; other facilities' codes in hexadecimal.
+            let code = if hr.facility == 7 {
+                hr.code.to_string()
+            } else {
+                format!("0x{:X} ({})", hr.code, hr.code)
+            };
             writeln!(
                 f,
-                "  {}, facility {facility}, code {}.",
+                "  {}, facility {facility}, code {code}.",
                 if hr.failure { "Failure" } else { "Success" },
-                hr.code
             )?;
         }
         if let Some(s) = &self.ntstatus {
@@ -553,9 +559,23 @@ impl fmt::Display for Meaning {
             }
         }
         if let Some(t) = self.template {
-            writeln!(f, "  Text: {t}")?;
+            writeln!(f, "  Text: {}", plain_template(t))?;
         }
         writeln!(f, "  What to do: {}", self.remedy)
+    }
+}
+
+/// A template as people read it: slots without their kind (`[3:err]` shows as `[3]`).
+fn plain_template(template: &str) -> String {
+    match template_pieces(template) {
+        Ok(pieces) => pieces
+            .into_iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.to_string(),
+                Piece::Slot(n, _) => format!("[{n}]"),
+            })
+            .collect(),
+        Err(_) => template.to_string(),
     }
 }
 
@@ -633,6 +653,20 @@ mod tests {
         let many: String = (2..100).map(|k| format!(" {k}: v")).collect();
         assert!(explain(&format!("1: 3001{many}")).is_code());
         assert!(!explain(&format!("1: 2203 2: {}", "x".repeat(5000))).is_code());
+    }
+
+    #[test]
+    fn templates_show_plain_slots() {
+        let text = explain("2203").to_string();
+        assert!(
+            text.contains("Text: Could not open database [2] (system error [3])."),
+            "{text}"
+        );
+        let text = explain("E_FAIL").to_string();
+        assert!(
+            text.contains("facility NULL (0), code 0x4005 (16389)."),
+            "{text}"
+        );
     }
 
     #[test]
