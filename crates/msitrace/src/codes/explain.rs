@@ -19,6 +19,7 @@
 //! assert!(!explain("abc").is_code());
 //! ```
 
+use super::data::{template_pieces, Piece};
 use super::message::printable;
 use super::status::{HResult, NtStatus};
 use super::{all, lookup, win32_meaning, CodeInfo, CodeScope};
@@ -27,6 +28,12 @@ use std::fmt;
 
 /// Longest query accepted (a code or a name is short; anything longer is not a code).
 const MAX_QUERY_CHARS: usize = 80;
+
+/// Longest message line accepted (`Note: 1: 2203 2: <path> 3: <error>`).
+const MAX_LINE_CHARS: usize = 4096;
+
+/// Most fields read from a message line.
+const MAX_LINE_FIELDS: usize = 32;
 
 /// How a query was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,6 +47,9 @@ pub enum QueryForm {
     Hex,
     /// A symbolic name (`ACCESS DENIED`, `STATUS_ACCESS_DENIED`, `ERROR_FILE_NOT_FOUND`).
     Name,
+    /// An installer message with its numbered fields, as a log prints it
+    /// (`Note: 1: 2203 2: C:\x.msi 3: -2147287035`, or from `1:` on).
+    MessageLine,
 }
 
 /// Everything msitrace knows about one query.
@@ -54,6 +64,10 @@ pub struct Explanation {
     pub value: Option<u32>,
     /// One entry per meaning, in scope order.
     pub meanings: Vec<Meaning>,
+    /// For a message line: the message with its arguments filled in (see
+    /// [`explain_message`](super::explain_message)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// Why the query is not a code, when it is not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
@@ -217,18 +231,42 @@ impl Meaning {
     }
 }
 
-/// Explain a query: a decimal number, a negative decimal HRESULT, a hexadecimal value (with `0x`
-/// or as eight bare digits) or a symbolic name. Never panics: anything else gives an explanation
-/// whose [`problem`](Explanation::problem) says why it is not a code.
+/// Explain a query: a decimal number (also as `Error 1920.`), a negative decimal HRESULT, a
+/// hexadecimal value (with `0x` or as eight bare digits), a symbolic name, or a whole message
+/// line (`Note: 1: 2203 2: C:\x.msi 3: -2147287035`, whose message is filled in). Never panics:
+/// anything else gives an explanation whose [`problem`](Explanation::problem) says why it is not
+/// a code.
+///
+/// ```
+/// let e = msitrace::codes::explain(r"Note: 1: 2203 2: C:\x.msi 3: -2147287035");
+/// assert_eq!(e.value, Some(2203));
+/// assert!(e.message.unwrap().contains("STG_E_ACCESSDENIED"));
+/// ```
 pub fn explain(query: &str) -> Explanation {
     let query = query.trim();
     let mut e = Explanation {
-        query: query.to_string(),
+        query: query.chars().take(MAX_LINE_CHARS).collect(),
         form: None,
         value: None,
         meanings: Vec::new(),
+        message: None,
         problem: None,
     };
+    if let Some(fields) = message_line(query) {
+        match fields {
+            Ok((code, args)) => {
+                e.form = Some(QueryForm::MessageLine);
+                e.value = Some(code);
+                e.meanings = lookup(CodeScope::Message, code)
+                    .map(Meaning::from_entry)
+                    .into_iter()
+                    .collect();
+                e.message = super::explain_message(code, &args);
+            }
+            Err(problem) => e.problem = Some(problem),
+        }
+        return e;
+    }
     match read_query(query) {
         Err(problem) => e.problem = Some(problem),
         Ok(Query::Number(form, value)) => {
@@ -256,10 +294,65 @@ enum Query {
     Name,
 }
 
+/// The message number and arguments of a message line, `None` when the query is not one.
+fn message_line(q: &str) -> Option<Result<(u32, Vec<String>), String>> {
+    let rest = q.strip_prefix("Note:").map_or(q, str::trim_start);
+    let rest = rest.strip_prefix("1:")?;
+    if q.chars().count() > MAX_LINE_CHARS {
+        return Some(Err(format!(
+            "the message line is longer than {MAX_LINE_CHARS} characters"
+        )));
+    }
+    let mut fields = Vec::new();
+    let mut rest = rest;
+    for k in 2..=MAX_LINE_FIELDS + 1 {
+        let marker = format!(" {k}:");
+        match rest.find(&marker) {
+            Some(i) if k <= MAX_LINE_FIELDS => {
+                fields.push(rest[..i].trim().to_string());
+                rest = &rest[i + marker.len()..];
+            }
+            _ => {
+                fields.push(rest.trim().to_string());
+                break;
+            }
+        }
+    }
+    let code = fields.remove(0);
+    Some(match code.parse::<u32>() {
+        Ok(code) => Ok((code, fields)),
+        Err(_) => Err(format!(
+            "field 1 of a message line must be the message number, not {:?}",
+            printable(&code)
+        )),
+    })
+}
+
+/// `Error 1920.`, `Internal Error 2203`, `Info 1603` as a bare number.
+fn strip_message_prefix(q: &str) -> &str {
+    let lower = q.to_ascii_lowercase();
+    for prefix in [
+        "debug: error ",
+        "internal error ",
+        "error ",
+        "info ",
+        "warning ",
+    ] {
+        if lower.starts_with(prefix) {
+            let rest = q[prefix.len()..].trim().trim_end_matches('.');
+            if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
+                return rest;
+            }
+        }
+    }
+    q
+}
+
 fn read_query(q: &str) -> Result<Query, String> {
     if q.is_empty() {
         return Err(format!("the query is empty; {HINT}"));
     }
+    let q = strip_message_prefix(q);
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(format!(
             "the query is longer than {MAX_QUERY_CHARS} characters; {HINT}"
@@ -398,10 +491,17 @@ impl fmt::Display for Explanation {
             (Some(QueryForm::NegativeDecimal), Some(v)) => format!("{} (0x{v:08X})", v as i32),
             _ => printable(&self.query),
         };
+        let subject = match (self.form, self.value) {
+            (Some(QueryForm::MessageLine), Some(v)) => format!("Installer message {v} as logged"),
+            _ => subject,
+        };
         match self.meanings.len() {
             0 => return writeln!(f, "{subject}: msitrace knows no meaning for this number."),
             1 => writeln!(f, "{subject}: 1 meaning")?,
             n => writeln!(f, "{subject}: {n} meanings")?,
+        }
+        if let Some(message) = &self.message {
+            writeln!(f, "  Here: {message}")?;
         }
         for m in &self.meanings {
             writeln!(f)?;
@@ -433,11 +533,16 @@ impl fmt::Display for Meaning {
                 || hr.facility.to_string(),
                 |n| format!("{n} ({})", hr.facility),
             );
+            // Win32 codes are read in decimal; other facilities' codes in hexadecimal.
+            let code = if hr.facility == 7 {
+                hr.code.to_string()
+            } else {
+                format!("0x{:X} ({})", hr.code, hr.code)
+            };
             writeln!(
                 f,
-                "  {}, facility {facility}, code {}.",
+                "  {}, facility {facility}, code {code}.",
                 if hr.failure { "Failure" } else { "Success" },
-                hr.code
             )?;
         }
         if let Some(s) = &self.ntstatus {
@@ -454,9 +559,23 @@ impl fmt::Display for Meaning {
             }
         }
         if let Some(t) = self.template {
-            writeln!(f, "  Text: {t}")?;
+            writeln!(f, "  Text: {}", plain_template(t))?;
         }
         writeln!(f, "  What to do: {}", self.remedy)
+    }
+}
+
+/// A template as people read it: slots without their kind (`[3:err]` shows as `[3]`).
+fn plain_template(template: &str) -> String {
+    match template_pieces(template) {
+        Ok(pieces) => pieces
+            .into_iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.to_string(),
+                Piece::Slot(n, _) => format!("[{n}]"),
+            })
+            .collect(),
+        Err(_) => template.to_string(),
     }
 }
 
@@ -510,6 +629,52 @@ mod tests {
         let e = explain("0xC0123456");
         assert_eq!(e.meanings[0].scope, CodeScope::NtStatus);
         assert!(!e.meanings[0].known);
+    }
+
+    #[test]
+    fn message_lines() {
+        let e = explain("Note: 1: 2205 2:  3: Error ");
+        assert_eq!(e.form, Some(QueryForm::MessageLine));
+        assert_eq!(
+            e.message.as_deref(),
+            Some("Database (empty): no table Error.")
+        );
+        assert_eq!(e.meanings.len(), 1);
+        let text = e.to_string();
+        assert!(
+            text.starts_with(
+                "Installer message 2205 as logged: 1 meaning\n  Here: Database (empty)"
+            ),
+            "{text}"
+        );
+        let e = explain(r"1: 1310 2: 5 3: C:\Program Files\A\a.dll");
+        assert!(e.message.unwrap().contains("ERROR_ACCESS_DENIED"));
+        assert!(!explain("Note: 1: abc 2: x").is_code());
+        let many: String = (2..100).map(|k| format!(" {k}: v")).collect();
+        assert!(explain(&format!("1: 3001{many}")).is_code());
+        assert!(!explain(&format!("1: 2203 2: {}", "x".repeat(5000))).is_code());
+    }
+
+    #[test]
+    fn templates_show_plain_slots() {
+        let text = explain("2203").to_string();
+        assert!(
+            text.contains("Text: Could not open database [2] (system error [3])."),
+            "{text}"
+        );
+        let text = explain("E_FAIL").to_string();
+        assert!(
+            text.contains("facility NULL (0), code 0x4005 (16389)."),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn message_prefixes() {
+        assert_eq!(explain("Error 1920.").value, Some(1920));
+        assert_eq!(explain("Internal Error 2203").value, Some(2203));
+        assert_eq!(explain("info 1603").value, Some(1603));
+        assert!(!explain("Error abc").is_code());
     }
 
     #[test]

@@ -10,7 +10,9 @@
 //! - [`explain_message`]: an installer message with its arguments filled in and error values
 //!   decoded, for `Note: 1: 2203 2: C:\x.msi 3: -2147287035`;
 //! - [`HResult`], [`NtStatus`]: the bit layout of any 32-bit status, named or not;
-//! - [`classify_exit`], [`exit_meaning`]: reading an exit status.
+//! - [`classify_exit`], [`exit_meaning`]: reading an exit status;
+//! - [`procmon_result`], [`event_meaning`], [`win32_meaning`]: lookups in the words other
+//!   inputs use (a Process Monitor Result text, an event provider and id, a Win32 code).
 //!
 //! The data format is described in [`data`] and `docs/codes.md`. Neighbours: the analysis uses
 //! these entries to title findings and to skip routine messages ([`is_noise_message`]).
@@ -180,6 +182,30 @@ pub fn procmon_result(text: &str) -> Option<&'static CodeInfo> {
 /// (exit statuses are Win32 codes: 1603 is ERROR_INSTALL_FAILURE).
 pub fn win32_meaning(code: u32) -> Option<&'static CodeInfo> {
     lookup(CodeScope::Win32, code).or_else(|| lookup(CodeScope::Exit, code))
+}
+
+/// What an event-log record means for an installation, from its provider and event id: the
+/// MsiInstaller and Service Control Manager providers are known (provider names compared without
+/// case; `Microsoft-Windows-Service Control Manager` is accepted too).
+///
+/// ```
+/// let e = msitrace::codes::event_meaning("Service Control Manager", 7041).unwrap();
+/// assert_eq!(e.category, "service");
+/// assert!(msitrace::codes::event_meaning("MsiInstaller", 11708).is_some());
+/// assert!(msitrace::codes::event_meaning("Application Error", 1000).is_none());
+/// ```
+pub fn event_meaning(provider: &str, id: u32) -> Option<&'static CodeInfo> {
+    let provider = provider.trim();
+    let scope = if provider.eq_ignore_ascii_case("MsiInstaller") {
+        CodeScope::MsiEvent
+    } else if provider.eq_ignore_ascii_case("Service Control Manager")
+        || provider.eq_ignore_ascii_case("Microsoft-Windows-Service Control Manager")
+    {
+        CodeScope::ScmEvent
+    } else {
+        return None;
+    };
+    lookup(scope, id)
 }
 
 /// True when an installer message number is routine chatter (UI layout, optional-table lookups).
