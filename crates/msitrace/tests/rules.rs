@@ -57,7 +57,8 @@ fn record(provider: &str, event_id: u32, data: &[(&str, &str)]) -> Event {
     }
 }
 
-/// Rules matching MSI log lines (input 0, one session) together with event-log records.
+/// Rules matching MSI log lines (input 0, one session) together with event-log records and
+/// Process Monitor events.
 fn matches_with_records(log: &str, records: &[Event]) -> Vec<String> {
     let text = log.replace('\n', "\r\n");
     let events: Vec<Event> = MsiLogParser::from_text(text.as_bytes())
@@ -75,7 +76,10 @@ fn matches_with_records(log: &str, records: &[Event]) -> Vec<String> {
         .collect();
     subjects.extend(records.iter().map(|event| Subject {
         event,
-        source: SourceClass::EventLog,
+        source: match event.kind {
+            Kind::EventRecord(_) => SourceClass::EventLog,
+            _ => SourceClass::Procmon,
+        },
         session: None,
         in_failing_action: false,
         product: None,
@@ -442,6 +446,71 @@ fn service_failure_tied_to_the_service_control_manager() {
     let found = matches_with_records(start, &[other]);
     assert!(
         !found.iter().any(|f| f == "msi.service.start-failed-scm"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn service_program_missing_a_dll() {
+    let exit = Event {
+        time: Stamp::local(
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 19),
+            chrono::NaiveTime::from_hms_opt(9, 15, 5).unwrap(),
+        ),
+        input: 2,
+        at: Location::Row(8),
+        process: Some(msitrace::event::ProcessRef {
+            pid: 5120,
+            tid: None,
+            image: Some("fabsync.exe".into()),
+            partial: false,
+            role: None,
+        }),
+        kind: Kind::ProcessExit {
+            pid: 5120,
+            status: Some(0xC000_0135),
+        },
+        raw: None,
+    };
+    let log = "=== Verbose logging started: 19/11/2026  09:15:02  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\n\
+        MSI (s) (1C:A8) [09:15:35:612]: Note: 1: 2205 2:  3: Error \n\
+        Error 1920. Service 'Fabrikam Sync' (FabrikamSync) failed to start.  Verify that you have sufficient privileges to start system services.";
+    let found = matches_with_records(log, std::slice::from_ref(&exit));
+    assert!(
+        found
+            .iter()
+            .any(|f| f == "service.start-failed.dll-missing"),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|f| f == "service.start-failed.dll-missing-scm"),
+        "{found:?}"
+    );
+    let scm = record(
+        "Service Control Manager",
+        7000,
+        &[("param1", "Fabrikam Sync"), ("param2", "%%1053")],
+    );
+    let found = matches_with_records(log, &[exit.clone(), scm]);
+    assert!(
+        found
+            .iter()
+            .any(|f| f == "service.start-failed.dll-missing-scm"),
+        "{found:?}"
+    );
+    // A clean exit is not a missing DLL.
+    let mut clean = exit;
+    clean.kind = Kind::ProcessExit {
+        pid: 5120,
+        status: Some(0),
+    };
+    let found = matches_with_records(log, &[clean]);
+    assert!(
+        !found
+            .iter()
+            .any(|f| f == "service.start-failed.dll-missing"),
         "{found:?}"
     );
 }

@@ -199,9 +199,15 @@ struct SessionClock {
 }
 
 impl SessionClock {
+    /// The stamp of an entry: its own time, or for an entry without one (`Error 1920.` lines,
+    /// custom-action output) the time of the last entry that had one, which is when it was
+    /// written to within the log's resolution.
     fn stamp(&mut self, time: Option<NaiveTime>) -> Stamp {
         let Some(time) = time else {
-            return Stamp::none();
+            return match self.last {
+                Some(last) => Stamp::local(self.date, last),
+                None => Stamp::none(),
+            };
         };
         if let (Some(last), Some(date)) = (self.last, self.date) {
             // Times only go back by many hours when the clock passed midnight.
