@@ -1,0 +1,580 @@
+//! Windows event log files (`.evtx`), on the `evtx` crate.
+//!
+//! The file is a 4 KiB header and 64 KiB chunks; each chunk holds records (magic `2a 2a 00 00`,
+//! size, record id, FILETIME, BinXML). This module reads the chunks itself, in batches, and hands
+//! each one to the crate on a thread pool ([`EvtxSettings::threads`]), so it controls what happens
+//! at the edges: a damaged file header does not stop the chunks; a chunk that fails is one error
+//! naming its number and offset; a file cut inside a chunk keeps every complete record before the
+//! cut and says how many were lost (the crate alone drops such a chunk).
+//!
+//! Decoding a record means rendering it to XML (the crate) and reading that XML with
+//! [`super::eventxml`], so an XML export and the EVTX file give equal [`Event`]s. Rendering is the
+//! expensive part, so with [`Keep::OfInterest`] only records of the providers that can explain an
+//! installation ([`crate::record_meaning::PROVIDERS_OF_INTEREST`]) are decoded: the provider name
+//! is literal text of a record's BinXML template, so each template is classified once per chunk
+//! (by decoding its first record) and the other records of an uninteresting template are only
+//! counted, per provider ([`EvtxStats::counted`]). Records without a template are always decoded.
+//!
+//! ```no_run
+//! use msitrace::source::evtx::{EvtxSettings, EvtxSource, Keep};
+//! let settings = EvtxSettings { keep: Keep::All, ..Default::default() };
+//! let source = EvtxSource::open("System.evtx".as_ref(), 0, settings).unwrap();
+//! for event in source {
+//!     match event {
+//!         Ok(e) => println!("{:?}", e.at),
+//!         Err(e) => eprintln!("{e}"),
+//!     }
+//! }
+//! ```
+
+use crate::event::{Event, InputId};
+use crate::source::eventxml::{finish_record, parse_record_xml};
+use crate::source::SourceError;
+use evtx::err::EvtxError;
+use evtx::{EvtxChunkData, EvtxRecord, ParserSettings};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Size of the file header block.
+pub const FILE_HEADER_SIZE: u64 = 4096;
+/// Size of one chunk.
+pub const CHUNK_SIZE: usize = 65536;
+const CHUNK_MAGIC: &[u8; 8] = b"ElfChnk\0";
+const FILE_MAGIC: &[u8; 8] = b"ElfFile\0";
+/// Most records a chunk can hold (each is at least 28 bytes): a bound on iteration.
+const MAX_RECORDS_PER_CHUNK: usize = CHUNK_SIZE / 28 + 1;
+
+/// Which records to decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Keep {
+    /// Every record becomes an [`Event`].
+    All,
+    /// Only records of the providers of interest become events; the others are counted.
+    #[default]
+    OfInterest,
+}
+
+/// How to read an EVTX file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvtxSettings {
+    /// Worker threads for chunks: 0 uses the current rayon pool, 1 reads on the calling thread.
+    pub threads: usize,
+    /// Which records to decode.
+    pub keep: Keep,
+    /// Chunks read per batch and thread (memory is about `threads * batch * 64 KiB` plus the
+    /// events of one batch).
+    pub batch_per_thread: usize,
+}
+
+impl Default for EvtxSettings {
+    fn default() -> Self {
+        EvtxSettings {
+            threads: 0,
+            keep: Keep::OfInterest,
+            batch_per_thread: 8,
+        }
+    }
+}
+
+/// What reading a file found, beyond the events.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvtxStats {
+    /// Chunks read.
+    pub chunks: u64,
+    /// Records read (decoded or counted).
+    pub records: u64,
+    /// Records decoded into events.
+    pub decoded: u64,
+    /// Records not decoded, per provider (with [`Keep::OfInterest`]).
+    pub counted: BTreeMap<String, u64>,
+    /// Records skipped because they could not be read, or were lost to a cut.
+    pub skipped_records: u64,
+    /// Chunks skipped whole.
+    pub skipped_chunks: u64,
+}
+
+/// A streaming reader of one EVTX file: an iterator of events and per-record errors.
+pub struct EvtxSource<R: Read> {
+    reader: R,
+    input: InputId,
+    settings: EvtxSettings,
+    parser: Arc<ParserSettings>,
+    pool: Option<rayon::ThreadPool>,
+    next_chunk: u64,
+    done: bool,
+    pending: VecDeque<Result<Event, SourceError>>,
+    stats: EvtxStats,
+}
+
+impl EvtxSource<File> {
+    /// Open a file.
+    pub fn open(path: &Path, input: InputId, settings: EvtxSettings) -> std::io::Result<Self> {
+        Ok(Self::new(File::open(path)?, input, settings))
+    }
+}
+
+impl<R: Read> EvtxSource<R> {
+    /// Read from any reader (the file header first).
+    pub fn new(reader: R, input: InputId, settings: EvtxSettings) -> Self {
+        let pool = (settings.threads > 1).then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(settings.threads)
+                .build()
+                .ok()
+        });
+        let mut source = EvtxSource {
+            reader,
+            input,
+            settings,
+            parser: Arc::new(
+                ParserSettings::default()
+                    .indent(false)
+                    .validate_checksums(false),
+            ),
+            pool: pool.flatten(),
+            next_chunk: 0,
+            done: false,
+            pending: VecDeque::new(),
+            stats: EvtxStats::default(),
+        };
+        source.read_header();
+        source
+    }
+
+    /// What has been read so far (complete once the iterator is exhausted).
+    pub fn stats(&self) -> &EvtxStats {
+        &self.stats
+    }
+
+    fn read_header(&mut self) {
+        let mut header = vec![0u8; FILE_HEADER_SIZE as usize];
+        let got = read_full(&mut self.reader, &mut header);
+        match got {
+            Ok(n) if n < FILE_HEADER_SIZE as usize => {
+                self.pending.push_back(Err(SourceError::EvtxHeader {
+                    message: format!("file is {n} bytes, shorter than the 4096-byte header"),
+                }));
+                self.done = true;
+            }
+            Ok(_) if &header[..8] != FILE_MAGIC => {
+                self.pending.push_back(Err(SourceError::EvtxHeader {
+                    message: format!(
+                        "wrong magic {:02x?} (expected \"ElfFile\\0\")",
+                        &header[..8]
+                    ),
+                }))
+            }
+            Ok(_) => {}
+            Err(e) => {
+                self.pending
+                    .push_back(Err(SourceError::Read { line: 0, source: e }));
+                self.done = true;
+            }
+        }
+    }
+
+    /// Read the next batch of chunks and decode them.
+    fn fill(&mut self) {
+        let threads = match self.settings.threads {
+            0 => rayon::current_num_threads(),
+            n => n,
+        };
+        let batch = (threads * self.settings.batch_per_thread.max(1)).max(1);
+        let mut chunks = Vec::with_capacity(batch);
+        while chunks.len() < batch {
+            let number = self.next_chunk;
+            let offset = FILE_HEADER_SIZE + number * CHUNK_SIZE as u64;
+            let mut data = vec![0u8; CHUNK_SIZE];
+            match read_full(&mut self.reader, &mut data) {
+                Ok(0) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(n) => {
+                    self.next_chunk += 1;
+                    chunks.push(RawChunk {
+                        number,
+                        offset,
+                        present: n,
+                        data,
+                    });
+                    if n < CHUNK_SIZE {
+                        self.done = true;
+                        break;
+                    }
+                }
+                Err(e) => {
+                    self.pending.push_back(Err(SourceError::EvtxChunk {
+                        chunk: number,
+                        offset,
+                        message: format!("read failed: {e}"),
+                    }));
+                    self.done = true;
+                    break;
+                }
+            }
+        }
+        let work = |c: RawChunk| read_chunk(c, self.input, &self.parser, self.settings.keep);
+        let results: Vec<ChunkResult> = if threads <= 1 {
+            chunks.into_iter().map(work).collect()
+        } else if let Some(pool) = &self.pool {
+            pool.install(|| chunks.into_par_iter().map(work).collect())
+        } else {
+            chunks.into_par_iter().map(work).collect()
+        };
+        for r in results {
+            let s = &mut self.stats;
+            s.chunks += u64::from(r.read);
+            s.records += r.records;
+            s.decoded += r.decoded;
+            s.skipped_records += r.skipped_records;
+            s.skipped_chunks += u64::from(r.skipped_chunk);
+            for (p, n) in r.counted {
+                *s.counted.entry(p).or_default() += n;
+            }
+            self.pending.extend(r.items);
+        }
+    }
+}
+
+impl<R: Read> Iterator for EvtxSource<R> {
+    type Item = Result<Event, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.pending.pop_front() {
+                return Some(item);
+            }
+            if self.done {
+                return None;
+            }
+            self.fill();
+        }
+    }
+}
+
+/// Read until `buf` is full or the input ends; the number of bytes read.
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+struct RawChunk {
+    number: u64,
+    offset: u64,
+    present: usize,
+    data: Vec<u8>,
+}
+
+#[derive(Default)]
+struct ChunkResult {
+    items: Vec<Result<Event, SourceError>>,
+    read: bool,
+    records: u64,
+    decoded: u64,
+    skipped_records: u64,
+    skipped_chunk: bool,
+    counted: HashMap<String, u64>,
+}
+
+/// How the records of one template are handled.
+#[derive(Clone)]
+enum TemplateClass {
+    /// Decode every record.
+    Decode,
+    /// Count under this provider, do not decode.
+    Count(Arc<str>),
+}
+
+fn read_chunk(
+    mut c: RawChunk,
+    input: InputId,
+    settings: &Arc<ParserSettings>,
+    keep: Keep,
+) -> ChunkResult {
+    let mut out = ChunkResult::default();
+    let chunk_err = |message: String| SourceError::EvtxChunk {
+        chunk: c.number,
+        offset: c.offset,
+        message,
+    };
+    if c.data[..8] != CHUNK_MAGIC[..] {
+        if c.data[..c.present].iter().all(|&b| b == 0) {
+            return out; // an unused chunk slot
+        }
+        if c.present < 512 {
+            out.items.push(Err(SourceError::EvtxTruncated {
+                chunk: c.number,
+                offset: c.offset,
+                present: c.present as u64,
+                recovered: 0,
+                lost: 0,
+            }));
+        } else {
+            out.items.push(Err(chunk_err(format!(
+                "wrong chunk magic {:02x?} (expected \"ElfChnk\\0\")",
+                &c.data[..8]
+            ))));
+        }
+        out.skipped_chunk = true;
+        return out;
+    }
+    let truncated = c.present < CHUNK_SIZE;
+    if truncated {
+        if c.present < 512 {
+            out.items.push(Err(SourceError::EvtxTruncated {
+                chunk: c.number,
+                offset: c.offset,
+                present: c.present as u64,
+                recovered: 0,
+                lost: announced_records(&c.data),
+            }));
+            out.skipped_chunk = true;
+            return out;
+        }
+        forget_offsets_past(&mut c.data, c.present);
+    }
+    let present = c.present as u64;
+    let mut data = match EvtxChunkData::new(std::mem::take(&mut c.data), false) {
+        Ok(d) => d,
+        Err(e) => {
+            out.items.push(Err(chunk_err(e.to_string())));
+            out.skipped_chunk = true;
+            return out;
+        }
+    };
+    let (first_id, last_id) = (
+        data.header.first_event_record_id,
+        data.header.last_event_record_id,
+    );
+    let mut chunk = match data.parse(Arc::clone(settings)) {
+        Ok(chunk) => chunk,
+        Err(e) => {
+            out.items.push(Err(chunk_err(e.to_string())));
+            out.skipped_chunk = true;
+            return out;
+        }
+    };
+    out.read = true;
+    let mut templates: HashMap<u32, TemplateClass> = HashMap::new();
+    let mut recovered = 0u64;
+    for item in chunk.iter().take(MAX_RECORDS_PER_CHUNK) {
+        let record = match item {
+            Ok(r) => r,
+            Err(e) => {
+                out.skipped_records += 1;
+                out.items.push(Err(record_error(&c, e)));
+                continue;
+            }
+        };
+        let end = record.binxml_offset + u64::from(record.binxml_size) + 4;
+        if truncated && end > present {
+            continue; // cut by the end of the file: counted as lost below
+        }
+        out.records += 1;
+        recovered += 1;
+        let record_offset = c.offset + record.binxml_offset.saturating_sub(24);
+        let id = record.event_record_id;
+        let class = match keep {
+            Keep::All => TemplateClass::Decode,
+            Keep::OfInterest => match template_def_offset(&record) {
+                None => TemplateClass::Decode,
+                Some(def) => match templates.get(&def) {
+                    Some(class) => class.clone(),
+                    None => {
+                        // Decode this one, then decide for the template.
+                        let data = record.chunk.data;
+                        match decode(record, input) {
+                            Ok(event) => {
+                                let provider = provider_of(&event);
+                                let class = classify(data, def, provider);
+                                templates.insert(def, class.clone());
+                                keep_or_count(&mut out, event, &class);
+                            }
+                            Err(e) => {
+                                out.skipped_records += 1;
+                                out.items.push(Err(SourceError::EvtxRecord {
+                                    chunk: c.number,
+                                    record: Some(id),
+                                    offset: record_offset,
+                                    message: e,
+                                }));
+                            }
+                        }
+                        continue;
+                    }
+                },
+            },
+        };
+        match class {
+            TemplateClass::Count(provider) => {
+                *out.counted.entry(provider.to_string()).or_default() += 1;
+            }
+            TemplateClass::Decode => match decode(record, input) {
+                Ok(event) => {
+                    out.decoded += 1;
+                    out.items.push(Ok(event));
+                }
+                Err(e) => {
+                    out.skipped_records += 1;
+                    out.items.push(Err(SourceError::EvtxRecord {
+                        chunk: c.number,
+                        record: Some(id),
+                        offset: record_offset,
+                        message: e,
+                    }));
+                }
+            },
+        }
+    }
+    if truncated {
+        let announced = if last_id >= first_id && last_id - first_id < MAX_RECORDS_PER_CHUNK as u64
+        {
+            last_id - first_id + 1
+        } else {
+            recovered
+        };
+        let lost = announced.saturating_sub(recovered);
+        out.skipped_records += lost;
+        out.items.push(Err(SourceError::EvtxTruncated {
+            chunk: c.number,
+            offset: c.offset,
+            present,
+            recovered,
+            lost,
+        }));
+    }
+    out
+}
+
+fn keep_or_count(out: &mut ChunkResult, event: Event, class: &TemplateClass) {
+    match class {
+        TemplateClass::Decode => {
+            out.decoded += 1;
+            out.items.push(Ok(event));
+        }
+        TemplateClass::Count(p) => *out.counted.entry(p.to_string()).or_default() += 1,
+    }
+}
+
+fn provider_of(event: &Event) -> &str {
+    match &event.kind {
+        crate::event::Kind::EventRecord(r) => &r.provider,
+        _ => "",
+    }
+}
+
+/// Records a chunk header announces (0 when its range is not believable).
+fn announced_records(chunk: &[u8]) -> u64 {
+    let id = |at: usize| {
+        chunk
+            .get(at..at + 8)
+            .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+            .unwrap_or(0)
+    };
+    let (first, last) = (id(24), id(32));
+    if last >= first && last - first < MAX_RECORDS_PER_CHUNK as u64 {
+        last - first + 1
+    } else {
+        0
+    }
+}
+
+/// In a chunk cut at `present` bytes, clear the header's string and template table entries that
+/// point past the cut (their records are lost anyway), so the chunk's tables can be built.
+fn forget_offsets_past(chunk: &mut [u8], present: usize) {
+    for at in (128..512).step_by(4) {
+        let v = u32::from_le_bytes([chunk[at], chunk[at + 1], chunk[at + 2], chunk[at + 3]]);
+        if v as usize >= present {
+            chunk[at..at + 4].copy_from_slice(&[0; 4]);
+        }
+    }
+}
+
+/// The offset of the template definition a record instantiates, when it is a template instance.
+fn template_def_offset(record: &EvtxRecord<'_>) -> Option<u32> {
+    let data = record.chunk.data;
+    let start = record.binxml_offset as usize;
+    let b = data.get(start..start + 16)?;
+    let i = if b[0] == 0x0f { 4 } else { 0 };
+    if b[i] != 0x0c {
+        return None;
+    }
+    let off = b.get(i + 6..i + 10)?;
+    Some(u32::from_le_bytes(off.try_into().ok()?))
+}
+
+/// Decide how to treat the records of the template at `def`, from the provider of one of them:
+/// when the provider name is literal text of the template, it is the same for all its records.
+fn classify(chunk: &[u8], def: u32, provider: &str) -> TemplateClass {
+    if crate::record_meaning::is_provider_of_interest(provider) || provider.is_empty() {
+        return TemplateClass::Decode;
+    }
+    let def = def as usize;
+    let Some(size) = chunk
+        .get(def + 20..def + 24)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    else {
+        return TemplateClass::Decode;
+    };
+    let Some(body) = chunk.get(def + 24..(def + 24).saturating_add(size).min(chunk.len())) else {
+        return TemplateClass::Decode;
+    };
+    let needle: Vec<u8> = provider
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    if memchr::memmem::find(body, &needle).is_some() {
+        TemplateClass::Count(Arc::from(provider))
+    } else {
+        TemplateClass::Decode
+    }
+}
+
+/// Render a record to XML and read it back as an event.
+fn decode(record: EvtxRecord<'_>, input: InputId) -> Result<Event, String> {
+    let id = record.event_record_id;
+    let ts = record.timestamp;
+    let time =
+        chrono::DateTime::from_timestamp(ts.as_second(), ts.subsec_nanosecond().max(0) as u32);
+    let xml = record.into_xml_bytes().map_err(|e| error_text(&e))?;
+    let fields = parse_record_xml(&xml.data).map_err(|e| format!("rendered XML: {e}"))?;
+    Ok(finish_record(fields, input, Some(id), time))
+}
+
+fn error_text(e: &EvtxError) -> String {
+    let mut s = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}
+
+fn record_error(c: &RawChunk, e: EvtxError) -> SourceError {
+    let (record, offset) = match &e {
+        EvtxError::FailedToParseRecord { record_id, .. } => (Some(*record_id), c.offset),
+        EvtxError::FailedToReadRecordAt { offset, .. } => (None, c.offset + offset),
+        _ => (None, c.offset),
+    };
+    SourceError::EvtxRecord {
+        chunk: c.number,
+        record,
+        offset,
+        message: error_text(&e),
+    }
+}
