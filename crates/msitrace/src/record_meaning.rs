@@ -171,7 +171,7 @@ pub struct ServiceFailure {
 }
 
 /// The kind of service problem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceFailureKind {
     /// 7000: failed to start.
