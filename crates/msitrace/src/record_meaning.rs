@@ -343,6 +343,61 @@ pub fn is_provider_of_interest(provider: &str) -> bool {
         .any(|p| p.eq_ignore_ascii_case(provider))
 }
 
+/// True when a record of this provider and event id can explain an installation: the records
+/// [`interpret`] gives a meaning to, and every MsiInstaller record.
+///
+/// ```
+/// use msitrace::record_meaning::is_record_of_interest;
+/// assert!(is_record_of_interest("Service Control Manager", 7000));
+/// assert!(!is_record_of_interest("Service Control Manager", 7036));
+/// assert!(is_record_of_interest("MsiInstaller", 1042));
+/// ```
+pub fn is_record_of_interest(provider: &str, id: u32) -> bool {
+    let eq = |name: &str| provider.eq_ignore_ascii_case(name);
+    if eq("MsiInstaller") {
+        true
+    } else if eq("Service Control Manager") {
+        matches!(
+            id,
+            7000 | 7001
+                | 7009
+                | 7011
+                | 7022
+                | 7023
+                | 7024
+                | 7026
+                | 7031
+                | 7032
+                | 7034
+                | 7038
+                | 7041
+                | 7045
+        )
+    } else if eq("Application Error") {
+        id == 1000
+    } else if eq("Application Hang") {
+        id == 1002
+    } else if eq("Windows Error Reporting") {
+        id == 1001
+    } else if eq(".NET Runtime") {
+        id == 1026
+    } else if eq("Microsoft-Windows-RestartManager") {
+        matches!(id, 10000 | 10001 | 10005 | 10010)
+    } else if eq("SideBySide") {
+        matches!(id, 33 | 59 | 63)
+    } else if eq("Microsoft-Windows-AppLocker") {
+        matches!(id, 8004 | 8007)
+    } else if eq("Microsoft-Windows-Windows Defender") {
+        matches!(id, 1006..=1012 | 1116..=1119 | 1127)
+    } else if eq("Microsoft-Windows-CodeIntegrity") {
+        matches!(id, 3033 | 3077)
+    } else if eq("Microsoft-Windows-WindowsUpdateClient") {
+        matches!(id, 20 | 31)
+    } else {
+        false
+    }
+}
+
 /// The typed meaning of a record, when msitrace has a rule for it.
 pub fn interpret(r: &EventRecord) -> Option<RecordMeaning> {
     let p = r.provider.as_str();

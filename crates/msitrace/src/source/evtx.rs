@@ -28,8 +28,10 @@
 //! ```
 
 use crate::event::{Event, InputId};
+use crate::record_meaning::{is_provider_of_interest, is_record_of_interest};
 use crate::source::eventxml::{finish_record, parse_record_xml};
 use crate::source::SourceError;
+use evtx::binxml::value_variant::BinXmlValue;
 use evtx::err::EvtxError;
 use evtx::{EvtxChunkData, EvtxRecord, ParserSettings};
 use rayon::prelude::*;
@@ -289,13 +291,64 @@ struct ChunkResult {
     counted: HashMap<String, u64>,
 }
 
-/// How the records of one template are handled.
+/// Where a template puts a value: literal text of the template, or a substitution slot.
 #[derive(Clone)]
-enum TemplateClass {
-    /// Decode every record.
+enum Slot {
+    Literal(Arc<str>),
+    Substitution(usize),
+    Unknown,
+}
+
+/// How the records of one template are read without rendering them, learnt from its first
+/// record: where the provider name and the event id are.
+#[derive(Clone)]
+struct TemplateClass {
+    provider: Slot,
+    event_id: Option<usize>,
+}
+
+/// What to do with one record.
+enum Plan {
     Decode,
-    /// Count under this provider, do not decode.
     Count(Arc<str>),
+}
+
+impl TemplateClass {
+    /// Decide for one record of this template.
+    fn plan(&self, record: &EvtxRecord<'_>) -> Plan {
+        let needs_values = matches!(self.provider, Slot::Substitution(_))
+            || matches!(&self.provider, Slot::Literal(p) if is_provider_of_interest(p));
+        let values = if needs_values {
+            match record.template_instances() {
+                Ok(mut v) if !v.is_empty() => v.swap_remove(0).values,
+                _ => return Plan::Decode,
+            }
+        } else {
+            Vec::new()
+        };
+        let provider: Arc<str> = match &self.provider {
+            Slot::Literal(p) => Arc::clone(p),
+            Slot::Substitution(i) => match values.get(*i) {
+                Some(BinXmlValue::StringType(s)) => match s.to_string() {
+                    Ok(p) => Arc::from(p),
+                    Err(_) => return Plan::Decode,
+                },
+                _ => return Plan::Decode,
+            },
+            Slot::Unknown => return Plan::Decode,
+        };
+        if !is_provider_of_interest(&provider) {
+            return Plan::Count(provider);
+        }
+        match self.event_id.and_then(|i| values.get(i)) {
+            Some(BinXmlValue::UInt16Type(id))
+                if !is_record_of_interest(&provider, u32::from(*id)) =>
+            {
+                Plan::Count(provider)
+            }
+            _ => Plan::Decode,
+        }
+    }
 }
 
 fn read_chunk(
@@ -387,42 +440,56 @@ fn read_chunk(
         recovered += 1;
         let record_offset = c.offset + record.binxml_offset.saturating_sub(24);
         let id = record.event_record_id;
-        let class = match keep {
-            Keep::All => TemplateClass::Decode,
-            Keep::OfInterest => match template_def_offset(&record) {
-                None => TemplateClass::Decode,
-                Some(def) => match templates.get(&def) {
-                    Some(class) => class.clone(),
-                    None => {
-                        // Decode this one, then decide for the template.
-                        let data = record.chunk.data;
-                        match decode(record, input) {
-                            Ok(event) => {
-                                let provider = provider_of(&event);
-                                let class = classify(data, def, provider);
-                                templates.insert(def, class.clone());
-                                keep_or_count(&mut out, event, &class);
-                            }
-                            Err(e) => {
-                                out.skipped_records += 1;
-                                out.items.push(Err(SourceError::EvtxRecord {
-                                    chunk: c.number,
-                                    record: Some(id),
-                                    offset: record_offset,
-                                    message: e,
-                                }));
+        let def = match keep {
+            Keep::All => None,
+            Keep::OfInterest => template_def_offset(&record),
+        };
+        let plan = match (keep, def) {
+            (Keep::All, _) | (_, None) => Plan::Decode,
+            (Keep::OfInterest, Some(def)) => match templates.get(&def) {
+                Some(class) => class.plan(&record),
+                None => {
+                    // Decode this one, and learn the template from it.
+                    let values = record
+                        .template_instances()
+                        .ok()
+                        .and_then(|mut v| (!v.is_empty()).then(|| v.swap_remove(0).values));
+                    let data = record.chunk.data;
+                    let learnt = |event: &Event| learn(data, def, event, values.as_deref());
+                    match decode(record, input) {
+                        Ok(event) => {
+                            let class = learnt(&event);
+                            let plan = class.plan_for_decoded(&event);
+                            templates.insert(def, class);
+                            match plan {
+                                Plan::Decode => {
+                                    out.decoded += 1;
+                                    out.items.push(Ok(event));
+                                }
+                                Plan::Count(p) => {
+                                    *out.counted.entry(p.to_string()).or_default() += 1
+                                }
                             }
                         }
-                        continue;
+                        Err(e) => {
+                            out.skipped_records += 1;
+                            out.items.push(Err(SourceError::EvtxRecord {
+                                chunk: c.number,
+                                record: Some(id),
+                                offset: record_offset,
+                                message: e,
+                            }));
+                        }
                     }
-                },
+                    continue;
+                }
             },
         };
-        match class {
-            TemplateClass::Count(provider) => {
+        match plan {
+            Plan::Count(provider) => {
                 *out.counted.entry(provider.to_string()).or_default() += 1;
             }
-            TemplateClass::Decode => match decode(record, input) {
+            Plan::Decode => match decode(record, input) {
                 Ok(event) => {
                     out.decoded += 1;
                     out.items.push(Ok(event));
@@ -457,23 +524,6 @@ fn read_chunk(
         }));
     }
     out
-}
-
-fn keep_or_count(out: &mut ChunkResult, event: Event, class: &TemplateClass) {
-    match class {
-        TemplateClass::Decode => {
-            out.decoded += 1;
-            out.items.push(Ok(event));
-        }
-        TemplateClass::Count(p) => *out.counted.entry(p.to_string()).or_default() += 1,
-    }
-}
-
-fn provider_of(event: &Event) -> &str {
-    match &event.kind {
-        crate::event::Kind::EventRecord(r) => &r.provider,
-        _ => "",
-    }
 }
 
 /// Records a chunk header announces (0 when its range is not believable).
@@ -516,30 +566,74 @@ fn template_def_offset(record: &EvtxRecord<'_>) -> Option<u32> {
     Some(u32::from_le_bytes(off.try_into().ok()?))
 }
 
-/// Decide how to treat the records of the template at `def`, from the provider of one of them:
-/// when the provider name is literal text of the template, it is the same for all its records.
-fn classify(chunk: &[u8], def: u32, provider: &str) -> TemplateClass {
-    if crate::record_meaning::is_provider_of_interest(provider) || provider.is_empty() {
-        return TemplateClass::Decode;
+impl TemplateClass {
+    /// The plan for the record the class was learnt from (already decoded).
+    fn plan_for_decoded(&self, event: &Event) -> Plan {
+        match &event.kind {
+            crate::event::Kind::EventRecord(r)
+                if !is_record_of_interest(&r.provider, r.event_id)
+                    && !matches!(self.provider, Slot::Unknown) =>
+            {
+                Plan::Count(Arc::from(r.provider.as_str()))
+            }
+            _ => Plan::Decode,
+        }
     }
+}
+
+/// Learn where the template at `def` keeps the provider name and the event id, from one decoded
+/// record and its substitution values: the provider is literal text of the template when the
+/// template body holds it, else the string substitution equal to it; the event id is the one
+/// 16-bit substitution equal to it (none when ambiguous: such records are always decoded).
+fn learn(
+    chunk: &[u8],
+    def: u32,
+    event: &Event,
+    values: Option<&[BinXmlValue<'_>]>,
+) -> TemplateClass {
+    let unknown = TemplateClass {
+        provider: Slot::Unknown,
+        event_id: None,
+    };
+    let crate::event::Kind::EventRecord(r) = &event.kind else {
+        return unknown;
+    };
+    let provider = r.provider.as_str();
+    if provider.is_empty() {
+        return unknown;
+    }
+    let values = values.unwrap_or(&[]);
     let def = def as usize;
-    let Some(size) = chunk
+    let body = chunk
         .get(def + 20..def + 24)
         .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-    else {
-        return TemplateClass::Decode;
-    };
-    let Some(body) = chunk.get(def + 24..(def + 24).saturating_add(size).min(chunk.len())) else {
-        return TemplateClass::Decode;
-    };
+        .and_then(|size| chunk.get(def + 24..(def + 24).saturating_add(size).min(chunk.len())));
     let needle: Vec<u8> = provider
         .encode_utf16()
         .flat_map(|u| u.to_le_bytes())
         .collect();
-    if memchr::memmem::find(body, &needle).is_some() {
-        TemplateClass::Count(Arc::from(provider))
-    } else {
-        TemplateClass::Decode
+    let as_sub = values.iter().position(
+        |v| matches!(v, BinXmlValue::StringType(s) if s.to_string().is_ok_and(|s| s == provider)),
+    );
+    let provider_slot = match (as_sub, body) {
+        (Some(i), _) => Slot::Substitution(i),
+        (None, Some(body)) if memchr::memmem::find(body, &needle).is_some() => {
+            Slot::Literal(Arc::from(provider))
+        }
+        _ => Slot::Unknown,
+    };
+    let mut ids = values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| matches!(v, BinXmlValue::UInt16Type(id) if u32::from(*id) == r.event_id))
+        .map(|(i, _)| i);
+    let event_id = match (ids.next(), ids.next()) {
+        (Some(i), None) => Some(i),
+        _ => None,
+    };
+    TemplateClass {
+        provider: provider_slot,
+        event_id,
     }
 }
 
