@@ -131,19 +131,43 @@ pub fn parse_system_time(t: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Read one rendered record (`<Event>...</Event>`, an XML declaration may precede it).
+///
+/// The bytes are read in place (no copy into a buffer): this is the hot path of the EVTX source.
 pub fn parse_record_xml(xml: &[u8]) -> Result<RecordFields, quick_xml::Error> {
-    let mut reader = Reader::from_reader(xml);
-    let mut buf = Vec::new();
+    let mut pull = SlicePull(Reader::from_reader(xml));
     loop {
-        match reader.read_event_into(&mut buf)? {
+        match pull.next_event()? {
             Xml::Start(e) if e.local_name().as_ref() == b"Event" => {
-                let mut body = Vec::new();
-                return read_event_body(&mut reader, &mut body);
+                return read_event_body(&mut pull);
             }
             Xml::Eof => return Ok(RecordFields::default()),
             _ => {}
         }
-        buf.clear();
+    }
+}
+
+/// A source of XML events: a slice read in place, or a stream read through a buffer.
+trait XmlPull {
+    fn next_event(&mut self) -> Result<Xml<'_>, quick_xml::Error>;
+}
+
+struct SlicePull<'x>(Reader<&'x [u8]>);
+
+impl XmlPull for SlicePull<'_> {
+    fn next_event(&mut self) -> Result<Xml<'_>, quick_xml::Error> {
+        self.0.read_event()
+    }
+}
+
+struct BufPull<'r, R> {
+    reader: &'r mut Reader<R>,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> XmlPull for BufPull<'_, R> {
+    fn next_event(&mut self) -> Result<Xml<'_>, quick_xml::Error> {
+        self.buf.clear();
+        self.reader.read_event_into(&mut self.buf)
     }
 }
 
@@ -158,10 +182,7 @@ enum Section {
 }
 
 /// Read the content of an `<Event>` up to its end tag.
-fn read_event_body<R: BufRead>(
-    reader: &mut Reader<R>,
-    buf: &mut Vec<u8>,
-) -> Result<RecordFields, quick_xml::Error> {
+fn read_event_body(pull: &mut impl XmlPull) -> Result<RecordFields, quick_xml::Error> {
     let mut f = RecordFields::default();
     let mut depth = 0usize;
     let mut section = Section::Other;
@@ -169,8 +190,7 @@ fn read_event_body<R: BufRead>(
     let mut collecting = false;
     let mut data_name: Option<String> = None;
     loop {
-        buf.clear();
-        match reader.read_event_into(buf)? {
+        match pull.next_event()? {
             Xml::Start(e) => {
                 depth += 1;
                 text.clear();
@@ -396,8 +416,11 @@ impl<R: Read> Iterator for EventXmlParser<R> {
             self.buf.clear();
             let item = match self.reader.read_event_into(&mut self.buf) {
                 Ok(Xml::Start(e)) if e.local_name().as_ref() == b"Event" => {
-                    let mut body = Vec::new();
-                    read_event_body(&mut self.reader, &mut body)
+                    let mut pull = BufPull {
+                        reader: &mut self.reader,
+                        buf: Vec::new(),
+                    };
+                    read_event_body(&mut pull)
                         .map(|f| Some(finish_record(f, self.input, None, None)))
                 }
                 Ok(Xml::Eof) => {

@@ -28,10 +28,13 @@
 //! ```
 
 use crate::event::{Event, InputId};
-use crate::record_meaning::{is_provider_of_interest, is_record_of_interest};
+use crate::record_meaning::is_record_of_interest;
 use crate::source::eventxml::{finish_record, parse_record_xml};
+use crate::source::evtx_select::{
+    hide_others, walk_records, Classes, Plan, ProviderNames, RawRecord, Substitutions,
+    TemplateClass, TemplateKey,
+};
 use crate::source::SourceError;
-use evtx::binxml::value_variant::BinXmlValue;
 use evtx::err::EvtxError;
 use evtx::{EvtxChunkData, EvtxRecord, ParserSettings};
 use rayon::prelude::*;
@@ -110,6 +113,7 @@ pub struct EvtxSource<R: Read> {
     done: bool,
     pending: VecDeque<Result<Event, SourceError>>,
     stats: EvtxStats,
+    classes: Classes,
 }
 
 impl EvtxSource<File> {
@@ -142,6 +146,7 @@ impl<R: Read> EvtxSource<R> {
             done: false,
             pending: VecDeque::new(),
             stats: EvtxStats::default(),
+            classes: Classes::new(),
         };
         source.read_header();
         source
@@ -220,7 +225,9 @@ impl<R: Read> EvtxSource<R> {
                 }
             }
         }
-        let work = |c: RawChunk| read_chunk(c, self.input, &self.parser, self.settings.keep);
+        let classes = &self.classes;
+        let work =
+            |c: RawChunk| read_chunk(c, self.input, &self.parser, self.settings.keep, classes);
         let results: Vec<ChunkResult> = if threads <= 1 {
             chunks.into_iter().map(work).collect()
         } else if let Some(pool) = &self.pool {
@@ -239,6 +246,7 @@ impl<R: Read> EvtxSource<R> {
                 *s.counted.entry(p).or_default() += n;
             }
             self.pending.extend(r.items);
+            self.classes.extend(r.learned);
         }
     }
 }
@@ -289,66 +297,7 @@ struct ChunkResult {
     skipped_records: u64,
     skipped_chunk: bool,
     counted: HashMap<String, u64>,
-}
-
-/// Where a template puts a value: literal text of the template, or a substitution slot.
-#[derive(Clone)]
-enum Slot {
-    Literal(Arc<str>),
-    Substitution(usize),
-    Unknown,
-}
-
-/// How the records of one template are read without rendering them, learnt from its first
-/// record: where the provider name and the event id are.
-#[derive(Clone)]
-struct TemplateClass {
-    provider: Slot,
-    event_id: Option<usize>,
-}
-
-/// What to do with one record.
-enum Plan {
-    Decode,
-    Count(Arc<str>),
-}
-
-impl TemplateClass {
-    /// Decide for one record of this template.
-    fn plan(&self, record: &EvtxRecord<'_>) -> Plan {
-        let needs_values = matches!(self.provider, Slot::Substitution(_))
-            || matches!(&self.provider, Slot::Literal(p) if is_provider_of_interest(p));
-        let values = if needs_values {
-            match record.template_instances() {
-                Ok(mut v) if !v.is_empty() => v.swap_remove(0).values,
-                _ => return Plan::Decode,
-            }
-        } else {
-            Vec::new()
-        };
-        let provider: Arc<str> = match &self.provider {
-            Slot::Literal(p) => Arc::clone(p),
-            Slot::Substitution(i) => match values.get(*i) {
-                Some(BinXmlValue::StringType(s)) => match s.to_string() {
-                    Ok(p) => Arc::from(p),
-                    Err(_) => return Plan::Decode,
-                },
-                _ => return Plan::Decode,
-            },
-            Slot::Unknown => return Plan::Decode,
-        };
-        if !is_provider_of_interest(&provider) {
-            return Plan::Count(provider);
-        }
-        match self.event_id.and_then(|i| values.get(i)) {
-            Some(BinXmlValue::UInt16Type(id))
-                if !is_record_of_interest(&provider, u32::from(*id)) =>
-            {
-                Plan::Count(provider)
-            }
-            _ => Plan::Decode,
-        }
-    }
+    learned: Vec<(TemplateKey, TemplateClass)>,
 }
 
 fn read_chunk(
@@ -356,6 +305,7 @@ fn read_chunk(
     input: InputId,
     settings: &Arc<ParserSettings>,
     keep: Keep,
+    classes: &Classes,
 ) -> ChunkResult {
     let mut out = ChunkResult::default();
     let chunk_err = |message: String| SourceError::EvtxChunk {
@@ -399,6 +349,11 @@ fn read_chunk(
         }
         forget_offsets_past(&mut c.data, c.present);
     }
+    if keep == Keep::OfInterest && !truncated {
+        if let Some(records) = walk_records(&c.data) {
+            return read_selected(&c, &records, input, settings, classes);
+        }
+    }
     let present = c.present as u64;
     let mut data = match EvtxChunkData::new(std::mem::take(&mut c.data), false) {
         Ok(d) => d,
@@ -421,7 +376,6 @@ fn read_chunk(
         }
     };
     out.read = true;
-    let mut templates: HashMap<u32, TemplateClass> = HashMap::new();
     let mut recovered = 0u64;
     for item in chunk.iter().take(MAX_RECORDS_PER_CHUNK) {
         let record = match item {
@@ -440,70 +394,17 @@ fn read_chunk(
         recovered += 1;
         let record_offset = c.offset + record.binxml_offset.saturating_sub(24);
         let id = record.event_record_id;
-        let def = match keep {
-            Keep::All => None,
-            Keep::OfInterest => template_def_offset(&record),
-        };
-        let plan = match (keep, def) {
-            (Keep::All, _) | (_, None) => Plan::Decode,
-            (Keep::OfInterest, Some(def)) => match templates.get(&def) {
-                Some(class) => class.plan(&record),
-                None => {
-                    // Decode this one, and learn the template from it.
-                    let values = record
-                        .template_instances()
-                        .ok()
-                        .and_then(|mut v| (!v.is_empty()).then(|| v.swap_remove(0).values));
-                    let data = record.chunk.data;
-                    let learnt = |event: &Event| learn(data, def, event, values.as_deref());
-                    match decode(record, input) {
-                        Ok(event) => {
-                            let class = learnt(&event);
-                            let plan = class.plan_for_decoded(&event);
-                            templates.insert(def, class);
-                            match plan {
-                                Plan::Decode => {
-                                    out.decoded += 1;
-                                    out.items.push(Ok(event));
-                                }
-                                Plan::Count(p) => {
-                                    *out.counted.entry(p.to_string()).or_default() += 1
-                                }
-                            }
-                        }
-                        Err(e) => {
-                            out.skipped_records += 1;
-                            out.items.push(Err(SourceError::EvtxRecord {
-                                chunk: c.number,
-                                record: Some(id),
-                                offset: record_offset,
-                                message: e,
-                            }));
-                        }
-                    }
-                    continue;
-                }
-            },
-        };
-        match plan {
-            Plan::Count(provider) => {
-                *out.counted.entry(provider.to_string()).or_default() += 1;
+        match decode(record, input) {
+            Ok(event) => emit_or_count(&mut out, event, keep),
+            Err(e) => {
+                out.skipped_records += 1;
+                out.items.push(Err(SourceError::EvtxRecord {
+                    chunk: c.number,
+                    record: Some(id),
+                    offset: record_offset,
+                    message: e,
+                }));
             }
-            Plan::Decode => match decode(record, input) {
-                Ok(event) => {
-                    out.decoded += 1;
-                    out.items.push(Ok(event));
-                }
-                Err(e) => {
-                    out.skipped_records += 1;
-                    out.items.push(Err(SourceError::EvtxRecord {
-                        chunk: c.number,
-                        record: Some(id),
-                        offset: record_offset,
-                        message: e,
-                    }));
-                }
-            },
         }
     }
     if truncated {
@@ -522,6 +423,146 @@ fn read_chunk(
             recovered,
             lost,
         }));
+    }
+    out
+}
+
+/// With [`Keep::OfInterest`], emit a decoded record of interest, count the others.
+fn emit_or_count(out: &mut ChunkResult, event: Event, keep: Keep) {
+    if let crate::event::Kind::EventRecord(r) = &event.kind {
+        if keep == Keep::OfInterest && !is_record_of_interest(&r.provider, r.event_id) {
+            *out.counted.entry(r.provider.clone()).or_default() += 1;
+            return;
+        }
+    }
+    out.decoded += 1;
+    out.items.push(Ok(event));
+}
+
+/// Read a clean chunk, decoding only the records selected from their bytes (see
+/// [`super::evtx_select`]).
+fn read_selected(
+    c: &RawChunk,
+    records: &[RawRecord],
+    input: InputId,
+    settings: &Arc<ParserSettings>,
+    classes: &Classes,
+) -> ChunkResult {
+    let mut out = ChunkResult {
+        read: true,
+        ..Default::default()
+    };
+    let data = &c.data[..];
+    let mut names = ProviderNames::default();
+    let mut wanted = vec![false; records.len()];
+    let mut learn: Vec<Option<TemplateKey>> = vec![None; records.len()];
+    for (i, r) in records.iter().enumerate() {
+        out.records += 1;
+        match Substitutions::read(data, r.binxml) {
+            None => wanted[i] = true,
+            Some(subs) => match classes.get(&subs.key) {
+                Some(class) => match class.plan(&subs, &mut names) {
+                    Plan::Decode => wanted[i] = true,
+                    Plan::Count(p) => *out.counted.entry(p.to_string()).or_default() += 1,
+                },
+                None => {
+                    wanted[i] = true;
+                    learn[i] = Some(subs.key);
+                }
+            },
+        }
+    }
+    if !wanted.contains(&true) {
+        return out;
+    }
+    let by_offset: HashMap<usize, usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.offset, i))
+        .collect();
+    let chunk_err = |message: String| SourceError::EvtxChunk {
+        chunk: c.number,
+        offset: c.offset,
+        message,
+    };
+    let mut copy = match EvtxChunkData::new(hide_others(data, records, &wanted), false) {
+        Ok(d) => d,
+        Err(e) => {
+            out.items.push(Err(chunk_err(e.to_string())));
+            out.skipped_chunk = true;
+            return out;
+        }
+    };
+    let mut chunk = match copy.parse(Arc::clone(settings)) {
+        Ok(chunk) => chunk,
+        Err(e) => {
+            out.items.push(Err(chunk_err(e.to_string())));
+            out.skipped_chunk = true;
+            return out;
+        }
+    };
+    let mut seen = vec![false; records.len()];
+    let mut learnt: std::collections::HashSet<TemplateKey> = Default::default();
+    for item in chunk.iter().take(MAX_RECORDS_PER_CHUNK) {
+        let record = match item {
+            Ok(r) => r,
+            Err(e) => {
+                // The walk stops at each hidden record: those are expected.
+                if let EvtxError::FailedToReadRecordAt { offset, .. } = &e {
+                    if by_offset
+                        .get(&(*offset as usize))
+                        .is_some_and(|&i| !wanted[i])
+                    {
+                        continue;
+                    }
+                }
+                out.skipped_records += 1;
+                out.items.push(Err(record_error(c, e)));
+                continue;
+            }
+        };
+        let offset = (record.binxml_offset as usize).saturating_sub(24);
+        let Some(&i) = by_offset.get(&offset) else {
+            continue;
+        };
+        if !wanted[i] || seen[i] {
+            continue;
+        }
+        seen[i] = true;
+        let id = record.event_record_id;
+        match decode(record, input) {
+            Ok(event) => {
+                if let (Some(key), crate::event::Kind::EventRecord(r)) = (learn[i], &event.kind) {
+                    if learnt.insert(key) {
+                        if let Some(subs) = Substitutions::read(data, records[i].binxml) {
+                            let class = TemplateClass::learn(data, &subs, &r.provider, r.event_id);
+                            out.learned.push((key, class));
+                        }
+                    }
+                }
+                emit_or_count(&mut out, event, Keep::OfInterest);
+            }
+            Err(e) => {
+                out.skipped_records += 1;
+                out.items.push(Err(SourceError::EvtxRecord {
+                    chunk: c.number,
+                    record: Some(id),
+                    offset: c.offset + offset as u64,
+                    message: e,
+                }));
+            }
+        }
+    }
+    for (i, r) in records.iter().enumerate() {
+        if wanted[i] && !seen[i] {
+            out.skipped_records += 1;
+            out.items.push(Err(SourceError::EvtxRecord {
+                chunk: c.number,
+                record: None,
+                offset: c.offset + r.offset as u64,
+                message: "the record could not be read".to_string(),
+            }));
+        }
     }
     out
 }
@@ -550,90 +591,6 @@ fn forget_offsets_past(chunk: &mut [u8], present: usize) {
         if v as usize >= present {
             chunk[at..at + 4].copy_from_slice(&[0; 4]);
         }
-    }
-}
-
-/// The offset of the template definition a record instantiates, when it is a template instance.
-fn template_def_offset(record: &EvtxRecord<'_>) -> Option<u32> {
-    let data = record.chunk.data;
-    let start = record.binxml_offset as usize;
-    let b = data.get(start..start + 16)?;
-    let i = if b[0] == 0x0f { 4 } else { 0 };
-    if b[i] != 0x0c {
-        return None;
-    }
-    let off = b.get(i + 6..i + 10)?;
-    Some(u32::from_le_bytes(off.try_into().ok()?))
-}
-
-impl TemplateClass {
-    /// The plan for the record the class was learnt from (already decoded).
-    fn plan_for_decoded(&self, event: &Event) -> Plan {
-        match &event.kind {
-            crate::event::Kind::EventRecord(r)
-                if !is_record_of_interest(&r.provider, r.event_id)
-                    && !matches!(self.provider, Slot::Unknown) =>
-            {
-                Plan::Count(Arc::from(r.provider.as_str()))
-            }
-            _ => Plan::Decode,
-        }
-    }
-}
-
-/// Learn where the template at `def` keeps the provider name and the event id, from one decoded
-/// record and its substitution values: the provider is literal text of the template when the
-/// template body holds it, else the string substitution equal to it; the event id is the one
-/// 16-bit substitution equal to it (none when ambiguous: such records are always decoded).
-fn learn(
-    chunk: &[u8],
-    def: u32,
-    event: &Event,
-    values: Option<&[BinXmlValue<'_>]>,
-) -> TemplateClass {
-    let unknown = TemplateClass {
-        provider: Slot::Unknown,
-        event_id: None,
-    };
-    let crate::event::Kind::EventRecord(r) = &event.kind else {
-        return unknown;
-    };
-    let provider = r.provider.as_str();
-    if provider.is_empty() {
-        return unknown;
-    }
-    let values = values.unwrap_or(&[]);
-    let def = def as usize;
-    let body = chunk
-        .get(def + 20..def + 24)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-        .and_then(|size| chunk.get(def + 24..(def + 24).saturating_add(size).min(chunk.len())));
-    let needle: Vec<u8> = provider
-        .encode_utf16()
-        .flat_map(|u| u.to_le_bytes())
-        .collect();
-    let as_sub = values.iter().position(
-        |v| matches!(v, BinXmlValue::StringType(s) if s.to_string().is_ok_and(|s| s == provider)),
-    );
-    let provider_slot = match (as_sub, body) {
-        (Some(i), _) => Slot::Substitution(i),
-        (None, Some(body)) if memchr::memmem::find(body, &needle).is_some() => {
-            Slot::Literal(Arc::from(provider))
-        }
-        _ => Slot::Unknown,
-    };
-    let mut ids = values
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| matches!(v, BinXmlValue::UInt16Type(id) if u32::from(*id) == r.event_id))
-        .map(|(i, _)| i);
-    let event_id = match (ids.next(), ids.next()) {
-        (Some(i), None) => Some(i),
-        _ => None,
-    };
-    TemplateClass {
-        provider: provider_slot,
-        event_id,
     }
 }
 

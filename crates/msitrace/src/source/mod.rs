@@ -9,6 +9,7 @@
 pub mod burn;
 pub mod eventxml;
 pub mod evtx;
+mod evtx_select;
 pub mod msilog;
 
 /// An error while reading one input, with the position where it happened.
