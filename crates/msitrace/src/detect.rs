@@ -93,6 +93,10 @@ pub fn detect_bytes(head: &[u8]) -> Option<Detected> {
     if head.starts_with(b"ElfFile\0") {
         return binary(Format::Evtx);
     }
+    // An EVTX file whose header is damaged: its first chunk is still where it belongs.
+    if head.get(4096..4104) == Some(&b"ElfChnk\0"[..]) {
+        return binary(Format::Evtx);
+    }
     if head.starts_with(b"PML_") {
         return binary(Format::ProcmonPml);
     }
