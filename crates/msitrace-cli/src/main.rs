@@ -244,7 +244,10 @@ fn list_events(
             return;
         }
         let line = match format {
-            EventsFormat::Jsonl => serde_json::to_string(&event).unwrap_or_default(),
+            EventsFormat::Jsonl => match serde_json::to_string(&event) {
+                Ok(line) => line,
+                Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
+            },
             EventsFormat::Table => text::sanitize(&table_line(&input.path, &event)),
         };
         broken = writeln!(out, "{line}").is_err();
@@ -281,7 +284,7 @@ fn list_events(
 /// `time  input  location  what`.
 fn table_line(path: &str, e: &Event) -> String {
     let time = match (&e.time.read, e.time.local_datetime()) {
-        (ReadTime::Utc(t), _) => t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        (ReadTime::Utc { time }, _) => time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
         (_, Some(local)) => local.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
         (ReadTime::Local { time, .. }, None) => time.format("%H:%M:%S%.3f").to_string(),
         (ReadTime::None, None) => "-".to_string(),
@@ -293,7 +296,7 @@ fn table_line(path: &str, e: &Event) -> String {
     let what = match &e.kind {
         Kind::EventRecord(r) => {
             let mut s = format!("L{} {}", r.level, r.summary_line());
-            if let Some(m) = &r.meaning {
+            if let Some(m) = r.meaning.as_deref() {
                 if let Ok(v) = serde_json::to_value(m) {
                     if let Some(w) = v.get("what").and_then(|w| w.as_str()) {
                         s = format!("{s}  <{w}>");

@@ -99,7 +99,7 @@ impl Stamp {
     /// A UTC instant (event logs); already aligned.
     pub fn utc(t: DateTime<Utc>) -> Self {
         Stamp {
-            read: ReadTime::Utc(t),
+            read: ReadTime::Utc { time: t },
             aligned: Some(t),
         }
     }
@@ -119,7 +119,7 @@ impl Stamp {
     pub fn time_of_day(&self) -> Option<NaiveTime> {
         match self.read {
             ReadTime::Local { time, .. } => Some(time),
-            ReadTime::Utc(t) => Some(t.time()),
+            ReadTime::Utc { time } => Some(time.time()),
             ReadTime::None => None,
         }
     }
@@ -139,8 +139,12 @@ pub enum ReadTime {
         /// Time of day (precision as read: milliseconds for MSI, 100 ns for ProcMon).
         time: NaiveTime,
     },
-    /// A UTC instant (EVTX).
-    Utc(DateTime<Utc>),
+    /// A UTC instant (EVTX). A struct variant so the internally tagged form serialises
+    /// (`{"kind": "utc", "time": "..."}`).
+    Utc {
+        /// The instant.
+        time: DateTime<Utc>,
+    },
 }
 
 /// Where an event was read, so a person can open the input at that place.
@@ -572,7 +576,7 @@ pub struct EventRecord {
     /// What the record means for an installation, when msitrace knows
     /// (see [`crate::record_meaning`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meaning: Option<crate::record_meaning::RecordMeaning>,
+    pub meaning: Option<Box<crate::record_meaning::RecordMeaning>>,
 }
 
 impl EventRecord {

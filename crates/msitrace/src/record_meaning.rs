@@ -239,7 +239,7 @@ impl ErrorRef {
     /// `1053 (The service did not respond ...)` or the text as written.
     pub fn display(&self) -> String {
         match (&self.code, &self.meaning) {
-            (Some(c), Some(m)) if *c > 0xFFFF => format!("{m}"),
+            (Some(c), Some(m)) if *c > 0xFFFF => m.to_string(),
             (Some(c), Some(m)) => format!("Win32 error {c} ({m})"),
             (Some(c), None) => format!("error {c}"),
             _ => self.written.clone(),
@@ -424,7 +424,9 @@ pub fn interpret(r: &EventRecord) -> Option<RecordMeaning> {
             version: field(r, 1, "AppVersion").map(str::to_string),
             module: None,
             exception: None,
-            pid: field(r, 2, "ProcessId").and_then(hex_or_decimal),
+            // Application Hang writes the process id in hex without `0x`.
+            pid: field(r, 2, "ProcessId")
+                .and_then(|v| u32::from_str_radix(v.trim().trim_start_matches("0x"), 16).ok()),
             path: field(r, 5, "AppPath").map(str::to_string),
         }))
     } else if eq(".NET Runtime") && id == 1026 {

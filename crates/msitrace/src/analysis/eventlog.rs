@@ -51,9 +51,12 @@ impl Kept {
     }
 
     fn meaning(&self) -> Option<&RecordMeaning> {
-        self.record.meaning.as_ref()
+        self.record.meaning.as_deref()
     }
 }
+
+/// A failed transaction's operation, outcome records and failure-message records.
+type FailureGroup<'k> = (InstallOperation, Vec<&'k Kept>, Vec<&'k Kept>);
 
 /// Collects the records of one event-log input that findings rest on.
 #[derive(Debug)]
@@ -104,7 +107,7 @@ impl EventLogTracker {
         let Kind::EventRecord(record) = event.kind else {
             return;
         };
-        let Some(meaning) = &record.meaning else {
+        let Some(meaning) = record.meaning.as_deref() else {
             return;
         };
         let list = match meaning {
@@ -169,27 +172,28 @@ impl EventLogTracker {
     /// Failed transactions, one finding per product, operation and status.
     fn install_failures(&self) -> Vec<InstallFailure> {
         // (product, status) -> (operation, outcome records, failure-message records)
-        let mut groups: BTreeMap<(String, u32), (InstallOperation, Vec<&Kept>, Vec<&Kept>)> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<(String, u32), FailureGroup<'_>> = BTreeMap::new();
         let mut pending_messages: Vec<&Kept> = Vec::new();
         for k in &self.installer {
             match k.meaning() {
-                Some(RecordMeaning::InstallerOutcome(o))
-                    if matches!(classify_exit(o.status), OutcomeClass::Failure) =>
-                {
+                Some(RecordMeaning::InstallerOutcome(o)) => {
+                    // The failure messages just before it are about the same transaction.
+                    let (mine, others): (Vec<&Kept>, Vec<&Kept>) =
+                        pending_messages.drain(..).partition(|m| {
+                            matches!(m.meaning(), Some(RecordMeaning::InstallerMessage { product, .. }) if product == &o.product)
+                        });
+                    pending_messages = others;
+                    // A transaction that ended well recovered from its messages.
+                    if !matches!(classify_exit(o.status), OutcomeClass::Failure) {
+                        continue;
+                    }
                     let g = groups.entry((o.product.clone(), o.status)).or_insert((
                         o.operation,
                         Vec::new(),
                         Vec::new(),
                     ));
                     g.1.push(k);
-                    // The failure messages just before it are about the same transaction.
-                    let (mine, others): (Vec<&Kept>, Vec<&Kept>) =
-                        pending_messages.drain(..).partition(|m| {
-                            matches!(m.meaning(), Some(RecordMeaning::InstallerMessage { product, .. }) if product == &o.product)
-                        });
                     g.2.extend(mine);
-                    pending_messages = others;
                 }
                 Some(RecordMeaning::InstallerMessage { failed: true, .. }) => {
                     pending_messages.push(k)

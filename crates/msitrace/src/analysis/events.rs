@@ -79,7 +79,7 @@ impl EventFilter {
         }
         if self.since.is_some() || self.until.is_some() {
             let t = match e.time.read {
-                ReadTime::Utc(t) => Some(t),
+                ReadTime::Utc { time } => Some(time),
                 _ => e.time.local_datetime().map(|n| n.and_utc()),
             };
             let Some(t) = t else { return false };

@@ -97,7 +97,7 @@ pub fn finish_record(
         message: d.message,
         meaning: None,
     };
-    record.meaning = crate::record_meaning::interpret(&record);
+    record.meaning = crate::record_meaning::interpret(&record).map(Box::new);
     let time = fields
         .time
         .as_deref()
@@ -210,43 +210,35 @@ fn read_event_body(pull: &mut impl XmlPull) -> Result<RecordFields, quick_xml::E
                     start_element(&mut f, section, depth, &e, &mut data_name)?;
                 }
             }
-            Xml::Empty(e) => {
-                if depth >= 1 {
-                    start_element(&mut f, section, depth + 1, &e, &mut data_name)?;
-                    end_element(
-                        &mut f,
-                        section,
-                        depth + 1,
-                        e.local_name().as_ref(),
-                        "",
-                        &mut data_name,
-                    );
-                }
+            Xml::Empty(e) if depth >= 1 => {
+                start_element(&mut f, section, depth + 1, &e, &mut data_name)?;
+                end_element(
+                    &mut f,
+                    section,
+                    depth + 1,
+                    e.local_name().as_ref(),
+                    "",
+                    &mut data_name,
+                );
             }
-            Xml::Text(t) => {
-                if collecting && text.len() < MAX_TEXT {
-                    text.push_str(&t.decode().map_err(quick_xml::Error::Encoding)?);
-                }
+            Xml::Text(t) if collecting && text.len() < MAX_TEXT => {
+                text.push_str(&t.decode().map_err(quick_xml::Error::Encoding)?);
             }
-            Xml::CData(t) => {
-                if collecting && text.len() < MAX_TEXT {
-                    text.push_str(&t.decode().map_err(quick_xml::Error::Encoding)?);
-                }
+            Xml::CData(t) if collecting && text.len() < MAX_TEXT => {
+                text.push_str(&t.decode().map_err(quick_xml::Error::Encoding)?);
             }
-            Xml::GeneralRef(r) => {
-                if collecting && text.len() < MAX_TEXT {
-                    if let Some(c) = r.resolve_char_ref()? {
-                        text.push(c);
-                    } else {
-                        text.push_str(match r.as_ref() {
-                            b"amp" => "&",
-                            b"lt" => "<",
-                            b"gt" => ">",
-                            b"quot" => "\"",
-                            b"apos" => "'",
-                            _ => "",
-                        });
-                    }
+            Xml::GeneralRef(r) if collecting && text.len() < MAX_TEXT => {
+                if let Some(c) = r.resolve_char_ref()? {
+                    text.push(c);
+                } else {
+                    text.push_str(match r.as_ref() {
+                        b"amp" => "&",
+                        b"lt" => "<",
+                        b"gt" => ">",
+                        b"quot" => "\"",
+                        b"apos" => "'",
+                        _ => "",
+                    });
                 }
             }
             Xml::End(e) => {
@@ -362,7 +354,10 @@ fn end_element(
 
 /// A streaming reader of an event-log XML export: one [`Event`] per `<Event>` element.
 pub struct EventXmlParser<R: Read> {
-    reader: Reader<BufReader<LineCounter<Transcode<R>>>>,
+    /// The XML reader; replaced by a fresh one past a syntax error (`None` only while swapping).
+    reader: Option<Reader<LineCounter<BufReader<Transcode<R>>>>>,
+    /// Byte offset (in the UTF-8 text) where the current reader started.
+    reader_base: u64,
     input: InputId,
     buf: Vec<u8>,
     done: bool,
@@ -373,11 +368,11 @@ pub struct EventXmlParser<R: Read> {
 impl<R: Read> EventXmlParser<R> {
     /// Read `source`, written in `encoding` (UTF-16 exports are transcoded while streaming).
     pub fn new(source: R, encoding: TextEncoding, input: InputId) -> Self {
-        let counting = LineCounter::new(Transcode::new(source, encoding));
-        let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 16, counting));
-        reader.config_mut().check_end_names = false;
+        let buffered = BufReader::with_capacity(1 << 16, Transcode::new(source, encoding));
+        let reader = fresh_reader(LineCounter::new(buffered));
         EventXmlParser {
-            reader,
+            reader: Some(reader),
+            reader_base: 0,
             input,
             buf: Vec::new(),
             done: false,
@@ -393,19 +388,14 @@ impl<R: Read> EventXmlParser<R> {
 
     /// Lines read so far.
     pub fn lines_read(&self) -> u64 {
-        self.reader.get_ref().get_ref().newlines + 1
+        self.reader.as_ref().map_or(0, |r| r.get_ref().newlines + 1)
     }
+}
 
-    fn error(&mut self, e: quick_xml::Error) -> SourceError {
-        let offset = self.reader.error_position();
-        let counter = self.reader.get_ref().get_ref();
-        SourceError::Xml {
-            line: counter.newlines + 1,
-            column: offset.saturating_sub(counter.last_newline_at) + 1,
-            offset,
-            message: e.to_string(),
-        }
-    }
+fn fresh_reader<B: BufRead>(inner: B) -> Reader<B> {
+    let mut reader = Reader::from_reader(inner);
+    reader.config_mut().check_end_names = false;
+    reader
 }
 
 impl<R: Read> Iterator for EventXmlParser<R> {
@@ -413,11 +403,12 @@ impl<R: Read> Iterator for EventXmlParser<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
+            let reader = self.reader.as_mut()?;
             self.buf.clear();
-            let item = match self.reader.read_event_into(&mut self.buf) {
+            let item = match reader.read_event_into(&mut self.buf) {
                 Ok(Xml::Start(e)) if e.local_name().as_ref() == b"Event" => {
                     let mut pull = BufPull {
-                        reader: &mut self.reader,
+                        reader,
                         buf: Vec::new(),
                     };
                     read_event_body(&mut pull)
@@ -437,13 +428,26 @@ impl<R: Read> Iterator for EventXmlParser<R> {
                 }
                 Ok(None) => {}
                 Err(e) => {
-                    // Keep reading after a damaged record, unless the reader makes no progress.
-                    let at = self.reader.buffer_position();
+                    // The reader stops at a syntax error: go on with a fresh one from where it
+                    // stopped (the rest of the damaged record is skipped), unless no byte was
+                    // consumed since the last error.
+                    let old = self.reader.take()?;
+                    let offset = self.reader_base + old.error_position();
+                    let counter = old.into_inner();
+                    let at = counter.consumed;
+                    let error = SourceError::Xml {
+                        line: counter.newlines + 1,
+                        column: offset.saturating_sub(counter.last_newline_at) + 1,
+                        offset,
+                        message: e.to_string(),
+                    };
+                    self.reader_base = at;
                     if self.last_error_at == Some(at) || matches!(e, quick_xml::Error::Io(_)) {
                         self.done = true;
                     }
                     self.last_error_at = Some(at);
-                    return Some(Err(self.error(e)));
+                    self.reader = Some(fresh_reader(counter));
+                    return Some(Err(error));
                 }
             }
         }
@@ -470,15 +474,34 @@ impl<R> LineCounter<R> {
     }
 }
 
-impl<R: Read> Read for LineCounter<R> {
+impl<R: BufRead> Read for LineCounter<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(out)?;
-        for at in memchr::memchr_iter(b'\n', &out[..n]) {
-            self.newlines += 1;
-            self.last_newline_at = self.consumed + at as u64 + 1;
-        }
-        self.consumed += n as u64;
+        let n = {
+            let buf = self.fill_buf()?;
+            let n = buf.len().min(out.len());
+            out[..n].copy_from_slice(&buf[..n]);
+            n
+        };
+        self.consume(n);
         Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for LineCounter<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        if let Ok(buf) = self.inner.fill_buf() {
+            let amt = amt.min(buf.len());
+            for at in memchr::memchr_iter(b'\n', &buf[..amt]) {
+                self.newlines += 1;
+                self.last_newline_at = self.consumed + at as u64 + 1;
+            }
+            self.consumed += amt as u64;
+        }
+        self.inner.consume(amt);
     }
 }
 
@@ -605,11 +628,7 @@ mod tests {
 
     #[test]
     fn a_damaged_record_is_an_error_naming_its_line_and_the_rest_is_read() {
-        let damaged = TWO.replacen(
-            "<EventRecordID>1724</EventRecordID>",
-            "<EventRecordID 1724",
-            1,
-        );
+        let damaged = TWO.replacen("<Level>4</Level>", "<Level>4<!Level>", 1);
         let items: Vec<_> =
             EventXmlParser::new(damaged.as_bytes(), TextEncoding::Utf8, 0).collect();
         let err = items
@@ -617,5 +636,9 @@ mod tests {
             .find_map(|i| i.as_ref().err())
             .expect("an error");
         assert!(matches!(err, SourceError::Xml { line: 3, .. }), "{err}");
+        // The next record is still read.
+        assert!(items
+            .iter()
+            .any(|i| i.as_ref().is_ok_and(|e| e.at == Location::Record(9))));
     }
 }
