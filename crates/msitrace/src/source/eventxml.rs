@@ -271,14 +271,22 @@ fn read_event_body(pull: &mut impl XmlPull) -> Result<RecordFields, quick_xml::E
     }
 }
 
-fn attr(e: &BytesStart<'_>, name: &[u8]) -> Result<Option<String>, quick_xml::Error> {
+/// The value of an attribute, unescaped (borrowed when it holds no reference).
+fn attr<'e>(
+    e: &'e BytesStart<'_>,
+    name: &[u8],
+) -> Result<Option<std::borrow::Cow<'e, str>>, quick_xml::Error> {
     for a in e.attributes().with_checks(false) {
         let a = a?;
         if a.key.local_name().as_ref() == name {
-            return Ok(Some(a.unescape_value()?.into_owned()));
+            return Ok(Some(a.unescape_value()?));
         }
     }
     Ok(None)
+}
+
+fn attr_u32(e: &BytesStart<'_>, name: &[u8]) -> Result<Option<u32>, quick_xml::Error> {
+    Ok(attr(e, name)?.and_then(|v| v.trim().parse().ok()))
 }
 
 /// Attributes of an element opening at `depth` (the children of `<Event>` are depth 1).
@@ -293,21 +301,23 @@ fn start_element(
     match (section, depth, name.as_ref()) {
         (Section::System, 2, b"Provider") => {
             if let Some(n) = attr(e, b"Name")? {
-                f.record.provider = n;
+                f.record.provider = n.into_owned();
             } else if let Some(n) = attr(e, b"EventSourceName")? {
-                f.record.provider = n;
+                f.record.provider = n.into_owned();
             }
         }
-        (Section::System, 2, b"EventID") => {
-            f.record.qualifiers = attr(e, b"Qualifiers")?.and_then(|q| q.trim().parse().ok());
+        (Section::System, 2, b"EventID") => f.record.qualifiers = attr_u32(e, b"Qualifiers")?,
+        (Section::System, 2, b"TimeCreated") => {
+            f.time = attr(e, b"SystemTime")?.map(|v| v.into_owned())
         }
-        (Section::System, 2, b"TimeCreated") => f.time = attr(e, b"SystemTime")?,
         (Section::System, 2, b"Execution") => {
-            f.pid = attr(e, b"ProcessID")?.and_then(|v| v.trim().parse().ok());
-            f.tid = attr(e, b"ThreadID")?.and_then(|v| v.trim().parse().ok());
+            f.pid = attr_u32(e, b"ProcessID")?;
+            f.tid = attr_u32(e, b"ThreadID")?;
         }
-        (Section::System, 2, b"Security") => f.record.user_sid = attr(e, b"UserID")?,
-        (Section::EventData, 2, b"Data") => *data_name = attr(e, b"Name")?,
+        (Section::System, 2, b"Security") => {
+            f.record.user_sid = attr(e, b"UserID")?.map(|v| v.into_owned())
+        }
+        (Section::EventData, 2, b"Data") => *data_name = attr(e, b"Name")?.map(|v| v.into_owned()),
         _ => {}
     }
     Ok(())

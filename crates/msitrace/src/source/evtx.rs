@@ -114,6 +114,8 @@ pub struct EvtxSource<R: Read> {
     pending: VecDeque<Result<Event, SourceError>>,
     stats: EvtxStats,
     classes: Classes,
+    /// The batch read while the previous one was decoded.
+    ahead: Option<Batch>,
 }
 
 impl EvtxSource<File> {
@@ -147,6 +149,7 @@ impl<R: Read> EvtxSource<R> {
             pending: VecDeque::new(),
             stats: EvtxStats::default(),
             classes: Classes::new(),
+            ahead: None,
         };
         source.read_header();
         source
@@ -184,57 +187,52 @@ impl<R: Read> EvtxSource<R> {
         }
     }
 
-    /// Read the next batch of chunks and decode them.
+    /// Decode the next batch of chunks; on a pool, read the batch after it meanwhile.
     fn fill(&mut self) {
         let threads = match self.settings.threads {
             0 => rayon::current_num_threads(),
             n => n,
         };
         let batch = (threads * self.settings.batch_per_thread.max(1)).max(1);
-        let mut chunks = Vec::with_capacity(batch);
-        while chunks.len() < batch {
-            let number = self.next_chunk;
-            let offset = FILE_HEADER_SIZE + number * CHUNK_SIZE as u64;
-            let mut data = vec![0u8; CHUNK_SIZE];
-            match read_full(&mut self.reader, &mut data) {
-                Ok(0) => {
-                    self.done = true;
-                    break;
-                }
-                Ok(n) => {
-                    self.next_chunk += 1;
-                    chunks.push(RawChunk {
-                        number,
-                        offset,
-                        present: n,
-                        data,
-                    });
-                    if n < CHUNK_SIZE {
-                        self.done = true;
-                        break;
+        let current = match self.ahead.take() {
+            Some(b) => b,
+            None => read_batch(
+                &mut self.reader,
+                &mut self.next_chunk,
+                &mut self.done,
+                batch,
+            ),
+        };
+        let (input, keep) = (self.input, self.settings.keep);
+        let (parser, classes) = (&self.parser, &self.classes);
+        let work = |c: RawChunk| read_chunk(c, input, parser, keep, classes);
+        let (reader, next_chunk, done) = (&mut self.reader, &mut self.next_chunk, &mut self.done);
+        let mut results: Vec<ChunkResult> = Vec::new();
+        let mut ahead = None;
+        let errors = current.errors;
+        if threads <= 1 {
+            results = current.chunks.into_iter().map(work).collect();
+        } else {
+            // Chunk reading (I/O) stays on this thread while the pool decodes.
+            let chunks = current.chunks;
+            let results = &mut results;
+            let ahead = &mut ahead;
+            match &self.pool {
+                Some(pool) => pool.in_place_scope(|scope| {
+                    scope.spawn(|_| *results = chunks.into_par_iter().map(work).collect());
+                    if !*done {
+                        *ahead = Some(read_batch(reader, next_chunk, done, batch));
                     }
-                }
-                Err(e) => {
-                    self.pending.push_back(Err(SourceError::EvtxChunk {
-                        chunk: number,
-                        offset,
-                        message: format!("read failed: {e}"),
-                    }));
-                    self.done = true;
-                    break;
-                }
+                }),
+                None => rayon::in_place_scope(|scope| {
+                    scope.spawn(|_| *results = chunks.into_par_iter().map(work).collect());
+                    if !*done {
+                        *ahead = Some(read_batch(reader, next_chunk, done, batch));
+                    }
+                }),
             }
         }
-        let classes = &self.classes;
-        let work =
-            |c: RawChunk| read_chunk(c, self.input, &self.parser, self.settings.keep, classes);
-        let results: Vec<ChunkResult> = if threads <= 1 {
-            chunks.into_iter().map(work).collect()
-        } else if let Some(pool) = &self.pool {
-            pool.install(|| chunks.into_par_iter().map(work).collect())
-        } else {
-            chunks.into_par_iter().map(work).collect()
-        };
+        self.ahead = ahead;
         for r in results {
             let s = &mut self.stats;
             s.chunks += u64::from(r.read);
@@ -243,11 +241,17 @@ impl<R: Read> EvtxSource<R> {
             s.skipped_records += r.skipped_records;
             s.skipped_chunks += u64::from(r.skipped_chunk);
             for (p, n) in r.counted {
-                *s.counted.entry(p).or_default() += n;
+                match s.counted.get_mut(&*p) {
+                    Some(c) => *c += n,
+                    None => {
+                        s.counted.insert(p.to_string(), n);
+                    }
+                }
             }
             self.pending.extend(r.items);
             self.classes.extend(r.learned);
         }
+        self.pending.extend(errors.into_iter().map(Err));
     }
 }
 
@@ -259,12 +263,60 @@ impl<R: Read> Iterator for EvtxSource<R> {
             if let Some(item) = self.pending.pop_front() {
                 return Some(item);
             }
-            if self.done {
+            if self.done && self.ahead.is_none() {
                 return None;
             }
             self.fill();
         }
     }
+}
+
+/// Chunks read ahead, and the read error that ended them, if any.
+struct Batch {
+    chunks: Vec<RawChunk>,
+    errors: Vec<SourceError>,
+}
+
+/// Read up to `batch` chunks; sets `done` at the end of the input.
+fn read_batch(
+    reader: &mut impl Read,
+    next_chunk: &mut u64,
+    done: &mut bool,
+    batch: usize,
+) -> Batch {
+    let mut out = Batch {
+        chunks: Vec::with_capacity(batch),
+        errors: Vec::new(),
+    };
+    while out.chunks.len() < batch && !*done {
+        let number = *next_chunk;
+        let offset = FILE_HEADER_SIZE + number * CHUNK_SIZE as u64;
+        let mut data = vec![0u8; CHUNK_SIZE];
+        match read_full(reader, &mut data) {
+            Ok(0) => *done = true,
+            Ok(n) => {
+                *next_chunk += 1;
+                out.chunks.push(RawChunk {
+                    number,
+                    offset,
+                    present: n,
+                    data,
+                });
+                if n < CHUNK_SIZE {
+                    *done = true;
+                }
+            }
+            Err(e) => {
+                out.errors.push(SourceError::EvtxChunk {
+                    chunk: number,
+                    offset,
+                    message: format!("read failed: {e}"),
+                });
+                *done = true;
+            }
+        }
+    }
+    out
 }
 
 /// Read until `buf` is full or the input ends; the number of bytes read.
@@ -296,7 +348,7 @@ struct ChunkResult {
     decoded: u64,
     skipped_records: u64,
     skipped_chunk: bool,
-    counted: HashMap<String, u64>,
+    counted: HashMap<Arc<str>, u64>,
     learned: Vec<(TemplateKey, TemplateClass)>,
 }
 
@@ -431,7 +483,9 @@ fn read_chunk(
 fn emit_or_count(out: &mut ChunkResult, event: Event, keep: Keep) {
     if let crate::event::Kind::EventRecord(r) = &event.kind {
         if keep == Keep::OfInterest && !is_record_of_interest(&r.provider, r.event_id) {
-            *out.counted.entry(r.provider.clone()).or_default() += 1;
+            *out.counted
+                .entry(Arc::from(r.provider.as_str()))
+                .or_default() += 1;
             return;
         }
     }
@@ -463,7 +517,7 @@ fn read_selected(
             Some(subs) => match classes.get(&subs.key) {
                 Some(class) => match class.plan(&subs, &mut names) {
                     Plan::Decode => wanted[i] = true,
-                    Plan::Count(p) => *out.counted.entry(p.to_string()).or_default() += 1,
+                    Plan::Count(p) => *out.counted.entry(p).or_default() += 1,
                 },
                 None => {
                     wanted[i] = true;
@@ -475,11 +529,8 @@ fn read_selected(
     if !wanted.contains(&true) {
         return out;
     }
-    let by_offset: HashMap<usize, usize> = records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.offset, i))
-        .collect();
+    // Records are in offset order: find one by its offset with a binary search.
+    let index_of = |offset: usize| records.binary_search_by_key(&offset, |r| r.offset).ok();
     let chunk_err = |message: String| SourceError::EvtxChunk {
         chunk: c.number,
         offset: c.offset,
@@ -509,10 +560,7 @@ fn read_selected(
             Err(e) => {
                 // The walk stops at each hidden record: those are expected.
                 if let EvtxError::FailedToReadRecordAt { offset, .. } = &e {
-                    if by_offset
-                        .get(&(*offset as usize))
-                        .is_some_and(|&i| !wanted[i])
-                    {
+                    if index_of(*offset as usize).is_some_and(|i| !wanted[i]) {
                         continue;
                     }
                 }
@@ -522,7 +570,7 @@ fn read_selected(
             }
         };
         let offset = (record.binxml_offset as usize).saturating_sub(24);
-        let Some(&i) = by_offset.get(&offset) else {
+        let Some(i) = index_of(offset) else {
             continue;
         };
         if !wanted[i] || seen[i] {
