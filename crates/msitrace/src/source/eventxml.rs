@@ -186,7 +186,7 @@ fn read_event_body(pull: &mut impl XmlPull) -> Result<RecordFields, quick_xml::E
     let mut f = RecordFields::default();
     let mut depth = 0usize;
     let mut section = Section::Other;
-    let mut text = String::new();
+    let mut text = String::with_capacity(256);
     let mut collecting = false;
     let mut data_name: Option<String> = None;
     loop {

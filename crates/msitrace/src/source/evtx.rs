@@ -291,10 +291,11 @@ fn read_batch(
     while out.chunks.len() < batch && !*done {
         let number = *next_chunk;
         let offset = FILE_HEADER_SIZE + number * CHUNK_SIZE as u64;
-        let mut data = vec![0u8; CHUNK_SIZE];
-        match read_full(reader, &mut data) {
+        let mut data = Vec::with_capacity(CHUNK_SIZE);
+        match read_chunk_bytes(reader, &mut data) {
             Ok(0) => *done = true,
             Ok(n) => {
+                data.resize(CHUNK_SIZE, 0); // a cut chunk is padded with zeros
                 *next_chunk += 1;
                 out.chunks.push(RawChunk {
                     number,
@@ -317,6 +318,17 @@ fn read_batch(
         }
     }
     out
+}
+
+/// Read up to one chunk into `data` (without zeroing it first); the number of bytes read.
+fn read_chunk_bytes(reader: &mut impl Read, data: &mut Vec<u8>) -> std::io::Result<usize> {
+    loop {
+        match reader.take(CHUNK_SIZE as u64).read_to_end(data) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => data.clear(),
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Read until `buf` is full or the input ends; the number of bytes read.
@@ -403,7 +415,7 @@ fn read_chunk(
     }
     if keep == Keep::OfInterest && !truncated {
         if let Some(records) = walk_records(&c.data) {
-            return read_selected(&c, &records, input, settings, classes);
+            return read_selected(c, &records, input, settings, classes);
         }
     }
     let present = c.present as u64;
@@ -496,7 +508,7 @@ fn emit_or_count(out: &mut ChunkResult, event: Event, keep: Keep) {
 /// Read a clean chunk, decoding only the records selected from their bytes (see
 /// [`super::evtx_select`]).
 fn read_selected(
-    c: &RawChunk,
+    mut c: RawChunk,
     records: &[RawRecord],
     input: InputId,
     settings: &Arc<ParserSettings>,
@@ -536,7 +548,12 @@ fn read_selected(
         offset: c.offset,
         message,
     };
-    let mut copy = match EvtxChunkData::new(hide_others(data, records, &wanted), false) {
+    drop(names);
+    // The chunk is ours: hide the other records in place.
+    let mut bytes = std::mem::take(&mut c.data);
+    hide_others(&mut bytes, records, &wanted);
+    let c = &c;
+    let mut copy = match EvtxChunkData::new(bytes, false) {
         Ok(d) => d,
         Err(e) => {
             out.items.push(Err(chunk_err(e.to_string())));
@@ -578,10 +595,12 @@ fn read_selected(
         }
         seen[i] = true;
         let id = record.event_record_id;
+        let chunk_bytes = record.chunk.data;
         match decode(record, input) {
             Ok(event) => {
                 if let (Some(key), crate::event::Kind::EventRecord(r)) = (learn[i], &event.kind) {
                     if learnt.insert(key) {
+                        let data = chunk_bytes;
                         if let Some(subs) = Substitutions::read(data, records[i].binxml) {
                             let class = TemplateClass::learn(data, &subs, &r.provider, r.event_id);
                             out.learned.push((key, class));

@@ -268,15 +268,13 @@ impl TemplateClass {
     }
 }
 
-/// The chunk with every record not in `keep` hidden from the `evtx` crate (magic overwritten).
-pub(crate) fn hide_others(chunk: &[u8], records: &[RawRecord], keep: &[bool]) -> Vec<u8> {
-    let mut copy = chunk.to_vec();
+/// Hide every record not in `keep` from the `evtx` crate (its magic overwritten).
+pub(crate) fn hide_others(chunk: &mut [u8], records: &[RawRecord], keep: &[bool]) {
     for (r, k) in records.iter().zip(keep) {
         if !k {
-            copy[r.offset..r.offset + 4].copy_from_slice(b"HIDE");
+            chunk[r.offset..r.offset + 4].copy_from_slice(b"HIDE");
         }
     }
-    copy
 }
 
 /// Learnt templates shared by the chunks of one file.
