@@ -295,7 +295,9 @@ fn read_batch(
         match read_chunk_bytes(reader, &mut data) {
             Ok(0) => *done = true,
             Ok(n) => {
-                data.resize(CHUNK_SIZE, 0); // a cut chunk is padded with zeros
+                if n < CHUNK_SIZE {
+                    pad_cut_chunk(&mut data);
+                }
                 *next_chunk += 1;
                 out.chunks.push(RawChunk {
                     number,
@@ -318,6 +320,11 @@ fn read_batch(
         }
     }
     out
+}
+
+/// Pad a chunk cut by the end of the file with zeros to its full size.
+fn pad_cut_chunk(data: &mut Vec<u8>) {
+    data.resize(CHUNK_SIZE, 0);
 }
 
 /// Read up to one chunk into `data` (without zeroing it first); the number of bytes read.
