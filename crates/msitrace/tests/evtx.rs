@@ -480,3 +480,21 @@ fn random_bytes_after_a_valid_header_never_panic() {
         assert!(r.stats.records <= 32);
     }
 }
+
+#[test]
+fn case_23_benign_wmi_warning_is_read_and_not_a_failure() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let dir = shared.join("cases/23-configmgr-client-wmi-event63-benign-control");
+    let report = analyze(&[dir.join("event.xml")]);
+    let input = &report.inputs[0];
+    assert_eq!(
+        input.records.as_ref().unwrap().read,
+        1,
+        "{:?}",
+        input.skipped
+    );
+    assert!(input.skipped.is_empty(), "{:?}", input.skipped);
+    assert!(!report.failed, "{:#?}", report.findings);
+}

@@ -189,10 +189,28 @@ fn read_event_body(pull: &mut impl XmlPull) -> Result<RecordFields, quick_xml::E
     let mut text = String::with_capacity(256);
     let mut collecting = false;
     let mut data_name: Option<String> = None;
+    // Inside `<EventData><Data>`: a `<Data>` never holds elements, so markup there is text an author
+    // typed (`root\ccm\Policy\<SID>` in a quoted export) and is kept as written.
+    let mut in_data = false;
     loop {
         match pull.next_event()? {
+            Xml::Start(e) | Xml::Empty(e) if in_data && collecting && text.len() < MAX_TEXT => {
+                text.push('<');
+                text.push_str(&String::from_utf8_lossy(&e));
+                text.push('>');
+            }
+            Xml::End(e)
+                if in_data && e.local_name().as_ref() != b"Data" && text.len() < MAX_TEXT =>
+            {
+                text.push_str("</");
+                text.push_str(&String::from_utf8_lossy(&e));
+                text.push('>');
+            }
             Xml::Start(e) => {
                 depth += 1;
+                in_data = section == Section::EventData
+                    && depth == 2
+                    && e.local_name().as_ref() == b"Data";
                 text.clear();
                 collecting = true;
                 let name = e.local_name();
@@ -259,6 +277,7 @@ fn read_event_body(pull: &mut impl XmlPull) -> Result<RecordFields, quick_xml::E
                 }
                 text.clear();
                 collecting = false;
+                in_data = false;
                 depth -= 1;
             }
             Xml::Eof => {
@@ -621,6 +640,19 @@ mod tests {
         assert_eq!(r.data[0].name.as_deref(), Some("param1"));
         assert_eq!(r.data[0].value.as_deref(), Some("Cloud & Files"));
         assert_eq!(r.message.as_deref(), Some("The service failed."));
+    }
+
+    #[test]
+    fn markup_typed_inside_a_data_item_is_kept_as_text() {
+        let xml = TWO.replacen("<Data>(NULL)</Data>", "<Data>root\\ccm\\<SID></Data>", 1);
+        let events: Vec<_> = EventXmlParser::new(xml.as_bytes(), TextEncoding::Utf8, 0)
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let Kind::EventRecord(r) = &events[0].kind else {
+            panic!()
+        };
+        assert_eq!(r.data[1].value.as_deref(), Some("root\\ccm\\<SID>"));
+        assert_eq!(events.len(), 2);
     }
 
     #[test]
