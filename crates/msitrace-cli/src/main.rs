@@ -27,7 +27,7 @@ struct Cli {
 enum Command {
     /// Find what failed, why, and the evidence, in MSI and Burn logs and event logs (files or folders).
     #[command(
-        after_help = "Examples:\n  msitrace analyze install.log\n  msitrace analyze logs/ --format json > report.json\n  msitrace analyze bundle.log bundle_000_pkg.msi.log\n\nExit status: 0 no failure found, 1 failure found, 2 usage or input error."
+        after_help = "Examples:\n  msitrace analyze install.log\n  msitrace analyze logs/ --format json > report.json\n  msitrace analyze bundle.log bundle_000_pkg.msi.log\n  msitrace analyze Application.evtx System.evtx install.log\n\nExit status: 0 no failure found, 1 failure found, 2 usage or input error."
     )]
     Analyze {
         /// Log files or folders holding them.
