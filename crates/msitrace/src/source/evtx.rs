@@ -9,11 +9,14 @@
 //!
 //! Decoding a record means rendering it to XML (the crate) and reading that XML with
 //! [`super::eventxml`], so an XML export and the EVTX file give equal [`Event`]s. Rendering is the
-//! expensive part, so with [`Keep::OfInterest`] only records of the providers that can explain an
-//! installation ([`crate::record_meaning::PROVIDERS_OF_INTEREST`]) are decoded: the provider name
-//! is literal text of a record's BinXML template, so each template is classified once per chunk
-//! (by decoding its first record) and the other records of an uninteresting template are only
-//! counted, per provider ([`EvtxStats::counted`]). Records without a template are always decoded.
+//! expensive part, so with [`Keep::OfInterest`] only the records that can explain an installation
+//! ([`crate::record_meaning::is_record_of_interest`]: MsiInstaller, Service Control Manager
+//! failures and installs, crashes, blocks, ...) are decoded; the others are counted per provider
+//! ([`EvtxStats::counted`]). A clean chunk is walked by its record framing and each record's
+//! provider and event id are read from its template substitutions, where each template keeps them
+//! (learnt once per file from one decoded record); the crate then sees only the selected records
+//! (see `evtx_select`). Records without a template, and damaged or cut chunks, go the plain way:
+//! every record decoded, then kept or counted.
 //!
 //! ```no_run
 //! use msitrace::source::evtx::{EvtxSettings, EvtxSource, Keep};
@@ -58,7 +61,8 @@ const MAX_RECORDS_PER_CHUNK: usize = CHUNK_SIZE / 28 + 1;
 pub enum Keep {
     /// Every record becomes an [`Event`].
     All,
-    /// Only records of the providers of interest become events; the others are counted.
+    /// Only the records that can explain an installation become events; the others are counted
+    /// per provider.
     #[default]
     OfInterest,
 }
