@@ -118,6 +118,8 @@ pub struct EvtxSource<R: Read> {
     pending: VecDeque<Result<Event, SourceError>>,
     stats: EvtxStats,
     classes: Classes,
+    /// Chunk buffers to reuse.
+    spare: Vec<Vec<u8>>,
     /// The batch read while the previous one was decoded.
     ahead: Option<Batch>,
 }
@@ -153,6 +155,7 @@ impl<R: Read> EvtxSource<R> {
             pending: VecDeque::new(),
             stats: EvtxStats::default(),
             classes: Classes::new(),
+            spare: Vec::new(),
             ahead: None,
         };
         source.read_header();
@@ -205,12 +208,14 @@ impl<R: Read> EvtxSource<R> {
                 &mut self.next_chunk,
                 &mut self.done,
                 batch,
+                &mut self.spare,
             ),
         };
         let (input, keep) = (self.input, self.settings.keep);
         let (parser, classes) = (&self.parser, &self.classes);
         let work = |c: RawChunk| read_chunk(c, input, parser, keep, classes);
         let (reader, next_chunk, done) = (&mut self.reader, &mut self.next_chunk, &mut self.done);
+        let spare = &mut self.spare;
         let mut results: Vec<ChunkResult> = Vec::new();
         let mut ahead = None;
         let errors = current.errors;
@@ -225,19 +230,24 @@ impl<R: Read> EvtxSource<R> {
                 Some(pool) => pool.in_place_scope(|scope| {
                     scope.spawn(|_| *results = chunks.into_par_iter().map(work).collect());
                     if !*done {
-                        *ahead = Some(read_batch(reader, next_chunk, done, batch));
+                        *ahead = Some(read_batch(reader, next_chunk, done, batch, spare));
                     }
                 }),
                 None => rayon::in_place_scope(|scope| {
                     scope.spawn(|_| *results = chunks.into_par_iter().map(work).collect());
                     if !*done {
-                        *ahead = Some(read_batch(reader, next_chunk, done, batch));
+                        *ahead = Some(read_batch(reader, next_chunk, done, batch, spare));
                     }
                 }),
             }
         }
         self.ahead = ahead;
-        for r in results {
+        for mut r in results {
+            if let Some(buffer) = r.buffer.take() {
+                if self.spare.len() < 4 * batch {
+                    self.spare.push(buffer);
+                }
+            }
             let s = &mut self.stats;
             s.chunks += u64::from(r.read);
             s.records += r.records;
@@ -287,6 +297,7 @@ fn read_batch(
     next_chunk: &mut u64,
     done: &mut bool,
     batch: usize,
+    spare: &mut Vec<Vec<u8>>,
 ) -> Batch {
     let mut out = Batch {
         chunks: Vec::with_capacity(batch),
@@ -295,7 +306,11 @@ fn read_batch(
     while out.chunks.len() < batch && !*done {
         let number = *next_chunk;
         let offset = FILE_HEADER_SIZE + number * CHUNK_SIZE as u64;
-        let mut data = Vec::with_capacity(CHUNK_SIZE);
+        // Chunk buffers come back from decoded chunks: reuse them rather than allocate.
+        let mut data = spare
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(CHUNK_SIZE));
+        data.clear();
         match read_chunk_bytes(reader, &mut data) {
             Ok(0) => *done = true,
             Ok(n) => {
@@ -373,6 +388,8 @@ struct ChunkResult {
     skipped_chunk: bool,
     counted: HashMap<Arc<str>, u64>,
     learned: Vec<(TemplateKey, TemplateClass)>,
+    /// The chunk's buffer, handed back for reuse.
+    buffer: Option<Vec<u8>>,
 }
 
 fn read_chunk(
@@ -499,6 +516,8 @@ fn read_chunk(
             lost,
         }));
     }
+    drop(chunk);
+    out.buffer = Some(std::mem::take(&mut data.data));
     out
 }
 
@@ -642,6 +661,8 @@ fn read_selected(
             }));
         }
     }
+    drop(chunk);
+    out.buffer = Some(std::mem::take(&mut copy.data));
     out
 }
 
