@@ -498,3 +498,38 @@ fn case_23_benign_wmi_warning_is_read_and_not_a_failure() {
     assert!(input.skipped.is_empty(), "{:?}", input.skipped);
     assert!(!report.failed, "{:#?}", report.findings);
 }
+
+#[test]
+fn a_chunk_header_with_a_wrong_last_record_offset_still_gives_every_selected_record() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let mut bytes = std::fs::read(corpus(&shared, "omerbenamram_system.evtx")).unwrap();
+    for chunk in 0..3 {
+        let at = 4096 + chunk * CHUNK_SIZE + 44; // last_event_record_data_offset
+        bytes[at..at + 4].copy_from_slice(&600u32.to_le_bytes());
+    }
+    let all = read_bytes(bytes.clone(), Keep::All, 1);
+    let selected = read_bytes(bytes, Keep::OfInterest, 2);
+    let of_interest = all
+        .events
+        .iter()
+        .filter(|e| match &e.kind {
+            Kind::EventRecord(r) => {
+                msitrace::record_meaning::is_record_of_interest(&r.provider, r.event_id)
+            }
+            _ => false,
+        })
+        .count();
+    assert_eq!(all.stats.records, 1881);
+    assert_eq!(selected.events.len(), of_interest);
+    assert!(
+        selected.errors.is_empty(),
+        "{:?}",
+        selected
+            .errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+    );
+}

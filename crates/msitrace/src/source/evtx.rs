@@ -650,6 +650,35 @@ fn read_selected(
             }
         }
     }
+    drop(chunk);
+    // A selected record the crate did not reach past hidden ones (a chunk header whose offsets
+    // disagree with its records): read the chunk again with every record visible.
+    if wanted.iter().zip(&seen).any(|(w, s)| *w && !*s) {
+        for r in records {
+            copy.data[r.offset..r.offset + 4].copy_from_slice(b"\x2a\x2a\x00\x00");
+        }
+        if let Ok(mut chunk) = copy.parse(Arc::clone(settings)) {
+            for record in chunk.iter().take(MAX_RECORDS_PER_CHUNK).flatten() {
+                let offset = (record.binxml_offset as usize).saturating_sub(24);
+                let Some(i) = index_of(offset).filter(|&i| wanted[i] && !seen[i]) else {
+                    continue;
+                };
+                seen[i] = true;
+                match decode(record, input) {
+                    Ok(event) => emit_or_count(&mut out, event, Keep::OfInterest),
+                    Err(e) => {
+                        out.skipped_records += 1;
+                        out.items.push(Err(SourceError::EvtxRecord {
+                            chunk: c.number,
+                            record: None,
+                            offset: c.offset + offset as u64,
+                            message: e,
+                        }));
+                    }
+                }
+            }
+        }
+    }
     for (i, r) in records.iter().enumerate() {
         if wanted[i] && !seen[i] {
             out.skipped_records += 1;
@@ -661,7 +690,6 @@ fn read_selected(
             }));
         }
     }
-    drop(chunk);
     out.buffer = Some(std::mem::take(&mut copy.data));
     out
 }
