@@ -149,3 +149,77 @@ fn a_user_rule_overrides_a_builtin_one() {
         "{text}"
     );
 }
+
+#[test]
+fn events_lists_event_log_records_as_json_lines_filtered() {
+    let out = msitrace()
+        .args([
+            "events",
+            "fixtures/eventlog/contoso-agent-application.xml",
+            "--format",
+            "jsonl",
+            "--provider",
+            "msiinstaller",
+            "--id",
+            "1033",
+            "--id",
+            "11708",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[0]["kind"]["event_id"], 11708);
+    assert_eq!(lines[1]["kind"]["meaning"]["what"], "installer_outcome");
+    assert_eq!(lines[1]["kind"]["meaning"]["status"], 1603);
+    assert_eq!(lines[1]["at"]["record"], 4714);
+}
+
+#[test]
+fn events_lists_every_source_as_a_table_with_time_and_level_filters() {
+    let out = msitrace()
+        .args([
+            "events",
+            "fixtures/eventlog/contoso-agent-application.xml",
+            "fixtures/msilog/error-1310-utf16.log",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("record 4714"), "{text}");
+    assert!(
+        text.contains("error-1310-utf16.log  42  Error 1310."),
+        "{text}"
+    );
+    let out = msitrace()
+        .args([
+            "events",
+            "fixtures/eventlog/contoso-agent-application.xml",
+            "--level",
+            "2",
+            "--since",
+            "2026-03-14T08:41:08Z",
+            "--source",
+            "event-xml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("MsiInstaller 11310"), "{text}");
+    msitrace()
+        .args([
+            "events",
+            "fixtures/eventlog/contoso-agent-application.xml",
+            "--since",
+            "yesterday",
+        ])
+        .assert()
+        .code(2);
+}

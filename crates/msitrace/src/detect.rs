@@ -38,7 +38,10 @@ pub enum Format {
 impl Format {
     /// Whether this version of msitrace can analyse the format.
     pub fn is_supported(self) -> bool {
-        matches!(self, Format::MsiLog | Format::BurnLog)
+        matches!(
+            self,
+            Format::MsiLog | Format::BurnLog | Format::Evtx | Format::EventXml
+        )
     }
 
     /// Human name of the format.
@@ -88,6 +91,10 @@ pub fn detect_bytes(head: &[u8]) -> Option<Detected> {
         })
     };
     if head.starts_with(b"ElfFile\0") {
+        return binary(Format::Evtx);
+    }
+    // An EVTX file whose header is damaged: its first chunk is still where it belongs.
+    if head.get(4096..4104) == Some(&b"ElfChnk\0"[..]) {
         return binary(Format::Evtx);
     }
     if head.starts_with(b"PML_") {

@@ -99,7 +99,7 @@ impl Stamp {
     /// A UTC instant (event logs); already aligned.
     pub fn utc(t: DateTime<Utc>) -> Self {
         Stamp {
-            read: ReadTime::Utc(t),
+            read: ReadTime::Utc { time: t },
             aligned: Some(t),
         }
     }
@@ -119,7 +119,7 @@ impl Stamp {
     pub fn time_of_day(&self) -> Option<NaiveTime> {
         match self.read {
             ReadTime::Local { time, .. } => Some(time),
-            ReadTime::Utc(t) => Some(t.time()),
+            ReadTime::Utc { time } => Some(time.time()),
             ReadTime::None => None,
         }
     }
@@ -139,8 +139,12 @@ pub enum ReadTime {
         /// Time of day (precision as read: milliseconds for MSI, 100 ns for ProcMon).
         time: NaiveTime,
     },
-    /// A UTC instant (EVTX).
-    Utc(DateTime<Utc>),
+    /// A UTC instant (EVTX). A struct variant so the internally tagged form serialises
+    /// (`{"kind": "utc", "time": "..."}`).
+    Utc {
+        /// The instant.
+        time: DateTime<Utc>,
+    },
 }
 
 /// Where an event was read, so a person can open the input at that place.
@@ -565,6 +569,44 @@ pub struct EventRecord {
     /// Binary data, hex-encoded as in the XML rendering.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub binary: Option<String>,
+    /// The rendered message, when the input carries one (`<RenderingInfo><Message>` in Event
+    /// Viewer exports; EVTX files hold no messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// What the record means for an installation, when msitrace knows
+    /// (see [`crate::record_meaning`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meaning: Option<Box<crate::record_meaning::RecordMeaning>>,
+}
+
+impl EventRecord {
+    /// One line naming the record and its data, for evidence and listings:
+    /// `MsiInstaller 1033 [Application]: EMET 5.51 | 5.51 | 1033 | 1603 | Microsoft`.
+    pub fn summary_line(&self) -> String {
+        let mut s = format!("{} {} [{}]", self.provider, self.event_id, self.channel);
+        let mut first = true;
+        for d in &self.data {
+            let Some(v) = d.value.as_deref().filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            s.push_str(if first { ": " } else { " | " });
+            first = false;
+            if let Some(n) = &d.name {
+                s.push_str(n);
+                s.push('=');
+            }
+            s.extend(
+                v.chars()
+                    .take(300)
+                    .map(|c| if c.is_control() { ' ' } else { c }),
+            );
+            if s.len() > 1000 {
+                s.push_str(" ...");
+                break;
+            }
+        }
+        s
+    }
 }
 
 /// One data item of an event-log record.

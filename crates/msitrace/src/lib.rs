@@ -1,11 +1,13 @@
 //! msitrace: diagnose failed Windows installations offline.
 //!
 //! The library reads what was collected on a failing machine — Windows Installer logs, WiX Burn
-//! logs (and, as their parsers land, event logs and Process Monitor exports) — turns every input into
-//! one stream of typed [`event::Event`]s, and finds what failed, why, and the evidence lines.
+//! logs, event logs (EVTX files and their XML exports; Process Monitor exports as their parsers
+//! land) — turns every input into one stream of typed [`event::Event`]s, and finds what failed, why,
+//! and the evidence lines or records.
 //!
 //! The flow, one module each: [`detect`] → [`source`] → [`analysis`] (sessions, failure point,
-//! findings) → [`report`] (text and JSON).
+//! findings) → [`report`] (text and JSON). [`record_meaning`] says what an event-log record means
+//! for an installation.
 //!
 //! ```no_run
 //! use msitrace::analysis::{analyze_paths, AnalysisSettings};
@@ -20,6 +22,7 @@ pub mod codes;
 pub mod detect;
 pub mod event;
 pub mod graph;
+pub mod record_meaning;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -129,12 +129,27 @@ fn binary_junk_inside_a_log_is_warned_and_skipped_over() {
 #[test]
 fn unsupported_formats_are_named() {
     let dir = tempfile::tempdir().unwrap();
+    let pml = dir.path().join("Logfile.PML");
+    std::fs::write(&pml, b"PML_\x09\0\0\0rest-of-header").unwrap();
+    let report = analyze_paths(&[pml], &AnalysisSettings::default());
+    assert_eq!(report.inputs[0].status, InputStatus::Unsupported);
+    assert!(report.inputs[0].error.as_ref().unwrap().contains("PML"));
+    assert_eq!(report.exit_status(), 2);
+}
+
+#[test]
+fn an_evtx_file_cut_inside_its_header_is_a_warning_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
     let evtx = dir.path().join("System.evtx");
     std::fs::write(&evtx, b"ElfFile\0rest-of-header").unwrap();
     let report = analyze_paths(&[evtx], &AnalysisSettings::default());
-    assert_eq!(report.inputs[0].status, InputStatus::Unsupported);
-    assert!(report.inputs[0].error.as_ref().unwrap().contains("EVTX"));
-    assert_eq!(report.exit_status(), 2);
+    assert_eq!(report.inputs[0].status, InputStatus::Analyzed);
+    assert!(
+        report.inputs[0].warnings[0].contains("shorter than the 4096-byte header"),
+        "{:?}",
+        report.inputs[0].warnings
+    );
+    assert_eq!(report.inputs[0].records.as_ref().unwrap().read, 0);
 }
 
 #[test]

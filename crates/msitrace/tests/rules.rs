@@ -52,6 +52,8 @@ fn record(provider: &str, event_id: u32, data: &[(&str, &str)]) -> Event {
                 })
                 .collect(),
             binary: None,
+            message: None,
+            meaning: None,
         }),
         raw: None,
     }

@@ -10,12 +10,18 @@
 
 pub mod burn;
 pub mod diagnose;
+pub mod eventlog;
+pub mod events;
 pub mod msi;
 pub mod signals;
 
 use crate::detect::{collect_inputs, detect_bytes, Detected, Format, SNIFF_LEN};
-use crate::report::{Finding, InputReport, InputStatus, Report, Severity, SCHEMA_VERSION};
+use crate::report::{
+    Finding, InputReport, InputStatus, RecordCounts, Report, Severity, SCHEMA_VERSION,
+};
 use crate::source::burn::BurnLogParser;
+use crate::source::eventxml::EventXmlParser;
+use crate::source::evtx::{EvtxSettings, EvtxSource, Keep};
 use crate::source::msilog::{DateOrder, HeaderDate, MsiLogParser, MsiLogSettings};
 use crate::text::{LineReader, TextEncoding};
 use rayon::prelude::*;
@@ -31,6 +37,8 @@ pub struct AnalysisSettings {
     pub date_order: Option<DateOrder>,
     /// User rules, added to the built-in pack (a rule with a built-in id replaces it).
     pub rules: Option<std::sync::Arc<crate::rules::RulePack>>,
+    /// Worker threads for reading one EVTX file; `None` uses the shared pool.
+    pub threads: Option<usize>,
 }
 
 /// An input that could not be analysed.
@@ -124,7 +132,7 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
     let parsed: Vec<Parsed> = inputs
         .par_iter()
         .enumerate()
-        .map(|(id, planned)| parse_input(id as u32, planned, order))
+        .map(|(id, planned)| parse_input(id as u32, planned, order, settings.threads))
         .collect();
     assemble(parsed, settings)
 }
@@ -156,9 +164,15 @@ enum Content {
     None,
     Msi(Vec<msi::SessionFacts>),
     Burn(Box<burn::BundleTracker>),
+    EventLog(Box<eventlog::EventLogFacts>),
 }
 
-fn parse_input(id: u32, planned: &Planned, order: Option<DateOrder>) -> Parsed {
+fn parse_input(
+    id: u32,
+    planned: &Planned,
+    order: Option<DateOrder>,
+    threads: Option<usize>,
+) -> Parsed {
     let path = planned.path.display().to_string();
     let mut report = InputReport {
         id,
@@ -169,6 +183,8 @@ fn parse_input(id: u32, planned: &Planned, order: Option<DateOrder>) -> Parsed {
         lines: 0,
         events: 0,
         warnings: Vec::new(),
+        skipped: Vec::new(),
+        records: None,
         error: None,
     };
     if let Some(err) = &planned.error {
@@ -223,6 +239,37 @@ fn parse_input(id: u32, planned: &Planned, order: Option<DateOrder>) -> Parsed {
             report.lines = parser.lines_read();
             Content::Burn(Box::new(tracker))
         }
+        Format::Evtx => {
+            let settings = EvtxSettings {
+                threads: threads.unwrap_or(0),
+                keep: Keep::OfInterest,
+                ..Default::default()
+            };
+            let mut source = EvtxSource::new(file, id, settings);
+            let mut tracker = eventlog::EventLogTracker::new(&path);
+            feed_records(source.by_ref(), &mut report, |e| tracker.push(e));
+            let stats = source.stats();
+            report.records = Some(RecordCounts {
+                read: stats.records,
+                decoded: stats.decoded,
+                counted: stats.counted.clone(),
+                skipped: stats.skipped_records,
+            });
+            Content::EventLog(Box::new(tracker.finish()))
+        }
+        Format::EventXml => {
+            let mut parser = EventXmlParser::new(file, encoding, id);
+            let mut tracker = eventlog::EventLogTracker::new(&path);
+            feed_records(parser.by_ref(), &mut report, |e| tracker.push(e));
+            report.lines = parser.lines_read();
+            report.records = Some(RecordCounts {
+                read: parser.records_read(),
+                decoded: parser.records_read(),
+                counted: Default::default(),
+                skipped: report.skipped.len() as u64,
+            });
+            Content::EventLog(Box::new(tracker.finish()))
+        }
         _ => Content::None,
     };
     Parsed { report, content }
@@ -244,6 +291,31 @@ fn feed(
                 "{}: {e}; the rest of the input was skipped",
                 report.path
             )),
+        }
+    }
+}
+
+/// Run an event-log source to its end: a damaged record or chunk is listed as skipped and the
+/// reading goes on; a damaged file header is a warning.
+fn feed_records(
+    source: impl Iterator<Item = Result<crate::event::Event, crate::source::SourceError>>,
+    report: &mut InputReport,
+    mut take: impl FnMut(crate::event::Event),
+) {
+    for item in source {
+        match item {
+            Ok(event) => {
+                report.events += 1;
+                take(event);
+            }
+            Err(e @ crate::source::SourceError::EvtxHeader { .. }) => {
+                report.warnings.push(format!("{}: {e}", report.path))
+            }
+            Err(e) => {
+                if report.skipped.len() < 1000 {
+                    report.skipped.push(format!("{}: {e}", report.path));
+                }
+            }
         }
     }
 }
@@ -380,10 +452,17 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     let mut inputs = Vec::new();
     let mut facts: Vec<msi::SessionFacts> = Vec::new();
     let mut trackers = Vec::new();
+    let mut install_failures = Vec::new();
+    let mut eventlog_findings = Vec::new();
     for p in parsed {
         match p.content {
             Content::Msi(f) => facts.extend(f),
             Content::Burn(t) => trackers.push(t),
+            Content::EventLog(facts) => {
+                let facts = *facts;
+                install_failures.extend(facts.install_failures);
+                eventlog_findings.extend(facts.findings);
+            }
             Content::None => {}
         }
         inputs.push(p.report);
@@ -445,8 +524,11 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     }
     // Root causes first: errors before warnings; within errors, the more certain first; a bundle's
     // failure comes after the package failures it results from.
+    let unexplained = eventlog::link_sessions(install_failures, &sessions, &mut session_findings);
     let mut findings = session_findings;
     findings.extend(bundle_findings);
+    findings.extend(unexplained);
+    findings.extend(eventlog_findings);
     findings.sort_by(|a, b| {
         a.severity
             .cmp(&b.severity)

@@ -73,9 +73,31 @@ pub struct InputReport {
     /// Problems that did not stop the input (cut lines, ambiguous dates, ...), each naming a line.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Parts of the input that could not be read and were skipped (damaged EVTX records or
+    /// chunks, a cut chunk, malformed XML records), each naming its position.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
+    /// Record counts of an event-log input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<RecordCounts>,
     /// Why the input could not be analysed, when it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// Record counts of an event-log input (EVTX or XML export).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RecordCounts {
+    /// Records read.
+    pub read: u64,
+    /// Records decoded into events (the providers that can explain an install, and records
+    /// without a template).
+    pub decoded: u64,
+    /// Records read but not decoded, per provider (they cannot explain an install).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub counted: std::collections::BTreeMap<String, u64>,
+    /// Records skipped: unreadable, or lost to a cut at the end of the file.
+    pub skipped: u64,
 }
 
 /// What was done with an input.

@@ -85,7 +85,19 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             _ => "unrecognised".to_string(),
         };
         let status = match i.status {
-            InputStatus::Analyzed => format!("{} lines, {} entries", i.lines, i.events),
+            InputStatus::Analyzed => match &i.records {
+                Some(r) => format!(
+                    "{} records, {} of interest decoded{}",
+                    r.read,
+                    r.decoded,
+                    if r.skipped > 0 {
+                        format!(", {} skipped", r.skipped)
+                    } else {
+                        String::new()
+                    }
+                ),
+                None => format!("{} lines, {} entries", i.lines, i.events),
+            },
             InputStatus::Unsupported => p.paint("33", "not yet supported"),
             InputStatus::Unrecognized => p.paint("33", "skipped"),
             InputStatus::Error => p.paint("31", "error"),
@@ -96,6 +108,16 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         }
         for w in i.warnings.iter().take(10) {
             let _ = writeln!(out, "    warning: {}", cut(&sanitize(w), width - 14));
+        }
+        for w in i.skipped.iter().take(10) {
+            let _ = writeln!(out, "    skipped: {}", cut(&sanitize(w), width - 14));
+        }
+        if i.skipped.len() > 10 {
+            let _ = writeln!(
+                out,
+                "    … and {} more skipped parts (see --format json)",
+                i.skipped.len() - 10
+            );
         }
         if i.warnings.len() > 10 {
             let _ = writeln!(

@@ -675,6 +675,8 @@ equal = ["{equal}"]
                     value: Some("Contoso Agent".into()),
                 }],
                 binary: None,
+                message: None,
+                meaning: None,
             }),
             raw: None,
         };

@@ -3,8 +3,13 @@
 //!
 //! - [`msilog`]: Windows Installer logs (`msiexec /l*v`).
 //! - [`burn`]: WiX Burn bundle logs.
+//! - [`evtx`]: Windows event log files (`.evtx`).
+//! - [`eventxml`]: event-log XML exports (`wevtutil qe /f:xml`, Event Viewer "Save as XML").
 
 pub mod burn;
+pub mod eventxml;
+pub mod evtx;
+mod evtx_select;
 pub mod msilog;
 
 /// An error while reading one input, with the position where it happened.
@@ -18,5 +23,61 @@ pub enum SourceError {
         /// The I/O error.
         #[source]
         source: std::io::Error,
+    },
+    /// Malformed XML in an event-log export; the damaged record is skipped.
+    #[error(
+        "XML error at line {line}, column {column} (byte {offset}): {message}; record skipped"
+    )]
+    Xml {
+        /// 1-based line.
+        line: u64,
+        /// 1-based column (in bytes).
+        column: u64,
+        /// Byte offset in the (UTF-8) text.
+        offset: u64,
+        /// What the XML reader said.
+        message: String,
+    },
+    /// The EVTX file header is damaged; the chunks are read anyway.
+    #[error("EVTX file header: {message}; chunks read anyway")]
+    EvtxHeader {
+        /// What is wrong.
+        message: String,
+    },
+    /// A whole EVTX chunk could not be read; its records are skipped.
+    #[error("EVTX chunk {chunk} at offset {offset:#x}: {message}; chunk skipped")]
+    EvtxChunk {
+        /// Chunk number in the file (0-based).
+        chunk: u64,
+        /// File offset of the chunk.
+        offset: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// One EVTX record could not be read; it is skipped.
+    #[error("EVTX chunk {chunk}, record {}, at offset {offset:#x}: {message}; record skipped", record.map(|r| r.to_string()).unwrap_or_else(|| "?".to_string()))]
+    EvtxRecord {
+        /// Chunk number in the file (0-based).
+        chunk: u64,
+        /// Record id, when it could be read.
+        record: Option<u64>,
+        /// File offset of the record (or of the chunk, when the record's place is unknown).
+        offset: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file ends inside a chunk: the complete records before the cut were read.
+    #[error("EVTX file cut inside chunk {chunk} (offset {offset:#x}, {present} of 65536 bytes present): {recovered} complete records read, {lost} records after the cut lost")]
+    EvtxTruncated {
+        /// Chunk number in the file (0-based).
+        chunk: u64,
+        /// File offset of the chunk.
+        offset: u64,
+        /// Bytes of the chunk present in the file.
+        present: u64,
+        /// Complete records read from the cut chunk.
+        recovered: u64,
+        /// Records the chunk header announces that are missing.
+        lost: u64,
     },
 }

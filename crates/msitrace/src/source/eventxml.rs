@@ -1,0 +1,686 @@
+//! Event-log XML: exports (`wevtutil qe Application /f:xml`, Event Viewer "Save as XML") and the
+//! XML the EVTX source renders for one record.
+//!
+//! The grammar, one `<Event>` element at a time (a wrapper such as `<Events>` is optional and
+//! ignored; any number of `<Event>` roots may follow each other):
+//!
+//! | element                              | goes to                                            |
+//! |--------------------------------------|----------------------------------------------------|
+//! | `System/Provider@Name`               | [`EventRecord::provider`]                          |
+//! | `System/EventID` (`@Qualifiers`)     | `event_id`, `qualifiers`                           |
+//! | `System/Level`, `Channel`, `Computer`| `level`, `channel`, `computer`                     |
+//! | `System/TimeCreated@SystemTime`      | [`Event::time`] (UTC)                              |
+//! | `System/EventRecordID`               | [`Event::at`] = [`Location::Record`]               |
+//! | `System/Execution@ProcessID/ThreadID`| [`Event::process`]                                 |
+//! | `System/Security@UserID`             | `user_sid`                                         |
+//! | `EventData/Data` (`@Name` or none)   | `data` in order; `(NULL)` is an absent value       |
+//! | `EventData/Binary`                   | `binary` (hex as written)                          |
+//! | `UserData/*/*`                       | `data`, named by the element                       |
+//! | `RenderingInfo/Message`              | `message`                                          |
+//!
+//! [`EventXmlParser`] streams a file; [`parse_record_xml`] reads one rendered record. Both end in
+//! [`finish_record`], so an XML export and the EVTX file it came from give equal events.
+
+use crate::event::{Event, EventData, EventRecord, InputId, Kind, Location, ProcessRef, Stamp};
+use crate::source::SourceError;
+use crate::text::TextEncoding;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use quick_xml::events::{BytesStart, Event as Xml};
+use quick_xml::Reader;
+use std::io::{BufRead, BufReader, Read};
+
+/// Most data items kept per record (a bound on input-driven allocation).
+const MAX_DATA_ITEMS: usize = 4096;
+/// Longest text kept per element, in bytes.
+const MAX_TEXT: usize = 1 << 20;
+
+/// The fields of one `<Event>` as read, before they become an [`Event`].
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct RecordFields {
+    /// The record's fields.
+    pub record: EventRecordDraft,
+    /// `EventRecordID`.
+    pub record_id: Option<u64>,
+    /// `TimeCreated@SystemTime` as written.
+    pub time: Option<String>,
+    /// `Execution@ProcessID`.
+    pub pid: Option<u32>,
+    /// `Execution@ThreadID`.
+    pub tid: Option<u32>,
+}
+
+/// An [`EventRecord`] being filled.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct EventRecordDraft {
+    /// Channel.
+    pub channel: String,
+    /// Provider name.
+    pub provider: String,
+    /// Event id.
+    pub event_id: u32,
+    /// Qualifiers.
+    pub qualifiers: Option<u32>,
+    /// Level.
+    pub level: u8,
+    /// Computer.
+    pub computer: Option<String>,
+    /// User SID.
+    pub user_sid: Option<String>,
+    /// Data items.
+    pub data: Vec<EventData>,
+    /// Binary data (hex).
+    pub binary: Option<String>,
+    /// Rendered message.
+    pub message: Option<String>,
+}
+
+/// Turn the fields of one record into the unified event (typed meaning included).
+///
+/// `fallback_id` and `fallback_time` come from the EVTX record header when the XML lacks them.
+pub fn finish_record(
+    fields: RecordFields,
+    input: InputId,
+    fallback_id: Option<u64>,
+    fallback_time: Option<DateTime<Utc>>,
+) -> Event {
+    let d = fields.record;
+    let mut record = EventRecord {
+        channel: d.channel,
+        provider: d.provider,
+        event_id: d.event_id,
+        qualifiers: d.qualifiers,
+        level: d.level,
+        computer: d.computer,
+        user_sid: d.user_sid,
+        data: d.data,
+        binary: d.binary,
+        message: d.message,
+        meaning: None,
+    };
+    record.meaning = crate::record_meaning::interpret(&record).map(Box::new);
+    let time = fields
+        .time
+        .as_deref()
+        .and_then(parse_system_time)
+        .or(fallback_time);
+    Event {
+        time: time.map(Stamp::utc).unwrap_or_else(Stamp::none),
+        input,
+        at: Location::Record(fields.record_id.or(fallback_id).unwrap_or(0)),
+        process: fields.pid.map(|pid| ProcessRef {
+            pid,
+            tid: fields.tid,
+            image: None,
+            partial: false,
+            role: None,
+        }),
+        kind: Kind::EventRecord(record),
+        raw: None,
+    }
+}
+
+/// Read `2016-08-30T15:21:37.0000000Z` (7 fraction digits, `Z` or an offset).
+pub fn parse_system_time(t: &str) -> Option<DateTime<Utc>> {
+    let t = t.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    NaiveDateTime::parse_from_str(t.trim_end_matches('Z'), "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .map(|n| n.and_utc())
+}
+
+/// Read one rendered record (`<Event>...</Event>`, an XML declaration may precede it).
+///
+/// The bytes are read in place (no copy into a buffer): this is the hot path of the EVTX source.
+pub fn parse_record_xml(xml: &[u8]) -> Result<RecordFields, quick_xml::Error> {
+    let mut pull = SlicePull(Reader::from_reader(xml));
+    loop {
+        match pull.next_event()? {
+            Xml::Start(e) if e.local_name().as_ref() == b"Event" => {
+                return read_event_body(&mut pull);
+            }
+            Xml::Eof => return Ok(RecordFields::default()),
+            _ => {}
+        }
+    }
+}
+
+/// A source of XML events: a slice read in place, or a stream read through a buffer.
+trait XmlPull {
+    fn next_event(&mut self) -> Result<Xml<'_>, quick_xml::Error>;
+}
+
+struct SlicePull<'x>(Reader<&'x [u8]>);
+
+impl XmlPull for SlicePull<'_> {
+    fn next_event(&mut self) -> Result<Xml<'_>, quick_xml::Error> {
+        self.0.read_event()
+    }
+}
+
+struct BufPull<'r, R> {
+    reader: &'r mut Reader<R>,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> XmlPull for BufPull<'_, R> {
+    fn next_event(&mut self) -> Result<Xml<'_>, quick_xml::Error> {
+        self.buf.clear();
+        self.reader.read_event_into(&mut self.buf)
+    }
+}
+
+/// Where the reader is inside one `<Event>`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Other,
+    System,
+    EventData,
+    UserData,
+    Rendering,
+}
+
+/// Read the content of an `<Event>` up to its end tag.
+fn read_event_body(pull: &mut impl XmlPull) -> Result<RecordFields, quick_xml::Error> {
+    let mut f = RecordFields::default();
+    let mut depth = 0usize;
+    let mut section = Section::Other;
+    let mut text = String::with_capacity(256);
+    let mut collecting = false;
+    let mut data_name: Option<String> = None;
+    // Inside `<EventData><Data>`: a `<Data>` never holds elements, so markup there is text an author
+    // typed (`root\ccm\Policy\<SID>` in a quoted export) and is kept as written.
+    let mut in_data = false;
+    loop {
+        match pull.next_event()? {
+            Xml::Start(e) | Xml::Empty(e) if in_data && collecting && text.len() < MAX_TEXT => {
+                text.push('<');
+                text.push_str(&String::from_utf8_lossy(&e));
+                text.push('>');
+            }
+            Xml::End(e)
+                if in_data && e.local_name().as_ref() != b"Data" && text.len() < MAX_TEXT =>
+            {
+                text.push_str("</");
+                text.push_str(&String::from_utf8_lossy(&e));
+                text.push('>');
+            }
+            Xml::Start(e) => {
+                depth += 1;
+                in_data = section == Section::EventData
+                    && depth == 2
+                    && e.local_name().as_ref() == b"Data";
+                text.clear();
+                collecting = true;
+                let name = e.local_name();
+                let name = name.as_ref();
+                if depth == 1 {
+                    section = match name {
+                        b"System" => Section::System,
+                        b"EventData" => Section::EventData,
+                        b"UserData" => Section::UserData,
+                        b"RenderingInfo" => Section::Rendering,
+                        _ => Section::Other,
+                    };
+                    collecting = false;
+                } else {
+                    start_element(&mut f, section, depth, &e, &mut data_name)?;
+                }
+            }
+            Xml::Empty(e) if depth >= 1 => {
+                start_element(&mut f, section, depth + 1, &e, &mut data_name)?;
+                end_element(
+                    &mut f,
+                    section,
+                    depth + 1,
+                    e.local_name().as_ref(),
+                    "",
+                    &mut data_name,
+                );
+            }
+            Xml::Text(t) if collecting && text.len() < MAX_TEXT => {
+                text.push_str(&t.decode().map_err(quick_xml::Error::Encoding)?);
+            }
+            Xml::CData(t) if collecting && text.len() < MAX_TEXT => {
+                text.push_str(&t.decode().map_err(quick_xml::Error::Encoding)?);
+            }
+            Xml::GeneralRef(r) if collecting && text.len() < MAX_TEXT => {
+                if let Some(c) = r.resolve_char_ref()? {
+                    text.push(c);
+                } else {
+                    text.push_str(match &*r {
+                        b"amp" => "&",
+                        b"lt" => "<",
+                        b"gt" => ">",
+                        b"quot" => "\"",
+                        b"apos" => "'",
+                        _ => "",
+                    });
+                }
+            }
+            Xml::End(e) => {
+                if depth == 0 {
+                    return Ok(f); // </Event>
+                }
+                if depth >= 2 {
+                    end_element(
+                        &mut f,
+                        section,
+                        depth,
+                        e.local_name().as_ref(),
+                        &text,
+                        &mut data_name,
+                    );
+                } else {
+                    section = Section::Other;
+                }
+                text.clear();
+                collecting = false;
+                in_data = false;
+                depth -= 1;
+            }
+            Xml::Eof => {
+                return Err(quick_xml::Error::Syntax(
+                    quick_xml::errors::SyntaxError::UnclosedTag,
+                ))
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The value of an attribute, unescaped (borrowed when it holds no reference).
+fn attr<'e>(
+    e: &'e BytesStart<'_>,
+    name: &[u8],
+) -> Result<Option<std::borrow::Cow<'e, str>>, quick_xml::Error> {
+    for a in e.attributes().with_checks(false) {
+        let a = a?;
+        if a.key.local_name().as_ref() == name {
+            return Ok(Some(a.unescape_value()?));
+        }
+    }
+    Ok(None)
+}
+
+fn attr_u32(e: &BytesStart<'_>, name: &[u8]) -> Result<Option<u32>, quick_xml::Error> {
+    Ok(attr(e, name)?.and_then(|v| v.trim().parse().ok()))
+}
+
+/// Attributes of an element opening at `depth` (the children of `<Event>` are depth 1).
+fn start_element(
+    f: &mut RecordFields,
+    section: Section,
+    depth: usize,
+    e: &BytesStart<'_>,
+    data_name: &mut Option<String>,
+) -> Result<(), quick_xml::Error> {
+    let name = e.local_name();
+    match (section, depth, name.as_ref()) {
+        (Section::System, 2, b"Provider") => {
+            if let Some(n) = attr(e, b"Name")? {
+                f.record.provider = n.into_owned();
+            } else if let Some(n) = attr(e, b"EventSourceName")? {
+                f.record.provider = n.into_owned();
+            }
+        }
+        (Section::System, 2, b"EventID") => f.record.qualifiers = attr_u32(e, b"Qualifiers")?,
+        (Section::System, 2, b"TimeCreated") => {
+            f.time = attr(e, b"SystemTime")?.map(|v| v.into_owned())
+        }
+        (Section::System, 2, b"Execution") => {
+            f.pid = attr_u32(e, b"ProcessID")?;
+            f.tid = attr_u32(e, b"ThreadID")?;
+        }
+        (Section::System, 2, b"Security") => {
+            f.record.user_sid = attr(e, b"UserID")?.map(|v| v.into_owned())
+        }
+        (Section::EventData, 2, b"Data") => *data_name = attr(e, b"Name")?.map(|v| v.into_owned()),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The end of an element at `depth`, with its text.
+fn end_element(
+    f: &mut RecordFields,
+    section: Section,
+    depth: usize,
+    name: &[u8],
+    text: &str,
+    data_name: &mut Option<String>,
+) {
+    let r = &mut f.record;
+    match (section, depth, name) {
+        (Section::System, 2, b"EventID") => r.event_id = text.trim().parse().unwrap_or(0),
+        (Section::System, 2, b"Level") => r.level = text.trim().parse().unwrap_or(0),
+        (Section::System, 2, b"EventRecordID") => f.record_id = text.trim().parse().ok(),
+        (Section::System, 2, b"Channel") => r.channel = text.to_string(),
+        (Section::System, 2, b"Computer") => r.computer = Some(text.to_string()),
+        (Section::EventData, 2, b"Data") if r.data.len() < MAX_DATA_ITEMS => {
+            r.data.push(EventData {
+                name: data_name.take(),
+                value: (text != "(NULL)").then(|| text.to_string()),
+            });
+        }
+        (Section::EventData, 2, b"Binary") => {
+            r.binary = (!text.is_empty()).then(|| text.to_string())
+        }
+        (Section::UserData, d, _)
+            if d >= 3 && !text.trim().is_empty() && r.data.len() < MAX_DATA_ITEMS =>
+        {
+            // Leaf elements of the provider's UserData element become named data.
+            r.data.push(EventData {
+                name: Some(String::from_utf8_lossy(name).into_owned()),
+                value: (text != "(NULL)").then(|| text.to_string()),
+            });
+        }
+        (Section::Rendering, 2, b"Message") => r.message = Some(text.to_string()),
+        _ => {}
+    }
+}
+
+/// A streaming reader of an event-log XML export: one [`Event`] per `<Event>` element.
+pub struct EventXmlParser<R: Read> {
+    /// The XML reader; replaced by a fresh one past a syntax error (`None` only while swapping).
+    reader: Option<Reader<LineCounter<BufReader<Transcode<R>>>>>,
+    /// Byte offset (in the UTF-8 text) where the current reader started.
+    reader_base: u64,
+    input: InputId,
+    buf: Vec<u8>,
+    done: bool,
+    records: u64,
+    last_error_at: Option<u64>,
+}
+
+impl<R: Read> EventXmlParser<R> {
+    /// Read `source`, written in `encoding` (UTF-16 exports are transcoded while streaming).
+    pub fn new(source: R, encoding: TextEncoding, input: InputId) -> Self {
+        let buffered = BufReader::with_capacity(1 << 16, Transcode::new(source, encoding));
+        let reader = fresh_reader(LineCounter::new(buffered));
+        EventXmlParser {
+            reader: Some(reader),
+            reader_base: 0,
+            input,
+            buf: Vec::new(),
+            done: false,
+            records: 0,
+            last_error_at: None,
+        }
+    }
+
+    /// Records read so far.
+    pub fn records_read(&self) -> u64 {
+        self.records
+    }
+
+    /// Lines read so far.
+    pub fn lines_read(&self) -> u64 {
+        self.reader.as_ref().map_or(0, |r| r.get_ref().newlines + 1)
+    }
+}
+
+fn fresh_reader<B: BufRead>(inner: B) -> Reader<B> {
+    let mut reader = Reader::from_reader(inner);
+    reader.config_mut().check_end_names = false;
+    reader
+}
+
+impl<R: Read> Iterator for EventXmlParser<R> {
+    type Item = Result<Event, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            let reader = self.reader.as_mut()?;
+            self.buf.clear();
+            let item = match reader.read_event_into(&mut self.buf) {
+                Ok(Xml::Start(e)) if e.local_name().as_ref() == b"Event" => {
+                    let mut pull = BufPull {
+                        reader,
+                        buf: Vec::new(),
+                    };
+                    read_event_body(&mut pull)
+                        .map(|f| Some(finish_record(f, self.input, None, None)))
+                }
+                Ok(Xml::Eof) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(_) => Ok(None),
+                Err(e) => Err(e),
+            };
+            match item {
+                Ok(Some(event)) => {
+                    self.records += 1;
+                    return Some(Ok(event));
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    // The reader stops at a syntax error: go on with a fresh one from where it
+                    // stopped (the rest of the damaged record is skipped), unless no byte was
+                    // consumed since the last error.
+                    let old = self.reader.take()?;
+                    let offset = self.reader_base + old.error_position();
+                    let counter = old.into_inner();
+                    let at = counter.consumed;
+                    let error = SourceError::Xml {
+                        line: counter.newlines + 1,
+                        column: offset.saturating_sub(counter.last_newline_at) + 1,
+                        offset,
+                        message: e.to_string(),
+                    };
+                    self.reader_base = at;
+                    if self.last_error_at == Some(at) || matches!(e, quick_xml::Error::Io(_)) {
+                        self.done = true;
+                    }
+                    self.last_error_at = Some(at);
+                    self.reader = Some(fresh_reader(counter));
+                    return Some(Err(error));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Counts the newlines the XML reader has consumed, for error positions.
+struct LineCounter<R> {
+    inner: R,
+    newlines: u64,
+    consumed: u64,
+    last_newline_at: u64,
+}
+
+impl<R> LineCounter<R> {
+    fn new(inner: R) -> Self {
+        LineCounter {
+            inner,
+            newlines: 0,
+            consumed: 0,
+            last_newline_at: 0,
+        }
+    }
+}
+
+impl<R: BufRead> Read for LineCounter<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let buf = self.fill_buf()?;
+            let n = buf.len().min(out.len());
+            out[..n].copy_from_slice(&buf[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for LineCounter<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        if let Ok(buf) = self.inner.fill_buf() {
+            let amt = amt.min(buf.len());
+            for at in memchr::memchr_iter(b'\n', &buf[..amt]) {
+                self.newlines += 1;
+                self.last_newline_at = self.consumed + at as u64 + 1;
+            }
+            self.consumed += amt as u64;
+        }
+        self.inner.consume(amt);
+    }
+}
+
+/// Turns UTF-16 (and UTF-8 with a BOM, and Windows-1252) into UTF-8 while streaming.
+struct Transcode<R> {
+    inner: R,
+    decoder: Option<encoding_rs::Decoder>,
+    skip_bom: usize,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+    out_at: usize,
+    eof: bool,
+}
+
+impl<R: Read> Transcode<R> {
+    fn new(inner: R, encoding: TextEncoding) -> Self {
+        let decoder = match encoding {
+            TextEncoding::Utf8 | TextEncoding::Utf8Bom => None,
+            TextEncoding::Utf16LeBom | TextEncoding::Utf16Le => {
+                Some(encoding_rs::UTF_16LE.new_decoder_without_bom_handling())
+            }
+            TextEncoding::Utf16BeBom => {
+                Some(encoding_rs::UTF_16BE.new_decoder_without_bom_handling())
+            }
+            TextEncoding::Windows1252 => {
+                Some(encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling())
+            }
+        };
+        Transcode {
+            inner,
+            decoder,
+            skip_bom: encoding.bom_len(),
+            raw: vec![0; 1 << 15],
+            out: Vec::new(),
+            out_at: 0,
+            eof: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Transcode<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.skip_bom > 0 {
+            let mut b = [0u8; 1];
+            if self.inner.read(&mut b)? == 0 {
+                self.skip_bom = 0;
+                break;
+            }
+            self.skip_bom -= 1;
+        }
+        let Some(decoder) = self.decoder.as_mut() else {
+            return self.inner.read(out);
+        };
+        while self.out_at >= self.out.len() {
+            if self.eof {
+                return Ok(0);
+            }
+            let n = self.inner.read(&mut self.raw)?;
+            self.eof = n == 0;
+            self.out.clear();
+            self.out_at = 0;
+            let mut s = String::with_capacity(n * 3 / 2 + 16);
+            let cap = decoder.max_utf8_buffer_length(n).unwrap_or(n * 3 + 16);
+            s.reserve(cap);
+            let _ = decoder.decode_to_string(&self.raw[..n], &mut s, self.eof);
+            self.out.extend_from_slice(s.as_bytes());
+        }
+        let n = out.len().min(self.out.len() - self.out_at);
+        out[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
+        self.out_at += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Events>
+<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="MsiInstaller"/><EventID Qualifiers="0">11708</EventID><Level>4</Level><TimeCreated SystemTime="2016-08-30T15:21:37.0000000Z"/><EventRecordID>1724</EventRecordID><Execution ProcessID="12" ThreadID="34"/><Channel>Application</Channel><Computer>PC</Computer><Security UserID="S-1-5-18"/></System><EventData><Data>Product: EMET 5.51 -- Installation failed.</Data><Data>(NULL)</Data><Data></Data><Binary>7B7D</Binary></EventData></Event>
+<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Service Control Manager" Guid="{555908d1-a6d7-4695-8e1e-26931d2012f4}" EventSourceName="Service Control Manager"/><EventID Qualifiers="49152">7000</EventID><Level>2</Level><TimeCreated SystemTime="2018-01-01T00:00:00.123Z"/><EventRecordID>9</EventRecordID><Channel>System</Channel></System><EventData><Data Name="param1">Cloud &amp; Files</Data><Data Name="param2">%%50</Data></EventData><RenderingInfo Culture="en-US"><Message>The service failed.</Message></RenderingInfo></Event>
+</Events>"#;
+
+    #[test]
+    fn reads_events_with_and_without_names() {
+        let events: Vec<_> = EventXmlParser::new(TWO.as_bytes(), TextEncoding::Utf8, 3)
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(events.len(), 2);
+        let Kind::EventRecord(r) = &events[0].kind else {
+            panic!()
+        };
+        assert_eq!(
+            (r.provider.as_str(), r.event_id, r.level),
+            ("MsiInstaller", 11708, 4)
+        );
+        assert_eq!(r.data[1].value, None);
+        assert_eq!(r.data[2].value.as_deref(), Some(""));
+        assert_eq!(r.binary.as_deref(), Some("7B7D"));
+        assert_eq!(events[0].at, Location::Record(1724));
+        assert_eq!(events[0].process.as_ref().unwrap().tid, Some(34));
+        let Kind::EventRecord(r) = &events[1].kind else {
+            panic!()
+        };
+        assert_eq!(r.qualifiers, Some(49152));
+        assert_eq!(r.data[0].name.as_deref(), Some("param1"));
+        assert_eq!(r.data[0].value.as_deref(), Some("Cloud & Files"));
+        assert_eq!(r.message.as_deref(), Some("The service failed."));
+    }
+
+    #[test]
+    fn markup_typed_inside_a_data_item_is_kept_as_text() {
+        let xml = TWO.replacen("<Data>(NULL)</Data>", "<Data>root\\ccm\\<SID></Data>", 1);
+        let events: Vec<_> = EventXmlParser::new(xml.as_bytes(), TextEncoding::Utf8, 0)
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let Kind::EventRecord(r) = &events[0].kind else {
+            panic!()
+        };
+        assert_eq!(r.data[1].value.as_deref(), Some("root\\ccm\\<SID>"));
+        assert_eq!(events.len(), 2);
+    }
+
+    #[test]
+    fn utf16_export_and_no_wrapper() {
+        let body = TWO.replace("<Events>", "").replace("</Events>", "");
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in body.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let n = EventXmlParser::new(&bytes[..], TextEncoding::Utf16LeBom, 0)
+            .filter(|e| e.is_ok())
+            .count();
+        assert_eq!(n, 2);
+    }
+
+    #[test]
+    fn a_damaged_record_is_an_error_naming_its_line_and_the_rest_is_read() {
+        let damaged = TWO.replacen("<Level>4</Level>", "<Level>4<!Level>", 1);
+        let items: Vec<_> =
+            EventXmlParser::new(damaged.as_bytes(), TextEncoding::Utf8, 0).collect();
+        let err = items
+            .iter()
+            .find_map(|i| i.as_ref().err())
+            .expect("an error");
+        assert!(matches!(err, SourceError::Xml { line: 3, .. }), "{err}");
+        // The next record is still read.
+        assert!(items
+            .iter()
+            .any(|i| i.as_ref().is_ok_and(|e| e.at == Location::Record(9))));
+    }
+}

@@ -1,0 +1,758 @@
+//! Windows event log files (`.evtx`), on the `evtx` crate.
+//!
+//! The file is a 4 KiB header and 64 KiB chunks; each chunk holds records (magic `2a 2a 00 00`,
+//! size, record id, FILETIME, BinXML). This module reads the chunks itself, in batches, and hands
+//! each one to the crate on a thread pool ([`EvtxSettings::threads`]), so it controls what happens
+//! at the edges: a damaged file header does not stop the chunks; a chunk that fails is one error
+//! naming its number and offset; a file cut inside a chunk keeps every complete record before the
+//! cut and says how many were lost (the crate alone drops such a chunk).
+//!
+//! Decoding a record means rendering it to XML (the crate) and reading that XML with
+//! [`super::eventxml`], so an XML export and the EVTX file give equal [`Event`]s. Rendering is the
+//! expensive part, so with [`Keep::OfInterest`] only the records that can explain an installation
+//! ([`crate::record_meaning::is_record_of_interest`]: MsiInstaller, Service Control Manager
+//! failures and installs, crashes, blocks, ...) are decoded; the others are counted per provider
+//! ([`EvtxStats::counted`]). A clean chunk is walked by its record framing and each record's
+//! provider and event id are read from its template substitutions, where each template keeps them
+//! (learnt once per file from one decoded record); the crate then sees only the selected records
+//! (see `evtx_select`). Records without a template, and damaged or cut chunks, go the plain way:
+//! every record decoded, then kept or counted.
+//!
+//! ```no_run
+//! use msitrace::source::evtx::{EvtxSettings, EvtxSource, Keep};
+//! let settings = EvtxSettings { keep: Keep::All, ..Default::default() };
+//! let source = EvtxSource::open("System.evtx".as_ref(), 0, settings).unwrap();
+//! for event in source {
+//!     match event {
+//!         Ok(e) => println!("{:?}", e.at),
+//!         Err(e) => eprintln!("{e}"),
+//!     }
+//! }
+//! ```
+
+use crate::event::{Event, InputId};
+use crate::record_meaning::is_record_of_interest;
+use crate::source::eventxml::{finish_record, parse_record_xml};
+use crate::source::evtx_select::{
+    hide_others, walk_records, Classes, Plan, ProviderNames, RawRecord, Substitutions,
+    TemplateClass, TemplateKey,
+};
+use crate::source::SourceError;
+use evtx::err::EvtxError;
+use evtx::{EvtxChunkData, EvtxRecord, ParserSettings};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Size of the file header block.
+pub const FILE_HEADER_SIZE: u64 = 4096;
+/// Size of one chunk.
+pub const CHUNK_SIZE: usize = 65536;
+const CHUNK_MAGIC: &[u8; 8] = b"ElfChnk\0";
+const FILE_MAGIC: &[u8; 8] = b"ElfFile\0";
+/// Most records a chunk can hold (each is at least 28 bytes): a bound on iteration.
+const MAX_RECORDS_PER_CHUNK: usize = CHUNK_SIZE / 28 + 1;
+
+/// Which records to decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Keep {
+    /// Every record becomes an [`Event`].
+    All,
+    /// Only the records that can explain an installation become events; the others are counted
+    /// per provider.
+    #[default]
+    OfInterest,
+}
+
+/// How to read an EVTX file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvtxSettings {
+    /// Worker threads for chunks: 0 uses the current rayon pool, 1 reads on the calling thread.
+    pub threads: usize,
+    /// Which records to decode.
+    pub keep: Keep,
+    /// Chunks read per batch and thread (memory is about `threads * batch * 64 KiB` plus the
+    /// events of one batch).
+    pub batch_per_thread: usize,
+}
+
+impl Default for EvtxSettings {
+    fn default() -> Self {
+        EvtxSettings {
+            threads: 0,
+            keep: Keep::OfInterest,
+            batch_per_thread: 8,
+        }
+    }
+}
+
+/// What reading a file found, beyond the events.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvtxStats {
+    /// Chunks read.
+    pub chunks: u64,
+    /// Records read (decoded or counted).
+    pub records: u64,
+    /// Records decoded into events.
+    pub decoded: u64,
+    /// Records not decoded, per provider (with [`Keep::OfInterest`]).
+    pub counted: BTreeMap<String, u64>,
+    /// Records skipped because they could not be read, or were lost to a cut.
+    pub skipped_records: u64,
+    /// Chunks skipped whole.
+    pub skipped_chunks: u64,
+}
+
+/// A streaming reader of one EVTX file: an iterator of events and per-record errors.
+pub struct EvtxSource<R: Read> {
+    reader: R,
+    input: InputId,
+    settings: EvtxSettings,
+    parser: Arc<ParserSettings>,
+    pool: Option<rayon::ThreadPool>,
+    next_chunk: u64,
+    done: bool,
+    pending: VecDeque<Result<Event, SourceError>>,
+    stats: EvtxStats,
+    classes: Classes,
+    /// Chunk buffers to reuse.
+    spare: Vec<Vec<u8>>,
+    /// The batch read while the previous one was decoded.
+    ahead: Option<Batch>,
+}
+
+impl EvtxSource<File> {
+    /// Open a file.
+    pub fn open(path: &Path, input: InputId, settings: EvtxSettings) -> std::io::Result<Self> {
+        Ok(Self::new(File::open(path)?, input, settings))
+    }
+}
+
+impl<R: Read> EvtxSource<R> {
+    /// Read from any reader (the file header first).
+    pub fn new(reader: R, input: InputId, settings: EvtxSettings) -> Self {
+        let pool = (settings.threads > 1).then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(settings.threads)
+                .build()
+                .ok()
+        });
+        let mut source = EvtxSource {
+            reader,
+            input,
+            settings,
+            parser: Arc::new(
+                ParserSettings::default()
+                    .indent(false)
+                    .validate_checksums(false),
+            ),
+            pool: pool.flatten(),
+            next_chunk: 0,
+            done: false,
+            pending: VecDeque::new(),
+            stats: EvtxStats::default(),
+            classes: Classes::new(),
+            spare: Vec::new(),
+            ahead: None,
+        };
+        source.read_header();
+        source
+    }
+
+    /// What has been read so far (complete once the iterator is exhausted).
+    pub fn stats(&self) -> &EvtxStats {
+        &self.stats
+    }
+
+    fn read_header(&mut self) {
+        let mut header = vec![0u8; FILE_HEADER_SIZE as usize];
+        let got = read_full(&mut self.reader, &mut header);
+        match got {
+            Ok(n) if n < FILE_HEADER_SIZE as usize => {
+                self.pending.push_back(Err(SourceError::EvtxHeader {
+                    message: format!("file is {n} bytes, shorter than the 4096-byte header"),
+                }));
+                self.done = true;
+            }
+            Ok(_) if &header[..8] != FILE_MAGIC => {
+                self.pending.push_back(Err(SourceError::EvtxHeader {
+                    message: format!(
+                        "wrong magic {:02x?} (expected \"ElfFile\\0\")",
+                        &header[..8]
+                    ),
+                }))
+            }
+            Ok(_) => {}
+            Err(e) => {
+                self.pending
+                    .push_back(Err(SourceError::Read { line: 0, source: e }));
+                self.done = true;
+            }
+        }
+    }
+
+    /// Decode the next batch of chunks; on a pool, read the batch after it meanwhile.
+    fn fill(&mut self) {
+        let threads = match self.settings.threads {
+            0 => rayon::current_num_threads(),
+            n => n,
+        };
+        let batch = (threads * self.settings.batch_per_thread.max(1)).max(1);
+        let current = match self.ahead.take() {
+            Some(b) => b,
+            None => read_batch(
+                &mut self.reader,
+                &mut self.next_chunk,
+                &mut self.done,
+                batch,
+                &mut self.spare,
+            ),
+        };
+        let (input, keep) = (self.input, self.settings.keep);
+        let (parser, classes) = (&self.parser, &self.classes);
+        let work = |c: RawChunk| read_chunk(c, input, parser, keep, classes);
+        let (reader, next_chunk, done) = (&mut self.reader, &mut self.next_chunk, &mut self.done);
+        let spare = &mut self.spare;
+        let mut results: Vec<ChunkResult> = Vec::new();
+        let mut ahead = None;
+        let errors = current.errors;
+        if threads <= 1 {
+            results = current.chunks.into_iter().map(work).collect();
+        } else {
+            // Chunk reading (I/O) stays on this thread while the pool decodes.
+            let chunks = current.chunks;
+            let results = &mut results;
+            let ahead = &mut ahead;
+            match &self.pool {
+                Some(pool) => pool.in_place_scope(|scope| {
+                    scope.spawn(|_| *results = chunks.into_par_iter().map(work).collect());
+                    if !*done {
+                        *ahead = Some(read_batch(reader, next_chunk, done, batch, spare));
+                    }
+                }),
+                None => rayon::in_place_scope(|scope| {
+                    scope.spawn(|_| *results = chunks.into_par_iter().map(work).collect());
+                    if !*done {
+                        *ahead = Some(read_batch(reader, next_chunk, done, batch, spare));
+                    }
+                }),
+            }
+        }
+        self.ahead = ahead;
+        for mut r in results {
+            if let Some(buffer) = r.buffer.take() {
+                if self.spare.len() < 4 * batch {
+                    self.spare.push(buffer);
+                }
+            }
+            let s = &mut self.stats;
+            s.chunks += u64::from(r.read);
+            s.records += r.records;
+            s.decoded += r.decoded;
+            s.skipped_records += r.skipped_records;
+            s.skipped_chunks += u64::from(r.skipped_chunk);
+            for (p, n) in r.counted {
+                match s.counted.get_mut(&*p) {
+                    Some(c) => *c += n,
+                    None => {
+                        s.counted.insert(p.to_string(), n);
+                    }
+                }
+            }
+            self.pending.extend(r.items);
+            self.classes.extend(r.learned);
+        }
+        self.pending.extend(errors.into_iter().map(Err));
+    }
+}
+
+impl<R: Read> Iterator for EvtxSource<R> {
+    type Item = Result<Event, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.pending.pop_front() {
+                return Some(item);
+            }
+            if self.done && self.ahead.is_none() {
+                return None;
+            }
+            self.fill();
+        }
+    }
+}
+
+/// Chunks read ahead, and the read error that ended them, if any.
+struct Batch {
+    chunks: Vec<RawChunk>,
+    errors: Vec<SourceError>,
+}
+
+/// Read up to `batch` chunks; sets `done` at the end of the input.
+fn read_batch(
+    reader: &mut impl Read,
+    next_chunk: &mut u64,
+    done: &mut bool,
+    batch: usize,
+    spare: &mut Vec<Vec<u8>>,
+) -> Batch {
+    let mut out = Batch {
+        chunks: Vec::with_capacity(batch),
+        errors: Vec::new(),
+    };
+    while out.chunks.len() < batch && !*done {
+        let number = *next_chunk;
+        let offset = FILE_HEADER_SIZE + number * CHUNK_SIZE as u64;
+        // Chunk buffers come back from decoded chunks: reuse them rather than allocate.
+        let mut data = spare
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(CHUNK_SIZE));
+        data.clear();
+        match read_chunk_bytes(reader, &mut data) {
+            Ok(0) => *done = true,
+            Ok(n) => {
+                if n < CHUNK_SIZE {
+                    pad_cut_chunk(&mut data);
+                }
+                *next_chunk += 1;
+                out.chunks.push(RawChunk {
+                    number,
+                    offset,
+                    present: n,
+                    data,
+                });
+                if n < CHUNK_SIZE {
+                    *done = true;
+                }
+            }
+            Err(e) => {
+                out.errors.push(SourceError::EvtxChunk {
+                    chunk: number,
+                    offset,
+                    message: format!("read failed: {e}"),
+                });
+                *done = true;
+            }
+        }
+    }
+    out
+}
+
+/// Pad a chunk cut by the end of the file with zeros to its full size.
+fn pad_cut_chunk(data: &mut Vec<u8>) {
+    data.resize(CHUNK_SIZE, 0);
+}
+
+/// Read up to one chunk into `data` (without zeroing it first); the number of bytes read.
+fn read_chunk_bytes(reader: &mut impl Read, data: &mut Vec<u8>) -> std::io::Result<usize> {
+    loop {
+        match reader.take(CHUNK_SIZE as u64).read_to_end(data) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => data.clear(),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Read until `buf` is full or the input ends; the number of bytes read.
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+struct RawChunk {
+    number: u64,
+    offset: u64,
+    present: usize,
+    data: Vec<u8>,
+}
+
+#[derive(Default)]
+struct ChunkResult {
+    items: Vec<Result<Event, SourceError>>,
+    read: bool,
+    records: u64,
+    decoded: u64,
+    skipped_records: u64,
+    skipped_chunk: bool,
+    counted: HashMap<Arc<str>, u64>,
+    learned: Vec<(TemplateKey, TemplateClass)>,
+    /// The chunk's buffer, handed back for reuse.
+    buffer: Option<Vec<u8>>,
+}
+
+fn read_chunk(
+    mut c: RawChunk,
+    input: InputId,
+    settings: &Arc<ParserSettings>,
+    keep: Keep,
+    classes: &Classes,
+) -> ChunkResult {
+    let mut out = ChunkResult::default();
+    let chunk_err = |message: String| SourceError::EvtxChunk {
+        chunk: c.number,
+        offset: c.offset,
+        message,
+    };
+    if c.data[..8] != CHUNK_MAGIC[..] {
+        if c.data[..c.present].iter().all(|&b| b == 0) {
+            return out; // an unused chunk slot
+        }
+        if c.present < 512 {
+            out.items.push(Err(SourceError::EvtxTruncated {
+                chunk: c.number,
+                offset: c.offset,
+                present: c.present as u64,
+                recovered: 0,
+                lost: 0,
+            }));
+        } else {
+            out.items.push(Err(chunk_err(format!(
+                "wrong chunk magic {:02x?} (expected \"ElfChnk\\0\")",
+                &c.data[..8]
+            ))));
+        }
+        out.skipped_chunk = true;
+        return out;
+    }
+    let truncated = c.present < CHUNK_SIZE;
+    if truncated {
+        if c.present < 512 {
+            out.items.push(Err(SourceError::EvtxTruncated {
+                chunk: c.number,
+                offset: c.offset,
+                present: c.present as u64,
+                recovered: 0,
+                lost: announced_records(&c.data),
+            }));
+            out.skipped_chunk = true;
+            return out;
+        }
+        forget_offsets_past(&mut c.data, c.present);
+    }
+    if keep == Keep::OfInterest && !truncated {
+        if let Some(records) = walk_records(&c.data) {
+            return read_selected(c, &records, input, settings, classes);
+        }
+    }
+    let present = c.present as u64;
+    let mut data = match EvtxChunkData::new(std::mem::take(&mut c.data), false) {
+        Ok(d) => d,
+        Err(e) => {
+            out.items.push(Err(chunk_err(e.to_string())));
+            out.skipped_chunk = true;
+            return out;
+        }
+    };
+    let (first_id, last_id) = (
+        data.header.first_event_record_id,
+        data.header.last_event_record_id,
+    );
+    let mut chunk = match data.parse(Arc::clone(settings)) {
+        Ok(chunk) => chunk,
+        Err(e) => {
+            out.items.push(Err(chunk_err(e.to_string())));
+            out.skipped_chunk = true;
+            return out;
+        }
+    };
+    out.read = true;
+    let mut recovered = 0u64;
+    for item in chunk.iter().take(MAX_RECORDS_PER_CHUNK) {
+        let record = match item {
+            Ok(r) => r,
+            Err(e) => {
+                out.skipped_records += 1;
+                out.items.push(Err(record_error(&c, e)));
+                continue;
+            }
+        };
+        let end = record.binxml_offset + u64::from(record.binxml_size) + 4;
+        if truncated && end > present {
+            continue; // cut by the end of the file: counted as lost below
+        }
+        out.records += 1;
+        recovered += 1;
+        let record_offset = c.offset + record.binxml_offset.saturating_sub(24);
+        let id = record.event_record_id;
+        match decode(record, input) {
+            Ok(event) => emit_or_count(&mut out, event, keep),
+            Err(e) => {
+                out.skipped_records += 1;
+                out.items.push(Err(SourceError::EvtxRecord {
+                    chunk: c.number,
+                    record: Some(id),
+                    offset: record_offset,
+                    message: e,
+                }));
+            }
+        }
+    }
+    if truncated {
+        let announced = if last_id >= first_id && last_id - first_id < MAX_RECORDS_PER_CHUNK as u64
+        {
+            last_id - first_id + 1
+        } else {
+            recovered
+        };
+        let lost = announced.saturating_sub(recovered);
+        out.skipped_records += lost;
+        out.items.push(Err(SourceError::EvtxTruncated {
+            chunk: c.number,
+            offset: c.offset,
+            present,
+            recovered,
+            lost,
+        }));
+    }
+    drop(chunk);
+    out.buffer = Some(std::mem::take(&mut data.data));
+    out
+}
+
+/// With [`Keep::OfInterest`], emit a decoded record of interest, count the others.
+fn emit_or_count(out: &mut ChunkResult, event: Event, keep: Keep) {
+    if let crate::event::Kind::EventRecord(r) = &event.kind {
+        if keep == Keep::OfInterest && !is_record_of_interest(&r.provider, r.event_id) {
+            *out.counted
+                .entry(Arc::from(r.provider.as_str()))
+                .or_default() += 1;
+            return;
+        }
+    }
+    out.decoded += 1;
+    out.items.push(Ok(event));
+}
+
+/// Read a clean chunk, decoding only the records selected from their bytes (see
+/// [`super::evtx_select`]).
+fn read_selected(
+    mut c: RawChunk,
+    records: &[RawRecord],
+    input: InputId,
+    settings: &Arc<ParserSettings>,
+    classes: &Classes,
+) -> ChunkResult {
+    let mut out = ChunkResult {
+        read: true,
+        ..Default::default()
+    };
+    let data = &c.data[..];
+    let mut names = ProviderNames::default();
+    let mut wanted = vec![false; records.len()];
+    let mut learn: Vec<Option<TemplateKey>> = vec![None; records.len()];
+    for (i, r) in records.iter().enumerate() {
+        out.records += 1;
+        match Substitutions::read(data, r.binxml) {
+            None => wanted[i] = true,
+            Some(subs) => match classes.get(&subs.key) {
+                Some(class) => match class.plan(&subs, &mut names) {
+                    Plan::Decode => wanted[i] = true,
+                    Plan::Count(p) => *out.counted.entry(p).or_default() += 1,
+                },
+                None => {
+                    wanted[i] = true;
+                    learn[i] = Some(subs.key);
+                }
+            },
+        }
+    }
+    if !wanted.contains(&true) {
+        return out;
+    }
+    // Records are in offset order: find one by its offset with a binary search.
+    let index_of = |offset: usize| records.binary_search_by_key(&offset, |r| r.offset).ok();
+    let chunk_err = |message: String| SourceError::EvtxChunk {
+        chunk: c.number,
+        offset: c.offset,
+        message,
+    };
+    drop(names);
+    // The chunk is ours: hide the other records in place.
+    let mut bytes = std::mem::take(&mut c.data);
+    hide_others(&mut bytes, records, &wanted);
+    let c = &c;
+    let mut copy = match EvtxChunkData::new(bytes, false) {
+        Ok(d) => d,
+        Err(e) => {
+            out.items.push(Err(chunk_err(e.to_string())));
+            out.skipped_chunk = true;
+            return out;
+        }
+    };
+    let mut chunk = match copy.parse(Arc::clone(settings)) {
+        Ok(chunk) => chunk,
+        Err(e) => {
+            out.items.push(Err(chunk_err(e.to_string())));
+            out.skipped_chunk = true;
+            return out;
+        }
+    };
+    let mut seen = vec![false; records.len()];
+    let mut learnt: std::collections::HashSet<TemplateKey> = Default::default();
+    for item in chunk.iter().take(MAX_RECORDS_PER_CHUNK) {
+        let record = match item {
+            Ok(r) => r,
+            Err(e) => {
+                // The walk stops at each hidden record: those are expected.
+                if let EvtxError::FailedToReadRecordAt { offset, .. } = &e {
+                    if index_of(*offset as usize).is_some_and(|i| !wanted[i]) {
+                        continue;
+                    }
+                }
+                out.skipped_records += 1;
+                out.items.push(Err(record_error(c, e)));
+                continue;
+            }
+        };
+        let offset = (record.binxml_offset as usize).saturating_sub(24);
+        let Some(i) = index_of(offset) else {
+            continue;
+        };
+        if !wanted[i] || seen[i] {
+            continue;
+        }
+        seen[i] = true;
+        let id = record.event_record_id;
+        let chunk_bytes = record.chunk.data;
+        match decode(record, input) {
+            Ok(event) => {
+                if let (Some(key), crate::event::Kind::EventRecord(r)) = (learn[i], &event.kind) {
+                    if learnt.insert(key) {
+                        let data = chunk_bytes;
+                        if let Some(subs) = Substitutions::read(data, records[i].binxml) {
+                            let class = TemplateClass::learn(data, &subs, &r.provider, r.event_id);
+                            out.learned.push((key, class));
+                        }
+                    }
+                }
+                emit_or_count(&mut out, event, Keep::OfInterest);
+            }
+            Err(e) => {
+                out.skipped_records += 1;
+                out.items.push(Err(SourceError::EvtxRecord {
+                    chunk: c.number,
+                    record: Some(id),
+                    offset: c.offset + offset as u64,
+                    message: e,
+                }));
+            }
+        }
+    }
+    drop(chunk);
+    // A selected record the crate did not reach past hidden ones (a chunk header whose offsets
+    // disagree with its records): read the chunk again with every record visible.
+    if wanted.iter().zip(&seen).any(|(w, s)| *w && !*s) {
+        for r in records {
+            copy.data[r.offset..r.offset + 4].copy_from_slice(b"\x2a\x2a\x00\x00");
+        }
+        if let Ok(mut chunk) = copy.parse(Arc::clone(settings)) {
+            for record in chunk.iter().take(MAX_RECORDS_PER_CHUNK).flatten() {
+                let offset = (record.binxml_offset as usize).saturating_sub(24);
+                let Some(i) = index_of(offset).filter(|&i| wanted[i] && !seen[i]) else {
+                    continue;
+                };
+                seen[i] = true;
+                match decode(record, input) {
+                    Ok(event) => emit_or_count(&mut out, event, Keep::OfInterest),
+                    Err(e) => {
+                        out.skipped_records += 1;
+                        out.items.push(Err(SourceError::EvtxRecord {
+                            chunk: c.number,
+                            record: None,
+                            offset: c.offset + offset as u64,
+                            message: e,
+                        }));
+                    }
+                }
+            }
+        }
+    }
+    for (i, r) in records.iter().enumerate() {
+        if wanted[i] && !seen[i] {
+            out.skipped_records += 1;
+            out.items.push(Err(SourceError::EvtxRecord {
+                chunk: c.number,
+                record: None,
+                offset: c.offset + r.offset as u64,
+                message: "the record could not be read".to_string(),
+            }));
+        }
+    }
+    out.buffer = Some(std::mem::take(&mut copy.data));
+    out
+}
+
+/// Records a chunk header announces (0 when its range is not believable).
+fn announced_records(chunk: &[u8]) -> u64 {
+    let id = |at: usize| {
+        chunk
+            .get(at..at + 8)
+            .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+            .unwrap_or(0)
+    };
+    let (first, last) = (id(24), id(32));
+    if last >= first && last - first < MAX_RECORDS_PER_CHUNK as u64 {
+        last - first + 1
+    } else {
+        0
+    }
+}
+
+/// In a chunk cut at `present` bytes, clear the header's string and template table entries that
+/// point past the cut (their records are lost anyway), so the chunk's tables can be built.
+fn forget_offsets_past(chunk: &mut [u8], present: usize) {
+    for at in (128..512).step_by(4) {
+        let v = u32::from_le_bytes([chunk[at], chunk[at + 1], chunk[at + 2], chunk[at + 3]]);
+        if v as usize >= present {
+            chunk[at..at + 4].copy_from_slice(&[0; 4]);
+        }
+    }
+}
+
+/// Render a record to XML and read it back as an event.
+fn decode(record: EvtxRecord<'_>, input: InputId) -> Result<Event, String> {
+    let id = record.event_record_id;
+    let ts = record.timestamp;
+    let time =
+        chrono::DateTime::from_timestamp(ts.as_second(), ts.subsec_nanosecond().max(0) as u32);
+    let xml = record.into_xml_bytes().map_err(|e| error_text(&e))?;
+    let fields = parse_record_xml(&xml.data).map_err(|e| format!("rendered XML: {e}"))?;
+    Ok(finish_record(fields, input, Some(id), time))
+}
+
+fn error_text(e: &EvtxError) -> String {
+    let mut s = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}
+
+fn record_error(c: &RawChunk, e: EvtxError) -> SourceError {
+    let (record, offset) = match &e {
+        EvtxError::FailedToParseRecord { record_id, .. } => (Some(*record_id), c.offset),
+        EvtxError::FailedToReadRecordAt { offset, .. } => (None, c.offset + offset),
+        _ => (None, c.offset),
+    };
+    SourceError::EvtxRecord {
+        chunk: c.number,
+        record,
+        offset,
+        message: error_text(&e),
+    }
+}
