@@ -38,7 +38,10 @@ pub enum Format {
 impl Format {
     /// Whether this version of msitrace can analyse the format.
     pub fn is_supported(self) -> bool {
-        matches!(self, Format::MsiLog | Format::BurnLog)
+        matches!(
+            self,
+            Format::MsiLog | Format::BurnLog | Format::ProcmonCsv | Format::ProcmonXml
+        )
     }
 
     /// Human name of the format.

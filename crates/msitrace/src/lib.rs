@@ -19,6 +19,7 @@ pub mod analysis;
 pub mod codes;
 pub mod detect;
 pub mod event;
+pub mod paths;
 pub mod report;
 pub mod source;
 pub mod text;
