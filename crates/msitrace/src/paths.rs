@@ -409,7 +409,12 @@ mod tests {
             r"%UserProfile%\Desktop\x.exe",
         );
         // Not a folder boundary: `\Windowsapps` is not `\Windows`.
-        check(r"D:\Windowsapps", r"D:\Windowsapps", None, r"D:\Windowsapps");
+        check(
+            r"D:\Windowsapps",
+            r"D:\Windowsapps",
+            None,
+            r"D:\Windowsapps",
+        );
         let p = NormalPath::new(r"\\server\share\x.msi");
         assert_eq!(p.space, PathSpace::Network);
         assert_eq!(NormalPath::new("").space, PathSpace::Other);

@@ -9,14 +9,19 @@
 //! ```
 
 pub mod burn;
+pub mod capture;
 pub mod diagnose;
 pub mod msi;
+pub mod process_tree;
 pub mod signals;
 
 use crate::detect::{collect_inputs, detect_bytes, Detected, Format, SNIFF_LEN};
 use crate::report::{Finding, InputReport, InputStatus, Report, Severity, SCHEMA_VERSION};
 use crate::source::burn::BurnLogParser;
 use crate::source::msilog::{DateOrder, HeaderDate, MsiLogParser, MsiLogSettings};
+use crate::source::procmon::CaptureSettings;
+use crate::source::procmon_csv::{self, CaptureRead};
+use crate::source::procmon_xml::ProcmonXmlParser;
 use crate::text::{LineReader, TextEncoding};
 use rayon::prelude::*;
 use std::fs::File;
@@ -154,6 +159,7 @@ enum Content {
     None,
     Msi(Vec<msi::SessionFacts>),
     Burn(Box<burn::BundleTracker>),
+    Capture(Box<(crate::report::CaptureReport, Vec<Finding>)>),
 }
 
 fn parse_input(id: u32, planned: &Planned, order: Option<DateOrder>) -> Parsed {
@@ -221,9 +227,52 @@ fn parse_input(id: u32, planned: &Planned, order: Option<DateOrder>) -> Parsed {
             report.lines = parser.lines_read();
             Content::Burn(Box::new(tracker))
         }
+        Format::ProcmonCsv => {
+            drop(file);
+            let threads = rayon::current_num_threads();
+            let settings = CaptureSettings::default();
+            match procmon_csv::read_file(&planned.path, id, settings, threads) {
+                Ok(read) => capture_content(&mut report, &path, read),
+                Err(e) => {
+                    report.status = InputStatus::Error;
+                    report.error = Some(format!("{path}: {e}"));
+                    Content::None
+                }
+            }
+        }
+        Format::ProcmonXml => {
+            let mut parser = ProcmonXmlParser::new(file, id, CaptureSettings::default());
+            let mut read = CaptureRead::default();
+            for item in parser.by_ref() {
+                match item {
+                    Ok(e) => read.events.push(e),
+                    Err(e) if read.errors.len() < procmon_csv::MAX_ERRORS => read.errors.push(e),
+                    Err(_) => {}
+                }
+            }
+            read.tally = parser.into_tally();
+            capture_content(&mut report, &path, read)
+        }
         _ => Content::None,
     };
     Parsed { report, content }
+}
+
+/// Analyse a capture read from a Process Monitor export; row errors become warnings.
+fn capture_content(report: &mut InputReport, path: &str, read: CaptureRead) -> Content {
+    report.events = read.events.len() as u64;
+    for e in &read.errors {
+        report.warnings.push(format!("{path}: {e}"));
+    }
+    let bad = read.tally.bad_rows;
+    if bad > read.errors.len() as u64 {
+        report.warnings.push(format!(
+            "{path}: {} more bad row(s) skipped",
+            bad - read.errors.len() as u64
+        ));
+    }
+    let (capture, findings) = capture::analyze(report.id, path, &read);
+    Content::Capture(Box::new((capture, findings)))
 }
 
 /// Run a parser to its end, handing each event on; errors become warnings naming the input.
@@ -356,6 +405,8 @@ fn assemble(parsed: Vec<Parsed>) -> Report {
     let mut sessions = Vec::new();
     let mut session_findings: Vec<Finding> = Vec::new();
     let mut trackers = Vec::new();
+    let mut captures = Vec::new();
+    let mut capture_findings = Vec::new();
     for p in parsed {
         match p.content {
             Content::Msi(facts) => {
@@ -366,6 +417,11 @@ fn assemble(parsed: Vec<Parsed>) -> Report {
                 }
             }
             Content::Burn(t) => trackers.push(t),
+            Content::Capture(c) => {
+                let (capture, findings) = *c;
+                captures.push(capture);
+                capture_findings.extend(findings);
+            }
             Content::None => {}
         }
         inputs.push(p.report);
@@ -408,6 +464,7 @@ fn assemble(parsed: Vec<Parsed>) -> Report {
     // failure comes after the package failures it results from.
     let mut findings = session_findings;
     findings.extend(bundle_findings);
+    findings.extend(capture_findings);
     findings.sort_by(|a, b| {
         a.severity
             .cmp(&b.severity)
@@ -421,6 +478,7 @@ fn assemble(parsed: Vec<Parsed>) -> Report {
         inputs,
         sessions,
         bundles,
+        captures,
         findings,
         failed,
     }

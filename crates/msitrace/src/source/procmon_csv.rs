@@ -68,7 +68,12 @@ impl ColumnMap {
             let found: Vec<_> = header
                 .iter()
                 .take(30)
-                .map(|f| String::from_utf8_lossy(f).chars().take(40).collect::<String>())
+                .map(|f| {
+                    String::from_utf8_lossy(f)
+                        .chars()
+                        .take(40)
+                        .collect::<String>()
+                })
                 .collect();
             return Err(SourceError::MissingColumns {
                 missing,
@@ -272,9 +277,12 @@ impl<R: Read> ProcmonCsvParser<R> {
         }
         if matches!(keep, Keep::WithProcessInfo | Keep::ProcessInfoOnly) {
             if let Some(pid) = pid {
-                let time = text.time.and_then(clock::time_of_day).map_or_else(Stamp::none, |t| {
-                    Stamp::local(crate::source::procmon::row_date(&text), t)
-                });
+                let time = text
+                    .time
+                    .and_then(clock::time_of_day)
+                    .map_or_else(Stamp::none, |t| {
+                        Stamp::local(crate::source::procmon::row_date(&text), t)
+                    });
                 self.queue.push_back(Ok(Event {
                     time,
                     input: self.input,
@@ -392,14 +400,14 @@ pub fn read_file(
     let len = std::fs::metadata(path).map_err(read_err)?.len();
     let file = File::open(path).map_err(read_err)?;
     if threads <= 1 || len < PARALLEL_MIN {
-        let parser = ProcmonCsvParser::new(BufReader::with_capacity(1 << 16, file), input, settings)?;
+        let parser =
+            ProcmonCsvParser::new(BufReader::with_capacity(1 << 16, file), input, settings)?;
         return Ok(CaptureRead::from_parser(parser));
     }
     // Header: the first line (header names hold no line breaks).
     let mut head = BufReader::new(file);
     let mut header_line = Vec::new();
-    head.read_until(b'\n', &mut header_line)
-        .map_err(read_err)?;
+    head.read_until(b'\n', &mut header_line).map_err(read_err)?;
     let header = builder()
         .from_reader(&header_line[..])
         .byte_records()
@@ -413,7 +421,8 @@ pub fn read_file(
     let quoted = head.read(&mut first).map_err(read_err)? == 1 && first[0] == b'"';
     if !quoted {
         let file = File::open(path).map_err(read_err)?;
-        let parser = ProcmonCsvParser::new(BufReader::with_capacity(1 << 16, file), input, settings)?;
+        let parser =
+            ProcmonCsvParser::new(BufReader::with_capacity(1 << 16, file), input, settings)?;
         return Ok(CaptureRead::from_parser(parser));
     }
     let pieces = (threads as u64 * 8).max(1);

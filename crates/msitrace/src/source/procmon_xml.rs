@@ -164,7 +164,7 @@ impl<R: BufRead> ProcmonXmlParser<R> {
             }
             Xml::CData(t) => {
                 let s = String::from_utf8_lossy(&t);
-                self.push_text(&s.into_owned());
+                self.push_text(&s);
             }
             Xml::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
@@ -386,6 +386,9 @@ mod tests {
             .unwrap();
         assert_eq!(start.parent, Some(7308));
         assert_eq!(start.command_line.as_deref(), Some("\"C:\\a.exe\""));
-        assert!(items.iter().any(|i| i.is_err()), "the cut event is an error");
+        assert!(
+            items.iter().any(|i| i.is_err()),
+            "the cut event is an error"
+        );
     }
 }

@@ -104,9 +104,19 @@ mod tests {
         ];
         for (text, (h, m, s, n)) in cases {
             let t = time_of_day(text).unwrap_or_else(|| panic!("{text}"));
-            assert_eq!((t.hour(), t.minute(), t.second(), t.nanosecond()), (h, m, s, n));
+            assert_eq!(
+                (t.hour(), t.minute(), t.second(), t.nanosecond()),
+                (h, m, s, n)
+            );
         }
-        for bad in ["", "13:00:00 PM", "1:2", "a:b:c", "10:00:00.1234567890", "1:00:00:00"] {
+        for bad in [
+            "",
+            "13:00:00 PM",
+            "1:2",
+            "a:b:c",
+            "10:00:00.1234567890",
+            "1:00:00:00",
+        ] {
             assert!(time_of_day(bad).is_none(), "{bad}");
         }
     }
@@ -117,7 +127,10 @@ mod tests {
             date_of("7/12/2020 1:18:10 AM"),
             NaiveDate::from_ymd_opt(2020, 7, 12)
         );
-        assert_eq!(date_of("21-11-2016 16:10:56"), NaiveDate::from_ymd_opt(2016, 11, 21));
+        assert_eq!(
+            date_of("21-11-2016 16:10:56"),
+            NaiveDate::from_ymd_opt(2016, 11, 21)
+        );
         assert_eq!(date_of("n/a"), None);
         assert_eq!(date_of(""), None);
     }

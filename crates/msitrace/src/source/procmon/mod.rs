@@ -330,7 +330,11 @@ pub fn row_event(row: &RowText, at: u64, input: InputId) -> Result<Event, Source
         message,
     };
     let missing = |column: Column| bad(column, "missing".into());
-    let pid = parse_id(row.pid.ok_or_else(|| missing(Column::Pid))?, at, Column::Pid)?;
+    let pid = parse_id(
+        row.pid.ok_or_else(|| missing(Column::Pid))?,
+        at,
+        Column::Pid,
+    )?;
     let operation = row.operation.ok_or_else(|| missing(Column::Operation))?;
     let result = row.result.ok_or_else(|| missing(Column::Result))?;
     let time = match row.time {
@@ -338,7 +342,10 @@ pub fn row_event(row: &RowText, at: u64, input: InputId) -> Result<Event, Source
             let time = clock::time_of_day(t).ok_or_else(|| {
                 bad(
                     Column::TimeOfDay,
-                    format!("expected a time like 7:19:37.0147934 AM, found {:?}", cut(t, 40)),
+                    format!(
+                        "expected a time like 7:19:37.0147934 AM, found {:?}",
+                        cut(t, 40)
+                    ),
                 )
             })?;
             Stamp::local(row_date(row), time)
@@ -940,7 +947,11 @@ mod tests {
         assert_eq!(s.parent, Some(1328));
         assert_eq!(s.command_line.as_deref(), Some("\"a.exe\" /q"));
         let e = row_event(
-            &row("Process Exit", "SUCCESS", "Exit Status: -1073740756, User Time: 0.0 seconds"),
+            &row(
+                "Process Exit",
+                "SUCCESS",
+                "Exit Status: -1073740756, User Time: 0.0 seconds",
+            ),
             2,
             0,
         )
@@ -963,7 +974,10 @@ mod tests {
         let mut r = row("CreateFile", "SUCCESS", "");
         r.time = Some("99:99");
         let err = row_event(&r, 3, 0).unwrap_err().to_string();
-        assert!(err.contains("row 3") && err.contains("Time of Day"), "{err}");
+        assert!(
+            err.contains("row 3") && err.contains("Time of Day"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -987,13 +1001,26 @@ mod tests {
             Keep::WithProcessInfo
         );
         assert_eq!(d(&mut k, 2, "ReadFile", "SUCCESS", "C:\\a", ""), Keep::No);
-        assert_eq!(d(&mut k, 3, "ReadFile", "END OF FILE", "C:\\a", ""), Keep::No);
         assert_eq!(
-            d(&mut k, 4, "CreateFile", "ACCESS DENIED", "C:\\a", "Desired Access: All Access"),
+            d(&mut k, 3, "ReadFile", "END OF FILE", "C:\\a", ""),
+            Keep::No
+        );
+        assert_eq!(
+            d(
+                &mut k,
+                4,
+                "CreateFile",
+                "ACCESS DENIED",
+                "C:\\a",
+                "Desired Access: All Access"
+            ),
             Keep::Yes
         );
         // The narrower retry of the denied open is kept; a second success is not.
-        assert_eq!(d(&mut k, 5, "CreateFile", "SUCCESS", "C:\\a", ""), Keep::Yes);
+        assert_eq!(
+            d(&mut k, 5, "CreateFile", "SUCCESS", "C:\\a", ""),
+            Keep::Yes
+        );
         assert_eq!(d(&mut k, 6, "CreateFile", "SUCCESS", "C:\\a", ""), Keep::No);
         for row in 0..10 {
             d(&mut k, 7 + row, "CreateFile", "NAME NOT FOUND", "C:\\b", "");
@@ -1012,9 +1039,27 @@ mod tests {
         let mut k = Keeper::new(CaptureSettings::default());
         let r = k.decide(1, Some(1), None, b"x", b"\x01\x02", b"SUCCESS", b"", b"");
         assert_eq!(r, Err(RowProblem::BadOperation));
-        let r = k.decide(2, Some(1), None, b"x", b"CreateFile", b"not a result!", b"", b"");
+        let r = k.decide(
+            2,
+            Some(1),
+            None,
+            b"x",
+            b"CreateFile",
+            b"not a result!",
+            b"",
+            b"",
+        );
         assert_eq!(r, Err(RowProblem::BadResult));
-        let r = k.decide(3, Some(1), None, b"x", b"Frobnicate", b"NEW STATUS", b"", b"");
+        let r = k.decide(
+            3,
+            Some(1),
+            None,
+            b"x",
+            b"Frobnicate",
+            b"NEW STATUS",
+            b"",
+            b"",
+        );
         assert!(r.is_ok());
         let t = k.into_tally();
         assert_eq!(t.unknown_operations, vec![("Frobnicate".to_string(), 3)]);

@@ -81,6 +81,11 @@ const TABLE: &[(&str, u32, ResultClass)] = {
         ("USER MAPPED FILE", 0xC000_0243, Failure),
         ("NOT REPARSE POINT", 0xC000_0275, Noise),
         ("DLL NOT FOUND", 0xC000_0135, Failure),
+        ("ACCESS VIOLATION", 0xC000_0005, Failure),
+        ("CONTROL C EXIT", 0xC000_013A, Failure),
+        ("DLL INIT FAILED", 0xC000_0142, Failure),
+        ("STACK BUFFER OVERRUN", 0xC000_0409, Failure),
+        ("ELEVATION REQUIRED", 0xC000_042C, Failure),
         ("CONNECTION REFUSED", 0xC000_0236, Failure),
         ("NETWORK UNREACHABLE", 0xC000_023C, Failure),
         ("HOST UNREACHABLE", 0xC000_023D, Failure),
@@ -154,7 +159,9 @@ pub fn read_result(text: &str) -> ReadResult {
         return ReadResult::Known(
             Some(NtStatus {
                 code: Some(code),
-                name: format!("0x{code:08X}"),
+                name: name_of(code)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("0x{code:08X}")),
             }),
             class_of_code(code),
         );
@@ -175,7 +182,10 @@ pub fn read_result(text: &str) -> ReadResult {
 
 /// The name Process Monitor gives an NTSTATUS value, when known.
 pub fn name_of(code: u32) -> Option<&'static str> {
-    TABLE.iter().find(|(_, c, _)| *c == code).map(|(n, _, _)| *n)
+    TABLE
+        .iter()
+        .find(|(_, c, _)| *c == code)
+        .map(|(n, _, _)| *n)
 }
 
 fn class_of_code(code: u32) -> ResultClass {
@@ -209,7 +219,11 @@ mod tests {
             ("PATH NOT FOUND", Some(0xC000_003A), ResultClass::Probe),
             ("SHARING VIOLATION", Some(0xC000_0043), ResultClass::Failure),
             ("DISK FULL", Some(0xC000_007F), ResultClass::Failure),
-            ("PRIVILEGE NOT HELD", Some(0xC000_0061), ResultClass::Failure),
+            (
+                "PRIVILEGE NOT HELD",
+                Some(0xC000_0061),
+                ResultClass::Failure,
+            ),
             ("DELETE PENDING", Some(0xC000_0056), ResultClass::Failure),
             ("CANNOT DELETE", Some(0xC000_0121), ResultClass::Failure),
             ("BUFFER OVERFLOW", Some(0x8000_0005), ResultClass::Noise),
@@ -225,8 +239,14 @@ mod tests {
             assert_eq!((s.code, c), (code, class), "{text}");
             assert_eq!(classify(text.as_bytes()), Some(class), "{text}");
         }
-        assert_eq!(read_result(""), ReadResult::Known(None, ResultClass::Success));
-        assert!(matches!(read_result("SOME NEW STATUS"), ReadResult::UnknownName(_)));
+        assert_eq!(
+            read_result(""),
+            ReadResult::Known(None, ResultClass::Success)
+        );
+        assert!(matches!(
+            read_result("SOME NEW STATUS"),
+            ReadResult::UnknownName(_)
+        ));
         assert_eq!(read_result("garbage\u{1}text"), ReadResult::Invalid);
         assert_eq!(classify(b"SOME NEW STATUS"), None);
         assert_eq!(name_of(0xC000_0022), Some("ACCESS DENIED"));
