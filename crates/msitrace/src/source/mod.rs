@@ -44,6 +44,14 @@ pub enum SourceError {
         /// Fields in this row.
         found: usize,
     },
+    /// The last row ends inside a quoted field: the file was cut.
+    #[error("row {row} (line {line}): the file ends inside this row (cut export); row skipped")]
+    CutRow {
+        /// Data row number (1-based).
+        row: u64,
+        /// Line where the row starts.
+        line: u64,
+    },
     /// A field that cannot be read.
     #[error("row {row}, column {column:?}: {message}; row skipped")]
     BadField {
@@ -78,6 +86,10 @@ impl SourceError {
                 line: line + lines,
                 expected,
                 found,
+            },
+            SourceError::CutRow { row, line } => SourceError::CutRow {
+                row: row + offset,
+                line: line + lines,
             },
             SourceError::BadField {
                 row,

@@ -101,9 +101,30 @@ impl ColumnMap {
     }
 }
 
+/// A byte source that remembers how it ended, to tell a cut last row from a complete one.
+struct Tail<R> {
+    inner: R,
+    total: u64,
+    last: u8,
+    eof: bool,
+}
+
+impl<R: Read> Read for Tail<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            self.eof = !buf.is_empty();
+        } else {
+            self.total += n as u64;
+            self.last = buf[n - 1];
+        }
+        Ok(n)
+    }
+}
+
 /// Streaming reader of one Process Monitor CSV export; an iterator of kept events.
 pub struct ProcmonCsvParser<R> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<Tail<R>>,
     map: ColumnMap,
     // Column indexes used on every row.
     pid: Option<usize>,
@@ -130,7 +151,7 @@ fn builder() -> ReaderBuilder {
 impl<R: Read> ProcmonCsvParser<R> {
     /// A reader over a CSV export: reads and checks the header.
     pub fn new(source: R, input: InputId, settings: CaptureSettings) -> Result<Self, SourceError> {
-        let mut reader = builder().from_reader(source);
+        let mut reader = builder().from_reader(Tail::new(source));
         let mut header = ByteRecord::new();
         match reader.read_byte_record(&mut header) {
             Ok(true) => {}
@@ -148,11 +169,16 @@ impl<R: Read> ProcmonCsvParser<R> {
 
     /// A reader over rows without a header (a chunk of a file), with the header's column map.
     pub fn headless(source: R, map: ColumnMap, input: InputId, settings: CaptureSettings) -> Self {
-        Self::with_reader(builder().from_reader(source), map, input, settings)
+        Self::with_reader(
+            builder().from_reader(Tail::new(source)),
+            map,
+            input,
+            settings,
+        )
     }
 
     fn with_reader(
-        reader: csv::Reader<R>,
+        reader: csv::Reader<Tail<R>>,
         map: ColumnMap,
         input: InputId,
         settings: CaptureSettings,
@@ -212,6 +238,18 @@ impl<R: Read> ProcmonCsvParser<R> {
         self.row += 1;
         let row = self.row;
         let r = &self.record;
+        let tail = self.reader.get_ref();
+        if tail.eof
+            && tail.last != b'\n'
+            && tail.last != b'"'
+            && r.position().is_some()
+            && self.reader.position().byte() >= tail.total
+        {
+            self.keeper.bad_row();
+            let line = r.position().map_or(0, |p| p.line());
+            self.queue.push_back(Err(SourceError::CutRow { row, line }));
+            return true;
+        }
         if r.len() != self.map.width {
             self.keeper.bad_row();
             let line = r.position().map_or(0, |p| p.line());
@@ -295,10 +333,13 @@ impl<R: Read> ProcmonCsvParser<R> {
         }
         if matches!(keep, Keep::Yes | Keep::WithProcessInfo) {
             let event = row_event(&text, row, self.input);
-            if let Ok(e) = &event {
-                if let Some(d) = e.time.local_datetime() {
-                    self.keeper.note_date(Some(d.date()));
+            match &event {
+                Ok(e) => {
+                    if let Some(d) = e.time.local_datetime() {
+                        self.keeper.note_date(Some(d.date()));
+                    }
                 }
+                Err(_) => self.keeper.kept_row_failed(),
             }
             self.queue.push_back(event);
         }
@@ -320,6 +361,17 @@ impl<R: Read> Iterator for ProcmonCsvParser<R> {
             if !self.step() {
                 self.done = true;
             }
+        }
+    }
+}
+
+impl<R> Tail<R> {
+    fn new(inner: R) -> Self {
+        Tail {
+            inner,
+            total: 0,
+            last: b'\n',
+            eof: false,
         }
     }
 }
@@ -381,25 +433,56 @@ impl CaptureRead {
     }
 }
 
-/// Files smaller than this are read on one thread.
-const PARALLEL_MIN: u64 = 32 << 20;
+/// How [`read_file_with`] splits a file among threads.
+#[derive(Debug, Clone, Copy)]
+pub struct ChunkPlan {
+    /// Threads to use; 1 reads the file as one stream.
+    pub threads: usize,
+    /// Files smaller than this are read on one thread.
+    pub min_parallel: u64,
+    /// Bytes per chunk; `None` gives each thread about 8 chunks (at least 4 MiB each).
+    pub chunk_bytes: Option<u64>,
+}
 
-/// Read a CSV export from a file, in parallel chunks on `threads` threads when it is large.
-///
-/// Chunks are split at row boundaries: a line break followed by a quote and a character that
-/// cannot follow a closing quote (Process Monitor quotes every field, so inside a quoted field a
-/// quote is doubled or ends the field). Files whose rows do not start with a quote are read on one
-/// thread.
+impl ChunkPlan {
+    /// The default plan for `threads` threads: files of 32 MiB and more are read in chunks.
+    pub fn threads(threads: usize) -> Self {
+        ChunkPlan {
+            threads,
+            min_parallel: 32 << 20,
+            chunk_bytes: None,
+        }
+    }
+}
+
+/// Read a CSV export from a file, in parallel chunks on `threads` threads when it is large
+/// (see [`read_file_with`]).
 pub fn read_file(
     path: &Path,
     input: InputId,
     settings: CaptureSettings,
     threads: usize,
 ) -> Result<CaptureRead, SourceError> {
+    read_file_with(path, input, settings, ChunkPlan::threads(threads))
+}
+
+/// Read a CSV export from a file following a [`ChunkPlan`].
+///
+/// Chunks are split at row boundaries: a line break followed by a quote and a character that
+/// cannot follow a closing quote (Process Monitor quotes every field, so inside a quoted field a
+/// quote is doubled or ends the field). Files whose rows do not start with a quote are read on one
+/// thread.
+pub fn read_file_with(
+    path: &Path,
+    input: InputId,
+    settings: CaptureSettings,
+    plan: ChunkPlan,
+) -> Result<CaptureRead, SourceError> {
+    let threads = plan.threads;
     let read_err = |source| SourceError::Read { line: 0, source };
     let len = std::fs::metadata(path).map_err(read_err)?.len();
     let file = File::open(path).map_err(read_err)?;
-    if threads <= 1 || len < PARALLEL_MIN {
+    if threads <= 1 || len < plan.min_parallel {
         let parser =
             ProcmonCsvParser::new(BufReader::with_capacity(1 << 16, file), input, settings)?;
         return Ok(CaptureRead::from_parser(parser));
@@ -426,7 +509,10 @@ pub fn read_file(
         return Ok(CaptureRead::from_parser(parser));
     }
     let pieces = (threads as u64 * 8).max(1);
-    let size = ((len - start) / pieces).max(4 << 20);
+    let size = plan
+        .chunk_bytes
+        .unwrap_or(((len - start) / pieces).max(4 << 20))
+        .max(1);
     let mut bounds = vec![start];
     let mut nominal = start + size;
     while nominal < len {

@@ -317,8 +317,12 @@ impl<R: BufRead> ProcmonXmlParser<R> {
             }
         };
         if let (Some(pid), Keep::WithProcessInfo | Keep::ProcessInfoOnly) = (pid, keep) {
+            let time = text
+                .time
+                .and_then(crate::source::procmon::clock::time_of_day)
+                .map_or_else(Stamp::none, |t| Stamp::local(None, t));
             self.queue.push_back(Ok(Event {
-                time: Stamp::none(),
+                time,
                 input: self.input,
                 at: Location::Row(row),
                 process: None,
@@ -328,6 +332,9 @@ impl<R: BufRead> ProcmonXmlParser<R> {
         }
         if matches!(keep, Keep::Yes | Keep::WithProcessInfo) {
             let mut event = row_event(&text, row, self.input);
+            if event.is_err() {
+                self.keeper.kept_row_failed();
+            }
             if let Ok(Event {
                 kind: Kind::Operation(op),
                 ..

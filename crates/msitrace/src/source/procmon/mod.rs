@@ -730,6 +730,12 @@ impl Keeper {
         self.tally.bad_rows += 1;
     }
 
+    /// A kept row turned out broken when typed: count it as bad instead.
+    pub fn kept_row_failed(&mut self) {
+        self.tally.kept = self.tally.kept.saturating_sub(1);
+        self.tally.bad_rows += 1;
+    }
+
     /// Say whether rows carry their date (the export has a `Date & Time` column).
     pub fn set_has_date(&mut self, has_date: bool) {
         self.tally.has_date = has_date;
