@@ -98,7 +98,7 @@ fn every_corpus_csv_parses_with_pinned_row_counts() {
             .count() as u64;
         assert_eq!(events.len() as u64 - described, *rows, "{name}");
         // Through the analysis (kept rows only), the same count and no warning.
-        let report = analyze_paths(&[path.clone()], &AnalysisSettings::default());
+        let report = analyze_paths(std::slice::from_ref(&path), &AnalysisSettings::default());
         let input = &report.inputs[0];
         assert_eq!(
             input.status,
@@ -233,8 +233,11 @@ fn each_time_style_reads_right() {
     assert!(last.time.time_of_day().unwrap() > NaiveTime::from_hms_opt(15, 58, 46).unwrap());
 }
 
-/// (pid, parent pid, image, command line) of the processes started in the capture.
-fn started(tree: &ProcessTree) -> BTreeSet<(u32, Option<u32>, Option<String>, Option<String>)> {
+/// A started process: pid, parent pid, image, command line.
+type Started = (u32, Option<u32>, Option<String>, Option<String>);
+
+/// The processes started in the capture.
+fn started(tree: &ProcessTree) -> BTreeSet<Started> {
     tree.processes
         .iter()
         .filter(|p| p.started.is_some())
