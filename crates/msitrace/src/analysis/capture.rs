@@ -45,10 +45,24 @@ pub fn analyze(input: u32, path: &str, read: &CaptureRead) -> (CaptureReport, Ve
     let tree = ProcessTree::from_events(&read.events);
     let (groups, retried) = failing_groups(&read.events);
     let mut findings = Vec::new();
+    // What failed in each process, to tell with its exit.
+    let mut by_pid: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     for (key, rows) in &groups {
-        findings.push(operation_finding(path, read, &tree, key, rows));
+        let finding = operation_finding(path, read, &tree, key, rows);
+        if let Some(pid) = read.events[rows[0]].process.as_ref().map(|p| p.pid) {
+            by_pid.entry(pid).or_default().push(finding.title.clone());
+        }
+        findings.push(finding);
     }
-    findings.extend(exit_findings(path, &read.events, &tree));
+    for (pid, mut f) in exit_findings(path, &read.events, &tree) {
+        if let Some(titles) = by_pid.get(&pid) {
+            f.summary.push_str(&format!(
+                " Failing operations of this process: {}.",
+                titles.join("; ")
+            ));
+        }
+        findings.push(f);
+    }
     let tally = &read.tally;
     let classes = tally.class_counts();
     let mut failures: Vec<FailureGroup> = tally
@@ -307,8 +321,8 @@ fn operation_finding(
 }
 
 /// Installer processes that exited with a failure, and any process that died with an NTSTATUS
-/// error (crash, missing DLL).
-fn exit_findings(path: &str, events: &[Event], tree: &ProcessTree) -> Vec<Finding> {
+/// error (crash, missing DLL), with the PID of each.
+fn exit_findings(path: &str, events: &[Event], tree: &ProcessTree) -> Vec<(u32, Finding)> {
     let mut findings = Vec::new();
     for e in events {
         let Kind::ProcessExit {
@@ -341,7 +355,7 @@ fn exit_findings(path: &str, events: &[Event], tree: &ProcessTree) -> Vec<Findin
         } else {
             code.to_string()
         };
-        findings.push(Finding {
+        findings.push((*pid, Finding {
             id: if installer_failed {
                 "procmon.installer-exit".into()
             } else {
@@ -377,7 +391,7 @@ fn exit_findings(path: &str, events: &[Event], tree: &ProcessTree) -> Vec<Findin
             } else {
                 "Check that the program's files and dependencies are present and not blocked; the exit status names the reason.".into()
             }],
-        });
+        }));
     }
     findings
 }

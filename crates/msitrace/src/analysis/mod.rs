@@ -261,6 +261,7 @@ fn parse_input(id: u32, planned: &Planned, order: Option<DateOrder>) -> Parsed {
 /// Analyse a capture read from a Process Monitor export; row errors become warnings.
 fn capture_content(report: &mut InputReport, path: &str, read: CaptureRead) -> Content {
     report.events = read.events.len() as u64;
+    report.lines = read.lines;
     for e in &read.errors {
         report.warnings.push(format!("{path}: {e}"));
     }

@@ -212,7 +212,7 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         let r = &c.results;
         let _ = writeln!(
             out,
-            "  {}: {} rows ({} kept), {} success, {} routine, {} probing, {} failures{}",
+            "  {}: {} rows ({} kept), {} success, {} routine, {} probing, {} failures{}{}",
             sanitize(&c.path),
             c.rows,
             c.kept,
@@ -220,6 +220,14 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             r.noise,
             r.probe,
             r.failure,
+            if r.retried_all_access > 0 {
+                format!(
+                    " ({} of them All Access opens retried narrower)",
+                    r.retried_all_access
+                )
+            } else {
+                String::new()
+            },
             if c.bad_rows > 0 {
                 format!(", {} bad rows skipped", c.bad_rows)
             } else {

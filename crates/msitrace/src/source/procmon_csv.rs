@@ -209,9 +209,9 @@ impl<R: Read> ProcmonCsvParser<R> {
         self.row
     }
 
-    /// Lines read so far.
+    /// Lines read so far (complete lines).
     pub fn lines_read(&self) -> u64 {
-        self.reader.position().line()
+        self.reader.position().line().saturating_sub(1)
     }
 
     /// Counts of every row so far.
@@ -412,6 +412,8 @@ pub struct CaptureRead {
     pub errors: Vec<SourceError>,
     /// Counts of every row.
     pub tally: CaptureTally,
+    /// Physical lines read (CSV; a row with line breaks in a quoted field spans several).
+    pub lines: u64,
 }
 
 /// Most row errors kept per input (the rest are counted).
@@ -428,6 +430,7 @@ impl CaptureRead {
                 Err(_) => {}
             }
         }
+        read.lines = parser.lines_read();
         read.tally = parser.into_tally();
         read
     }
@@ -556,6 +559,7 @@ pub fn read_file_with(
     let mut all = CaptureRead::default();
     all.tally.has_date = map.get(Column::DateTime).is_some();
     let (mut rows, mut lines) = (0u64, 1u64);
+    all.lines = 1;
     for part in parts {
         let (part, part_lines) = part?;
         for mut e in part.events {
@@ -572,8 +576,9 @@ pub fn read_file_with(
         let part_rows = part.tally.rows;
         all.tally.merge(part.tally, rows);
         rows += part_rows;
-        lines += part_lines.saturating_sub(1);
+        lines += part_lines;
     }
+    all.lines = lines;
     Ok(all)
 }
 
