@@ -469,30 +469,100 @@ impl Default for CaptureSettings {
     }
 }
 
-/// A cheap hasher for short byte keys (FNV-1a), used on every row.
+/// A cheap hasher for short byte keys, eight bytes per step (FxHash-like), used on every row.
 #[derive(Default)]
-pub struct Fnv(u64);
+pub struct WordHasher(u64);
 
-impl Hasher for Fnv {
+const WORD_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(WORD_SEED);
+    }
+}
+
+impl Hasher for WordHasher {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= *b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.add(u64::from_le_bytes(w.try_into().expect("eight bytes")));
         }
-        self.0 = h;
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.add(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
     }
 }
 
-/// A hash map with [`Fnv`] hashing.
-pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// A hash map with [`WordHasher`] hashing.
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+
+/// Ids of the few distinct names a column holds (operations, results): a direct-mapped cache
+/// checked with one comparison, in front of a hash map.
+#[derive(Debug, Clone, Default)]
+struct Interner {
+    cache: Vec<(u64, u32)>,
+    names: Vec<Box<[u8]>>,
+    map: FastMap<Box<[u8]>, u32>,
+}
+
+/// Slots of the [`Interner`] cache.
+const INTERN_SLOTS: usize = 256;
+
+impl Interner {
+    /// A cheap key of a name: its length and first and last eight bytes.
+    fn key(name: &[u8]) -> u64 {
+        let mut head = [0u8; 8];
+        let n = name.len().min(8);
+        head[..n].copy_from_slice(&name[..n]);
+        let mut tail = [0u8; 8];
+        tail[..n].copy_from_slice(&name[name.len() - n..]);
+        (u64::from_le_bytes(head) ^ u64::from_le_bytes(tail).rotate_left(29))
+            .wrapping_mul(WORD_SEED)
+            ^ name.len() as u64
+    }
+
+    fn slot(key: u64) -> usize {
+        (key >> 56) as usize % INTERN_SLOTS
+    }
+
+    fn get(&mut self, name: &[u8]) -> Option<u32> {
+        let key = Self::key(name);
+        if let Some(&(k, id)) = self.cache.get(Self::slot(key)) {
+            if k == key && *self.names[id as usize] == *name {
+                return Some(id);
+            }
+        }
+        let id = *self.map.get(name)?;
+        if self.cache.is_empty() {
+            self.cache = vec![(u64::MAX, 0); INTERN_SLOTS];
+        }
+        self.cache[Self::slot(key)] = (key, id);
+        Some(id)
+    }
+
+    fn insert(&mut self, name: &[u8], id: u32) {
+        self.map.insert(name.into(), id);
+        if self.names.len() <= id as usize {
+            self.names.resize(id as usize + 1, Box::default());
+        }
+        self.names[id as usize] = name.into();
+    }
+}
 
 /// How many rows of one operation ended with one result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -535,8 +605,8 @@ pub struct CaptureTally {
     pub unknown_operations: Vec<(String, u64)>,
     /// Result names not known to msitrace, with the first row of each.
     pub unknown_results: Vec<(String, u64)>,
-    ops: FnvMap<Box<[u8]>, u32>,
-    results: FnvMap<Box<[u8]>, u32>,
+    ops: Interner,
+    results: Interner,
     op_names: Vec<Box<[u8]>>,
     result_names: Vec<Box<[u8]>>,
     result_classes: Vec<Option<ResultClass>>,
@@ -544,7 +614,7 @@ pub struct CaptureTally {
     result_valid: Vec<bool>,
     counts: Vec<Vec<u64>>,
     /// Total failing rows per fold key (kept or not).
-    pub failures: FnvMap<FailureKey, u64>,
+    pub failures: FastMap<FailureKey, u64>,
 }
 
 impl CaptureTally {
@@ -625,11 +695,11 @@ impl CaptureTally {
     }
 
     fn op_id(&mut self, name: &[u8]) -> u32 {
-        if let Some(&id) = self.ops.get(name) {
+        if let Some(id) = self.ops.get(name) {
             return id;
         }
         let id = self.op_names.len() as u32;
-        self.ops.insert(name.into(), id);
+        self.ops.insert(name, id);
         self.op_names.push(name.into());
         self.op_valid.push(plausible_operation(name));
         self.counts.push(vec![0; self.result_names.len()]);
@@ -637,11 +707,11 @@ impl CaptureTally {
     }
 
     fn result_id(&mut self, name: &[u8]) -> u32 {
-        if let Some(&id) = self.results.get(name) {
+        if let Some(id) = self.results.get(name) {
             return id;
         }
         let id = self.result_names.len() as u32;
-        self.results.insert(name.into(), id);
+        self.results.insert(name, id);
         self.result_names.push(name.into());
         let class = status::classify(name);
         self.result_classes.push(class);
@@ -687,12 +757,12 @@ pub struct Keeper {
     settings: CaptureSettings,
     tally: CaptureTally,
     /// Parent PID (as read) of each process seen, to emit a [`ProcessInfo`] once per process.
-    seen: FnvMap<u32, Option<u32>>,
+    seen: FastMap<u32, Option<u32>>,
     last_pid: Option<(u32, Option<u32>)>,
     /// Kept events per fold key, to cap them.
-    kept_per_key: FnvMap<FailureKey, u32>,
+    kept_per_key: FastMap<FailureKey, u32>,
     /// Probe samples kept per (process, operation, result).
-    probes: FnvMap<(u64, u32, u32), u32>,
+    probes: FastMap<(u64, u32, u32), u32>,
     /// Denied `All Access` opens waiting for a narrower retry: (pid, operation id, path).
     pending_retry: Vec<(u32, u32, Box<[u8]>)>,
 }
@@ -706,10 +776,10 @@ impl Keeper {
         Keeper {
             settings,
             tally: CaptureTally::default(),
-            seen: FnvMap::default(),
+            seen: FastMap::default(),
             last_pid: None,
-            kept_per_key: FnvMap::default(),
-            probes: FnvMap::default(),
+            kept_per_key: FastMap::default(),
+            probes: FastMap::default(),
             pending_retry: Vec::new(),
         }
     }
@@ -791,9 +861,12 @@ impl Keeper {
         let first_of_process = match pid {
             Some(pid) if self.last_pid != Some((pid, parent)) => {
                 self.last_pid = Some((pid, parent));
-                match self.seen.insert(pid, parent) {
-                    None => true,
-                    Some(before) => before != parent,
+                match self.seen.get(&pid) {
+                    Some(before) if *before == parent => false,
+                    _ => {
+                        self.seen.insert(pid, parent);
+                        true
+                    }
                 }
             }
             _ => false,
@@ -854,7 +927,7 @@ impl Keeper {
             }
             Some(ResultClass::Noise) => false,
             Some(ResultClass::Probe) => {
-                let mut h = Fnv::default();
+                let mut h = WordHasher::default();
                 h.write(process);
                 let key = (h.finish(), op, res);
                 let n = self.probes.entry(key).or_default();
