@@ -153,11 +153,16 @@ pub fn write_capture(path: &Path, target_bytes: u64, layout: Layout) -> io::Resu
     out.flush()
 }
 
+/// The PID of the custom-action server started near row `seq`.
+fn child_pid(seq: u64) -> u32 {
+    9000 + (seq / 50_000) as u32 % 20_000
+}
+
 /// One row's operation, path, result and detail.
 fn row_shape(rng: &mut Rng, seq: u64, p: &Proc) -> (String, String, &'static str, String) {
     // A process lifecycle now and then.
     if seq % 50_000 == 1 {
-        let child = 9000 + (seq / 50_000) as u32 % 20_000;
+        let child = child_pid(seq);
         return (
             "Process Create".into(),
             r"C:\Windows\System32\msiexec.exe".into(),
