@@ -2,7 +2,8 @@
 //!
 //! For each layout, measured in bytes of the input file:
 //! - `bare_scan`: a bare `csv::ByteRecord` scan of the file on one thread (the same reader
-//!   settings as the parser: no header handling, flexible rows, 64 KiB buffer) — the floor;
+//!   settings as the parser: no header handling, flexible rows, 64 KiB buffer, reading the file
+//!   directly) — the floor;
 //! - `read_1t`: `procmon_csv::read_file_with` on one thread: every row classified and counted,
 //!   failures and process lifecycle kept as typed events;
 //! - `read_2t`: the same on two threads (chunked at row boundaries, merged in order).
@@ -31,7 +32,7 @@ use msitrace::source::procmon::CaptureSettings;
 use msitrace::source::procmon_csv::{read_file_with, ChunkPlan};
 use std::fs::{self, File};
 use std::hint::black_box;
-use std::io::{self, BufReader};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -113,7 +114,7 @@ fn bare_scan(path: &Path) -> io::Result<u64> {
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(BufReader::with_capacity(1 << 16, File::open(path)?));
+        .from_reader(File::open(path)?);
     let mut record = csv::ByteRecord::new();
     let mut n = 0u64;
     while reader

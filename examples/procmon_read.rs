@@ -24,7 +24,7 @@ fn main() {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 16)
-            .from_reader(std::io::BufReader::with_capacity(1 << 16, file));
+            .from_reader(file);
         let mut record = csv::ByteRecord::new();
         let mut n = 0u64;
         while reader.read_byte_record(&mut record).expect("csv") {

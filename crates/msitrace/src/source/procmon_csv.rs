@@ -486,8 +486,7 @@ pub fn read_file_with(
     let len = std::fs::metadata(path).map_err(read_err)?.len();
     let file = File::open(path).map_err(read_err)?;
     if threads <= 1 || len < plan.min_parallel {
-        let parser =
-            ProcmonCsvParser::new(BufReader::with_capacity(1 << 16, file), input, settings)?;
+        let parser = ProcmonCsvParser::new(file, input, settings)?;
         return Ok(CaptureRead::from_parser(parser));
     }
     // Header: the first line (header names hold no line breaks).
@@ -507,8 +506,7 @@ pub fn read_file_with(
     let quoted = head.read(&mut first).map_err(read_err)? == 1 && first[0] == b'"';
     if !quoted {
         let file = File::open(path).map_err(read_err)?;
-        let parser =
-            ProcmonCsvParser::new(BufReader::with_capacity(1 << 16, file), input, settings)?;
+        let parser = ProcmonCsvParser::new(file, input, settings)?;
         return Ok(CaptureRead::from_parser(parser));
     }
     let pieces = (threads as u64 * 8).max(1);
@@ -539,7 +537,8 @@ pub fn read_file_with(
             .map(|&(s, e)| {
                 let mut f = File::open(path).map_err(read_err)?;
                 f.seek(SeekFrom::Start(s)).map_err(read_err)?;
-                let chunk = BufReader::with_capacity(1 << 16, f).take(e - s);
+                // The CSV reader buffers: read the file directly.
+                let chunk = f.take(e - s);
                 let parser = ProcmonCsvParser::headless(chunk, map.clone(), input, settings);
                 let mut parser = parser;
                 let mut read = CaptureRead::default();
