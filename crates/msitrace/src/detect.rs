@@ -40,7 +40,12 @@ impl Format {
     pub fn is_supported(self) -> bool {
         matches!(
             self,
-            Format::MsiLog | Format::BurnLog | Format::Evtx | Format::EventXml
+            Format::MsiLog
+                | Format::BurnLog
+                | Format::Evtx
+                | Format::EventXml
+                | Format::ProcmonCsv
+                | Format::ProcmonXml
         )
     }
 

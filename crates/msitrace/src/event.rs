@@ -297,6 +297,8 @@ pub enum Kind {
     Operation(Operation),
     /// A process started.
     ProcessStart(ProcessStart),
+    /// A process described by a capture (process list, process columns), start not seen.
+    ProcessInfo(ProcessInfo),
     /// A process exited.
     ProcessExit {
         /// Process id.
@@ -630,11 +632,65 @@ pub struct Operation {
     /// Path as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The path normalised, with its known folder (`%TEMP%`, `HKLM`, ...), for rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<crate::paths::NormalPath>,
     /// Result as written (`SUCCESS`, `ACCESS DENIED`, `0xC0000022`, ...).
     pub result: String,
+    /// The result as an NTSTATUS, when it is one (named or hex); `None` for an empty result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<NtStatus>,
     /// Detail fields parsed by their known keys, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub detail: Vec<(String, String)>,
+    /// Call stack, innermost frame first, when the export carries one (XML with stacks).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stack: Vec<StackFrame>,
+}
+
+impl Operation {
+    /// The value of a detail field by its key (exact, as Process Monitor writes it).
+    pub fn detail(&self, key: &str) -> Option<&str> {
+        self.detail
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// An NTSTATUS result: its code when known, and its Process Monitor name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct NtStatus {
+    /// The NTSTATUS value (`0xC0000022` for ACCESS DENIED), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<u32>,
+    /// The name Process Monitor prints (`ACCESS DENIED`), or the hex text for unnamed codes.
+    pub name: String,
+}
+
+impl NtStatus {
+    /// True for `SUCCESS` (and other success-severity codes).
+    pub fn is_success(&self) -> bool {
+        match self.code {
+            Some(c) => c >> 30 == 0,
+            None => self.name == "SUCCESS",
+        }
+    }
+}
+
+/// One frame of a call stack (Process Monitor XML `<stack><frame>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StackFrame {
+    /// Depth, 0 for the innermost frame.
+    pub depth: u32,
+    /// Return address as written (`0xfffff8016b2a1234`).
+    pub address: String,
+    /// Module path, when resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Symbol and offset (`FltpPerformPreCallbacks + 0x2f3`), when resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 /// Process Monitor event class.
@@ -669,4 +725,40 @@ pub struct ProcessStart {
     /// Command line, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command_line: Option<String>,
+    /// Current directory at start, when known (Process Monitor `Process Start`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_directory: Option<String>,
+    /// Account the process runs as (`NT AUTHORITY\SYSTEM`), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Integrity level (`High`, `System`, ...), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integrity: Option<String>,
+}
+
+/// A process described by a capture without its start being seen: an entry of the Process Monitor
+/// XML process list, or the per-row process columns of a CSV export the first time a process
+/// appears (or when they change, which means the PID was reused).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessInfo {
+    /// Process id.
+    pub pid: u32,
+    /// Parent process id, when the capture says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<u32>,
+    /// Image file name (`msiexec.exe`), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Full image path, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Command line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command_line: Option<String>,
+    /// Account, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Integrity level, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integrity: Option<String>,
 }

@@ -22,6 +22,7 @@ pub mod codes;
 pub mod detect;
 pub mod event;
 pub mod graph;
+pub mod paths;
 pub mod record_meaning;
 pub mod report;
 pub mod rules;

@@ -86,3 +86,30 @@ fn json_report_has_the_documented_fields() {
         .unwrap()
         .contains("with user privileges"));
 }
+
+#[test]
+fn procmon_capture_of_msiexec_denied_in_temp() {
+    let r = analyze("fixtures/procmon/msiexec-access-denied-temp.CSV");
+    assert_eq!(r.exit_status(), 1);
+    let c = &r.captures[0];
+    assert_eq!(
+        (c.rows, c.results.failure, c.results.retried_all_access),
+        (15, 4, 1)
+    );
+    assert_eq!(c.processes.len(), 3);
+    assert_eq!(r.findings[0].id, "procmon.installer-exit");
+    assert!(r.findings[0]
+        .summary
+        .contains("ACCESS DENIED under %TEMP% by msiexec.exe"));
+    let denied = &r.findings[1];
+    assert_eq!(denied.id, "procmon.access-denied");
+    assert_eq!(
+        denied.title,
+        "ACCESS DENIED under %TEMP% by msiexec.exe (3 times)"
+    );
+    assert!(denied
+        .summary
+        .contains("Explorer.EXE (3344) > msiexec.exe (4242)"));
+    assert_eq!(denied.evidence[0].row, Some(10));
+    insta::assert_snapshot!("procmon_denied_text", render(&r, &TextOptions::default()));
+}

@@ -153,8 +153,11 @@ fn access_denied_on_temp_then_2503() {
             class: OperationClass::File,
             name: "CreateFile".into(),
             path: Some(path.into()),
+            target: None,
             result: "ACCESS DENIED".into(),
+            status: None,
             detail: vec![],
+            stack: vec![],
         }),
         raw: None,
     };

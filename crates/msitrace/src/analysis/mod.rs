@@ -9,10 +9,12 @@
 //! ```
 
 pub mod burn;
+pub mod capture;
 pub mod diagnose;
 pub mod eventlog;
 pub mod events;
 pub mod msi;
+pub mod process_tree;
 pub mod signals;
 
 use crate::detect::{collect_inputs, detect_bytes, Detected, Format, SNIFF_LEN};
@@ -23,6 +25,9 @@ use crate::source::burn::BurnLogParser;
 use crate::source::eventxml::EventXmlParser;
 use crate::source::evtx::{EvtxSettings, EvtxSource, Keep};
 use crate::source::msilog::{DateOrder, HeaderDate, MsiLogParser, MsiLogSettings};
+use crate::source::procmon::CaptureSettings;
+use crate::source::procmon_csv::{self, CaptureRead};
+use crate::source::procmon_xml::ProcmonXmlParser;
 use crate::text::{LineReader, TextEncoding};
 use rayon::prelude::*;
 use std::fs::File;
@@ -165,6 +170,7 @@ enum Content {
     Msi(Vec<msi::SessionFacts>),
     Burn(Box<burn::BundleTracker>),
     EventLog(Box<eventlog::EventLogFacts>),
+    Capture(Box<(crate::report::CaptureReport, Vec<Finding>)>),
 }
 
 fn parse_input(
@@ -270,9 +276,53 @@ fn parse_input(
             });
             Content::EventLog(Box::new(tracker.finish()))
         }
+        Format::ProcmonCsv => {
+            drop(file);
+            let threads = rayon::current_num_threads();
+            let settings = CaptureSettings::default();
+            match procmon_csv::read_file(&planned.path, id, settings, threads) {
+                Ok(read) => capture_content(&mut report, &path, read),
+                Err(e) => {
+                    report.status = InputStatus::Error;
+                    report.error = Some(format!("{path}: {e}"));
+                    Content::None
+                }
+            }
+        }
+        Format::ProcmonXml => {
+            let mut parser = ProcmonXmlParser::new(file, id, CaptureSettings::default());
+            let mut read = CaptureRead::default();
+            for item in parser.by_ref() {
+                match item {
+                    Ok(e) => read.events.push(e),
+                    Err(e) if read.errors.len() < procmon_csv::MAX_ERRORS => read.errors.push(e),
+                    Err(_) => {}
+                }
+            }
+            read.tally = parser.into_tally();
+            capture_content(&mut report, &path, read)
+        }
         _ => Content::None,
     };
     Parsed { report, content }
+}
+
+/// Analyse a capture read from a Process Monitor export; row errors become warnings.
+fn capture_content(report: &mut InputReport, path: &str, read: CaptureRead) -> Content {
+    report.events = read.events.len() as u64;
+    report.lines = read.lines;
+    for e in &read.errors {
+        report.warnings.push(format!("{path}: {e}"));
+    }
+    let bad = read.tally.bad_rows;
+    if bad > read.errors.len() as u64 {
+        report.warnings.push(format!(
+            "{path}: {} more bad row(s) skipped",
+            bad - read.errors.len() as u64
+        ));
+    }
+    let (capture, findings) = capture::analyze(report.id, path, &read);
+    Content::Capture(Box::new((capture, findings)))
 }
 
 /// Run a parser to its end, handing each event on; errors become warnings naming the input.
@@ -454,6 +504,8 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     let mut trackers = Vec::new();
     let mut install_failures = Vec::new();
     let mut eventlog_findings = Vec::new();
+    let mut captures = Vec::new();
+    let mut capture_findings = Vec::new();
     for p in parsed {
         match p.content {
             Content::Msi(f) => facts.extend(f),
@@ -462,6 +514,11 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
                 let facts = *facts;
                 install_failures.extend(facts.install_failures);
                 eventlog_findings.extend(facts.findings);
+            }
+            Content::Capture(c) => {
+                let (capture, findings) = *c;
+                captures.push(capture);
+                capture_findings.extend(findings);
             }
             Content::None => {}
         }
@@ -529,6 +586,7 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     findings.extend(bundle_findings);
     findings.extend(unexplained);
     findings.extend(eventlog_findings);
+    findings.extend(capture_findings);
     findings.sort_by(|a, b| {
         a.severity
             .cmp(&b.severity)
@@ -542,6 +600,7 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
         inputs,
         sessions,
         bundles,
+        captures,
         findings,
         failed,
     }

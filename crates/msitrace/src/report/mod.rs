@@ -27,6 +27,9 @@ pub struct Report {
     pub sessions: Vec<SessionReport>,
     /// WiX Burn bundle runs found in the Burn logs.
     pub bundles: Vec<BundleReport>,
+    /// Process Monitor captures: counts by operation and result, failures, process tree.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub captures: Vec<CaptureReport>,
     /// Findings, most likely root cause first.
     pub findings: Vec<Finding>,
     /// True when a failure was found (an error-severity finding).
@@ -166,6 +169,82 @@ pub struct SessionReport {
     /// Index of the bundle that ran this session, when a Burn log names this log.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bundle: Option<usize>,
+}
+
+/// One Process Monitor capture (CSV or XML export): what it held, counted.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaptureReport {
+    /// Input the capture was read from.
+    pub input: u32,
+    /// Input path.
+    pub path: String,
+    /// Data rows (CSV) or `<event>` elements (XML) read.
+    pub rows: u64,
+    /// Rows kept as events (failures, process lifecycle, retries); the rest are only counted.
+    pub kept: u64,
+    /// Rows skipped as broken (each one a warning of the input, up to a limit).
+    pub bad_rows: u64,
+    /// Date of the capture, when the export carries it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<chrono::NaiveDate>,
+    /// Where the date comes from, or why it is unknown.
+    pub date_source: String,
+    /// Rows by kind of result.
+    pub results: ResultTotals,
+    /// Rows by operation and result, most frequent first.
+    pub operations: Vec<crate::source::procmon::OperationCount>,
+    /// Failing rows folded by process, operation, result and path class, most frequent first.
+    pub failures: Vec<FailureGroup>,
+    /// Operation names msitrace does not know (kept as class `other`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_operations: Vec<String>,
+    /// Result names msitrace does not know (treated as failures).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_results: Vec<String>,
+    /// The process tree.
+    pub processes: Vec<crate::analysis::process_tree::ProcessNode>,
+}
+
+/// Rows of a capture by kind of result.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ResultTotals {
+    /// `SUCCESS` (and empty results).
+    pub success: u64,
+    /// Routine results (`BUFFER OVERFLOW`, `REPARSE`, `NO MORE ENTRIES`, ...): counted, not reported.
+    pub noise: u64,
+    /// Probing (`NAME NOT FOUND`, `PATH NOT FOUND`, ...): counted, not reported.
+    pub probe: u64,
+    /// Failures (`ACCESS DENIED`, `SHARING VIOLATION`, unknown codes, ...).
+    pub failure: u64,
+    /// Denied `Desired Access: All Access` opens retried narrower with success (not reported).
+    pub retried_all_access: u64,
+}
+
+/// Failing rows of one process, operation, result and path class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailureGroup {
+    /// Process name.
+    pub process: String,
+    /// Operation.
+    pub operation: String,
+    /// Result.
+    pub result: String,
+    /// Path class: known folder (`%TEMP%`), drive, hive (`HKLM`) or space.
+    pub path_class: String,
+    /// Rows.
+    pub count: u64,
+}
+
+impl FailureGroup {
+    /// Sort key for a stable order among equal counts.
+    pub fn cmp_key(&self) -> (&str, &str, &str, &str) {
+        (
+            &self.process,
+            &self.result,
+            &self.path_class,
+            &self.operation,
+        )
+    }
 }
 
 /// How a session or bundle ended.

@@ -227,6 +227,61 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         }
     }
 
+    if !report.captures.is_empty() {
+        let _ = writeln!(out, "\n{}", p.paint("1", "Process Monitor captures"));
+    }
+    for c in &report.captures {
+        let r = &c.results;
+        let _ = writeln!(
+            out,
+            "  {}: {} rows ({} kept), {} success, {} routine, {} probing, {} failures{}{}",
+            sanitize(&c.path),
+            c.rows,
+            c.kept,
+            r.success,
+            r.noise,
+            r.probe,
+            r.failure,
+            if r.retried_all_access > 0 {
+                format!(
+                    " ({} of them All Access opens retried narrower)",
+                    r.retried_all_access
+                )
+            } else {
+                String::new()
+            },
+            if c.bad_rows > 0 {
+                format!(", {} bad rows skipped", c.bad_rows)
+            } else {
+                String::new()
+            }
+        );
+        let date = match c.date {
+            Some(d) => format!("{d} (from {})", c.date_source),
+            None => c.date_source.clone(),
+        };
+        let _ = writeln!(out, "      date:      {}", sanitize(&date));
+        let _ = writeln!(out, "      processes: {}", c.processes.len());
+        let top: Vec<String> = c
+            .operations
+            .iter()
+            .take(5)
+            .map(|o| {
+                let result = if o.result.is_empty() {
+                    "(none)"
+                } else {
+                    &o.result
+                };
+                format!("{} {} ×{}", o.operation, result, o.count)
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "      most rows: {}",
+            cut(&sanitize(&top.join(", ")), width - 17)
+        );
+    }
+
     let _ = writeln!(out, "\n{}", p.paint("1", "Findings"));
     if report.findings.is_empty() {
         let _ = writeln!(out, "  No failure found.");

@@ -526,8 +526,11 @@ mod tests {
                 class: OperationClass::File,
                 name: "CreateFile".into(),
                 path: Some(path.into()),
+                target: None,
                 result: result.into(),
+                status: None,
                 detail: vec![],
+                stack: vec![],
             }),
             raw: None,
         }

@@ -195,6 +195,7 @@ pub const KINDS: &[&str] = &[
     "event_record",
     "operation",
     "process_start",
+    "process_info",
     "process_exit",
 ];
 
@@ -218,6 +219,7 @@ pub fn kind_name(event: &Event) -> &'static str {
         EventRecord(_) => "event_record",
         Operation(_) => "operation",
         ProcessStart(_) => "process_start",
+        ProcessInfo(_) => "process_info",
         ProcessExit { .. } => "process_exit",
     }
 }

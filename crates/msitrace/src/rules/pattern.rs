@@ -116,32 +116,15 @@ impl PathPattern {
 /// assert_eq!(normalize(r"\Device\HarddiskVolume2\Users\a"), r"?:\Users\a");
 /// ```
 pub fn normalize(path: &str) -> String {
-    let p = path.trim().replace('/', "\\");
-    let mut p = p.as_str();
-    for prefix in [r"\??\", r"\\?\", r"\\.\"] {
-        if let Some(rest) = p.strip_prefix(prefix) {
-            p = rest;
-        }
-    }
-    const ROOTS: &[(&str, &str)] = &[
-        (r"\REGISTRY\MACHINE", "HKLM"),
-        (r"\REGISTRY\USER", "HKU"),
-        ("HKEY_LOCAL_MACHINE", "HKLM"),
-        ("HKEY_CURRENT_USER", "HKCU"),
-        ("HKEY_CLASSES_ROOT", "HKCR"),
-        ("HKEY_USERS", "HKU"),
-    ];
-    for (long, short) in ROOTS {
-        if p.len() >= long.len() && p[..long.len()].eq_ignore_ascii_case(long) {
-            return format!("{short}{}", &p[long.len()..]);
-        }
-    }
+    let normal = crate::paths::NormalPath::new(&path.replace('/', "\\")).text;
     const DEVICE: &str = r"\Device\HarddiskVolume";
-    if p.len() > DEVICE.len() && p[..DEVICE.len()].eq_ignore_ascii_case(DEVICE) {
-        let rest = p[DEVICE.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
-        return format!("?:{rest}");
+    match normal.get(..DEVICE.len()) {
+        Some(head) if head.eq_ignore_ascii_case(DEVICE) => {
+            let rest = normal[DEVICE.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+            format!("?:{rest}")
+        }
+        _ => normal,
     }
-    p.to_string()
 }
 
 #[cfg(test)]

@@ -5,12 +5,17 @@
 //! - [`burn`]: WiX Burn bundle logs.
 //! - [`evtx`]: Windows event log files (`.evtx`).
 //! - [`eventxml`]: event-log XML exports (`wevtutil qe /f:xml`, Event Viewer "Save as XML").
+//! - [`procmon_csv`] and [`procmon_xml`]: Process Monitor exports, with what they share in
+//!   [`procmon`] (columns, results, details, what to keep of a capture).
 
 pub mod burn;
 pub mod eventxml;
 pub mod evtx;
 mod evtx_select;
 pub mod msilog;
+pub mod procmon;
+pub mod procmon_csv;
+pub mod procmon_xml;
 
 /// An error while reading one input, with the position where it happened.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +39,52 @@ pub enum SourceError {
         /// 1-based column (in bytes).
         column: u64,
         /// Byte offset in the (UTF-8) text.
+        offset: u64,
+        /// What the XML reader said.
+        message: String,
+    },
+    /// A CSV header without the columns a Process Monitor export must have.
+    #[error("header (row 0): not a Process Monitor CSV export: missing column(s) {}; found {found}", missing.join(", "))]
+    MissingColumns {
+        /// The required columns not found.
+        missing: Vec<&'static str>,
+        /// The header as read (cut).
+        found: String,
+    },
+    /// A row with a different number of fields than the header (ragged or cut row).
+    #[error("row {row} (line {line}): {found} field(s), the header has {expected}; row skipped")]
+    Ragged {
+        /// Data row number (1-based; the header is row 0).
+        row: u64,
+        /// Line where the row starts.
+        line: u64,
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in this row.
+        found: usize,
+    },
+    /// The last row ends inside a quoted field: the file was cut.
+    #[error("row {row} (line {line}): the file ends inside this row (cut export); row skipped")]
+    CutRow {
+        /// Data row number (1-based).
+        row: u64,
+        /// Line where the row starts.
+        line: u64,
+    },
+    /// A field that cannot be read.
+    #[error("row {row}, column {column:?}: {message}; row skipped")]
+    BadField {
+        /// Data row number (1-based).
+        row: u64,
+        /// Column name.
+        column: &'static str,
+        /// What was wrong.
+        message: String,
+    },
+    /// Malformed XML in a Process Monitor XML export (the reader knows the byte offset only).
+    #[error("XML at byte {offset}: {message}")]
+    XmlOffset {
+        /// Byte offset in the input.
         offset: u64,
         /// What the XML reader said.
         message: String,
@@ -80,4 +131,37 @@ pub enum SourceError {
         /// Records the chunk header announces that are missing.
         lost: u64,
     },
+}
+
+impl SourceError {
+    /// The same error with its row and line numbers moved on (chunks of a file read in parallel).
+    pub fn shift_rows(self, offset: u64, lines: u64) -> SourceError {
+        match self {
+            SourceError::Ragged {
+                row,
+                line,
+                expected,
+                found,
+            } => SourceError::Ragged {
+                row: row + offset,
+                line: line + lines,
+                expected,
+                found,
+            },
+            SourceError::CutRow { row, line } => SourceError::CutRow {
+                row: row + offset,
+                line: line + lines,
+            },
+            SourceError::BadField {
+                row,
+                column,
+                message,
+            } => SourceError::BadField {
+                row: row + offset,
+                column,
+                message,
+            },
+            other => other,
+        }
+    }
 }

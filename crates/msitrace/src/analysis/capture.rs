@@ -1,0 +1,397 @@
+//! What a Process Monitor capture says on its own: the failing operations that matter, folded by
+//! process, result and path class, each with the process chain that led to it and its rows as
+//! evidence; installer processes that exited with a failure; and a summary of every row by
+//! operation and result ([`CaptureReport`]).
+//!
+//! Benign noise is counted, not reported: results that are routine ([`ResultClass::Noise`]:
+//! `BUFFER OVERFLOW`, `REPARSE`, `NO MORE ENTRIES`, ...), probing (`NAME NOT FOUND`,
+//! `PATH NOT FOUND`), and `Desired Access: All Access` opens that were denied and then retried
+//! narrower with success by the same process.
+
+use crate::analysis::process_tree::ProcessTree;
+use crate::codes::{classify_exit, exit_meaning, OutcomeClass};
+use crate::event::{Event, Kind, Location, Operation, OperationClass};
+use crate::report::{
+    CaptureReport, Confidence, Evidence, EvidenceRole, FailureGroup, Finding, ResultTotals,
+    Severity,
+};
+use crate::source::procmon::status::{self, ResultClass};
+use crate::source::procmon_csv::CaptureRead;
+use std::collections::BTreeMap;
+
+/// Most evidence rows cited per finding.
+const MAX_EVIDENCE: usize = 5;
+
+/// Processes whose failures are an installation's failures.
+const INSTALLER_IMAGES: &[&str] = &["msiexec.exe", "setup.exe", "install.exe", "installer.exe"];
+
+fn is_installer(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    INSTALLER_IMAGES.contains(&n.as_str()) || n.contains("setup") || n.contains("install")
+}
+
+/// Results worth a finding: (result, id slug, category, what to do).
+const REMEDIES: &[(&str, &str)] = &[
+    ("ACCESS DENIED", "Check the permissions of the path for the account the process runs as (see the user and integrity in the process chain); an unelevated installer, a read-only or locked-down folder, or an antivirus / Controlled Folder Access block are the usual causes."),
+    ("SHARING VIOLATION", "Another process holds the file open without sharing: close the application that uses it (Process Monitor's earlier rows on the same path, or Resource Monitor, show which), or let the installer schedule a reboot."),
+    ("DISK FULL", "Free space on the target drive, then run the installation again."),
+    ("PRIVILEGE NOT HELD", "Run the installation elevated (as administrator) or from an account that holds the privilege the operation needs."),
+    ("DELETE PENDING", "The file was marked for deletion while still open: close the processes that use it or reboot, then retry."),
+    ("CANNOT DELETE", "The file is mapped, read-only or in use: close the process using it or reboot, then retry."),
+];
+
+/// Analyse one capture read by the Process Monitor readers.
+pub fn analyze(input: u32, path: &str, read: &CaptureRead) -> (CaptureReport, Vec<Finding>) {
+    let tree = ProcessTree::from_events(&read.events);
+    let (groups, retried) = failing_groups(&read.events);
+    let mut findings = Vec::new();
+    // What failed in each process, to tell with its exit.
+    let mut by_pid: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for (key, rows) in &groups {
+        let finding = operation_finding(path, read, &tree, key, rows);
+        if let Some(pid) = read.events[rows[0]].process.as_ref().map(|p| p.pid) {
+            by_pid.entry(pid).or_default().push(finding.title.clone());
+        }
+        findings.push(finding);
+    }
+    for (pid, mut f) in exit_findings(path, &read.events, &tree) {
+        if let Some(titles) = by_pid.get(&pid) {
+            f.summary.push_str(&format!(
+                " Failing operations of this process: {}.",
+                titles.join("; ")
+            ));
+        }
+        findings.push(f);
+    }
+    let tally = &read.tally;
+    let classes = tally.class_counts();
+    let mut failures: Vec<FailureGroup> = tally
+        .failures
+        .iter()
+        .map(|(k, &count)| FailureGroup {
+            process: k.process.clone(),
+            operation: k.operation.clone(),
+            result: k.result.clone(),
+            path_class: k.path_class.clone(),
+            count,
+        })
+        .collect();
+    failures.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.cmp_key().cmp(&b.cmp_key()))
+    });
+    let report = CaptureReport {
+        input,
+        path: path.to_string(),
+        rows: tally.rows,
+        kept: tally.kept,
+        bad_rows: tally.bad_rows,
+        date: tally.first_date,
+        date_source: if tally.has_date {
+            "the Date & Time column".to_string()
+        } else {
+            "unknown: the export has no Date & Time column; times are times of day only".to_string()
+        },
+        results: ResultTotals {
+            success: classes[0].1,
+            noise: classes[1].1,
+            probe: classes[2].1,
+            failure: classes[3].1,
+            retried_all_access: retried,
+        },
+        operations: tally.operation_counts(),
+        failures,
+        unknown_operations: tally
+            .unknown_operations
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect(),
+        unknown_results: tally
+            .unknown_results
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect(),
+        processes: tree.processes.clone(),
+    };
+    let _ = input;
+    (report, findings)
+}
+
+/// A fold key: process name (lowercase), result, path class.
+type GroupKey = (String, String, String);
+
+/// Kept failing operations folded by process, result and path class (row indexes into the events),
+/// and how many denied `All Access` opens were retried narrower.
+fn failing_groups(events: &[Event]) -> (BTreeMap<GroupKey, Vec<usize>>, u64) {
+    let mut groups: BTreeMap<GroupKey, Vec<usize>> = BTreeMap::new();
+    let mut retried = 0;
+    for (i, e) in events.iter().enumerate() {
+        let Kind::Operation(op) = &e.kind else {
+            continue;
+        };
+        let class = status::classify(op.result.as_bytes());
+        if !matches!(class, Some(ResultClass::Failure) | None) {
+            continue;
+        }
+        if retried_narrower(events, i, op) {
+            retried += 1;
+            continue;
+        }
+        let process = e
+            .process
+            .as_ref()
+            .and_then(|p| p.image.clone())
+            .unwrap_or_else(|| "?".into());
+        let path_class = op
+            .target
+            .as_ref()
+            .map(|t| t.class())
+            .unwrap_or_else(|| "other".into());
+        groups
+            .entry((process, op.result.clone(), path_class))
+            .or_default()
+            .push(i);
+    }
+    (groups, retried)
+}
+
+/// True for a denied `All Access` open followed by a successful open of the same path by the same
+/// process.
+fn retried_narrower(events: &[Event], i: usize, op: &Operation) -> bool {
+    if op.result != "ACCESS DENIED"
+        || !op
+            .detail("Desired Access")
+            .is_some_and(|a| a.starts_with("All Access"))
+    {
+        return false;
+    }
+    let pid = events[i].process.as_ref().map(|p| p.pid);
+    events[i + 1..].iter().take(10_000).any(|e| match &e.kind {
+        Kind::Operation(later) => {
+            e.process.as_ref().map(|p| p.pid) == pid
+                && later.name == op.name
+                && later.path == op.path
+                && later.result == "SUCCESS"
+        }
+        _ => false,
+    })
+}
+
+fn row_of(at: Location) -> u64 {
+    match at {
+        Location::Row(n) => n,
+        _ => 0,
+    }
+}
+
+fn chain_text(tree: &ProcessTree, e: &Event) -> Option<String> {
+    let pid = e.process.as_ref()?.pid;
+    let i = tree.at(pid, row_of(e.at))?;
+    let chain: Vec<String> = tree.chain(i).iter().map(|&p| tree.label(p)).collect();
+    let node = &tree.processes[i];
+    let mut text = chain.join(" > ");
+    let mut who = Vec::new();
+    if let Some(u) = &node.user {
+        who.push(format!("user {u}"));
+    }
+    if let Some(l) = &node.integrity {
+        who.push(format!("integrity {l}"));
+    }
+    if !who.is_empty() {
+        text.push_str(&format!(" ({})", who.join(", ")));
+    }
+    Some(text)
+}
+
+fn operation_finding(
+    path: &str,
+    read: &CaptureRead,
+    tree: &ProcessTree,
+    key: &GroupKey,
+    rows: &[usize],
+) -> Finding {
+    let (process, result, path_class) = key;
+    let first = &read.events[rows[0]];
+    let Kind::Operation(op) = &first.kind else {
+        unreachable!("groups hold operations only")
+    };
+    // Total rows with this fold key, kept or not (kept ones are capped per operation).
+    let total: u64 = read
+        .tally
+        .failures
+        .iter()
+        .filter(|(k, _)| {
+            k.process == *process && k.result == *result && k.path_class == *path_class
+        })
+        .map(|(_, &n)| n)
+        .sum::<u64>()
+        .max(rows.len() as u64);
+    let mut operations: Vec<&str> = rows
+        .iter()
+        .filter_map(|&r| match &read.events[r].kind {
+            Kind::Operation(o) => Some(o.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    operations.sort_unstable();
+    operations.dedup();
+    let mut paths: Vec<String> = rows
+        .iter()
+        .filter_map(|&r| match &read.events[r].kind {
+            Kind::Operation(o) => o.target.as_ref().map(|t| t.display()),
+            _ => None,
+        })
+        .collect();
+    paths.sort();
+    paths.dedup();
+    let status = op.status.as_ref().and_then(|s| s.code);
+    let slug = result.to_ascii_lowercase().replace(' ', "-");
+    let installer = is_installer(process);
+    let remedy = REMEDIES
+        .iter()
+        .find(|(r, _)| r == result)
+        .map(|(_, t)| t.to_string())
+        .unwrap_or_else(|| {
+            format!(
+                "Look at what the process did just before row {} on the same path.",
+                row_of(first.at)
+            )
+        });
+    let times = if total == 1 {
+        "once".to_string()
+    } else {
+        format!("{total} times")
+    };
+    let title = format!("{result} under {path_class} by {process} ({times})");
+    let mut summary = format!(
+        "{process} got {result}{} on {} ({}){}.",
+        status.map(|c| format!(" (0x{c:08X})")).unwrap_or_default(),
+        paths.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+        operations.join(", "),
+        if paths.len() > 3 {
+            format!(" and {} other path(s)", paths.len() - 3)
+        } else {
+            String::new()
+        }
+    );
+    if let Some(chain) = chain_text(tree, first) {
+        summary.push_str(&format!(" Process chain: {chain}."));
+    }
+    let category = match op.class {
+        OperationClass::Registry => "registry_access",
+        OperationClass::Network => "network",
+        OperationClass::Process => "process",
+        _ => "file_access",
+    };
+    Finding {
+        id: format!("procmon.{slug}"),
+        title,
+        severity: Severity::Warning,
+        confidence: if installer && REMEDIES.iter().any(|(r, _)| r == result) {
+            Confidence::Medium
+        } else {
+            Confidence::Low
+        },
+        category: category.to_string(),
+        summary,
+        session: None,
+        bundle: None,
+        codes: status.into_iter().collect(),
+        evidence: rows
+            .iter()
+            .take(MAX_EVIDENCE)
+            .enumerate()
+            .map(|(n, &r)| {
+                let e = &read.events[r];
+                Evidence::new(
+                    path,
+                    e.at,
+                    e.raw.as_deref().unwrap_or(""),
+                    if n == 0 {
+                        EvidenceRole::Cause
+                    } else {
+                        EvidenceRole::Context
+                    },
+                )
+            })
+            .collect(),
+        remediation: vec![remedy],
+    }
+}
+
+/// Installer processes that exited with a failure, and any process that died with an NTSTATUS
+/// error (crash, missing DLL), with the PID of each.
+fn exit_findings(path: &str, events: &[Event], tree: &ProcessTree) -> Vec<(u32, Finding)> {
+    let mut findings = Vec::new();
+    for e in events {
+        let Kind::ProcessExit {
+            pid,
+            status: Some(code),
+        } = &e.kind
+        else {
+            continue;
+        };
+        let Some(i) = tree.at(*pid, row_of(e.at)) else {
+            continue;
+        };
+        let label = tree.label(i);
+        let name = label.split(" (").next().unwrap_or("").to_string();
+        let ntstatus = *code >= 0xC000_0000;
+        let installer_failed = is_installer(&name) && classify_exit(*code) == OutcomeClass::Failure;
+        if !(ntstatus || installer_failed) {
+            continue;
+        }
+        let meaning = if ntstatus {
+            status::name_of(*code)
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("NTSTATUS 0x{code:08X}"))
+        } else {
+            exit_meaning(*code)
+        };
+        let chain: Vec<String> = tree.chain(i).iter().map(|&p| tree.label(p)).collect();
+        let shown = if ntstatus {
+            format!("0x{code:08X}")
+        } else {
+            code.to_string()
+        };
+        findings.push((*pid, Finding {
+            id: if installer_failed {
+                "procmon.installer-exit".into()
+            } else {
+                "procmon.process-crash".into()
+            },
+            title: format!("{label} exited with {shown} ({meaning})"),
+            severity: if installer_failed {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            confidence: if installer_failed {
+                Confidence::Medium
+            } else {
+                Confidence::Low
+            },
+            category: "process".into(),
+            summary: format!(
+                "{label} exited with status {shown}: {meaning}. Process chain: {}.",
+                chain.join(" > ")
+            ),
+            session: None,
+            bundle: None,
+            codes: vec![*code],
+            evidence: vec![Evidence::new(
+                path,
+                e.at,
+                e.raw.as_deref().unwrap_or(""),
+                EvidenceRole::Outcome,
+            )],
+            remediation: vec![if installer_failed {
+                "Open the installer's own log (msiexec /l*v) for the cause; the failing operations listed by the other findings happened in this process tree.".into()
+            } else {
+                "Check that the program's files and dependencies are present and not blocked; the exit status names the reason.".into()
+            }],
+        }));
+    }
+    findings
+}

@@ -1,0 +1,717 @@
+//! Process Monitor CSV exports, streaming.
+//!
+//! The header drives the reader: the 7-column default export (`Time of Day, Process Name, PID,
+//! Operation, Path, Result, Detail`) and any subset or order of the 27 columns are read by name;
+//! `PID`, `Operation` and `Result` are required. UTF-8 with or without a BOM, CRLF or LF. Each
+//! data row is classified on its bytes ([`Keeper`]); only kept rows are decoded and typed (see
+//! [`super::procmon`]), so the hot path is one `csv::ByteRecord` read per row.
+//!
+//! Bad rows (ragged, cut, unreadable id, garbage operation or result) are errors naming the row
+//! and column; the reader skips them and goes on.
+//!
+//! [`read_file`] reads a large file in chunks on several threads (split at row boundaries, merged
+//! in order); the [`ProcmonCsvParser`] iterator reads any byte stream on one.
+//!
+//! ```
+//! use msitrace::source::procmon_csv::ProcmonCsvParser;
+//! use msitrace::source::procmon::{CaptureSettings, KeepPolicy};
+//! use msitrace::event::Kind;
+//! let csv = "\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\"\r\n\
+//!            \"7:19:37.0147934 AM\",\"msiexec.exe\",\"4242\",\"CreateFile\",\"C:\\Windows\\Temp\\x\",\"ACCESS DENIED\",\"Desired Access: Generic Write\"\r\n";
+//! let settings = CaptureSettings { keep: KeepPolicy::All, ..Default::default() };
+//! let parser = ProcmonCsvParser::new(csv.as_bytes(), 0, settings).unwrap();
+//! let events: Vec<_> = parser.collect::<Result<_, _>>().unwrap();
+//! let Kind::Operation(op) = &events.last().unwrap().kind else { panic!() };
+//! assert_eq!(op.result, "ACCESS DENIED");
+//! ```
+
+use crate::event::*;
+use crate::source::procmon::{
+    clock, row_event, row_process_info, CaptureSettings, CaptureTally, Column, Keep, Keeper,
+    RowProblem, RowText,
+};
+use crate::source::SourceError;
+use csv::{ByteRecord, ReaderBuilder};
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+/// Where each column is in a row.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnMap {
+    index: [Option<usize>; Column::ALL.len()],
+    width: usize,
+}
+
+impl ColumnMap {
+    /// Map a header record; an error when a required column is missing.
+    pub fn from_header(header: &ByteRecord) -> Result<ColumnMap, SourceError> {
+        let mut map = ColumnMap {
+            index: Default::default(),
+            width: header.len(),
+        };
+        for (i, field) in header.iter().enumerate() {
+            let name = String::from_utf8_lossy(field);
+            if let Some(c) = Column::from_header(&name) {
+                let slot = &mut map.index[Self::slot(c)];
+                slot.get_or_insert(i);
+            }
+        }
+        let missing: Vec<&'static str> = Column::REQUIRED
+            .iter()
+            .filter(|c| map.get(**c).is_none())
+            .map(|c| c.name())
+            .collect();
+        if !missing.is_empty() {
+            let found: Vec<_> = header
+                .iter()
+                .take(30)
+                .map(|f| {
+                    String::from_utf8_lossy(f)
+                        .chars()
+                        .take(40)
+                        .collect::<String>()
+                })
+                .collect();
+            return Err(SourceError::MissingColumns {
+                missing,
+                found: format!("{:?}", found),
+            });
+        }
+        Ok(map)
+    }
+
+    fn slot(c: Column) -> usize {
+        Column::ALL
+            .iter()
+            .position(|(x, _)| *x == c)
+            .expect("every column is in ALL")
+    }
+
+    /// Index of a column in the row, when the export has it.
+    pub fn get(&self, c: Column) -> Option<usize> {
+        self.index[Self::slot(c)]
+    }
+
+    /// Number of fields per row.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+}
+
+/// A byte source that remembers how it ended, to tell a cut last row from a complete one.
+struct Tail<R> {
+    inner: R,
+    total: u64,
+    last: u8,
+    eof: bool,
+}
+
+impl<R: Read> Read for Tail<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            self.eof = !buf.is_empty();
+        } else {
+            self.total += n as u64;
+            self.last = buf[n - 1];
+        }
+        Ok(n)
+    }
+}
+
+/// Streaming reader of one Process Monitor CSV export; an iterator of kept events.
+pub struct ProcmonCsvParser<R> {
+    reader: csv::Reader<Tail<R>>,
+    map: ColumnMap,
+    // Column indexes used on every row.
+    pid: Option<usize>,
+    parent: Option<usize>,
+    process: Option<usize>,
+    operation: usize,
+    result: usize,
+    path: Option<usize>,
+    detail: Option<usize>,
+    record: ByteRecord,
+    input: InputId,
+    keeper: Keeper,
+    row: u64,
+    queue: VecDeque<Result<Event, SourceError>>,
+    done: bool,
+}
+
+fn builder() -> ReaderBuilder {
+    let mut b = ReaderBuilder::new();
+    b.has_headers(false).flexible(true).buffer_capacity(1 << 16);
+    b
+}
+
+impl<R: Read> ProcmonCsvParser<R> {
+    /// A reader over a CSV export: reads and checks the header.
+    pub fn new(source: R, input: InputId, settings: CaptureSettings) -> Result<Self, SourceError> {
+        let mut reader = builder().from_reader(Tail::new(source));
+        let mut header = ByteRecord::new();
+        match reader.read_byte_record(&mut header) {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(SourceError::MissingColumns {
+                    missing: Column::REQUIRED.iter().map(|c| c.name()).collect(),
+                    found: "an empty file".into(),
+                })
+            }
+            Err(e) => return Err(csv_error(e, 0)),
+        }
+        let map = ColumnMap::from_header(&header)?;
+        Ok(Self::with_reader(reader, map, input, settings))
+    }
+
+    /// A reader over rows without a header (a chunk of a file), with the header's column map.
+    pub fn headless(source: R, map: ColumnMap, input: InputId, settings: CaptureSettings) -> Self {
+        Self::with_reader(
+            builder().from_reader(Tail::new(source)),
+            map,
+            input,
+            settings,
+        )
+    }
+
+    fn with_reader(
+        reader: csv::Reader<Tail<R>>,
+        map: ColumnMap,
+        input: InputId,
+        settings: CaptureSettings,
+    ) -> Self {
+        let mut keeper = Keeper::new(settings);
+        keeper.set_has_date(map.get(Column::DateTime).is_some());
+        ProcmonCsvParser {
+            reader,
+            pid: map.get(Column::Pid),
+            parent: map.get(Column::ParentPid),
+            process: map.get(Column::ProcessName),
+            operation: map.get(Column::Operation).unwrap_or(0),
+            result: map.get(Column::Result).unwrap_or(0),
+            path: map.get(Column::Path),
+            detail: map.get(Column::Detail),
+            map,
+            record: ByteRecord::new(),
+            input,
+            keeper,
+            row: 0,
+            queue: VecDeque::new(),
+            done: false,
+        }
+    }
+
+    /// Data rows read so far (bad ones included).
+    pub fn rows_read(&self) -> u64 {
+        self.row
+    }
+
+    /// Lines read so far (complete lines).
+    pub fn lines_read(&self) -> u64 {
+        self.reader.position().line().saturating_sub(1)
+    }
+
+    /// Counts of every row so far.
+    pub fn tally(&self) -> &CaptureTally {
+        self.keeper.tally()
+    }
+
+    /// The counts, once read.
+    pub fn into_tally(self) -> CaptureTally {
+        self.keeper.into_tally()
+    }
+
+    /// Read the next row; `false` at the end.
+    fn step(&mut self) -> bool {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(true) => {}
+            Ok(false) => return false,
+            Err(e) => {
+                let io = matches!(e.kind(), csv::ErrorKind::Io(_));
+                self.queue.push_back(Err(csv_error(e, self.row + 1)));
+                return !io;
+            }
+        }
+        self.row += 1;
+        let row = self.row;
+        let r = &self.record;
+        let tail = self.reader.get_ref();
+        if tail.eof
+            && tail.last != b'\n'
+            && tail.last != b'"'
+            && r.position().is_some()
+            && self.reader.position().byte() >= tail.total
+        {
+            self.keeper.bad_row();
+            let line = r.position().map_or(0, |p| p.line());
+            self.queue.push_back(Err(SourceError::CutRow { row, line }));
+            return true;
+        }
+        if r.len() != self.map.width {
+            self.keeper.bad_row();
+            let line = r.position().map_or(0, |p| p.line());
+            self.queue.push_back(Err(SourceError::Ragged {
+                row,
+                line,
+                expected: self.map.width,
+                found: r.len(),
+            }));
+            return true;
+        }
+        let field = |i: Option<usize>| i.map_or(&b""[..], |i| &r[i]);
+        let pid = match self.pid.map(|i| fast_u32(&r[i])) {
+            Some(None) => {
+                self.keeper.bad_row();
+                let text = String::from_utf8_lossy(field(self.pid)).into_owned();
+                self.queue.push_back(Err(SourceError::BadField {
+                    row,
+                    column: Column::Pid.name(),
+                    message: format!("expected a number, found {:?}", text),
+                }));
+                return true;
+            }
+            Some(Some(p)) => Some(p),
+            None => None,
+        };
+        let parent = self.parent.and_then(|i| fast_u32(&r[i]));
+        let decision = self.keeper.decide(
+            row,
+            pid,
+            parent,
+            field(self.process),
+            &r[self.operation],
+            &r[self.result],
+            field(self.path),
+            field(self.detail),
+        );
+        let keep = match decision {
+            Ok(k) => k,
+            Err(problem) => {
+                let (column, i) = match problem {
+                    RowProblem::BadOperation => (Column::Operation, self.operation),
+                    RowProblem::BadResult => (Column::Result, self.result),
+                };
+                let text: String = String::from_utf8_lossy(&r[i]).chars().take(40).collect();
+                self.queue.push_back(Err(SourceError::BadField {
+                    row,
+                    column: column.name(),
+                    message: format!("not an operation result or name: {text:?}"),
+                }));
+                return true;
+            }
+        };
+        if keep == Keep::No {
+            return true;
+        }
+        let fields: Vec<Cow<str>> = r.iter().map(String::from_utf8_lossy).collect();
+        let mut text = RowText::default();
+        for (c, _) in Column::ALL {
+            if let Some(i) = self.map.get(c) {
+                text.set(c, &fields[i]);
+            }
+        }
+        if matches!(keep, Keep::WithProcessInfo | Keep::ProcessInfoOnly) {
+            if let Some(pid) = pid {
+                let time = text
+                    .time
+                    .and_then(clock::time_of_day)
+                    .map_or_else(Stamp::none, |t| {
+                        Stamp::local(crate::source::procmon::row_date(&text), t)
+                    });
+                self.queue.push_back(Ok(Event {
+                    time,
+                    input: self.input,
+                    at: Location::Row(row),
+                    process: None,
+                    kind: Kind::ProcessInfo(row_process_info(&text, pid)),
+                    raw: None,
+                }));
+            }
+        }
+        if matches!(keep, Keep::Yes | Keep::WithProcessInfo) {
+            let event = row_event(&text, row, self.input);
+            match &event {
+                Ok(e) => {
+                    if let Some(d) = e.time.local_datetime() {
+                        self.keeper.note_date(Some(d.date()));
+                    }
+                }
+                Err(_) => self.keeper.kept_row_failed(),
+            }
+            self.queue.push_back(event);
+        }
+        true
+    }
+}
+
+impl<R: Read> Iterator for ProcmonCsvParser<R> {
+    type Item = Result<Event, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.queue.pop_front() {
+                return Some(item);
+            }
+            if self.done {
+                return None;
+            }
+            if !self.step() {
+                self.done = true;
+            }
+        }
+    }
+}
+
+impl<R> Tail<R> {
+    fn new(inner: R) -> Self {
+        Tail {
+            inner,
+            total: 0,
+            last: b'\n',
+            eof: false,
+        }
+    }
+}
+
+/// An unsigned decimal id on bytes (the PID column of every row).
+fn fast_u32(bytes: &[u8]) -> Option<u32> {
+    if bytes.is_empty() || bytes.len() > 10 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for b in bytes {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (b - b'0') as u64;
+    }
+    u32::try_from(v).ok()
+}
+
+fn csv_error(e: csv::Error, row: u64) -> SourceError {
+    let line = e.position().map_or(0, |p| p.line());
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => SourceError::Read { line, source },
+        other => SourceError::BadField {
+            row,
+            column: "(row)",
+            message: format!("{other:?}"),
+        },
+    }
+}
+
+/// Everything read from one capture: kept events in row order, row errors, counts.
+#[derive(Debug, Default)]
+pub struct CaptureRead {
+    /// Kept events, in row order.
+    pub events: Vec<Event>,
+    /// Row errors, at most [`MAX_ERRORS`] (their total is `tally.bad_rows`).
+    pub errors: Vec<SourceError>,
+    /// Counts of every row.
+    pub tally: CaptureTally,
+    /// Physical lines read (CSV; a row with line breaks in a quoted field spans several).
+    pub lines: u64,
+}
+
+/// Most row errors kept per input (the rest are counted).
+pub const MAX_ERRORS: usize = 200;
+
+impl CaptureRead {
+    /// Drain a parser into a capture.
+    pub fn from_parser<R: Read>(mut parser: ProcmonCsvParser<R>) -> CaptureRead {
+        let mut read = CaptureRead::default();
+        for item in parser.by_ref() {
+            match item {
+                Ok(e) => read.events.push(e),
+                Err(e) if read.errors.len() < MAX_ERRORS => read.errors.push(e),
+                Err(_) => {}
+            }
+        }
+        read.lines = parser.lines_read();
+        read.tally = parser.into_tally();
+        read
+    }
+}
+
+/// How [`read_file_with`] splits a file among threads.
+#[derive(Debug, Clone, Copy)]
+pub struct ChunkPlan {
+    /// Threads to use; 1 reads the file as one stream.
+    pub threads: usize,
+    /// Files smaller than this are read on one thread.
+    pub min_parallel: u64,
+    /// Bytes per chunk; `None` gives each thread about 8 chunks (at least 4 MiB each).
+    pub chunk_bytes: Option<u64>,
+}
+
+impl ChunkPlan {
+    /// The default plan for `threads` threads: files of 32 MiB and more are read in chunks.
+    pub fn threads(threads: usize) -> Self {
+        ChunkPlan {
+            threads,
+            min_parallel: 32 << 20,
+            chunk_bytes: None,
+        }
+    }
+}
+
+/// Read a CSV export from a file, in parallel chunks on `threads` threads when it is large
+/// (see [`read_file_with`]).
+pub fn read_file(
+    path: &Path,
+    input: InputId,
+    settings: CaptureSettings,
+    threads: usize,
+) -> Result<CaptureRead, SourceError> {
+    read_file_with(path, input, settings, ChunkPlan::threads(threads))
+}
+
+/// Read a CSV export from a file following a [`ChunkPlan`].
+///
+/// Chunks are split at row boundaries: a line break followed by a quote and a character that
+/// cannot follow a closing quote (Process Monitor quotes every field, so inside a quoted field a
+/// quote is doubled or ends the field). Files whose rows do not start with a quote are read on one
+/// thread.
+pub fn read_file_with(
+    path: &Path,
+    input: InputId,
+    settings: CaptureSettings,
+    plan: ChunkPlan,
+) -> Result<CaptureRead, SourceError> {
+    let threads = plan.threads;
+    let read_err = |source| SourceError::Read { line: 0, source };
+    let len = std::fs::metadata(path).map_err(read_err)?.len();
+    let file = File::open(path).map_err(read_err)?;
+    if threads <= 1 || len < plan.min_parallel {
+        let parser = ProcmonCsvParser::new(file, input, settings)?;
+        return Ok(CaptureRead::from_parser(parser));
+    }
+    // Header: the first line (header names hold no line breaks).
+    let mut head = BufReader::new(file);
+    let mut header_line = Vec::new();
+    head.read_until(b'\n', &mut header_line).map_err(read_err)?;
+    let header = builder()
+        .from_reader(&header_line[..])
+        .byte_records()
+        .next()
+        .transpose()
+        .map_err(|e| csv_error(e, 0))?
+        .unwrap_or_default();
+    let map = ColumnMap::from_header(&header)?;
+    let start = header_line.len() as u64;
+    let mut first = [0u8; 1];
+    let quoted = head.read(&mut first).map_err(read_err)? == 1 && first[0] == b'"';
+    if !quoted {
+        let file = File::open(path).map_err(read_err)?;
+        let parser = ProcmonCsvParser::new(file, input, settings)?;
+        return Ok(CaptureRead::from_parser(parser));
+    }
+    let pieces = (threads as u64 * 8).max(1);
+    let size = plan
+        .chunk_bytes
+        .unwrap_or(((len - start) / pieces).max(4 << 20))
+        .max(1);
+    let mut bounds = vec![start];
+    let mut nominal = start + size;
+    while nominal < len {
+        match row_start_after(path, nominal).map_err(read_err)? {
+            Some(b) if b > *bounds.last().expect("non-empty") && b < len => bounds.push(b),
+            Some(_) => {}
+            None => break,
+        }
+        nominal = bounds.last().copied().unwrap_or(nominal).max(nominal) + size;
+    }
+    bounds.push(len);
+    let ranges: Vec<(u64, u64)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| read_err(io::Error::other(e)))?;
+    use rayon::prelude::*;
+    let parts: Vec<Result<(CaptureRead, u64), SourceError>> = pool.install(|| {
+        ranges
+            .par_iter()
+            .map(|&(s, e)| {
+                let mut f = File::open(path).map_err(read_err)?;
+                f.seek(SeekFrom::Start(s)).map_err(read_err)?;
+                // The CSV reader buffers: read the file directly.
+                let chunk = f.take(e - s);
+                let parser = ProcmonCsvParser::headless(chunk, map.clone(), input, settings);
+                let mut parser = parser;
+                let mut read = CaptureRead::default();
+                for item in parser.by_ref() {
+                    match item {
+                        Ok(ev) => read.events.push(ev),
+                        Err(er) if read.errors.len() < MAX_ERRORS => read.errors.push(er),
+                        Err(_) => {}
+                    }
+                }
+                let lines = parser.lines_read();
+                read.tally = parser.into_tally();
+                Ok((read, lines))
+            })
+            .collect()
+    });
+    let mut all = CaptureRead::default();
+    all.tally.has_date = map.get(Column::DateTime).is_some();
+    let (mut rows, mut lines) = (0u64, 1u64);
+    all.lines = 1;
+    for part in parts {
+        let (part, part_lines) = part?;
+        for mut e in part.events {
+            if let Location::Row(n) = e.at {
+                e.at = Location::Row(n + rows);
+            }
+            all.events.push(e);
+        }
+        for e in part.errors {
+            if all.errors.len() < MAX_ERRORS {
+                all.errors.push(e.shift_rows(rows, lines));
+            }
+        }
+        let part_rows = part.tally.rows;
+        all.tally.merge(part.tally, rows);
+        rows += part_rows;
+        lines += part_lines;
+    }
+    all.lines = lines;
+    Ok(all)
+}
+
+/// The first row start at or after `offset`: the byte after a line break followed by `"` and a
+/// byte that cannot follow a closing quote.
+fn row_start_after(path: &Path, offset: u64) -> io::Result<Option<u64>> {
+    let mut f = File::open(path)?;
+    f.seek(SeekFrom::Start(offset.saturating_sub(1)))?;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut base = offset.saturating_sub(1);
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let mut window = std::mem::take(&mut carry);
+        let window_base = base - window.len() as u64;
+        window.extend_from_slice(&buf[..n]);
+        for at in memchr::memchr_iter(b'\n', &window) {
+            match (window.get(at + 1), window.get(at + 2)) {
+                (Some(b'"'), Some(c)) if !matches!(c, b'"' | b',' | b'\r' | b'\n') => {
+                    return Ok(Some(window_base + at as u64 + 1));
+                }
+                (Some(_), Some(_)) => {}
+                _ => {
+                    // Undecided at the end of the window: look again with more bytes.
+                    carry = window[at..].to_vec();
+                    break;
+                }
+            }
+        }
+        base += n as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::procmon::KeepPolicy;
+
+    fn all() -> CaptureSettings {
+        CaptureSettings {
+            keep: KeepPolicy::All,
+            ..Default::default()
+        }
+    }
+
+    fn events(text: &[u8]) -> Vec<Result<Event, SourceError>> {
+        ProcmonCsvParser::new(text, 0, all()).unwrap().collect()
+    }
+
+    fn operations(text: &[u8]) -> Vec<(u64, String)> {
+        events(text)
+            .into_iter()
+            .filter_map(|e| match e {
+                Ok(Event {
+                    at: Location::Row(n),
+                    kind: Kind::Operation(op),
+                    ..
+                }) => Some((n, op.result)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bom_crlf_and_lf_read_alike() {
+        let lf = "\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\"\n\
+\"15:42:22,8459553\",\"a.exe\",\"1\",\"CreateFile\",\"C:\\x\",\"ACCESS DENIED\",\"\"\n\
+\"15:42:22,8459554\",\"a.exe\",\"1\",\"ReadFile\",\"C:\\x\",\"END OF FILE\",\"Offset: 1,024\"\n";
+        let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
+        let a = operations(lf.as_bytes());
+        assert_eq!(a, operations(crlf.as_bytes()));
+        assert_eq!(
+            a,
+            vec![(1, "ACCESS DENIED".into()), (2, "END OF FILE".into())]
+        );
+    }
+
+    #[test]
+    fn columns_in_any_order_and_subset() {
+        let text = b"\"Result\",\"Operation\",\"Parent PID\",\"PID\",\"Path\"\r\n\
+\"SHARING VIOLATION\",\"CreateFile\",\"4\",\"8\",\"C:\\\\Windows\\\\Installer\\\\a.msi\"\r\n";
+        let items = events(text);
+        let info = items
+            .iter()
+            .find_map(|e| match e {
+                Ok(Event {
+                    kind: Kind::ProcessInfo(p),
+                    ..
+                }) => Some(p.clone()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!((info.pid, info.parent), (8, Some(4)));
+        let op = items
+            .iter()
+            .find_map(|e| match e {
+                Ok(Event {
+                    kind: Kind::Operation(op),
+                    time,
+                    ..
+                }) => Some((op.clone(), time.clone())),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(op.0.result, "SHARING VIOLATION");
+        assert_eq!(op.1, Stamp::none(), "no Time of Day column: no time");
+    }
+
+    #[test]
+    fn quoted_line_breaks_stay_in_their_field() {
+        let text = b"\"PID\",\"Operation\",\"Result\",\"Detail\"\n\"1\",\"Process Start\",\"SUCCESS\",\"Parent PID: 2, Command line: a, Current directory: C:\\\\, Environment: \n\tA=1\n\tB=2\"\n\"1\",\"CreateFile\",\"ACCESS DENIED\",\"\"\n";
+        let ops = operations(text);
+        assert_eq!(ops, vec![(2, "ACCESS DENIED".into())]);
+    }
+
+    #[test]
+    fn row_starts_are_found_past_quoted_line_breaks() {
+        let dir = std::env::temp_dir().join(format!("msitrace-rowstart-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("c.csv");
+        // Row 2's detail holds a line break followed by a doubled quote.
+        let text = b"\"PID\",\"Operation\",\"Result\",\"Detail\"\n\"1\",\"A\",\"SUCCESS\",\"x\n\"\"y\"\"\"\n\"2\",\"B\",\"SUCCESS\",\"\"\n";
+        std::fs::write(&path, text).unwrap();
+        let second_row = text.windows(4).position(|w| w == b"\n\"2\"").unwrap() as u64 + 1;
+        assert_eq!(
+            row_start_after(&path, 30).unwrap(),
+            Some(36),
+            "row 1 after the header"
+        );
+        assert_eq!(row_start_after(&path, 37).unwrap(), Some(second_row));
+        assert_eq!(row_start_after(&path, second_row + 1).unwrap(), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
