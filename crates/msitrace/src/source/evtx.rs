@@ -20,7 +20,7 @@
 //!
 //! ```no_run
 //! use msitrace::source::evtx::{EvtxSettings, EvtxSource, Keep};
-//! let settings = EvtxSettings { keep: Keep::All, ..Default::default() };
+//! let settings = EvtxSettings { keep: Keep::All, threads: 0 };
 //! let source = EvtxSource::open("System.evtx".as_ref(), 0, settings).unwrap();
 //! for event in source {
 //!     match event {
