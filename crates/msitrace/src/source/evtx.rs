@@ -3,9 +3,10 @@
 //! The file is a 4 KiB header and 64 KiB chunks; each chunk holds records (magic `2a 2a 00 00`,
 //! size, record id, FILETIME, BinXML). This module reads the chunks itself, on the calling thread,
 //! and decodes them as a stream on a thread pool ([`EvtxSettings::threads`]; up to 4 chunks per
-//! thread in flight, handed on in file order), so it controls what happens at the edges: a damaged file header does not stop the chunks; a chunk that fails is one error
-//! naming its number and offset; a file cut inside a chunk keeps every complete record before the
-//! cut and says how many were lost (the crate alone drops such a chunk).
+//! thread in flight, handed on in file order), so it controls what happens at the edges: a damaged
+//! file header does not stop the chunks; a chunk that fails is one error naming its number and
+//! offset; a file cut inside a chunk keeps every complete record before the cut and says how many
+//! were lost (the crate alone drops such a chunk).
 //!
 //! Decoding a record means rendering it to XML (the crate) and reading that XML with
 //! [`super::eventxml`], so an XML export and the EVTX file give equal [`Event`]s. Rendering is the
