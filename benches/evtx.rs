@@ -90,11 +90,7 @@ fn main() {
 
 /// Read the file; (records read, records decoded).
 fn read(path: &Path, keep: Keep, threads: usize) -> (u64, u64) {
-    let settings = EvtxSettings {
-        threads,
-        keep,
-        ..Default::default()
-    };
+    let settings = EvtxSettings { threads, keep };
     let mut source = EvtxSource::open(path, 0, settings).expect("open");
     for item in source.by_ref() {
         black_box(item.ok());

@@ -43,11 +43,7 @@ struct Read {
 }
 
 fn read_bytes(bytes: Vec<u8>, keep: Keep, threads: usize) -> Read {
-    let settings = EvtxSettings {
-        keep,
-        threads,
-        ..Default::default()
-    };
+    let settings = EvtxSettings { keep, threads };
     let mut source = EvtxSource::new(std::io::Cursor::new(bytes), 0, settings);
     let (mut events, mut errors) = (Vec::new(), Vec::new());
     for item in source.by_ref() {

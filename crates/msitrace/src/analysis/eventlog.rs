@@ -245,8 +245,9 @@ impl EventLogTracker {
                 ..
             }) = m.meaning()
             {
-                if !detail.contains(text) {
-                    detail.push(text.clone());
+                let text = text.trim_end_matches('.').to_string();
+                if !detail.contains(&text) {
+                    detail.push(text);
                 }
                 product_code = product_code.or(code.clone());
             }

@@ -135,7 +135,6 @@ pub fn open_source(
             EvtxSettings {
                 threads: settings.threads.unwrap_or(0),
                 keep,
-                ..Default::default()
             },
         )),
         Format::EventXml => Box::new(EventXmlParser::new(file, encoding, input)),

@@ -249,7 +249,6 @@ fn parse_input(
             let settings = EvtxSettings {
                 threads: threads.unwrap_or(0),
                 keep: Keep::OfInterest,
-                ..Default::default()
             };
             let mut source = EvtxSource::new(file, id, settings);
             let mut tracker = eventlog::EventLogTracker::new(&path);

@@ -1,11 +1,12 @@
 //! Windows event log files (`.evtx`), on the `evtx` crate.
 //!
 //! The file is a 4 KiB header and 64 KiB chunks; each chunk holds records (magic `2a 2a 00 00`,
-//! size, record id, FILETIME, BinXML). This module reads the chunks itself, in batches, and hands
-//! each one to the crate on a thread pool ([`EvtxSettings::threads`]), so it controls what happens
-//! at the edges: a damaged file header does not stop the chunks; a chunk that fails is one error
-//! naming its number and offset; a file cut inside a chunk keeps every complete record before the
-//! cut and says how many were lost (the crate alone drops such a chunk).
+//! size, record id, FILETIME, BinXML). This module reads the chunks itself, on the calling thread,
+//! and decodes them as a stream on a thread pool ([`EvtxSettings::threads`]; up to 4 chunks per
+//! thread in flight, handed on in file order), so it controls what happens at the edges: a damaged
+//! file header does not stop the chunks; a chunk that fails is one error naming its number and
+//! offset; a file cut inside a chunk keeps every complete record before the cut and says how many
+//! were lost (the crate alone drops such a chunk).
 //!
 //! Decoding a record means rendering it to XML (the crate) and reading that XML with
 //! [`super::eventxml`], so an XML export and the EVTX file give equal [`Event`]s. Rendering is the
@@ -20,7 +21,7 @@
 //!
 //! ```no_run
 //! use msitrace::source::evtx::{EvtxSettings, EvtxSource, Keep};
-//! let settings = EvtxSettings { keep: Keep::All, ..Default::default() };
+//! let settings = EvtxSettings { keep: Keep::All, threads: 0 };
 //! let source = EvtxSource::open("System.evtx".as_ref(), 0, settings).unwrap();
 //! for event in source {
 //!     match event {
@@ -40,7 +41,6 @@ use crate::source::evtx_select::{
 use crate::source::SourceError;
 use evtx::err::EvtxError;
 use evtx::{EvtxChunkData, EvtxRecord, ParserSettings};
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
 use std::io::Read;
@@ -71,12 +71,11 @@ pub enum Keep {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EvtxSettings {
     /// Worker threads for chunks: 0 uses the current rayon pool, 1 reads on the calling thread.
+    /// Chunks are read on the calling thread and decoded as a stream, up to 4 per thread in
+    /// flight (memory: those chunks and the events of the chunks not yet handed on).
     pub threads: usize,
     /// Which records to decode.
     pub keep: Keep,
-    /// Chunks read per batch and thread (memory is about `threads * batch * 64 KiB` plus the
-    /// events of one batch).
-    pub batch_per_thread: usize,
 }
 
 impl Default for EvtxSettings {
@@ -84,7 +83,6 @@ impl Default for EvtxSettings {
         EvtxSettings {
             threads: 0,
             keep: Keep::OfInterest,
-            batch_per_thread: 8,
         }
     }
 }
@@ -117,11 +115,18 @@ pub struct EvtxSource<R: Read> {
     done: bool,
     pending: VecDeque<Result<Event, SourceError>>,
     stats: EvtxStats,
-    classes: Classes,
+    /// Learnt templates; shared with the chunks in flight, replaced when new ones are learnt.
+    classes: Arc<Classes>,
     /// Chunk buffers to reuse.
     spare: Vec<Vec<u8>>,
-    /// The batch read while the previous one was decoded.
-    ahead: Option<Batch>,
+    /// Decoded chunks come back here, tagged with their sequence number.
+    results: std::sync::mpsc::Receiver<(u64, ChunkResult)>,
+    sender: std::sync::mpsc::Sender<(u64, ChunkResult)>,
+    /// Chunks decoded out of order, waiting for their turn.
+    reorder: BTreeMap<u64, ChunkResult>,
+    /// Sequence number of the next chunk sent and of the next chunk to hand on.
+    next_sent: u64,
+    next_out: u64,
 }
 
 impl EvtxSource<File> {
@@ -140,6 +145,7 @@ impl<R: Read> EvtxSource<R> {
                 .build()
                 .ok()
         });
+        let (sender, results) = std::sync::mpsc::channel();
         let mut source = EvtxSource {
             reader,
             input,
@@ -154,9 +160,13 @@ impl<R: Read> EvtxSource<R> {
             done: false,
             pending: VecDeque::new(),
             stats: EvtxStats::default(),
-            classes: Classes::new(),
+            classes: Arc::new(Classes::new()),
             spare: Vec::new(),
-            ahead: None,
+            results,
+            sender,
+            reorder: BTreeMap::new(),
+            next_sent: 0,
+            next_out: 0,
         };
         source.read_header();
         source
@@ -194,78 +204,117 @@ impl<R: Read> EvtxSource<R> {
         }
     }
 
-    /// Decode the next batch of chunks; on a pool, read the batch after it meanwhile.
-    fn fill(&mut self) {
-        let threads = match self.settings.threads {
+    /// Worker threads in use.
+    fn threads(&self) -> usize {
+        match self.settings.threads {
             0 => rayon::current_num_threads(),
             n => n,
-        };
-        let batch = (threads * self.settings.batch_per_thread.max(1)).max(1);
-        let current = match self.ahead.take() {
-            Some(b) => b,
-            None => read_batch(
-                &mut self.reader,
-                &mut self.next_chunk,
-                &mut self.done,
-                batch,
-                &mut self.spare,
-            ),
-        };
+        }
+    }
+
+    /// Read the next chunk from the input (`None` at the end; a read error ends the input).
+    fn read_next_chunk(&mut self) -> Option<RawChunk> {
+        if self.done {
+            return None;
+        }
+        let number = self.next_chunk;
+        let offset = FILE_HEADER_SIZE + number * CHUNK_SIZE as u64;
+        // Chunk buffers come back from decoded chunks: reuse them rather than allocate.
+        let mut data = self
+            .spare
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(CHUNK_SIZE));
+        data.clear();
+        match read_chunk_bytes(&mut self.reader, &mut data) {
+            Ok(0) => {
+                self.done = true;
+                None
+            }
+            Ok(n) => {
+                self.next_chunk += 1;
+                if n < CHUNK_SIZE {
+                    pad_cut_chunk(&mut data);
+                    self.done = true;
+                }
+                Some(RawChunk {
+                    number,
+                    offset,
+                    present: n,
+                    data,
+                })
+            }
+            Err(e) => {
+                self.done = true;
+                self.pending.push_back(Err(SourceError::EvtxChunk {
+                    chunk: number,
+                    offset,
+                    message: format!("read failed: {e}"),
+                }));
+                None
+            }
+        }
+    }
+
+    /// Hand a decoded chunk on: its events to the queue, its counts to the stats.
+    fn take_result(&mut self, mut r: ChunkResult) {
+        if let Some(buffer) = r.buffer.take() {
+            if self.spare.len() < 4 * self.threads() + 4 {
+                self.spare.push(buffer);
+            }
+        }
+        let s = &mut self.stats;
+        s.chunks += u64::from(r.read);
+        s.records += r.records;
+        s.decoded += r.decoded;
+        s.skipped_records += r.skipped_records;
+        s.skipped_chunks += u64::from(r.skipped_chunk);
+        for (p, n) in r.counted {
+            match s.counted.get_mut(&*p) {
+                Some(c) => *c += n,
+                None => {
+                    s.counted.insert(p.to_string(), n);
+                }
+            }
+        }
+        self.pending.extend(r.items);
+        let new: Vec<_> = r
+            .learned
+            .into_iter()
+            .filter(|(k, _)| !self.classes.contains_key(k))
+            .collect();
+        if !new.is_empty() {
+            Arc::make_mut(&mut self.classes).extend(new);
+        }
+    }
+
+    /// Start decoding one chunk on the pool; it comes back through the channel.
+    fn send(&mut self, chunk: RawChunk) {
+        let seq = self.next_sent;
+        self.next_sent += 1;
         let (input, keep) = (self.input, self.settings.keep);
-        let (parser, classes) = (&self.parser, &self.classes);
-        let work = |c: RawChunk| read_chunk(c, input, parser, keep, classes);
-        let (reader, next_chunk, done) = (&mut self.reader, &mut self.next_chunk, &mut self.done);
-        let spare = &mut self.spare;
-        let mut results: Vec<ChunkResult> = Vec::new();
-        let mut ahead = None;
-        let errors = current.errors;
-        if threads <= 1 {
-            results = current.chunks.into_iter().map(work).collect();
-        } else {
-            // Chunk reading (I/O) stays on this thread while the pool decodes.
-            let chunks = current.chunks;
-            let results = &mut results;
-            let ahead = &mut ahead;
-            match &self.pool {
-                Some(pool) => pool.in_place_scope(|scope| {
-                    scope.spawn(|_| *results = chunks.into_par_iter().map(work).collect());
-                    if !*done {
-                        *ahead = Some(read_batch(reader, next_chunk, done, batch, spare));
-                    }
-                }),
-                None => rayon::in_place_scope(|scope| {
-                    scope.spawn(|_| *results = chunks.into_par_iter().map(work).collect());
-                    if !*done {
-                        *ahead = Some(read_batch(reader, next_chunk, done, batch, spare));
-                    }
-                }),
-            }
+        let (parser, classes) = (Arc::clone(&self.parser), Arc::clone(&self.classes));
+        let sender = self.sender.clone();
+        let job = move || {
+            let (number, offset) = (chunk.number, chunk.offset);
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                read_chunk(chunk, input, &parser, keep, &classes)
+            }))
+            .unwrap_or_else(|_| ChunkResult {
+                items: vec![Err(SourceError::EvtxChunk {
+                    chunk: number,
+                    offset,
+                    message: "the EVTX parser failed on this chunk".to_string(),
+                })],
+                skipped_chunk: true,
+                ..Default::default()
+            });
+            // The receiver is gone only when the source was dropped.
+            let _ = sender.send((seq, result));
+        };
+        match &self.pool {
+            Some(pool) => pool.spawn(job),
+            None => rayon::spawn(job),
         }
-        self.ahead = ahead;
-        for mut r in results {
-            if let Some(buffer) = r.buffer.take() {
-                if self.spare.len() < 4 * batch {
-                    self.spare.push(buffer);
-                }
-            }
-            let s = &mut self.stats;
-            s.chunks += u64::from(r.read);
-            s.records += r.records;
-            s.decoded += r.decoded;
-            s.skipped_records += r.skipped_records;
-            s.skipped_chunks += u64::from(r.skipped_chunk);
-            for (p, n) in r.counted {
-                match s.counted.get_mut(&*p) {
-                    Some(c) => *c += n,
-                    None => {
-                        s.counted.insert(p.to_string(), n);
-                    }
-                }
-            }
-            self.pending.extend(r.items);
-            self.classes.extend(r.learned);
-        }
-        self.pending.extend(errors.into_iter().map(Err));
     }
 }
 
@@ -277,68 +326,50 @@ impl<R: Read> Iterator for EvtxSource<R> {
             if let Some(item) = self.pending.pop_front() {
                 return Some(item);
             }
-            if self.done && self.ahead.is_none() {
-                return None;
+            if let Some(r) = self.reorder.remove(&self.next_out) {
+                self.next_out += 1;
+                self.take_result(r);
+                continue;
             }
-            self.fill();
-        }
-    }
-}
-
-/// Chunks read ahead, and the read error that ended them, if any.
-struct Batch {
-    chunks: Vec<RawChunk>,
-    errors: Vec<SourceError>,
-}
-
-/// Read up to `batch` chunks; sets `done` at the end of the input.
-fn read_batch(
-    reader: &mut impl Read,
-    next_chunk: &mut u64,
-    done: &mut bool,
-    batch: usize,
-    spare: &mut Vec<Vec<u8>>,
-) -> Batch {
-    let mut out = Batch {
-        chunks: Vec::with_capacity(batch),
-        errors: Vec::new(),
-    };
-    while out.chunks.len() < batch && !*done {
-        let number = *next_chunk;
-        let offset = FILE_HEADER_SIZE + number * CHUNK_SIZE as u64;
-        // Chunk buffers come back from decoded chunks: reuse them rather than allocate.
-        let mut data = spare
-            .pop()
-            .unwrap_or_else(|| Vec::with_capacity(CHUNK_SIZE));
-        data.clear();
-        match read_chunk_bytes(reader, &mut data) {
-            Ok(0) => *done = true,
-            Ok(n) => {
-                if n < CHUNK_SIZE {
-                    pad_cut_chunk(&mut data);
-                }
-                *next_chunk += 1;
-                out.chunks.push(RawChunk {
-                    number,
-                    offset,
-                    present: n,
-                    data,
-                });
-                if n < CHUNK_SIZE {
-                    *done = true;
+            let threads = self.threads();
+            if threads <= 1 {
+                // One thread: decode on the calling thread.
+                let Some(chunk) = self.read_next_chunk() else {
+                    return self.pending.pop_front();
+                };
+                let r = read_chunk(
+                    chunk,
+                    self.input,
+                    &self.parser,
+                    self.settings.keep,
+                    &self.classes,
+                );
+                self.take_result(r);
+                continue;
+            }
+            // Keep the pool busy: reading (I/O) stays on this thread, up to 4 chunks per thread
+            // in flight.
+            while self.next_sent - self.next_out < 4 * threads as u64 {
+                match self.read_next_chunk() {
+                    Some(chunk) => self.send(chunk),
+                    None => break,
                 }
             }
-            Err(e) => {
-                out.errors.push(SourceError::EvtxChunk {
-                    chunk: number,
-                    offset,
-                    message: format!("read failed: {e}"),
-                });
-                *done = true;
+            if self.next_sent == self.next_out {
+                // Nothing in flight: the input is read (a read error is in `pending`).
+                if self.pending.is_empty() {
+                    return None;
+                }
+                continue;
+            }
+            match self.results.recv() {
+                Ok((seq, r)) => {
+                    self.reorder.insert(seq, r);
+                }
+                Err(_) => return None,
             }
         }
     }
-    out
 }
 
 /// Pad a chunk cut by the end of the file with zeros to its full size.
