@@ -1,11 +1,13 @@
 //! msitrace: diagnose failed Windows installations offline.
 //!
 //! The library reads what was collected on a failing machine — Windows Installer logs, WiX Burn
-//! logs (and, as their parsers land, event logs and Process Monitor exports) — turns every input into
-//! one stream of typed [`event::Event`]s, and finds what failed, why, and the evidence lines.
+//! logs, Process Monitor CSV and XML exports (and, as their parsers land, event logs) — turns
+//! every input into one stream of typed [`event::Event`]s, and finds what failed, why, and the
+//! evidence lines.
 //!
 //! The flow, one module each: [`detect`] → [`source`] → [`analysis`] (sessions, failure point,
-//! findings) → [`report`] (text and JSON).
+//! process tree, findings) → [`report`] (text and JSON); [`paths`] normalises Windows paths and
+//! recognises known folders for the rules.
 //!
 //! ```no_run
 //! use msitrace::analysis::{analyze_paths, AnalysisSettings};
