@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bump when the generator's output changes, so stale files are not reused.
-const GENERATOR_VERSION: u32 = 2;
+const GENERATOR_VERSION: u32 = 3;
 
 fn main() {
     let gen_only = std::env::var_os("MSITRACE_BENCH_GEN_ONLY").is_some_and(|v| v != "0");

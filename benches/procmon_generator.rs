@@ -142,7 +142,21 @@ pub fn write_capture(path: &Path, target_bytes: u64, layout: Layout) -> io::Resu
         line.clear();
         ticks += 1 + rng.below(4000);
         seq += 1;
-        let p = &PROCS[(rng.below(100) as usize * PROCS.len()) / 100];
+        let mut p = &PROCS[(rng.below(100) as usize * PROCS.len()) / 100];
+        // Every 50,000 rows msiexec starts a custom-action server, which starts and exits.
+        let child;
+        let phase = seq % 50_000;
+        if (1..=3).contains(&phase) {
+            p = &PROCS[0];
+            if phase > 1 {
+                child = Proc {
+                    pid: child_pid(seq),
+                    parent: PROCS[0].pid,
+                    ..PROCS[1]
+                };
+                p = &child;
+            }
+        }
         let (op, path, result, detail) = row_shape(&mut rng, seq, p);
         write_row(
             &mut line, layout, ticks, seq, p, &op, &path, result, &detail,

@@ -1,13 +1,14 @@
 //! msitrace: diagnose failed Windows installations offline.
 //!
 //! The library reads what was collected on a failing machine — Windows Installer logs, WiX Burn
-//! logs, event logs (EVTX files and their XML exports; Process Monitor exports as their parsers
-//! land) — turns every input into one stream of typed [`event::Event`]s, and finds what failed, why,
-//! and the evidence lines or records.
+//! logs, event logs (EVTX files and their XML exports) and Process Monitor CSV and XML exports —
+//! turns every input into one stream of typed [`event::Event`]s, and finds what failed, why, and
+//! the evidence lines, records or rows.
 //!
 //! The flow, one module each: [`detect`] → [`source`] → [`analysis`] (sessions, failure point,
-//! findings) → [`report`] (text and JSON). [`record_meaning`] says what an event-log record means
-//! for an installation.
+//! process tree, findings from [`rules`] and [`codes`]) → [`graph`] (the failure chain) →
+//! [`report`] (text and JSON). [`record_meaning`] says what an event-log record means for an
+//! installation; [`paths`] normalises Windows paths and recognises known folders.
 //!
 //! ```no_run
 //! use msitrace::analysis::{analyze_paths, AnalysisSettings};

@@ -1,5 +1,6 @@
-//! The one entry point that runs the flow: inputs → detect → parse (in parallel) → sessions and
-//! bundles → findings → [`Report`].
+//! The one entry point that runs the flow: inputs → detect → parse (in parallel) → sessions,
+//! bundles and captures (a large Process Monitor CSV is itself read in parallel chunks) →
+//! findings → [`Report`].
 //!
 //! ```
 //! use msitrace::analysis::{analyze_paths, AnalysisSettings};

@@ -578,7 +578,57 @@ pub fn read_file_with(
         lines += part_lines;
     }
     all.lines = lines;
+    trim_merged(&mut all, settings);
     Ok(all)
+}
+
+/// Apply the keep limits to the merged chunks as one reader would have: each chunk kept up to
+/// the limits on its own, and described each process it saw.
+fn trim_merged(all: &mut CaptureRead, settings: CaptureSettings) {
+    use crate::paths::NormalPath;
+    use crate::source::procmon::status::{classify, ResultClass};
+    use std::collections::{HashMap, HashSet};
+    if settings.keep == crate::source::procmon::KeepPolicy::All {
+        return;
+    }
+    let mut described: HashSet<(u32, Option<u32>)> = HashSet::new();
+    let mut probes: HashMap<(String, String, String), u32> = HashMap::new();
+    let mut failures: HashMap<(String, String, String, String), u32> = HashMap::new();
+    let mut dropped_rows = 0u64;
+    all.events.retain(|e| match &e.kind {
+        Kind::ProcessInfo(p) => described.insert((p.pid, p.parent)),
+        Kind::Operation(op) => {
+            let process = e
+                .process
+                .as_ref()
+                .and_then(|p| p.image.clone())
+                .unwrap_or_default();
+            match classify(op.result.as_bytes()) {
+                Some(ResultClass::Probe) => {
+                    let n = probes
+                        .entry((process, op.name.clone(), op.result.clone()))
+                        .or_default();
+                    *n += 1;
+                    let keep = *n <= settings.max_probe_samples;
+                    dropped_rows += u64::from(!keep);
+                    keep
+                }
+                Some(ResultClass::Failure) | None => {
+                    let class = NormalPath::new(op.path.as_deref().unwrap_or("")).class();
+                    let n = failures
+                        .entry((process, op.name.clone(), op.result.clone(), class))
+                        .or_default();
+                    *n += 1;
+                    let keep = *n <= settings.max_per_failure;
+                    dropped_rows += u64::from(!keep);
+                    keep
+                }
+                _ => true,
+            }
+        }
+        _ => true,
+    });
+    all.tally.kept = all.tally.kept.saturating_sub(dropped_rows);
 }
 
 /// The first row start at or after `offset`: the byte after a line break followed by `"` and a
