@@ -53,6 +53,10 @@ enum Command {
         /// Worker threads for reading an EVTX file (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
+        /// The machine's offset from UTC for local-time logs (e.g. -05:00, +05:30), when the logs
+        /// cannot tell it (otherwise it is inferred and reported).
+        #[arg(long, value_name = "±HH:MM", allow_hyphen_values = true, value_parser = parse_offset)]
+        utc_offset: Option<i32>,
     },
     /// List the unified events of the inputs (every source format), filtered.
     #[command(
@@ -190,6 +194,7 @@ fn main() -> ExitCode {
             color,
             rules,
             threads,
+            utc_offset,
         } => {
             let settings = AnalysisSettings {
                 date_order: date_order.map(|d| match d {
@@ -198,6 +203,7 @@ fn main() -> ExitCode {
                 }),
                 rules: rules.as_deref().map(|dir| Arc::new(user_rules(dir))),
                 threads,
+                utc_offset_seconds: utc_offset,
             };
             let report = analyze_paths(&inputs, &settings);
             for input in &report.inputs {
@@ -243,6 +249,23 @@ fn main() -> ExitCode {
             inputs, format, sources, providers, ids, level, since, until, threads,
         ),
     }
+}
+
+/// `+05:30`, `-05:00`, `-5`, `UTC+2` → seconds east of UTC.
+fn parse_offset(text: &str) -> Result<i32, String> {
+    let t = text.trim();
+    let t = t.strip_prefix("UTC").unwrap_or(t);
+    let (sign, rest) = match t.chars().next() {
+        Some('+') => (1, &t[1..]),
+        Some('-') => (-1, &t[1..]),
+        _ => (1, t),
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    let (h, m): (i32, i32) = match (h.parse(), m.parse()) {
+        (Ok(h), Ok(m)) if h <= 14 && m < 60 => (h, m),
+        _ => return Err(format!("'{text}' is not an offset like -05:00 or +05:30")),
+    };
+    Ok(sign * (h * 3600 + m * 60))
 }
 
 fn explain_command(code: &str, args: &[String]) -> ExitCode {

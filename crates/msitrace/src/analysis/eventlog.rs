@@ -67,11 +67,14 @@ pub struct EventLogTracker {
     installed_services: BTreeMap<String, Kept>,
     crashes: Vec<Kept>,
     other: Vec<Kept>,
+    events: Vec<Event>,
 }
 
 /// What one event-log input contributes to the report.
 #[derive(Debug)]
 pub struct EventLogFacts {
+    /// The records kept, as events (for the rules, the clock and the failure graph).
+    pub events: Vec<Event>,
     /// Findings about failed installs, linkable to MSI sessions.
     pub install_failures: Vec<InstallFailure>,
     /// Other findings (services, crashes, blocks).
@@ -99,11 +102,17 @@ impl EventLogTracker {
             installed_services: BTreeMap::new(),
             crashes: Vec::new(),
             other: Vec::new(),
+            events: Vec::new(),
         }
     }
 
     /// Take one event of the input.
     pub fn push(&mut self, event: Event) {
+        if matches!(&event.kind, Kind::EventRecord(r) if r.meaning.is_some())
+            && self.events.len() < MAX_KEPT * 4
+        {
+            self.events.push(event.clone());
+        }
         let Kind::EventRecord(record) = event.kind else {
             return;
         };
@@ -164,6 +173,7 @@ impl EventLogTracker {
         findings.extend(self.crash_findings());
         findings.extend(self.other_findings());
         EventLogFacts {
+            events: std::mem::take(&mut self.events),
             install_failures,
             findings,
         }

@@ -18,10 +18,13 @@ pub mod msi;
 pub mod process_tree;
 pub mod signals;
 
+use crate::clock::{self, ClockInput, TimeBasis};
 use crate::detect::{collect_inputs, detect_bytes, Detected, Format, SNIFF_LEN};
+use crate::event::Event;
 use crate::report::{
     Finding, InputReport, InputStatus, RecordCounts, Report, Severity, SCHEMA_VERSION,
 };
+use crate::rules::model::SourceClass;
 use crate::source::burn::BurnLogParser;
 use crate::source::eventxml::EventXmlParser;
 use crate::source::evtx::{EvtxSettings, EvtxSource, Keep};
@@ -45,6 +48,8 @@ pub struct AnalysisSettings {
     pub rules: Option<std::sync::Arc<crate::rules::RulePack>>,
     /// Worker threads for reading one EVTX file; `None` uses the shared pool.
     pub threads: Option<usize>,
+    /// Local time minus UTC, in seconds, for every local-time input (overrides inference).
+    pub utc_offset_seconds: Option<i32>,
 }
 
 /// An input that could not be analysed.
@@ -171,7 +176,7 @@ enum Content {
     Msi(Vec<msi::SessionFacts>),
     Burn(Box<burn::BundleTracker>),
     EventLog(Box<eventlog::EventLogFacts>),
-    Capture(Box<(crate::report::CaptureReport, Vec<Finding>)>),
+    Capture(Box<(crate::report::CaptureReport, Vec<Finding>, Vec<Event>)>),
 }
 
 fn parse_input(
@@ -322,7 +327,7 @@ fn capture_content(report: &mut InputReport, path: &str, read: CaptureRead) -> C
         ));
     }
     let (capture, findings) = capture::analyze(report.id, path, &read);
-    Content::Capture(Box::new((capture, findings)))
+    Content::Capture(Box::new((capture, findings, read.events)))
 }
 
 /// Run a parser to its end, handing each event on; errors become warnings naming the input.
@@ -447,6 +452,105 @@ fn burn_first_date(path: &Path, encoding: TextEncoding) -> Option<chrono::NaiveD
     chrono::NaiveDate::parse_from_str(text.get(at + 2..at + 12)?, "%Y-%m-%d").ok()
 }
 
+/// Event-log and capture findings that repeat a session's failure join it instead of standing
+/// alone: one that cites evidence the session's finding already cites adds its other evidence as
+/// context; the installer process exiting with the session's exit status is cited as outcome.
+fn fold_into_sessions(others: Vec<Finding>, findings: &mut [Finding]) -> Vec<Finding> {
+    let same = |a: &crate::report::Evidence, b: &crate::report::Evidence| {
+        a.input == b.input && a.line == b.line && a.record == b.record && a.row == b.row
+    };
+    let mut rest = Vec::new();
+    for f in others {
+        let overlapping = findings.iter().position(|s| {
+            s.session.is_some()
+                && s.severity == Severity::Error
+                && f.evidence
+                    .iter()
+                    .any(|e| s.evidence.iter().any(|c| same(c, e)))
+        });
+        let exit = (f.id == "procmon.installer-exit")
+            .then(|| f.codes.first().copied())
+            .flatten();
+        let by_exit = exit.and_then(|code| {
+            findings.iter().position(|s| {
+                s.session.is_some() && s.severity == Severity::Error && s.codes.contains(&code)
+            })
+        });
+        let (owner, role) = match (overlapping, by_exit) {
+            (Some(i), _) => (i, crate::report::EvidenceRole::Context),
+            (None, Some(i)) => (i, crate::report::EvidenceRole::Outcome),
+            (None, None) => {
+                rest.push(f);
+                continue;
+            }
+        };
+        let s = &mut findings[owner];
+        for mut e in f.evidence {
+            if !s.evidence.iter().any(|c| same(c, &e)) {
+                e.role = role;
+                s.evidence.push(e);
+            }
+        }
+    }
+    rest
+}
+
+/// The events kept from one event-log or capture input.
+struct KeptInput {
+    input: u32,
+    source: SourceClass,
+    events: Vec<Event>,
+}
+
+/// Put every input on one UTC timeline (see [`crate::clock`]) and fill the kept events' aligned
+/// times; returns each input's clock for the report.
+fn align_clocks(
+    inputs: &[InputReport],
+    facts: &mut [msi::SessionFacts],
+    kept: &mut [KeptInput],
+    settings: &AnalysisSettings,
+) -> Vec<clock::InputClock> {
+    let mut clock_inputs: Vec<ClockInput<'_>> = Vec::new();
+    for input in inputs.iter().filter(|i| i.status == InputStatus::Analyzed) {
+        let basis = match input.format {
+            Some(Format::Evtx | Format::EventXml) => TimeBasis::Utc,
+            Some(Format::MsiLog | Format::ProcmonCsv | Format::ProcmonXml) => TimeBasis::Local,
+            _ => continue,
+        };
+        let mut events: Vec<&Event> = facts
+            .iter()
+            .filter(|f| f.report.input == input.id)
+            .flat_map(msi::SessionFacts::events)
+            .collect();
+        events.extend(
+            kept.iter()
+                .filter(|k| k.input == input.id)
+                .flat_map(|k| k.events.iter()),
+        );
+        clock_inputs.push(ClockInput {
+            input: input.id,
+            basis,
+            events,
+        });
+    }
+    let clocks = clock::align(
+        &clock_inputs,
+        clock::ClockSettings {
+            utc_offset_seconds: settings.utc_offset_seconds,
+        },
+    );
+    drop(clock_inputs);
+    for c in &clocks {
+        for f in facts.iter_mut().filter(|f| f.report.input == c.input) {
+            f.for_each_event_mut(|events| clock::apply(events, c));
+        }
+        for k in kept.iter_mut().filter(|k| k.input == c.input) {
+            clock::apply(&mut k.events, c);
+        }
+    }
+    clocks
+}
+
 /// The kept events of every session, as the rules see them.
 pub fn rule_subjects(facts: &[msi::SessionFacts]) -> Vec<crate::rules::Subject<'_>> {
     use crate::rules::model::SourceClass;
@@ -506,6 +610,8 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     let mut eventlog_findings = Vec::new();
     let mut captures = Vec::new();
     let mut capture_findings = Vec::new();
+    // Kept events of the event logs and captures, per input.
+    let mut kept: Vec<KeptInput> = Vec::new();
     for p in parsed {
         match p.content {
             Content::Msi(f) => facts.extend(f),
@@ -514,18 +620,38 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
                 let facts = *facts;
                 install_failures.extend(facts.install_failures);
                 eventlog_findings.extend(facts.findings);
+                kept.push(KeptInput {
+                    input: p.report.id,
+                    source: SourceClass::EventLog,
+                    events: facts.events,
+                });
             }
             Content::Capture(c) => {
-                let (capture, findings) = *c;
+                let (capture, findings, events) = *c;
                 captures.push(capture);
                 capture_findings.extend(findings);
+                kept.push(KeptInput {
+                    input: p.report.id,
+                    source: SourceClass::Procmon,
+                    events,
+                });
             }
             Content::None => {}
         }
         inputs.push(p.report);
     }
+    let clocks = align_clocks(&inputs, &mut facts, &mut kept, settings);
     let paths: Vec<String> = inputs.iter().map(|i| i.path.clone()).collect();
-    let subjects = rule_subjects(&facts);
+    let mut subjects = rule_subjects(&facts);
+    for k in &kept {
+        subjects.extend(k.events.iter().map(|event| crate::rules::Subject {
+            event,
+            source: k.source,
+            session: None,
+            in_failing_action: false,
+            product: None,
+        }));
+    }
     let matches =
         crate::rules::evaluate_rules(crate::rules::active(settings.rules.as_deref()), &subjects);
     let ctx = diagnose::RuleContext {
@@ -537,10 +663,24 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     for (index, f) in facts.iter().enumerate() {
         session_findings.extend(diagnose::session_findings(f, index, &ctx));
     }
-    // Matches outside every installer session stand on their own.
+    // Matches outside every installer session stand on their own, unless the event-log or capture
+    // analysis already reports the same evidence.
+    let cited: Vec<&crate::report::Evidence> = eventlog_findings
+        .iter()
+        .chain(&capture_findings)
+        .flat_map(|f| f.evidence.iter())
+        .collect();
     for m in &matches {
         if m.hits.iter().all(|h| subjects[h.subject].session.is_none()) {
-            session_findings.push(diagnose::rule_finding(m, &ctx));
+            let finding = diagnose::rule_finding(m, &ctx);
+            let repeated = finding.evidence.iter().all(|e| {
+                cited.iter().any(|c| {
+                    c.input == e.input && c.line == e.line && c.record == e.record && c.row == e.row
+                })
+            });
+            if !repeated {
+                session_findings.push(finding);
+            }
         }
     }
     let mut sessions: Vec<crate::report::SessionReport> =
@@ -585,7 +725,9 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     let mut findings = session_findings;
     findings.extend(bundle_findings);
     findings.extend(unexplained);
+    let eventlog_findings = fold_into_sessions(eventlog_findings, &mut findings);
     findings.extend(eventlog_findings);
+    let capture_findings = fold_into_sessions(capture_findings, &mut findings);
     findings.extend(capture_findings);
     findings.sort_by(|a, b| {
         a.severity
@@ -601,7 +743,9 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
         sessions,
         bundles,
         captures,
+        clock: clocks,
         findings,
+        graph: None,
         failed,
     }
 }

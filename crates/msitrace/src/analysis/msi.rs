@@ -44,6 +44,35 @@ pub struct SessionFacts {
     pub settings: Vec<Event>,
 }
 
+impl SessionFacts {
+    /// Every event kept for the session, in log order per kind of fact.
+    pub fn events(&self) -> impl Iterator<Item = &Event> {
+        self.settings
+            .iter()
+            .chain(&self.earlier)
+            .chain(&self.window)
+            .chain(&self.failure_point)
+            .chain(&self.outcome_events)
+            .chain(&self.file_in_use)
+            .chain(&self.product_code_event)
+    }
+
+    /// Visit each list of kept events mutably (clock alignment fills their aligned times).
+    pub fn for_each_event_mut(&mut self, mut visit: impl FnMut(&mut [Event])) {
+        visit(&mut self.settings);
+        visit(&mut self.earlier);
+        visit(&mut self.window);
+        visit(&mut self.outcome_events);
+        visit(&mut self.file_in_use);
+        if let Some(e) = self.failure_point.as_mut() {
+            visit(std::slice::from_mut(e));
+        }
+        if let Some(e) = self.product_code_event.as_mut() {
+            visit(std::slice::from_mut(e));
+        }
+    }
+}
+
 /// Builds sessions from the events of one MSI log.
 #[derive(Debug)]
 pub struct SessionTracker {

@@ -30,8 +30,14 @@ pub struct Report {
     /// Process Monitor captures: counts by operation and result, failures, process tree.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub captures: Vec<CaptureReport>,
+    /// How each input's times were put on the UTC timeline: offset, method, confidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clock: Vec<crate::clock::InputClock>,
     /// Findings, most likely root cause first.
     pub findings: Vec<Finding>,
+    /// The failure graph and its chains (present when a failure was found).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph: Option<crate::graph::GraphReport>,
     /// True when a failure was found (an error-severity finding).
     pub failed: bool,
 }

@@ -4,6 +4,7 @@
 //! sequences, before it is printed.
 
 use super::{EvidenceRole, InputStatus, Report, Severity};
+use crate::clock::ClockMethod;
 use crate::codes::OutcomeClass;
 use std::fmt::Write;
 
@@ -125,6 +126,43 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 "    … and {} more warnings (see --format json)",
                 i.warnings.len() - 10
             );
+        }
+    }
+
+    // The clock matters once inputs on different clocks are read together.
+    let aligned = report.clock.len() > 1
+        && report.clock.iter().any(|c| {
+            !matches!(c.method, ClockMethod::Utc | ClockMethod::Unknown) || !c.notes.is_empty()
+        });
+    if aligned {
+        let _ = writeln!(out, "\n{}", p.paint("1", "Clock"));
+        for c in &report.clock {
+            let name = report
+                .inputs
+                .iter()
+                .find(|i| i.id == c.input)
+                .map_or("?".to_string(), |i| sanitize(&i.path));
+            let how = match &c.method {
+                ClockMethod::Utc => "UTC as written".to_string(),
+                ClockMethod::Override => "offset given with --utc-offset".to_string(),
+                ClockMethod::Anchored {
+                    anchors, example, ..
+                } => format!("{anchors} matching moment(s), e.g. {}", sanitize(example)),
+                ClockMethod::SameMachine { from } => format!("same machine as input {}", from + 1),
+                ClockMethod::Unknown => "not aligned".to_string(),
+            };
+            let offset = c.offset.as_deref().unwrap_or("unknown offset");
+            let _ = writeln!(
+                out,
+                "  {name}: {offset} ({how}; {} confidence)",
+                format!("{:?}", c.confidence).to_lowercase()
+            );
+            if let Some(d) = c.assumed_date {
+                let _ = writeln!(out, "    date assumed: {d}");
+            }
+            for n in &c.notes {
+                let _ = writeln!(out, "    note: {}", sanitize(n));
+            }
         }
     }
 

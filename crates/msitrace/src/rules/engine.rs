@@ -470,7 +470,17 @@ pub fn match_event(m: &Matcher, s: &Subject<'_>) -> Option<Captured> {
         _ => text.as_str(),
     };
     put("text", Some(said.trim().to_string()));
-    put("code", code.map(|c| c.to_string()));
+    // Status values (NTSTATUS, HRESULT) read best in hexadecimal.
+    put(
+        "code",
+        code.map(|c| {
+            if c >= 0x8000_0000 {
+                format!("0x{c:08X}")
+            } else {
+                c.to_string()
+            }
+        }),
+    );
     put("action", action.map(str::to_string));
     put("path", path.map(str::to_string));
     put("result", result.map(str::to_string));
