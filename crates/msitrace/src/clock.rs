@@ -138,10 +138,31 @@ pub fn align(inputs: &[ClockInput<'_>], settings: ClockSettings) -> Vec<InputClo
         .flat_map(|i| i.events.iter().map(move |e| (i.input, *e)))
         .filter(|(_, e)| matches!(&e.kind, Kind::EventRecord(r) if r.provider == "MsiInstaller"))
         .collect();
+    // Inputs with dates first: their offset settles the day a date-less input's times of day
+    // belong to (14:02 local against 02:02 UTC is -12:00 or +12:00; a dated log tells which).
     let mut out: Vec<InputClock> = inputs
         .iter()
-        .map(|i| decide(i, &utc_records, settings))
+        .map(|i| {
+            if has_dates(i) || i.basis == TimeBasis::Utc {
+                decide(i, &utc_records, settings, None)
+            } else {
+                InputClock::unknown(i.input)
+            }
+        })
         .collect();
+    let hint = out
+        .iter()
+        .zip(inputs)
+        .find(|(c, i)| {
+            i.basis == TimeBasis::Local && matches!(c.method, ClockMethod::Anchored { .. })
+        })
+        .and_then(|(c, _)| c.offset_seconds)
+        .map(i64::from);
+    for (c, i) in out.iter_mut().zip(inputs) {
+        if i.basis == TimeBasis::Local && !has_dates(i) {
+            *c = decide(i, &utc_records, settings, hint);
+        }
+    }
     // One machine, one clock: local inputs without anchors take an anchored input's offset.
     let found = out
         .iter()
@@ -175,16 +196,29 @@ pub fn align(inputs: &[ClockInput<'_>], settings: ClockSettings) -> Vec<InputClo
     out
 }
 
-fn decide(input: &ClockInput<'_>, utc: &[(u32, &Event)], settings: ClockSettings) -> InputClock {
-    let mut clock = InputClock {
-        input: input.input,
-        offset_seconds: None,
-        offset: None,
-        method: ClockMethod::Unknown,
-        confidence: Confidence::Low,
-        assumed_date: None,
-        notes: Vec::new(),
-    };
+impl InputClock {
+    fn unknown(input: u32) -> Self {
+        InputClock {
+            input,
+            offset_seconds: None,
+            offset: None,
+            method: ClockMethod::Unknown,
+            confidence: Confidence::Low,
+            assumed_date: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// The clock of one input. `hint`: the offset found for a dated input of the same machine, which
+/// picks the day for times of day without a date.
+fn decide(
+    input: &ClockInput<'_>,
+    utc: &[(u32, &Event)],
+    settings: ClockSettings,
+    hint: Option<i64>,
+) -> InputClock {
+    let mut clock = InputClock::unknown(input.input);
     if input.basis == TimeBasis::Utc {
         clock.offset_seconds = Some(0);
         clock.offset = Some(format_offset(0));
@@ -208,13 +242,18 @@ fn decide(input: &ClockInput<'_>, utc: &[(u32, &Event)], settings: ClockSettings
         .map(|a| match a.local {
             Some(local) => (local - a.utc).num_seconds(),
             None => {
-                let mut d = (a.local_time - a.utc.time()).num_seconds();
-                if d > 14 * 3600 {
-                    d -= 86_400;
-                } else if d < -14 * 3600 {
-                    d += 86_400;
-                }
-                d
+                // Known up to a whole day: take the reading nearest the hint, else the one in
+                // the range of real time zones (-12:00 to +14:00) nearest zero.
+                let d = (a.local_time - a.utc.time()).num_seconds();
+                let readings = [d - 86_400, d, d + 86_400];
+                let near = |target: i64| {
+                    readings
+                        .into_iter()
+                        .filter(|r| (-12 * 3600 - 900..=14 * 3600 + 900).contains(r))
+                        .min_by_key(|r| (r - target).abs())
+                        .unwrap_or(d)
+                };
+                near(hint.unwrap_or(0))
             }
         })
         .collect();

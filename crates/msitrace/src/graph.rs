@@ -17,7 +17,8 @@
 //! g.link(err, exit, EdgeKind::Caused);
 //! let chain = g.chain(exit);
 //! assert_eq!(chain.len(), 4);
-//! assert!(g.to_mermaid(Some(&chain)).contains("failed with"));
+//! let report = g.report(&[(0, chain)]);
+//! assert!(report.to_mermaid(Some(&report.chains[0].nodes)).contains("failed with"));
 //! ```
 
 use crate::report::Evidence;
@@ -105,8 +106,78 @@ pub struct GraphReport {
     pub nodes: Vec<Node>,
     /// Edges: `[from, to, kind]`.
     pub edges: Vec<(usize, usize, EdgeKind)>,
-    /// Each failure chain as node indices, from the earliest cause to the outcome.
-    pub chains: Vec<Vec<usize>>,
+    /// Each failure chain, from the earliest cause to the outcome.
+    pub chains: Vec<Chain>,
+}
+
+impl GraphReport {
+    /// Graphviz DOT: the whole graph, or only the nodes of one chain.
+    pub fn to_dot(&self, only: Option<&[usize]>) -> String {
+        let mut s = String::from(
+            "digraph msitrace {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\"];\n",
+        );
+        for (i, n) in self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| only.is_none_or(|o| o.contains(i)))
+        {
+            let _ = writeln!(
+                s,
+                "  n{} [label=\"{}\", shape={}];",
+                i,
+                dot_escape(&display_label(n)),
+                match n.kind {
+                    NodeKind::Process => "ellipse",
+                    NodeKind::Outcome => "octagon",
+                    NodeKind::Record => "note",
+                    _ => "box",
+                }
+            );
+        }
+        for &(from, to, kind) in &self.edges {
+            let keep = only.is_none_or(|o| o.contains(&from) && o.contains(&to));
+            if keep {
+                let _ = writeln!(s, "  n{} -> n{} [label=\"{}\"];", from, to, kind.label());
+            }
+        }
+        s.push_str("}\n");
+        s
+    }
+
+    /// Mermaid flowchart: the whole graph, or only the nodes of one chain.
+    pub fn to_mermaid(&self, only: Option<&[usize]>) -> String {
+        let mut s = String::from("flowchart TD\n");
+        for (i, n) in self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| only.is_none_or(|o| o.contains(i)))
+        {
+            let text = mermaid_escape(&display_label(n));
+            let _ = match n.kind {
+                NodeKind::Process => writeln!(s, "  n{}([\"{text}\"])", i),
+                NodeKind::Outcome => writeln!(s, "  n{}{{{{\"{text}\"}}}}", i),
+                _ => writeln!(s, "  n{}[\"{text}\"]", i),
+            };
+        }
+        for &(from, to, kind) in &self.edges {
+            let keep = only.is_none_or(|o| o.contains(&from) && o.contains(&to));
+            if keep {
+                let _ = writeln!(s, "  n{} -->|{}| n{}", from, kind.label(), to);
+            }
+        }
+        s
+    }
+}
+
+/// One failure chain of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Chain {
+    /// The finding it explains (index into the report's findings).
+    pub finding: usize,
+    /// Node indices, from the earliest cause to the final outcome.
+    pub nodes: Vec<usize>,
 }
 
 impl FailureGraph {
@@ -178,8 +249,8 @@ impl FailureGraph {
         self.graph.find_edge(from, to).map(|e| self.graph[e])
     }
 
-    /// The graph as report data, with these chains.
-    pub fn report(&self, chains: &[Vec<NodeIndex>]) -> GraphReport {
+    /// The graph as report data, with these chains (each with the finding it explains).
+    pub fn report(&self, chains: &[(usize, Vec<NodeIndex>)]) -> GraphReport {
         GraphReport {
             nodes: self.graph.node_weights().cloned().collect(),
             edges: self
@@ -189,80 +260,12 @@ impl FailureGraph {
                 .collect(),
             chains: chains
                 .iter()
-                .map(|c| c.iter().map(|i| i.index()).collect())
+                .map(|(finding, c)| Chain {
+                    finding: *finding,
+                    nodes: c.iter().map(|i| i.index()).collect(),
+                })
                 .collect(),
         }
-    }
-
-    /// Graphviz DOT: the whole graph, or only the nodes of one chain.
-    pub fn to_dot(&self, only: Option<&[NodeIndex]>) -> String {
-        let mut s = String::from(
-            "digraph msitrace {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\"];\n",
-        );
-        for i in self
-            .graph
-            .node_indices()
-            .filter(|i| only.is_none_or(|o| o.contains(i)))
-        {
-            let n = &self.graph[i];
-            let _ = writeln!(
-                s,
-                "  n{} [label=\"{}\", shape={}];",
-                i.index(),
-                dot_escape(&display_label(n)),
-                match n.kind {
-                    NodeKind::Process => "ellipse",
-                    NodeKind::Outcome => "octagon",
-                    NodeKind::Record => "note",
-                    _ => "box",
-                }
-            );
-        }
-        for e in self.graph.edge_references() {
-            let keep = only.is_none_or(|o| o.contains(&e.source()) && o.contains(&e.target()));
-            if keep {
-                let _ = writeln!(
-                    s,
-                    "  n{} -> n{} [label=\"{}\"];",
-                    e.source().index(),
-                    e.target().index(),
-                    e.weight().label()
-                );
-            }
-        }
-        s.push_str("}\n");
-        s
-    }
-
-    /// Mermaid flowchart: the whole graph, or only the nodes of one chain.
-    pub fn to_mermaid(&self, only: Option<&[NodeIndex]>) -> String {
-        let mut s = String::from("flowchart TD\n");
-        for i in self
-            .graph
-            .node_indices()
-            .filter(|i| only.is_none_or(|o| o.contains(i)))
-        {
-            let n = &self.graph[i];
-            let text = mermaid_escape(&display_label(n));
-            let _ = match n.kind {
-                NodeKind::Process => writeln!(s, "  n{}([\"{text}\"])", i.index()),
-                NodeKind::Outcome => writeln!(s, "  n{}{{{{\"{text}\"}}}}", i.index()),
-                _ => writeln!(s, "  n{}[\"{text}\"]", i.index()),
-            };
-        }
-        for e in self.graph.edge_references() {
-            let keep = only.is_none_or(|o| o.contains(&e.source()) && o.contains(&e.target()));
-            if keep {
-                let _ = writeln!(
-                    s,
-                    "  n{} -->|{}| n{}",
-                    e.source().index(),
-                    e.weight().label(),
-                    e.target().index()
-                );
-            }
-        }
-        s
     }
 }
 
@@ -340,10 +343,11 @@ mod tests {
         let a = g.add(NodeKind::Message, "say \"hi\" <b>\x1b[31m", None);
         let b = g.add(NodeKind::Outcome, "1603", None);
         g.link(a, b, EdgeKind::Caused);
-        let dot = g.to_dot(None);
+        let r = g.report(&[]);
+        let dot = r.to_dot(None);
         assert!(dot.contains("say \\\"hi\\\""), "{dot}");
         assert!(!dot.contains('\x1b'));
-        let m = g.to_mermaid(None);
+        let m = r.to_mermaid(None);
         assert!(m.contains("#quot;hi#quot; #lt;b#gt;"), "{m}");
         assert!(m.contains("n0 -->|caused| n1"), "{m}");
     }

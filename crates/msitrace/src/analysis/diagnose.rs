@@ -45,7 +45,7 @@ impl<'a, 'r> RuleContext<'a, 'r> {
             .unwrap_or(usize::MAX)
     }
 
-    /// The evidence of a match: its first event is the cause, the others context.
+    /// The evidence of a match: its first event is the cause, the others what it led to.
     pub fn evidence(&self, m: &RuleMatch<'r>) -> Vec<Evidence> {
         m.hits
             .iter()
@@ -56,7 +56,7 @@ impl<'a, 'r> RuleContext<'a, 'r> {
                 let role = if i == 0 {
                     EvidenceRole::Cause
                 } else {
-                    EvidenceRole::Context
+                    EvidenceRole::Consequence
                 };
                 Evidence::new(path, h.at, &h.text, role)
             })

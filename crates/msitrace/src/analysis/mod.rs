@@ -11,6 +11,7 @@
 
 pub mod burn;
 pub mod capture;
+pub mod chain;
 pub mod diagnose;
 pub mod eventlog;
 pub mod events;
@@ -684,7 +685,7 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
         }
     }
     let mut sessions: Vec<crate::report::SessionReport> =
-        facts.into_iter().map(|f| f.report).collect();
+        facts.iter().map(|f| f.report.clone()).collect();
     let mut bundles = Vec::new();
     let mut bundle_findings = Vec::new();
     for t in trackers {
@@ -736,6 +737,16 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
             .then(a.confidence.cmp(&b.confidence))
     });
     let failed = findings.iter().any(|f| f.severity == Severity::Error);
+    let index = chain::EventIndex::new(
+        &inputs,
+        facts
+            .iter()
+            .flat_map(msi::SessionFacts::events)
+            .chain(kept.iter().flat_map(|k| k.events.iter())),
+    );
+    let (graph, chains) = chain::build(&findings, &sessions, &captures, &index);
+    let graph = (!chains.is_empty()).then(|| graph.report(&chains));
+    drop(index);
     Report {
         schema_version: SCHEMA_VERSION,
         tool: format!("msitrace {}", env!("CARGO_PKG_VERSION")),
@@ -745,7 +756,7 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
         captures,
         clock: clocks,
         findings,
-        graph: None,
+        graph,
         failed,
     }
 }

@@ -395,6 +395,9 @@ pub enum EvidenceRole {
     Cause,
     /// A line around the cause that explains it.
     Context,
+    /// What the cause led to, as the matched rule's later steps saw it (the message that followed
+    /// a denied operation, the service record that followed a failed start).
+    Consequence,
     /// Where the failure surfaced (the failing action, the custom-action result).
     Failure,
     /// The final status.

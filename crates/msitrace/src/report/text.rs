@@ -345,12 +345,33 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             let role = match e.role {
                 EvidenceRole::Cause => p.paint("1", "cause  "),
                 EvidenceRole::Context => "context".to_string(),
+                EvidenceRole::Consequence => "led to ".to_string(),
                 EvidenceRole::Failure => "failure".to_string(),
                 EvidenceRole::Outcome => "outcome".to_string(),
             };
             let place = sanitize(&e.place());
             let text = cut(&sanitize(e.text.trim()), width.saturating_sub(12));
             let _ = writeln!(out, "       {role} {place}\n               {text}");
+        }
+        if let Some(graph) = &report.graph {
+            for chain in graph.chains.iter().filter(|c| c.finding == n) {
+                let _ = writeln!(out, "     failure chain:");
+                for (depth, &i) in chain.nodes.iter().enumerate() {
+                    let node = &graph.nodes[i];
+                    let place = node
+                        .evidence
+                        .as_ref()
+                        .map(|e| format!("  [{}]", sanitize(&crate::graph::evidence_place(e))))
+                        .unwrap_or_default();
+                    let arrow = if depth == 0 { "" } else { "→ " };
+                    let indent = "  ".repeat(depth.min(12));
+                    let label = cut(
+                        &sanitize(&node.label),
+                        width.saturating_sub(10 + indent.len() + place.len()),
+                    );
+                    let _ = writeln!(out, "       {indent}{arrow}{label}{place}");
+                }
+            }
         }
         if !f.remediation.is_empty() {
             let _ = writeln!(out, "     what to do:");

@@ -256,7 +256,7 @@ fn position(at: Location) -> Option<u64> {
 }
 
 /// Same process: equal PIDs, or for the truncated PIDs of MSI logs, equal on the hex digits kept.
-fn same_process(a: &Event, b: &Event) -> bool {
+pub(crate) fn same_process(a: &Event, b: &Event) -> bool {
     let (Some(x), Some(y)) = (&a.process, &b.process) else {
         return false;
     };
