@@ -16,6 +16,7 @@
 //! ```
 
 pub mod analysis;
+pub mod bundle;
 pub mod codes;
 pub mod detect;
 pub mod event;

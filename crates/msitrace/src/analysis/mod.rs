@@ -8,9 +8,11 @@
 //! assert_eq!(report.findings[0].id, "msi.privileges.not-elevated");
 //! ```
 
+mod bundles;
 pub mod burn;
 pub mod diagnose;
 pub mod msi;
+pub mod progress;
 pub mod signals;
 
 use crate::detect::{collect_inputs, detect_bytes, Detected, Format, SNIFF_LEN};
@@ -31,6 +33,10 @@ pub struct AnalysisSettings {
     pub date_order: Option<DateOrder>,
     /// User rules, added to the built-in pack (a rule with a built-in id replaces it).
     pub rules: Option<std::sync::Arc<crate::rules::RulePack>>,
+    /// Bounds on decompressing `.zip` bundles given as inputs.
+    pub bundle_limits: crate::bundle::BundleLimits,
+    /// Told how far the reading of the inputs is (for a progress bar); `None` for silence.
+    pub progress: Option<progress::ProgressSink>,
 }
 
 /// An input that could not be analysed.
@@ -65,6 +71,25 @@ pub enum InputError {
         /// The input.
         path: String,
     },
+    /// An entry of a `.zip` bundle that is not a log msitrace reads.
+    #[error("{path}: skipped ({reason})")]
+    Skipped {
+        /// The entry as shown (`bundle.zip!/name`).
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// An entry of a `.zip` bundle that was refused (traversal name, zip bomb, damaged entry).
+    #[error("{reason}")]
+    Refused {
+        /// The entry as shown (`bundle.zip!/name`).
+        path: String,
+        /// The refusal, naming the entry.
+        reason: String,
+    },
+    /// A `.zip` bundle, or one of its entries, that could not be read or was refused.
+    #[error(transparent)]
+    Bundle(#[from] crate::bundle::BundleError),
 }
 
 /// Open an input and detect its format by content.
@@ -99,9 +124,15 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
             },
         ));
     }
+    // Zip bundles are opened here; their private folders live until the analysis ends.
+    let mut opened_bundles = Vec::new();
     for path in files {
         match detect_file(&path) {
+            Ok(d) if d.format == Format::Zip => {
+                bundles::plan(&path, settings, &mut inputs, &mut opened_bundles)
+            }
             Ok(d) if d.format.is_supported() => inputs.push(Planned {
+                shown: path.display().to_string(),
                 path,
                 detected: Some(d),
                 error: None,
@@ -109,6 +140,7 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
             Ok(d) => {
                 let shown = path.display().to_string();
                 inputs.push(Planned {
+                    shown: shown.clone(),
                     path,
                     detected: Some(d),
                     error: Some(InputError::Unsupported {
@@ -121,17 +153,23 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
         }
     }
     let order = settings.date_order.or_else(|| infer_date_order(&inputs));
+    let progress = progress::Progress::start(settings.progress.clone(), &inputs);
     let parsed: Vec<Parsed> = inputs
         .par_iter()
         .enumerate()
-        .map(|(id, planned)| parse_input(id as u32, planned, order))
+        .map(|(id, planned)| parse_input(id as u32, planned, order, &progress))
         .collect();
+    progress.finish();
+    drop(opened_bundles);
     assemble(parsed, settings)
 }
 
 /// One input as planned: its path and what detection said.
 struct Planned {
+    /// Where to read it (for a bundle entry, its copy in the bundle's private folder).
     path: PathBuf,
+    /// How it is named in the report (for a bundle entry, `bundle.zip!/name`).
+    shown: String,
     detected: Option<Detected>,
     error: Option<InputError>,
 }
@@ -140,6 +178,7 @@ impl Planned {
     fn failed(path: &Path, error: InputError) -> Self {
         Planned {
             path: path.to_path_buf(),
+            shown: path.display().to_string(),
             detected: None,
             error: Some(error),
         }
@@ -158,8 +197,13 @@ enum Content {
     Burn(Box<burn::BundleTracker>),
 }
 
-fn parse_input(id: u32, planned: &Planned, order: Option<DateOrder>) -> Parsed {
-    let path = planned.path.display().to_string();
+fn parse_input(
+    id: u32,
+    planned: &Planned,
+    order: Option<DateOrder>,
+    progress: &progress::Progress,
+) -> Parsed {
+    let path = planned.shown.clone();
     let mut report = InputReport {
         id,
         path: path.clone(),
@@ -174,8 +218,12 @@ fn parse_input(id: u32, planned: &Planned, order: Option<DateOrder>) -> Parsed {
     if let Some(err) = &planned.error {
         report.status = match err {
             InputError::Unsupported { .. } => InputStatus::Unsupported,
-            InputError::Unrecognized { .. } | InputError::Empty { .. } => InputStatus::Unrecognized,
-            InputError::Io { .. } => InputStatus::Error,
+            InputError::Unrecognized { .. }
+            | InputError::Empty { .. }
+            | InputError::Skipped { .. } => InputStatus::Unrecognized,
+            InputError::Io { .. } | InputError::Bundle(_) | InputError::Refused { .. } => {
+                InputStatus::Error
+            }
         };
         report.error = Some(err.to_string());
         return Parsed {
@@ -188,7 +236,7 @@ fn parse_input(id: u32, planned: &Planned, order: Option<DateOrder>) -> Parsed {
         .expect("planned inputs without error are detected");
     let encoding = detected.encoding.unwrap_or(TextEncoding::Utf8);
     let file = match File::open(&planned.path) {
-        Ok(f) => BufReader::with_capacity(1 << 16, f),
+        Ok(f) => BufReader::with_capacity(1 << 16, progress.reader(f)),
         Err(source) => {
             report.status = InputStatus::Error;
             report.error = Some(InputError::Io { path, source }.to_string());
@@ -390,6 +438,7 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     }
     let paths: Vec<String> = inputs.iter().map(|i| i.path.clone()).collect();
     let subjects = rule_subjects(&facts);
+    let timeline = crate::report::timeline::collect(&subjects, &paths);
     let matches =
         crate::rules::evaluate_rules(crate::rules::active(settings.rules.as_deref()), &subjects);
     let ctx = diagnose::RuleContext {
@@ -462,5 +511,6 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
         bundles,
         findings,
         failed,
+        timeline,
     }
 }

@@ -1,0 +1,480 @@
+//! HTML rendering of a [`Report`]: one self-contained page (inline CSS and script, no network).
+//!
+//! Sections: a summary (verdict, sessions, bundles, inputs), the failure chain of the main finding
+//! drawn as inline SVG ([`super::chain`]), a zoomable timeline of the kept events per input, the
+//! findings with their evidence lines and remedies, and the events table with a filter box.
+//!
+//! Log text is untrusted: every piece of it goes through [`escape`]. As a second line of defence
+//! the page carries a Content-Security-Policy that allows no network access and runs only the
+//! page's own script (by its SHA-256 hash), so a `<script>` that slipped through would not run.
+//! The script only moves timeline points and hides table rows; it never builds markup from text.
+
+use super::chain::ChainGraph;
+use super::timeline::TimelineEntry;
+use super::{EvidenceRole, InputStatus, Report, Severity};
+use crate::codes::OutcomeClass;
+use crate::event::ReadTime;
+use std::fmt::Write;
+
+/// Escape untrusted text for HTML text and attribute values: `& < > " '` as entities, control
+/// characters removed (tabs and newlines kept).
+///
+/// ```
+/// use msitrace::report::html::escape;
+/// assert_eq!(escape("<script>x='1'&\"</script>\x1b[2J"), "&lt;script&gt;x=&#39;1&#39;&amp;&quot;&lt;/script&gt;[2J");
+/// ```
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The page's script. Its SHA-256 is [`SCRIPT_SHA256`], allowed by the page's CSP: change both
+/// together (`scripts/html-check.sh` checks them and fails when they disagree).
+const SCRIPT: &str = r##"(function(){"use strict";
+var q=document.getElementById("filter"),rows=[].slice.call(document.querySelectorAll("#events-table tbody tr")),shown=document.getElementById("shown");
+function filter(){var s=q.value.toLowerCase(),n=0;rows.forEach(function(r){var ok=!s||r.textContent.toLowerCase().indexOf(s)>=0;r.hidden=!ok;if(ok)n++;});shown.textContent=n+" of "+rows.length+" events shown";}
+if(q){q.addEventListener("input",filter);filter();}
+var svg=document.getElementById("timeline-svg");
+if(svg){var L=+svg.getAttribute("data-left"),W=+svg.getAttribute("data-width"),T=+svg.getAttribute("data-span"),B=+svg.getAttribute("data-base");
+var v0=0,v1=T>0?T:1,pts=[].slice.call(svg.querySelectorAll("[data-t]")),axis=document.getElementById("axis"),NS="http://www.w3.org/2000/svg";
+function p(n,w){n=String(n);while(n.length<w)n="0"+n;return n;}
+function fmt(ms){ms=((Math.round(ms)%86400000)+86400000)%86400000;return p(Math.floor(ms/3600000),2)+":"+p(Math.floor(ms/60000)%60,2)+":"+p(Math.floor(ms/1000)%60,2)+"."+p(ms%1000,3);}
+function x(t){return L+(t-v0)/(v1-v0)*W;}
+function draw(){pts.forEach(function(e){var cx=x(+e.getAttribute("data-t"));e.setAttribute("cx",cx.toFixed(1));e.style.display=(cx<L-4||cx>L+W+4)?"none":"";});
+while(axis.firstChild)axis.removeChild(axis.firstChild);
+for(var i=0;i<=5;i++){var t=document.createElementNS(NS,"text");t.setAttribute("x",L+W*i/5);t.setAttribute("y",14);t.setAttribute("text-anchor","middle");t.textContent=fmt(B+v0+(v1-v0)*i/5);axis.appendChild(t);}
+document.getElementById("zoom-level").textContent=(T>0?Math.round(T/(v1-v0)*10)/10:1)+"\u00d7";}
+function zoom(f,c){var span=Math.max(5,Math.min(T>0?T:1,(v1-v0)*f));v0=c-(c-v0)*span/(v1-v0);v1=v0+span;if(v0<0){v0=0;v1=span;}if(v1>T&&T>0){v1=T;v0=T-span;}draw();}
+function at(e){var r=svg.getBoundingClientRect(),vb=svg.viewBox.baseVal,px=(e.clientX-r.left)/r.width*vb.width;return v0+(px-L)/W*(v1-v0);}
+svg.addEventListener("wheel",function(e){e.preventDefault();zoom(e.deltaY<0?0.8:1.25,at(e));},{passive:false});
+var drag=null;svg.addEventListener("mousedown",function(e){drag={x:e.clientX,v0:v0,v1:v1};});
+window.addEventListener("mouseup",function(){drag=null;});
+svg.addEventListener("mousemove",function(e){if(!drag)return;var r=svg.getBoundingClientRect(),vb=svg.viewBox.baseVal,d=(e.clientX-drag.x)/r.width*vb.width/W*(drag.v1-drag.v0),span=drag.v1-drag.v0;v0=Math.max(0,Math.min((T>0?T:1)-span,drag.v0-d));v1=v0+span;draw();});
+document.getElementById("zoom-in").addEventListener("click",function(){zoom(0.5,(v0+v1)/2);});
+document.getElementById("zoom-out").addEventListener("click",function(){zoom(2,(v0+v1)/2);});
+document.getElementById("zoom-reset").addEventListener("click",function(){v0=0;v1=T>0?T:1;draw();});
+draw();}
+document.body.setAttribute("data-ready","1");})();"##;
+
+/// Base64 SHA-256 of [`SCRIPT`], for the CSP `script-src`.
+const SCRIPT_SHA256: &str = "vAkfzqehOAPnxNAB6gNsUrGFRQ+lTjQQTXSstVe7auY=";
+
+const STYLE: &str = r#"
+:root{--err:#b3261e;--warn:#8a5a00;--info:#0b57d0;--ok:#146c2e;--line:#d0d7de;--bg:#f6f8fa}
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1280px;padding:16px 24px;color:#1f2328}
+h1{font-size:22px;margin:4px 0}h2{font-size:18px;border-bottom:1px solid var(--line);padding-bottom:4px;margin-top:28px}
+.verdict{font-weight:600;font-size:16px}.verdict.failed{color:var(--err)}.verdict.ok{color:var(--ok)}
+table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
+th{background:var(--bg)}td.mono,pre,code{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:12.5px}
+pre{background:var(--bg);padding:6px 8px;margin:2px 0 8px;white-space:pre-wrap;word-break:break-all;border-radius:4px}
+.badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff}
+.sev-error{background:var(--err)}.sev-warning{background:var(--warn)}.sev-info{background:var(--info)}
+.finding{border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:10px 0}
+.finding h3{margin:2px 0 6px;font-size:16px}.meta{color:#57606a;font-size:12.5px}
+.ev-role{font-weight:600;text-transform:uppercase;font-size:11px;color:#57606a}
+svg.chain rect{fill:#fff;stroke:#888;stroke-width:1.5}
+svg.chain .role-cause rect{fill:#fde7e6;stroke:var(--err)}svg.chain .role-failure rect{fill:#fff1d6;stroke:var(--warn)}
+svg.chain .role-outcome rect{fill:#f3e8fd;stroke:#6f42c1}svg.chain .role-context rect{fill:#f6f8fa}
+svg.chain .node-head{font-weight:600;font-size:13px}svg.chain .node-detail{font-family:ui-monospace,Consolas,monospace;font-size:11.5px}
+svg text{fill:#1f2328}
+#timeline-svg{width:100%;height:auto;border:1px solid var(--line);cursor:grab;user-select:none;background:#fff}
+#timeline-svg circle{fill:var(--info);opacity:.75}#timeline-svg circle.evidence{fill:var(--err);opacity:1}
+#timeline-svg .lane{font-size:12px}#timeline-svg .lane-line{stroke:#d0d7de;stroke-width:1}#timeline-svg #axis text{font-size:11px;fill:#57606a}
+.controls button{margin-right:4px}
+#filter{width:360px;padding:4px 6px}
+.muted{color:#57606a}
+"#;
+
+/// Render the report as one self-contained HTML page.
+///
+/// ```
+/// use msitrace::analysis::{analyze_paths, AnalysisSettings};
+/// let report = analyze_paths(&["../../fixtures/msilog/error-1310-utf16.log".into()], &AnalysisSettings::default());
+/// let html = msitrace::report::html::render(&report);
+/// assert!(html.starts_with("<!DOCTYPE html>"));
+/// assert!(html.contains("id=\"chain-svg\""));
+/// ```
+pub fn render(report: &Report) -> String {
+    let mut out = String::with_capacity(64 * 1024);
+    let _ = write!(
+        out,
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{SCRIPT_SHA256}'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="{tool}">
+<title>msitrace report</title>
+<style>{STYLE}</style>
+</head>
+<body>
+"#,
+        tool = escape(&report.tool)
+    );
+    summary(&mut out, report);
+    chain(&mut out, report);
+    timeline(&mut out, report);
+    findings(&mut out, report);
+    events(&mut out, &report.timeline);
+    let _ = write!(out, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
+    out
+}
+
+fn summary(out: &mut String, report: &Report) {
+    let (class, verdict) = if report.failed {
+        ("failed", "Failure found")
+    } else {
+        ("ok", "No failure found")
+    };
+    let _ = writeln!(
+        out,
+        r#"<header><h1>msitrace report</h1><p class="verdict {class}" id="verdict">{verdict}</p><p class="muted">{} · {} input(s), {} installer session(s), {} bundle(s), {} finding(s)</p></header>"#,
+        escape(&report.tool),
+        report.inputs.len(),
+        report.sessions.len(),
+        report.bundles.len(),
+        report.findings.len()
+    );
+    if let Some(f) = report.findings.first() {
+        let _ = writeln!(
+            out,
+            r#"<p id="main-finding"><span class="badge sev-{}">{}</span> <strong>{}</strong> — {}</p>"#,
+            sev_class(f.severity),
+            sev_class(f.severity),
+            escape(&f.title),
+            escape(&f.summary)
+        );
+    }
+    let _ = writeln!(out, r#"<section id="summary"><h2>Summary</h2>"#);
+    if !report.sessions.is_empty() {
+        out.push_str("<table><thead><tr><th>#</th><th>Operation</th><th>Product</th><th>Result</th><th>Failed action</th><th>Log</th><th>Time (local)</th></tr></thead><tbody>\n");
+        for (n, s) in report.sessions.iter().enumerate() {
+            let product = [s.product.as_deref(), s.version.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let time = match (s.start, s.end) {
+                (Some(a), Some(b)) => format!("{a} → {b}"),
+                (Some(a), None) => a.to_string(),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                r#"<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="mono">{} lines {}–{}</td><td>{}</td></tr>"#,
+                n + 1,
+                escape(&s.operation.to_string()),
+                escape(&product),
+                outcome_cell(s.outcome.as_ref()),
+                s.failed_action
+                    .as_ref()
+                    .map(|a| format!("{} (line {})", escape(&a.name), a.line))
+                    .unwrap_or_default(),
+                escape(&s.path),
+                s.lines[0],
+                s.lines[1],
+                escape(&time)
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    if !report.bundles.is_empty() {
+        out.push_str("<table><thead><tr><th>Bundle</th><th>Version</th><th>Result</th><th>Log</th><th>Packages</th></tr></thead><tbody>\n");
+        for b in &report.bundles {
+            let packages = b
+                .package_logs
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{} → {}{}",
+                        escape(&l.package),
+                        escape(&l.path),
+                        if l.input.is_some() {
+                            ""
+                        } else {
+                            " (not given)"
+                        }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("<br>");
+            let _ = writeln!(
+                out,
+                r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="mono">{}</td><td class="mono">{packages}</td></tr>"#,
+                escape(b.name.as_deref().unwrap_or("(unnamed)")),
+                escape(b.version.as_deref().unwrap_or("")),
+                outcome_cell(b.outcome.as_ref()),
+                escape(&b.path)
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    out.push_str("<table id=\"inputs\"><thead><tr><th>Input</th><th>Format</th><th>Status</th><th>Lines</th><th>Events</th><th>Notes</th></tr></thead><tbody>\n");
+    for i in &report.inputs {
+        let status = match i.status {
+            InputStatus::Analyzed => "analysed",
+            InputStatus::Unsupported => "not yet supported",
+            InputStatus::Unrecognized => "skipped",
+            InputStatus::Error => "error",
+        };
+        let mut notes: Vec<String> = i.error.iter().map(|e| escape(e)).collect();
+        notes.extend(i.warnings.iter().take(10).map(|w| escape(w)));
+        if i.warnings.len() > 10 {
+            notes.push(format!("… and {} more warnings", i.warnings.len() - 10));
+        }
+        let _ = writeln!(
+            out,
+            r#"<tr><td class="mono">{}</td><td>{}</td><td>{status}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            escape(&i.path),
+            i.format.map(|f| f.label()).unwrap_or(""),
+            i.lines,
+            i.events,
+            notes.join("<br>")
+        );
+    }
+    out.push_str("</tbody></table></section>\n");
+}
+
+fn outcome_cell(o: Option<&super::Outcome>) -> String {
+    match o {
+        Some(o) => {
+            let label = match o.class {
+                OutcomeClass::Success => "succeeded",
+                OutcomeClass::RebootRequired => "succeeded, restart required",
+                OutcomeClass::Cancelled => "cancelled",
+                OutcomeClass::Failure => "<strong>failed</strong>",
+            };
+            format!("{label} ({} {})", o.code, escape(&o.meaning))
+        }
+        None => "no exit status".into(),
+    }
+}
+
+fn sev_class(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+fn role_name(r: EvidenceRole) -> &'static str {
+    match r {
+        EvidenceRole::Cause => "cause",
+        EvidenceRole::Context => "context",
+        EvidenceRole::Failure => "failure",
+        EvidenceRole::Outcome => "outcome",
+    }
+}
+
+fn chain(out: &mut String, report: &Report) {
+    out.push_str("<section id=\"chain\"><h2>Failure chain</h2>\n");
+    match report.findings.first() {
+        Some(f) if !f.evidence.is_empty() => {
+            let _ = writeln!(
+                out,
+                r#"<p class="muted">From the evidence of the main finding, <code>{}</code>: cause → context → failure → outcome.</p>"#,
+                escape(&f.id)
+            );
+            out.push_str(&ChainGraph::from_finding(f).to_svg(true));
+            out.push('\n');
+        }
+        _ => out.push_str("<p class=\"muted\">No failure chain: nothing failed.</p>\n"),
+    }
+    out.push_str("</section>\n");
+}
+
+/// A sortable time key in milliseconds: days are counted when the date is known.
+fn time_key(e: &TimelineEntry) -> Option<i64> {
+    let ms = e.millis_of_day()?;
+    let days = match e.event.time.read {
+        ReadTime::Local { date: Some(d), .. } => {
+            use chrono::Datelike;
+            d.num_days_from_ce() as i64
+        }
+        ReadTime::Utc(t) => {
+            use chrono::Datelike;
+            t.date_naive().num_days_from_ce() as i64
+        }
+        _ => 0,
+    };
+    Some(days * 86_400_000 + ms)
+}
+
+const TL_LEFT: usize = 260;
+const TL_WIDTH: usize = 900;
+const TL_LANE: usize = 28;
+
+fn timeline(out: &mut String, report: &Report) {
+    out.push_str("<section id=\"timeline\"><h2>Timeline</h2>\n");
+    let timed: Vec<(&TimelineEntry, i64)> = report
+        .timeline
+        .iter()
+        .filter_map(|e| time_key(e).map(|k| (e, k)))
+        .collect();
+    if timed.is_empty() {
+        out.push_str("<p class=\"muted\">No timed events to draw.</p></section>\n");
+        return;
+    }
+    let t0 = timed.iter().map(|(_, k)| *k).min().unwrap_or(0);
+    let t1 = timed.iter().map(|(_, k)| *k).max().unwrap_or(0);
+    let mut lanes: Vec<&str> = Vec::new();
+    for (e, _) in &timed {
+        if !lanes.contains(&e.path.as_str()) {
+            lanes.push(&e.path);
+        }
+    }
+    let evidence: Vec<(&str, u64)> = report
+        .findings
+        .iter()
+        .flat_map(|f| f.evidence.iter())
+        .filter_map(|e| e.line.map(|l| (e.input.as_str(), l)))
+        .collect();
+    let height = 24 + lanes.len() * TL_LANE + 8;
+    let width = TL_LEFT + TL_WIDTH + 20;
+    let _ = writeln!(
+        out,
+        r#"<p class="controls"><button id="zoom-in" type="button">Zoom in</button><button id="zoom-out" type="button">Zoom out</button><button id="zoom-reset" type="button">Reset</button> <span class="muted">zoom <span id="zoom-level">1×</span> · wheel to zoom, drag to pan · times as read in each log (local time); red: evidence of a finding</span></p>"#
+    );
+    let _ = write!(
+        out,
+        r#"<svg id="timeline-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" data-left="{TL_LEFT}" data-width="{TL_WIDTH}" data-span="{}" data-base="{}" role="img" aria-label="timeline of the inputs"><g id="axis"></g>"#,
+        t1 - t0,
+        t0.rem_euclid(86_400_000)
+    );
+    for (n, lane) in lanes.iter().enumerate() {
+        let y = 24 + n * TL_LANE + TL_LANE / 2;
+        let name = lane.rsplit(['/', '\\']).next().unwrap_or(lane);
+        let _ = write!(
+            out,
+            r#"<text class="lane" x="6" y="{}"><title>{}</title>{}</text><line x1="{TL_LEFT}" y1="{y}" x2="{}" y2="{y}" class="lane-line"/>"#,
+            y + 4,
+            escape(lane),
+            escape(&cut(name, 34)),
+            TL_LEFT + TL_WIDTH,
+        );
+    }
+    let span = (t1 - t0).max(1) as f64;
+    for (e, k) in &timed {
+        let lane = lanes.iter().position(|l| *l == e.path).unwrap_or(0);
+        let y = 24 + lane * TL_LANE + TL_LANE / 2;
+        let cx = TL_LEFT as f64 + (k - t0) as f64 / span * TL_WIDTH as f64;
+        let line = match e.event.at {
+            crate::event::Location::Line(n) => Some(n),
+            _ => None,
+        };
+        let is_evidence = line.is_some_and(|l| evidence.contains(&(e.path.as_str(), l)));
+        let _ = write!(
+            out,
+            r#"<circle{} cx="{cx:.1}" cy="{y}" r="{}" data-t="{}"><title>{} {} — {}</title></circle>"#,
+            if is_evidence {
+                r#" class="evidence""#
+            } else {
+                ""
+            },
+            if is_evidence { 5 } else { 3 },
+            k - t0,
+            escape(&e.time_text().unwrap_or_default()),
+            escape(&e.place()),
+            escape(&cut(e.event.first_line(), 200))
+        );
+    }
+    out.push_str("</svg></section>\n");
+}
+
+fn findings(out: &mut String, report: &Report) {
+    out.push_str("<section id=\"findings\"><h2>Findings</h2>\n");
+    if report.findings.is_empty() {
+        out.push_str("<p>No failure found.</p>\n");
+    }
+    for (n, f) in report.findings.iter().enumerate() {
+        let conf = format!("{:?}", f.confidence).to_lowercase();
+        let _ = writeln!(
+            out,
+            r#"<div class="finding" id="finding-{}"><h3>{}. <span class="badge sev-{sev}">{sev}</span> {}</h3><p class="meta"><code>{}</code> · {} · {conf} confidence</p><p>{}</p>"#,
+            n + 1,
+            n + 1,
+            escape(&f.title),
+            escape(&f.id),
+            escape(&f.category),
+            escape(&f.summary),
+            sev = sev_class(f.severity),
+        );
+        if !f.evidence.is_empty() {
+            out.push_str("<h4>Evidence</h4>\n");
+            for e in &f.evidence {
+                let _ = writeln!(
+                    out,
+                    r#"<div class="evidence"><span class="ev-role">{}</span> <code>{}</code><pre>{}</pre></div>"#,
+                    role_name(e.role),
+                    escape(&e.place()),
+                    escape(e.text.trim())
+                );
+            }
+        }
+        if !f.remediation.is_empty() {
+            out.push_str("<h4>What to do</h4><ul>\n");
+            for r in &f.remediation {
+                let _ = writeln!(out, "<li>{}</li>", escape(r));
+            }
+            out.push_str("</ul>\n");
+        }
+        out.push_str("</div>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+fn events(out: &mut String, timeline: &[TimelineEntry]) {
+    out.push_str("<section id=\"events\"><h2>Events</h2>\n");
+    let _ = writeln!(
+        out,
+        r#"<p><input id="filter" type="search" placeholder="Filter events (text, file, kind)…" aria-label="filter events"> <span id="shown" class="muted">{} events</span></p>"#,
+        timeline.len()
+    );
+    out.push_str("<table id=\"events-table\"><thead><tr><th>Time</th><th>Where</th><th>Kind</th><th>Text</th></tr></thead><tbody>\n");
+    for e in timeline {
+        let _ = writeln!(
+            out,
+            r#"<tr><td class="mono">{}</td><td class="mono">{}</td><td>{}</td><td class="mono">{}</td></tr>"#,
+            escape(&e.time_text().unwrap_or_default()),
+            escape(&e.place()),
+            escape(&e.kind_name()),
+            escape(&cut(e.event.first_line(), 400))
+        );
+    }
+    out.push_str("</tbody></table></section>\n");
+}
+
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_has_no_closing_tag_and_hash_is_set() {
+        assert!(!SCRIPT.contains("</"));
+        assert_eq!(SCRIPT_SHA256.len(), 44, "base64 of a SHA-256");
+    }
+}
