@@ -35,7 +35,7 @@ impl Default for BundleLimits {
         BundleLimits {
             max_entry_bytes: 4 << 30,
             max_total_bytes: 16 << 30,
-            max_ratio: 1000,
+            max_ratio: 250,
             max_entries: 10_000,
         }
     }
