@@ -61,12 +61,12 @@ fn role_name(r: EvidenceRole) -> &'static str {
     }
 }
 
-const NODE_W: usize = 620;
+const NODE_W: usize = 720;
 const NODE_H: usize = 58;
 const GAP_X: usize = 30;
 const GAP_Y: usize = 34;
 const MARGIN: usize = 10;
-const DETAIL_CHARS: usize = 92;
+const DETAIL_CHARS: usize = 96;
 
 impl ChainGraph {
     /// The chain of one finding: its evidence ordered cause → context → failure → outcome (stable

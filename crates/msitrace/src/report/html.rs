@@ -345,7 +345,7 @@ fn timeline(out: &mut String, report: &Report) {
         .filter_map(|e| e.line.map(|l| (e.input.as_str(), l)))
         .collect();
     let height = 24 + lanes.len() * TL_LANE + 8;
-    let width = TL_LEFT + TL_WIDTH + 20;
+    let width = TL_LEFT + TL_WIDTH + 60;
     let _ = writeln!(
         out,
         r#"<p class="controls"><button id="zoom-in" type="button">Zoom in</button><button id="zoom-out" type="button">Zoom out</button><button id="zoom-reset" type="button">Reset</button> <span class="muted">zoom <span id="zoom-level">1×</span> · wheel to zoom, drag to pan · times as read in each log (local time); red: evidence of a finding</span></p>"#
