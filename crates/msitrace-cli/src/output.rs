@@ -209,19 +209,31 @@ pub fn report_inputs(report: &Report, args: &ReportArgs) {
     }
 }
 
-/// Render one format.
+/// Width of the text report: `COLUMNS` when set, else the terminal's width when writing to a
+/// terminal, else 120.
+fn text_width(to_stdout: bool) -> usize {
+    if let Some(w) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return w;
+    }
+    if to_stdout && std::io::stdout().is_terminal() {
+        if let Some((_, cols)) = console::Term::stdout().size_checked() {
+            return cols as usize;
+        }
+    }
+    120
+}
+
+/// Render one format (`to_stdout` tells the text format whether the terminal width applies).
 pub fn render(
     report: &Report,
     format: OutputFormat,
     color: bool,
+    to_stdout: bool,
     user_rules: Option<&msitrace::rules::RulePack>,
 ) -> String {
     match format {
         OutputFormat::Text => {
-            let width = std::env::var("COLUMNS")
-                .ok()
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(120);
+            let width = text_width(to_stdout);
             text::render(report, &text::TextOptions { color, width })
         }
         OutputFormat::Json => json::render(report) + "\n",
@@ -242,14 +254,14 @@ pub fn write_all(
     for t in targets {
         match &t.path {
             None => {
-                let rendered = render(report, t.format, color_on_stdout, user_rules);
+                let rendered = render(report, t.format, color_on_stdout, true, user_rules);
                 std::io::stdout()
                     .lock()
                     .write_all(rendered.as_bytes())
                     .map_err(|e| format!("cannot write to stdout: {e}"))?;
             }
             Some(path) => {
-                let rendered = render(report, t.format, false, user_rules);
+                let rendered = render(report, t.format, false, false, user_rules);
                 std::fs::write(path, rendered).map_err(|e| {
                     format!(
                         "cannot write {}: {e}; check that its folder exists and is writable",

@@ -263,7 +263,12 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             sanitize(&f.title),
             conf
         );
-        let _ = writeln!(out, "     id: {}  category: {}", f.id, f.category);
+        let _ = writeln!(
+            out,
+            "     id: {}  category: {}",
+            sanitize(&f.id),
+            sanitize(&f.category)
+        );
         let _ = writeln!(out, "     {}", sanitize(&f.summary));
         let _ = writeln!(out, "     evidence:");
         for e in &f.evidence {
