@@ -166,7 +166,7 @@ pub fn progress(args: &ReportArgs) -> Option<(ProgressSink, indicatif::ProgressB
     let bar =
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} reading logs {bar:32} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        "reading logs {wide_bar} {bytes}/{total_bytes} eta {eta}",
     ) {
         bar.set_style(style);
     }
