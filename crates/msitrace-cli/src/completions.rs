@@ -12,8 +12,20 @@ pub fn completions(mut cmd: Command, shell: clap_complete::Shell) -> ExitCode {
     write_stdout(&out)
 }
 
-/// Print the man page (roff) on stdout.
-pub fn man(cmd: Command) -> ExitCode {
+/// Print the man page (roff) on stdout, or with `dir` write one page per (sub)command there.
+pub fn man(cmd: Command, dir: Option<&std::path::Path>) -> ExitCode {
+    if let Some(dir) = dir {
+        return match clap_mangen::generate_to(cmd, dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!(
+                    "msitrace: cannot write man pages to {}: {e}; check that the folder exists and is writable",
+                    dir.display()
+                );
+                ExitCode::from(2)
+            }
+        };
+    }
     let mut out = Vec::new();
     if let Err(e) = clap_mangen::Man::new(cmd).render(&mut out) {
         eprintln!("msitrace: cannot render the man page: {e}");

@@ -78,11 +78,15 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
+    /// Print the man page (roff), or write one page per subcommand into a folder.
     #[command(
-        after_help = "Examples:\n  msitrace man > msitrace.1 && man ./msitrace.1\n  msitrace man | gzip > /usr/local/share/man/man1/msitrace.1.gz"
+        after_help = "Examples:\n  msitrace man > msitrace.1 && man ./msitrace.1\n  msitrace man --dir /usr/local/share/man/man1   # msitrace.1, msitrace-analyze.1, ..."
     )]
-    Man,
+    Man {
+        /// Write msitrace.1 and a page per subcommand (msitrace-analyze.1, ...) into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -184,7 +188,7 @@ fn main() -> ExitCode {
         }
         Command::Rules { action } => rules_command(action),
         Command::Completions { shell } => completions::completions(Cli::command(), shell),
-        Command::Man => completions::man(Cli::command()),
+        Command::Man { dir } => completions::man(Cli::command(), dir.as_deref()),
         Command::Explain { code, args } => explain_command(&code, &args),
     }
 }

@@ -241,6 +241,20 @@ fn man_page_is_roff() {
 }
 
 #[test]
+fn man_pages_per_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    msitrace()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    let analyze = std::fs::read_to_string(dir.path().join("msitrace-analyze.1")).unwrap();
+    assert!(analyze.contains("fail\\-on"), "{analyze}");
+    assert!(dir.path().join("msitrace.1").is_file());
+    assert!(dir.path().join("msitrace-completions.1").is_file());
+}
+
+#[test]
 fn help_has_examples() {
     for sub in ["analyze", "explain", "rules", "completions", "man"] {
         let out = msitrace().args([sub, "--help"]).output().unwrap();
