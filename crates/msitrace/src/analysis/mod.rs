@@ -438,7 +438,12 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     }
     let paths: Vec<String> = inputs.iter().map(|i| i.path.clone()).collect();
     let subjects = rule_subjects(&facts);
-    let timeline = crate::report::timeline::collect(&subjects, &paths);
+    let mut timeline = crate::report::timeline::collect(&subjects, &paths);
+    crate::report::timeline::add(
+        &mut timeline,
+        trackers.iter().flat_map(|t| t.kept()),
+        &paths,
+    );
     let matches =
         crate::rules::evaluate_rules(crate::rules::active(settings.rules.as_deref()), &subjects);
     let ctx = diagnose::RuleContext {

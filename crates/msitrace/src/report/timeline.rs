@@ -79,3 +79,19 @@ pub fn collect(subjects: &[Subject<'_>], paths: &[String]) -> Vec<TimelineEntry>
         })
         .collect()
 }
+
+/// Add events outside every installer session (Burn lines, later event-log records) to a timeline,
+/// keeping input then location order and one entry per place.
+pub fn add<'a>(
+    timeline: &mut Vec<TimelineEntry>,
+    events: impl Iterator<Item = &'a Event>,
+    paths: &[String],
+) {
+    timeline.extend(events.map(|e| TimelineEntry {
+        path: paths.get(e.input as usize).cloned().unwrap_or_default(),
+        session: None,
+        event: e.clone(),
+    }));
+    timeline.sort_by_key(|t| (t.event.input, t.event.at));
+    timeline.dedup_by_key(|t| (t.event.input, t.event.at));
+}
