@@ -298,9 +298,12 @@ pub fn open_zip(path: &Path, limits: &BundleLimits) -> Result<Bundle, BundleErro
         };
         let extracted = dir.path().join(format!("entry-{:05}", index + 1));
         let copied = (|| -> Result<u64, Refusal> {
+            let mut written = head.len() as u64;
+            if written > entry_limit {
+                return Err(Refusal::Size);
+            }
             let mut out = File::create_new(&extracted).map_err(Refusal::Io)?;
             out.write_all(&head).map_err(Refusal::Io)?;
-            let mut written = head.len() as u64;
             let mut buf = vec![0u8; 64 * 1024];
             loop {
                 let n = entry.read(&mut buf).map_err(Refusal::Read)?;

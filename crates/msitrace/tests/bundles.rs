@@ -234,3 +234,40 @@ fn corrupt_archive_is_an_error_and_other_inputs_go_on() {
     );
     assert!(r.failed);
 }
+
+#[test]
+fn total_limit_refuses_the_entry_that_crosses_it_and_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("many.zip");
+    let mut log = fixture("fixtures/msilog/success-utf8.log");
+    log.resize(40_000, b' ');
+    make_zip(
+        &zip,
+        &[
+            ("a.log", log.clone()),
+            ("b.log", log.clone()),
+            ("c.log", log.clone()),
+            ("d.log", log),
+        ],
+    );
+    let limits = BundleLimits {
+        max_total_bytes: 100_000,
+        ..BundleLimits::default()
+    };
+    let bundle = open_zip(&zip, &limits).unwrap();
+    let kinds: Vec<&str> = bundle
+        .entries
+        .iter()
+        .map(|e| match &e.outcome {
+            EntryOutcome::Log { .. } => "log",
+            EntryOutcome::Refused(BundleError::TotalTooLarge { .. }) => "total",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["log", "log", "total", "total"]);
+    let message = match &bundle.entries[3].outcome {
+        EntryOutcome::Refused(e) => e.to_string(),
+        _ => unreachable!(),
+    };
+    assert!(message.contains("many.zip!/c.log"), "{message}");
+}
