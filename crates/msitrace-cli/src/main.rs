@@ -25,7 +25,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Find what failed, why, and the evidence, in MSI and Burn logs (files or folders).
+    /// Find what failed, why, and the evidence, in MSI and Burn logs (files, folders or .zip bundles).
     ///
     /// Findings come from the built-in failure-signature rules (see 'msitrace rules list') and
     /// the installer's own error codes.
