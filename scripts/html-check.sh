@@ -94,6 +94,16 @@ check hostile "$out/hostile.html" \
     '&lt;script&gt;document.body.setAttribute' \
     'Evil \[click\](https://evil.example) &lt;img src=x'
 
+# The events filter, preset from the address (#q=...), hides the rows that do not match.
+run_browser "$out/report.html#q=MainEngineThread" --dump-dom >"$out/filter.dom.html" || true
+total=$(sed -n 's/.*<span id="shown" class="muted">\([0-9]*\) events<.*/\1/p' "$out/report.html")
+if grep -qE "<span id=\"shown\" class=\"muted\">2 of $total events shown</span>" "$out/filter.dom.html" \
+    && [ "$(grep -o '<tr hidden=""' "$out/filter.dom.html" | wc -l)" -eq $((total - 2)) ]; then
+    echo "html-check: ok   filter: #q=MainEngineThread leaves 2 of $total events"
+else
+    echo "html-check: FAIL filter: $(grep -o '<span id="shown"[^<]*' "$out/filter.dom.html")"; status=1
+fi
+
 # Escaping alone, without the CSP: the same hostile page with its CSP removed must run no payload.
 sed 's/<meta http-equiv="Content-Security-Policy"[^>]*>//' "$out/hostile.html" >"$out/hostile-no-csp.html"
 check hostile-no-csp "$out/hostile-no-csp.html" 'id="chain-svg"' '&lt;script&gt;document.body.setAttribute'

@@ -2,7 +2,8 @@
 //!
 //! Sections: a summary (verdict, sessions, bundles, inputs), the failure chain of the main finding
 //! drawn as inline SVG ([`super::chain`]), a zoomable timeline of the kept events per input, the
-//! findings with their evidence lines and remedies, and the events table with a filter box.
+//! findings with their evidence lines and remedies, and the events table with a filter box (which
+//! a link can preset: `report.html#q=InstallFinalize`).
 //!
 //! Log text is untrusted: every piece of it goes through [`escape`]. As a second line of defence
 //! the page carries a Content-Security-Policy that allows no network access and runs only the
@@ -46,7 +47,7 @@ pub fn escape(text: &str) -> String {
 const SCRIPT: &str = r##"(function(){"use strict";
 var q=document.getElementById("filter"),rows=[].slice.call(document.querySelectorAll("#events-table tbody tr")),shown=document.getElementById("shown");
 function filter(){var s=q.value.toLowerCase(),n=0;rows.forEach(function(r){var ok=!s||r.textContent.toLowerCase().indexOf(s)>=0;r.hidden=!ok;if(ok)n++;});shown.textContent=n+" of "+rows.length+" events shown";}
-if(q){q.addEventListener("input",filter);filter();}
+if(q){if(location.hash.indexOf("#q=")===0){q.value=decodeURIComponent(location.hash.slice(3));}q.addEventListener("input",filter);filter();}
 var svg=document.getElementById("timeline-svg");
 if(svg){var L=+svg.getAttribute("data-left"),W=+svg.getAttribute("data-width"),T=+svg.getAttribute("data-span"),B=+svg.getAttribute("data-base");
 var v0=0,v1=T>0?T:1,pts=[].slice.call(svg.querySelectorAll("[data-t]")),axis=document.getElementById("axis"),NS="http://www.w3.org/2000/svg";
@@ -70,7 +71,7 @@ draw();}
 document.body.setAttribute("data-ready","1");})();"##;
 
 /// Base64 SHA-256 of [`SCRIPT`], for the CSP `script-src`.
-const SCRIPT_SHA256: &str = "vAkfzqehOAPnxNAB6gNsUrGFRQ+lTjQQTXSstVe7auY=";
+const SCRIPT_SHA256: &str = "LJCIubx8jOGjPC3eUuEzJJiQJs70P65VD1tyVgLiud8=";
 
 const STYLE: &str = r#"
 :root{--err:#b3261e;--warn:#8a5a00;--info:#0b57d0;--ok:#146c2e;--line:#d0d7de;--bg:#f6f8fa}
