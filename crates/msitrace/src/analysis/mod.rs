@@ -87,7 +87,7 @@ pub enum InputError {
         /// The refusal, naming the entry.
         reason: String,
     },
-    /// A `.zip` bundle, or one of its entries, that could not be read or was refused.
+    /// A `.zip` bundle that could not be opened (corrupt, unreadable, no room for its copies).
     #[error(transparent)]
     Bundle(#[from] crate::bundle::BundleError),
 }
