@@ -3,13 +3,16 @@
 //! Argument parsing, choosing the output format, and the exit status (0 no failure found,
 //! 1 failure found, 2 usage or input error). All analysis lives in the library.
 
+mod completions;
+mod output;
+
 use chrono::{DateTime, Utc};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use msitrace::analysis::events::{read_events, EventFilter};
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::detect::Format;
 use msitrace::event::{Event, Kind, ReadTime};
-use msitrace::report::{json, text};
+use msitrace::report::text;
 use msitrace::rules::RulePack;
 use msitrace::source::msilog::DateOrder;
 use std::io::{IsTerminal, Write};
@@ -27,20 +30,20 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Find what failed, why, and the evidence, in MSI and Burn logs and event logs (files or folders).
+    /// Find what failed, why, and the evidence, in MSI and Burn logs, event logs and Process Monitor
+    /// captures (files, folders or .zip bundles).
     ///
     /// Findings come from the built-in failure-signature rules (see 'msitrace rules list') and
     /// the installer's own error codes.
     #[command(
-        after_help = "Examples:\n  msitrace analyze install.log\n  msitrace analyze logs/ --format json > report.json\n  msitrace analyze bundle.log bundle_000_pkg.msi.log\n  msitrace analyze Application.evtx System.evtx install.log\n\nExit status: 0 no failure found, 1 failure found, 2 usage or input error."
+        after_help = "Examples:\n  msitrace analyze install.log\n  msitrace analyze logs/ collected.zip\n  msitrace analyze logs/ --format json > report.json\n  msitrace analyze logs/ --format sarif -o msitrace.sarif --format markdown -o summary.md --format text\n  msitrace analyze logs/ --format html -o report.html --fail-on warning\n  msitrace analyze bundle.log bundle_000_pkg.msi.log\n  msitrace analyze Application.evtx System.evtx procmon.csv install.log --utc-offset -05:00\n\nEach --output FILE applies to the --format just before it; a format without --output goes to stdout.\nFormats: text, json, jsonl, sarif, markdown, html.\n\nExit status: 0 no finding at the --fail-on severity (default: error), 1 such a finding, 2 usage error,\nno input could be analysed, or a report could not be written."
     )]
     Analyze {
-        /// Log files or folders holding them.
+        /// Log files, folders holding them, or .zip bundles of them.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
+        #[command(flatten)]
+        report: output::ReportArgs,
         /// Day/month order of dates in MSI log headers, when the logs cannot tell.
         #[arg(long, value_enum)]
         date_order: Option<DateOrderArg>,
@@ -112,6 +115,24 @@ enum Command {
         #[command(subcommand)]
         action: RulesAction,
     },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  msitrace completions bash > ~/.local/share/bash-completion/completions/msitrace\n  msitrace completions zsh > ~/.zfunc/_msitrace\n  msitrace completions fish > ~/.config/fish/completions/msitrace.fish\n  msitrace completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per subcommand into a folder.
+    #[command(
+        after_help = "Examples:\n  msitrace man > msitrace.1 && man ./msitrace.1\n  msitrace man --dir /usr/local/share/man/man1   # msitrace.1, msitrace-analyze.1, ..."
+    )]
+    Man {
+        /// Write msitrace.1 and a page per subcommand (msitrace-analyze.1, ...) into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -156,14 +177,6 @@ enum SourceArg {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
-enum OutputFormat {
-    /// Readable report.
-    Text,
-    /// Versioned JSON report.
-    Json,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
 enum DateOrderArg {
     /// M/D/YYYY
     MonthFirst,
@@ -179,61 +192,69 @@ enum ColorChoice {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    // Parsed through ArgMatches so that output can pair each --output with its --format by position.
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    let analyze_matches = matches.subcommand_matches("analyze");
     match cli.command {
         Command::Analyze {
             inputs,
-            format,
+            report: report_args,
             date_order,
             color,
             rules,
             threads,
             utc_offset,
         } => {
+            let targets = match output::targets(&report_args, analyze_matches) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("msitrace: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let progress = output::progress(&report_args);
+            let user_pack = rules.as_deref().map(|dir| Arc::new(user_rules(dir)));
             let settings = AnalysisSettings {
                 date_order: date_order.map(|d| match d {
                     DateOrderArg::MonthFirst => DateOrder::MonthFirst,
                     DateOrderArg::DayFirst => DateOrder::DayFirst,
                 }),
-                rules: rules.as_deref().map(|dir| Arc::new(user_rules(dir))),
+                rules: user_pack.clone(),
                 threads,
                 utc_offset_seconds: utc_offset,
+                progress: progress.as_ref().map(|(sink, _)| sink.clone()),
+                ..Default::default()
             };
             let report = analyze_paths(&inputs, &settings);
-            for input in &report.inputs {
-                if let Some(e) = &input.error {
-                    eprintln!("msitrace: {}", text::sanitize(e));
-                }
+            if let Some((_, bar)) = &progress {
+                bar.finish_and_clear();
             }
-            let rendered = match format {
-                OutputFormat::Json => json::render(&report) + "\n",
-                OutputFormat::Text => {
-                    let stdout_tty = std::io::stdout().is_terminal();
-                    let color = match color {
-                        ColorChoice::Always => true,
-                        ColorChoice::Never => false,
-                        ColorChoice::Auto => stdout_tty && std::env::var_os("NO_COLOR").is_none(),
-                    };
-                    let width = std::env::var("COLUMNS")
-                        .ok()
-                        .and_then(|c| c.parse().ok())
-                        .unwrap_or(120);
-                    text::render(&report, &text::TextOptions { color, width })
+            output::report_inputs(&report, &report_args);
+            let color = match color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
                 }
             };
-            let mut out = std::io::stdout().lock();
-            if out.write_all(rendered.as_bytes()).is_err() {
+            if let Err(e) = output::write_all(&report, &targets, color, user_pack.as_deref()) {
+                eprintln!("msitrace: {e}");
                 return ExitCode::from(2);
             }
-            ExitCode::from(report.exit_status() as u8)
+            ExitCode::from(output::exit_status(&report, report_args.fail_on))
         }
         Command::Rules { action } => rules_command(action),
+        Command::Completions { shell } => completions::completions(Cli::command(), shell),
+        Command::Man { dir } => completions::man(Cli::command(), dir.as_deref()),
         Command::Explain { code, args } => explain_command(&code, &args),
         Command::Events {
             inputs,

@@ -19,6 +19,7 @@
 //! ```
 
 pub mod analysis;
+pub mod bundle;
 pub mod clock;
 pub mod codes;
 pub mod detect;

@@ -93,6 +93,14 @@ impl BundleTracker {
         }
     }
 
+    /// The events kept from the log (errors, failed results, the exit line), for the timeline.
+    pub fn kept(&self) -> impl Iterator<Item = &Event> {
+        self.errors
+            .iter()
+            .chain(&self.failed_results)
+            .chain(self.exit.as_ref())
+    }
+
     /// End of the log: the report and, when the bundle failed or logged errors, a finding.
     pub fn finish(self, bundle_index: usize) -> (BundleReport, Option<Finding>) {
         let path = self.report.path.clone();

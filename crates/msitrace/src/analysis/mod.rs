@@ -9,6 +9,7 @@
 //! assert_eq!(report.findings[0].id, "msi.privileges.not-elevated");
 //! ```
 
+mod bundles;
 pub mod burn;
 pub mod capture;
 pub mod chain;
@@ -17,6 +18,7 @@ pub mod eventlog;
 pub mod events;
 pub mod msi;
 pub mod process_tree;
+pub mod progress;
 pub mod signals;
 
 use crate::clock::{self, ClockInput, TimeBasis};
@@ -51,6 +53,10 @@ pub struct AnalysisSettings {
     pub threads: Option<usize>,
     /// Local time minus UTC, in seconds, for every local-time input (overrides inference).
     pub utc_offset_seconds: Option<i32>,
+    /// Bounds on decompressing `.zip` bundles given as inputs.
+    pub bundle_limits: crate::bundle::BundleLimits,
+    /// Told how far the reading of the inputs is (for a progress bar); `None` for silence.
+    pub progress: Option<progress::ProgressSink>,
 }
 
 /// An input that could not be analysed.
@@ -85,6 +91,25 @@ pub enum InputError {
         /// The input.
         path: String,
     },
+    /// An entry of a `.zip` bundle that is not a log msitrace reads.
+    #[error("{path}: skipped ({reason})")]
+    Skipped {
+        /// The entry as shown (`bundle.zip!/name`).
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// An entry of a `.zip` bundle that was refused (traversal name, zip bomb, damaged entry).
+    #[error("{reason}")]
+    Refused {
+        /// The entry as shown (`bundle.zip!/name`).
+        path: String,
+        /// The refusal, naming the entry.
+        reason: String,
+    },
+    /// A `.zip` bundle that could not be opened (corrupt, unreadable, no room for its copies).
+    #[error(transparent)]
+    Bundle(#[from] crate::bundle::BundleError),
 }
 
 /// Open an input and detect its format by content.
@@ -119,9 +144,15 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
             },
         ));
     }
+    // Zip bundles are opened here; their private folders live until the analysis ends.
+    let mut opened_bundles = Vec::new();
     for path in files {
         match detect_file(&path) {
+            Ok(d) if d.format == Format::Zip => {
+                bundles::plan(&path, settings, &mut inputs, &mut opened_bundles)
+            }
             Ok(d) if d.format.is_supported() => inputs.push(Planned {
+                shown: path.display().to_string(),
                 path,
                 detected: Some(d),
                 error: None,
@@ -129,6 +160,7 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
             Ok(d) => {
                 let shown = path.display().to_string();
                 inputs.push(Planned {
+                    shown: shown.clone(),
                     path,
                     detected: Some(d),
                     error: Some(InputError::Unsupported {
@@ -141,17 +173,23 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
         }
     }
     let order = settings.date_order.or_else(|| infer_date_order(&inputs));
+    let progress = progress::Progress::start(settings.progress.clone(), &inputs);
     let parsed: Vec<Parsed> = inputs
         .par_iter()
         .enumerate()
-        .map(|(id, planned)| parse_input(id as u32, planned, order, settings.threads))
+        .map(|(id, planned)| parse_input(id as u32, planned, order, settings.threads, &progress))
         .collect();
+    progress.finish();
+    drop(opened_bundles);
     assemble(parsed, settings)
 }
 
 /// One input as planned: its path and what detection said.
 struct Planned {
+    /// Where to read it (for a bundle entry, its copy in the bundle's private folder).
     path: PathBuf,
+    /// How it is named in the report (for a bundle entry, `bundle.zip!/name`).
+    shown: String,
     detected: Option<Detected>,
     error: Option<InputError>,
 }
@@ -160,6 +198,7 @@ impl Planned {
     fn failed(path: &Path, error: InputError) -> Self {
         Planned {
             path: path.to_path_buf(),
+            shown: path.display().to_string(),
             detected: None,
             error: Some(error),
         }
@@ -185,8 +224,9 @@ fn parse_input(
     planned: &Planned,
     order: Option<DateOrder>,
     threads: Option<usize>,
+    progress: &progress::Progress,
 ) -> Parsed {
-    let path = planned.path.display().to_string();
+    let path = planned.shown.clone();
     let mut report = InputReport {
         id,
         path: path.clone(),
@@ -203,8 +243,12 @@ fn parse_input(
     if let Some(err) = &planned.error {
         report.status = match err {
             InputError::Unsupported { .. } => InputStatus::Unsupported,
-            InputError::Unrecognized { .. } | InputError::Empty { .. } => InputStatus::Unrecognized,
-            InputError::Io { .. } => InputStatus::Error,
+            InputError::Unrecognized { .. }
+            | InputError::Empty { .. }
+            | InputError::Skipped { .. } => InputStatus::Unrecognized,
+            InputError::Io { .. } | InputError::Bundle(_) | InputError::Refused { .. } => {
+                InputStatus::Error
+            }
         };
         report.error = Some(err.to_string());
         return Parsed {
@@ -217,7 +261,7 @@ fn parse_input(
         .expect("planned inputs without error are detected");
     let encoding = detected.encoding.unwrap_or(TextEncoding::Utf8);
     let file = match File::open(&planned.path) {
-        Ok(f) => BufReader::with_capacity(1 << 16, f),
+        Ok(f) => BufReader::with_capacity(1 << 16, progress.reader(f)),
         Err(source) => {
             report.status = InputStatus::Error;
             report.error = Some(InputError::Io { path, source }.to_string());
@@ -653,6 +697,12 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
             product: None,
         }));
     }
+    let mut timeline = crate::report::timeline::collect(&subjects, &paths);
+    crate::report::timeline::add(
+        &mut timeline,
+        trackers.iter().flat_map(|t| t.kept()),
+        &paths,
+    );
     let matches =
         crate::rules::evaluate_rules(crate::rules::active(settings.rules.as_deref()), &subjects);
     let ctx = diagnose::RuleContext {
@@ -758,5 +808,6 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
         findings,
         graph,
         failed,
+        timeline,
     }
 }

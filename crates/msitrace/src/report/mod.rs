@@ -1,8 +1,19 @@
-//! The result of an analysis as data ([`Report`]), and its renderings: [`text`] for people,
-//! [`json`] for machines (schema version [`SCHEMA_VERSION`], documented in `docs/report-schema.md`).
+//! The result of an analysis as data ([`Report`]), and its renderings: [`text`] for people on a
+//! terminal, [`json`] for machines (schema version [`SCHEMA_VERSION`], documented in
+//! `docs/report-schema.md`, JSON Schema in `docs/report.schema.json`), [`jsonl`] (the kept events,
+//! one a line), [`sarif`] (SARIF 2.1.0 for code-scanning tools), [`markdown`] (CI job summaries) and
+//! [`html`] (one self-contained page).
+//!
+//! Every renderer is deterministic (same report, same bytes) and treats log text as untrusted.
 
+pub mod chain;
+pub mod html;
 pub mod json;
+pub mod jsonl;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
+pub mod timeline;
 
 use crate::codes::OutcomeClass;
 use crate::detect::Format;
@@ -40,6 +51,10 @@ pub struct Report {
     pub graph: Option<crate::graph::GraphReport>,
     /// True when a failure was found (an error-severity finding).
     pub failed: bool,
+    /// The kept events, in input and line order (not part of the JSON report: rendered by
+    /// [`jsonl`] and [`html`]).
+    #[serde(skip)]
+    pub timeline: Vec<timeline::TimelineEntry>,
 }
 
 impl Report {

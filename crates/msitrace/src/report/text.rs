@@ -26,16 +26,56 @@ impl Default for TextOptions {
     }
 }
 
-/// Remove control characters (and with them any terminal escape sequence) from untrusted text.
+/// Remove terminal control sequences and control characters from untrusted text: whole CSI
+/// sequences (`ESC [ ... m`, and the one-character C1 CSI), OSC sequences (`ESC ] ... BEL` or
+/// `ESC ] ... ESC \`, which can set titles or write hyperlinks), other `ESC x` pairs, then every
+/// remaining control character; tabs become spaces.
 ///
 /// ```
-/// assert_eq!(msitrace::report::text::sanitize("a\x1b[31mb\x07c"), "a[31mbc");
+/// use msitrace::report::text::sanitize;
+/// assert_eq!(sanitize("a\x1b[31mb\x07c"), "abc");
+/// assert_eq!(sanitize("x\x1b]0;owned\x07y\x1b]8;;http://e\x1b\\z"), "xyz");
+/// assert_eq!(sanitize("p\u{9b}2Jq\tr"), "pq r");
 /// ```
 pub fn sanitize(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || *c == '\t')
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' => match chars.next() {
+                Some('[') => skip_csi(&mut chars),
+                Some(']') | Some('P') | Some('_') | Some('^') => {
+                    // OSC, DCS, APC, PM: up to BEL or ST (ESC \\).
+                    while let Some(c) = chars.next() {
+                        if c == '\x07' || c == '\u{9c}' {
+                            break;
+                        }
+                        if c == '\x1b' {
+                            if chars.peek() == Some(&'\\') {
+                                chars.next();
+                            }
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            '\u{9b}' => skip_csi(&mut chars),
+            '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Skip the parameters and final byte of a CSI sequence.
+fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) || c.is_control() {
+            break;
+        }
+    }
 }
 
 struct Painter {
@@ -338,7 +378,12 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             sanitize(&f.title),
             conf
         );
-        let _ = writeln!(out, "     id: {}  category: {}", f.id, f.category);
+        let _ = writeln!(
+            out,
+            "     id: {}  category: {}",
+            sanitize(&f.id),
+            sanitize(&f.category)
+        );
         let _ = writeln!(out, "     {}", sanitize(&f.summary));
         let _ = writeln!(out, "     evidence:");
         for e in &f.evidence {
