@@ -115,6 +115,26 @@ enum Command {
         #[command(subcommand)]
         action: RulesAction,
     },
+    /// Draw the failure graph of the inputs as Graphviz DOT or Mermaid: the whole graph, or only
+    /// the failure chain of each failure.
+    #[command(
+        after_help = "Examples:\n  msitrace graph setup.evtx procmon.csv install.log | dot -Tsvg > graph.svg\n  msitrace graph logs/ --chain --format mermaid >> summary.md\n\nExit status: 0 a graph was drawn, 1 no failure to draw, 2 usage or input error."
+    )]
+    Graph {
+        /// Log files, folders holding them, or .zip bundles of them.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Drawing format.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+        /// Only the nodes of the failure chains, not the whole graph.
+        #[arg(long)]
+        chain: bool,
+        /// The machine's offset from UTC for local-time logs (e.g. -05:00), when the logs cannot
+        /// tell it.
+        #[arg(long, value_name = "±HH:MM", allow_hyphen_values = true, value_parser = parse_offset)]
+        utc_offset: Option<i32>,
+    },
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  msitrace completions bash > ~/.local/share/bash-completion/completions/msitrace\n  msitrace completions zsh > ~/.zfunc/_msitrace\n  msitrace completions fish > ~/.config/fish/completions/msitrace.fish\n  msitrace completions powershell >> $PROFILE"
@@ -133,6 +153,14 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum GraphFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// Mermaid flowchart (renders in GitHub Markdown).
+    Mermaid,
 }
 
 #[derive(Subcommand, Debug)]
@@ -253,6 +281,12 @@ fn main() -> ExitCode {
             ExitCode::from(output::exit_status(&report, report_args.fail_on))
         }
         Command::Rules { action } => rules_command(action),
+        Command::Graph {
+            inputs,
+            format,
+            chain,
+            utc_offset,
+        } => graph_command(&inputs, format, chain, utc_offset),
         Command::Completions { shell } => completions::completions(Cli::command(), shell),
         Command::Man { dir } => completions::man(Cli::command(), dir.as_deref()),
         Command::Explain { code, args } => explain_command(&code, &args),
@@ -314,6 +348,50 @@ fn explain_command(code: &str, args: &[String]) -> ExitCode {
     } else {
         0
     })
+}
+
+fn graph_command(
+    inputs: &[PathBuf],
+    format: GraphFormat,
+    chain_only: bool,
+    utc_offset: Option<i32>,
+) -> ExitCode {
+    let settings = AnalysisSettings {
+        utc_offset_seconds: utc_offset,
+        ..Default::default()
+    };
+    let report = analyze_paths(inputs, &settings);
+    for input in &report.inputs {
+        if let Some(e) = &input.error {
+            eprintln!("msitrace: {}", text::sanitize(e));
+        }
+    }
+    let Some(graph) = &report.graph else {
+        eprintln!("msitrace: no failure with a chain to draw in these inputs");
+        return ExitCode::from(1);
+    };
+    let only: Option<Vec<usize>> = chain_only.then(|| {
+        let mut nodes: Vec<usize> = graph
+            .chains
+            .iter()
+            .flat_map(|c| c.nodes.iter().copied())
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        nodes
+    });
+    let drawing = match format {
+        GraphFormat::Dot => graph.to_dot(only.as_deref()),
+        GraphFormat::Mermaid => graph.to_mermaid(only.as_deref()),
+    };
+    if std::io::stdout()
+        .lock()
+        .write_all(drawing.as_bytes())
+        .is_err()
+    {
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
 }
 
 /// Load a user rule folder; problems go to stderr and the valid rules are kept.

@@ -223,3 +223,47 @@ fn events_lists_every_source_as_a_table_with_time_and_level_filters() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn graph_draws_the_failure_chain_as_dot_and_mermaid() {
+    let out = msitrace()
+        .args(["graph", "fixtures/scenarios/temp-denied", "--chain"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let dot = String::from_utf8(out.stdout).unwrap();
+    assert!(dot.starts_with("digraph msitrace {"), "{dot}");
+    assert!(
+        dot.contains("ACCESS DENIED") && dot.contains("failed with"),
+        "{dot}"
+    );
+    let out = msitrace()
+        .args([
+            "graph",
+            "fixtures/scenarios/temp-denied",
+            "--format",
+            "mermaid",
+        ])
+        .output()
+        .unwrap();
+    let mermaid = String::from_utf8(out.stdout).unwrap();
+    assert!(mermaid.starts_with("flowchart TD"), "{mermaid}");
+    // A successful install has nothing to draw.
+    msitrace()
+        .args(["graph", "fixtures/msilog/success-utf8.log"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn analyze_tells_one_story_across_event_log_capture_and_msi_log() {
+    let out = msitrace()
+        .args(["analyze", "fixtures/scenarios/temp-denied"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("UTC-05:00"), "{text}");
+    assert!(text.contains("failure chain:"), "{text}");
+    assert!(text.contains("procmon.CSV row 10"), "{text}");
+}

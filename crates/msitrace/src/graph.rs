@@ -69,7 +69,8 @@ pub enum EdgeKind {
 }
 
 impl EdgeKind {
-    fn label(self) -> &'static str {
+    /// The words drawn on the edge (`failed with`).
+    pub fn label(self) -> &'static str {
         match self {
             EdgeKind::Spawned => "spawned",
             EdgeKind::Ran => "ran",

@@ -95,6 +95,51 @@ impl ChainGraph {
         ChainGraph { nodes, edges }
     }
 
+    /// The failure chain the analysis built ([`crate::graph`]) for one finding, when there is one:
+    /// processes, session, action, operation, messages, outcome and records, in causal order.
+    pub fn from_graph(graph: &crate::graph::GraphReport, finding: usize) -> Option<Self> {
+        use crate::graph::NodeKind;
+        let chain = graph.chains.iter().find(|c| c.finding == finding)?;
+        let nodes = chain
+            .nodes
+            .iter()
+            .map(|&i| {
+                let n = &graph.nodes[i];
+                let (label, role) = match n.kind {
+                    NodeKind::Process => ("process", EvidenceRole::Context),
+                    NodeKind::Session => ("installer session", EvidenceRole::Context),
+                    NodeKind::Action => ("action", EvidenceRole::Context),
+                    NodeKind::CustomAction => ("custom action", EvidenceRole::Failure),
+                    NodeKind::Operation => ("operation", EvidenceRole::Cause),
+                    NodeKind::Message => ("message", EvidenceRole::Consequence),
+                    NodeKind::Record => ("event-log record", EvidenceRole::Outcome),
+                    NodeKind::Outcome => ("outcome", EvidenceRole::Outcome),
+                };
+                ChainNode {
+                    label: label.to_string(),
+                    place: n.evidence.as_ref().map(|e| e.place()).unwrap_or_default(),
+                    detail: n.label.clone(),
+                    role: n.evidence.as_ref().map_or(role, |e| e.role),
+                }
+            })
+            .collect::<Vec<_>>();
+        let edges = chain
+            .nodes
+            .windows(2)
+            .enumerate()
+            .map(|(k, pair)| ChainEdge {
+                from: k,
+                to: k + 1,
+                label: graph
+                    .edges
+                    .iter()
+                    .find(|(a, b, _)| *a == pair[0] && *b == pair[1])
+                    .map(|(_, _, kind)| kind.label().to_string()),
+            })
+            .collect();
+        Some(ChainGraph { nodes, edges })
+    }
+
     /// Layer of each node: the longest path from a node without predecessors (nodes on a cycle
     /// stay where the walk leaves them; the drawing never loops).
     fn layers(&self) -> Vec<usize> {

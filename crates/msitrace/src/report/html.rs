@@ -286,7 +286,20 @@ fn role_name(r: EvidenceRole) -> &'static str {
 
 fn chain(out: &mut String, report: &Report) {
     out.push_str("<section id=\"chain\"><h2>Failure chain</h2>\n");
+    let built = report
+        .graph
+        .as_ref()
+        .and_then(|g| ChainGraph::from_graph(g, 0));
     match report.findings.first() {
+        Some(f) if built.is_some() => {
+            let _ = writeln!(
+                out,
+                r#"<p class="muted">How the main finding, <code>{}</code>, came about: from the process and operation that failed to the exit status and the records that reported it.</p>"#,
+                escape(&f.id)
+            );
+            out.push_str(&built.unwrap_or_default().to_svg(true));
+            out.push('\n');
+        }
         Some(f) if !f.evidence.is_empty() => {
             let _ = writeln!(
                 out,
