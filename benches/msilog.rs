@@ -5,7 +5,8 @@
 //!   a reused `String`, no line splitting — the floor any parser has to pay;
 //! - `parse`: `MsiLogParser` over a `BufReader<File>`, every event consumed;
 //! - `analyze`: `analysis::analyze_paths` on the file (detection, parse, sessions, findings);
-//! - `rules/evaluate_kept_events`: the rule engine alone over the events the analysis kept.
+//! - `rules/evaluate_kept_events`: the rule engine alone over the events the analysis kept;
+//! - `rules/build_failure_graph`: the failure graph and chains over the same kept events.
 //!
 //! ```text
 //! cargo bench -p msitrace --bench msilog             # 200 MiB log (MSITRACE_BENCH_MB to change)
@@ -30,6 +31,7 @@ mod generator;
 
 use criterion::{Criterion, Throughput};
 use encoding_rs::{CoderResult, UTF_16LE};
+use msitrace::analysis::chain::{self, EventIndex};
 use msitrace::analysis::msi::{SessionFacts, SessionTracker};
 use msitrace::analysis::{analyze_paths, rule_subjects, AnalysisSettings};
 use msitrace::source::msilog::{MsiLogParser, MsiLogSettings};
@@ -139,6 +141,7 @@ fn bench(c: &mut Criterion, path: &Path, len: u64) {
     // `analyze` is the figure to watch; it runs once per analysis, not per line).
     let facts = sessions(path).expect("parse");
     let subjects = rule_subjects(&facts);
+    let report = analyze(path);
     let rules = msitrace::rules::active(None);
     let mut group = c.benchmark_group("rules");
     group.sample_size(20);
@@ -146,6 +149,16 @@ fn bench(c: &mut Criterion, path: &Path, len: u64) {
     group.bench_function("evaluate_kept_events", |b| {
         b.iter(|| {
             msitrace::rules::evaluate_rules(rules.iter().copied(), black_box(&subjects)).len()
+        })
+    });
+    // The failure graph over the same kept events and the report's findings.
+    group.bench_function("build_failure_graph", |b| {
+        b.iter(|| {
+            let index =
+                EventIndex::new(&report.inputs, facts.iter().flat_map(SessionFacts::events));
+            let (graph, chains) =
+                chain::build(&report.findings, &report.sessions, &report.captures, &index);
+            black_box((graph.len(), chains.len()))
         })
     });
     group.finish();
