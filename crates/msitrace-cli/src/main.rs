@@ -418,7 +418,7 @@ fn rules_command(action: RulesAction) -> ExitCode {
                     "{:width$}  {:7}  {:7}  {:28}  {}\n",
                     r.id,
                     format!("{:?}", r.role).to_lowercase(),
-                    format!("{:?}", r.severity).to_lowercase(),
+                    r.severity.label(),
                     r.category,
                     r.title
                 ));

@@ -53,16 +53,6 @@ fn rank(r: EvidenceRole) -> u8 {
     }
 }
 
-fn role_name(r: EvidenceRole) -> &'static str {
-    match r {
-        EvidenceRole::Cause => "cause",
-        EvidenceRole::Context => "context",
-        EvidenceRole::Consequence => "led to",
-        EvidenceRole::Failure => "failure",
-        EvidenceRole::Outcome => "outcome",
-    }
-}
-
 const NODE_W: usize = 720;
 const NODE_H: usize = 58;
 const GAP_X: usize = 30;
@@ -79,7 +69,7 @@ impl ChainGraph {
         let nodes: Vec<ChainNode> = evidence
             .iter()
             .map(|e| ChainNode {
-                label: role_name(e.role).to_string(),
+                label: e.role.label().to_string(),
                 place: e.place(),
                 detail: e.text.trim().to_string(),
                 role: e.role,
@@ -222,7 +212,7 @@ impl ChainGraph {
             let _ = write!(
                 s,
                 r#"<g class="node role-{role}"><title>{title}</title><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6"/><text x="{tx}" y="{ty1}" class="node-head">{label} · {place}</text><text x="{tx}" y="{ty2}" class="node-detail">{detail}</text></g>"#,
-                role = role_name(node.role),
+                role = node.role.label(),
                 title = escape(&format!("{} {}", node.place, node.detail)),
                 tx = x + 10,
                 ty1 = y + 22,

@@ -12,7 +12,7 @@
 
 use super::chain::ChainGraph;
 use super::timeline::TimelineEntry;
-use super::{EvidenceRole, InputStatus, Report, Severity};
+use super::{InputStatus, Report};
 use crate::codes::OutcomeClass;
 use crate::event::ReadTime;
 use std::fmt::Write;
@@ -155,8 +155,8 @@ fn summary(out: &mut String, report: &Report) {
         let _ = writeln!(
             out,
             r#"<p id="main-finding"><span class="badge sev-{}">{}</span> <strong>{}</strong> — {}</p>"#,
-            sev_class(f.severity),
-            sev_class(f.severity),
+            f.severity.label(),
+            f.severity.label(),
             escape(&f.title),
             escape(&f.summary)
         );
@@ -263,24 +263,6 @@ fn outcome_cell(o: Option<&super::Outcome>) -> String {
             format!("{label} ({} {})", o.code, escape(&o.meaning))
         }
         None => "no exit status".into(),
-    }
-}
-
-fn sev_class(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
-fn role_name(r: EvidenceRole) -> &'static str {
-    match r {
-        EvidenceRole::Cause => "cause",
-        EvidenceRole::Context => "context",
-        EvidenceRole::Consequence => "led to",
-        EvidenceRole::Failure => "failure",
-        EvidenceRole::Outcome => "outcome",
     }
 }
 
@@ -418,7 +400,7 @@ fn findings(out: &mut String, report: &Report) {
         out.push_str("<p>No failure found.</p>\n");
     }
     for (n, f) in report.findings.iter().enumerate() {
-        let conf = format!("{:?}", f.confidence).to_lowercase();
+        let conf = f.confidence.label();
         let _ = writeln!(
             out,
             r#"<div class="finding" id="finding-{}"><h3>{}. <span class="badge sev-{sev}">{sev}</span> {}</h3><p class="meta"><code>{}</code> · {} · {conf} confidence</p><p>{}</p>"#,
@@ -428,7 +410,7 @@ fn findings(out: &mut String, report: &Report) {
             escape(&f.id),
             escape(&f.category),
             escape(&f.summary),
-            sev = sev_class(f.severity),
+            sev = f.severity.label(),
         );
         if !f.evidence.is_empty() {
             out.push_str("<h4>Evidence</h4>\n");
@@ -436,7 +418,7 @@ fn findings(out: &mut String, report: &Report) {
                 let _ = writeln!(
                     out,
                     r#"<div class="evidence"><span class="ev-role">{}</span> <code>{}</code><pre>{}</pre></div>"#,
-                    role_name(e.role),
+                    e.role.label(),
                     escape(&e.place()),
                     escape(e.text.trim())
                 );

@@ -6,7 +6,7 @@
 //! product named `[click](https://evil)` or `<img src=x onerror=...>` stays literal text); evidence
 //! lines go into fenced code blocks whose fence is longer than any backtick run in them.
 
-use super::{Confidence, EvidenceRole, Finding, InputStatus, Report, Severity};
+use super::{Finding, InputStatus, Report, Severity};
 use crate::codes::OutcomeClass;
 use std::fmt::Write;
 
@@ -99,24 +99,6 @@ fn severity_label(s: Severity) -> &'static str {
         Severity::Error => "🔴 error",
         Severity::Warning => "🟡 warning",
         Severity::Info => "🔵 info",
-    }
-}
-
-fn confidence_label(c: Confidence) -> &'static str {
-    match c {
-        Confidence::High => "high",
-        Confidence::Medium => "medium",
-        Confidence::Low => "low",
-    }
-}
-
-fn role_label(r: EvidenceRole) -> &'static str {
-    match r {
-        EvidenceRole::Cause => "cause",
-        EvidenceRole::Context => "context",
-        EvidenceRole::Consequence => "led to",
-        EvidenceRole::Failure => "failure",
-        EvidenceRole::Outcome => "outcome",
     }
 }
 
@@ -254,7 +236,7 @@ fn finding(out: &mut String, n: usize, f: &Finding) {
         "{} · {} · {} confidence\n",
         code_span(&f.id),
         escape(&f.category),
-        confidence_label(f.confidence)
+        f.confidence.label()
     );
     let _ = writeln!(out, "{}\n", escape(&f.summary));
     if !f.evidence.is_empty() {
@@ -263,7 +245,7 @@ fn finding(out: &mut String, n: usize, f: &Finding) {
             .iter()
             .flat_map(|e| {
                 [
-                    format!("{:8}{}", role_label(e.role), e.place()),
+                    format!("{:8}{}", e.role.label(), e.place()),
                     format!("        {}", e.text.trim()),
                 ]
             })

@@ -352,6 +352,28 @@ pub enum Confidence {
     Low,
 }
 
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl Confidence {
+    /// `high`, `medium` or `low`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        }
+    }
+}
+
 /// A diagnosis: what failed, why, the evidence and what to do.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
@@ -417,6 +439,19 @@ pub enum EvidenceRole {
     Failure,
     /// The final status.
     Outcome,
+}
+
+impl EvidenceRole {
+    /// The word reports show for the role (`cause`, `context`, `led to`, `failure`, `outcome`).
+    pub fn label(self) -> &'static str {
+        match self {
+            EvidenceRole::Cause => "cause",
+            EvidenceRole::Context => "context",
+            EvidenceRole::Consequence => "led to",
+            EvidenceRole::Failure => "failure",
+            EvidenceRole::Outcome => "outcome",
+        }
+    }
 }
 
 impl Evidence {

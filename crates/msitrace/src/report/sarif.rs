@@ -12,7 +12,7 @@
 //! absolute paths become `file://` URIs; bundle entries keep their `bundle.zip!/name` form.
 //! The SARIF schema is shipped as `docs/schemas/sarif-2.1.0.json` and the output is tested against it.
 
-use super::{Confidence, Evidence, EvidenceRole, Finding, Report, Severity};
+use super::{Evidence, EvidenceRole, Finding, Report, Severity};
 use crate::rules::Rule;
 use serde_json::{json, Map, Value};
 
@@ -85,14 +85,6 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn precision(c: Confidence) -> &'static str {
-    match c {
-        Confidence::High => "high",
-        Confidence::Medium => "medium",
-        Confidence::Low => "low",
-    }
-}
-
 /// GitHub ranks alerts by `security-severity` only for security rules; a plain `problem.severity`
 /// (`error`, `warning`, `recommendation`) is what it shows for the others.
 fn problem_severity(s: Severity) -> &'static str {
@@ -127,7 +119,7 @@ fn rule_from_pack(r: &Rule) -> Value {
         "properties": {
             "category": r.category,
             "tags": [r.category],
-            "precision": precision(r.confidence),
+            "precision": r.confidence.label(),
             "problem.severity": problem_severity(r.severity),
             "codes": r.codes,
             "origin": r.origin,
@@ -151,7 +143,7 @@ fn rule_from_finding(f: &Finding) -> Value {
         "properties": {
             "category": f.category,
             "tags": [f.category],
-            "precision": precision(f.confidence),
+            "precision": f.confidence.label(),
             "problem.severity": problem_severity(f.severity),
         }
     });
@@ -175,19 +167,9 @@ fn camel_name(id: &str) -> String {
         .collect()
 }
 
-fn role_name(r: EvidenceRole) -> &'static str {
-    match r {
-        EvidenceRole::Cause => "cause",
-        EvidenceRole::Context => "context",
-        EvidenceRole::Consequence => "led to",
-        EvidenceRole::Failure => "failure",
-        EvidenceRole::Outcome => "outcome",
-    }
-}
-
 fn result(f: &Finding, rule_index: usize) -> Value {
     let mut props = Map::new();
-    props.insert("confidence".into(), json!(precision(f.confidence)));
+    props.insert("confidence".into(), json!(f.confidence.label()));
     props.insert("category".into(), json!(f.category));
     if !f.codes.is_empty() {
         props.insert("codes".into(), json!(f.codes));
@@ -234,13 +216,13 @@ fn location(e: &Evidence, id: Option<usize>) -> Value {
     }
     let mut loc = json!({
         "physicalLocation": physical,
-        "message": { "text": format!("{}: {}", role_name(e.role), e.text.trim()) },
+        "message": { "text": format!("{}: {}", e.role.label(), e.text.trim()) },
     });
     if let Some(id) = id {
         loc["id"] = json!(id);
     }
     let mut props = Map::new();
-    props.insert("role".into(), json!(role_name(e.role)));
+    props.insert("role".into(), json!(e.role.label()));
     if let Some(r) = e.record {
         props.insert("record".into(), json!(r));
     }

@@ -195,7 +195,7 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             let _ = writeln!(
                 out,
                 "  {name}: {offset} ({how}; {} confidence)",
-                format!("{:?}", c.confidence).to_lowercase()
+                c.confidence.label()
             );
             if let Some(d) = c.assumed_date {
                 let _ = writeln!(out, "    date assumed: {d}");
@@ -370,7 +370,7 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             Severity::Warning => p.paint("1;33", "WARNING"),
             Severity::Info => p.paint("1;36", "INFO"),
         };
-        let conf = format!("{:?}", f.confidence).to_lowercase();
+        let conf = f.confidence.label();
         let _ = writeln!(
             out,
             "  {}. {sev} {} ({} confidence)",
