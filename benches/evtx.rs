@@ -20,6 +20,9 @@
 #[path = "evtx_generator.rs"]
 mod evtx_generator;
 
+#[path = "bench_setup.rs"]
+mod bench_setup;
+
 use criterion::{BenchmarkId, Criterion, Throughput};
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::source::evtx::{EvtxSettings, EvtxSource, Keep};
@@ -32,16 +35,7 @@ use std::path::{Path, PathBuf};
 const GENERATOR_VERSION: u32 = 1;
 
 fn main() {
-    let gen_only = std::env::var_os("MSITRACE_BENCH_GEN_ONLY").is_some_and(|v| v != "0");
-    let benching = std::env::args().any(|a| a == "--bench");
-    let default_mb = if benching || gen_only { 72 } else { 4 };
-    let mb = match std::env::var("MSITRACE_BENCH_MB") {
-        Ok(v) => v
-            .trim()
-            .parse::<u64>()
-            .expect("MSITRACE_BENCH_MB must be a whole number of MiB"),
-        Err(_) => default_mb,
-    };
+    let bench_setup::Setup { gen_only, mb, .. } = bench_setup::setup(72, 4);
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/evtx");
     if !corpus.is_dir() {
         eprintln!(
@@ -98,17 +92,9 @@ fn read(path: &Path, keep: Keep, threads: usize) -> (u64, u64) {
     (source.stats().records, source.stats().decoded)
 }
 
-/// Where generated files go: `$CARGO_TARGET_DIR/bench-data`, else `<workspace>/target/bench-data`.
-fn data_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    target.join("bench-data")
-}
-
 /// Build the file unless a complete one of this size is already there.
 fn prepare(corpus: &Path, target_bytes: u64) -> io::Result<PathBuf> {
-    let dir = data_dir();
+    let dir = bench_setup::data_dir();
     fs::create_dir_all(&dir)?;
     let dir = dir.canonicalize()?;
     let path = dir.join(format!(

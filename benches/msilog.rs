@@ -29,6 +29,9 @@
 #[path = "generator.rs"]
 mod generator;
 
+#[path = "bench_setup.rs"]
+mod bench_setup;
+
 use criterion::{Criterion, Throughput};
 use encoding_rs::{CoderResult, UTF_16LE};
 use msitrace::analysis::chain::{self, EventIndex};
@@ -47,17 +50,7 @@ const GENERATOR_VERSION: u32 = 1;
 const CHUNK: usize = 256 * 1024;
 
 fn main() {
-    let gen_only = std::env::var_os("MSITRACE_BENCH_GEN_ONLY").is_some_and(|v| v != "0");
-    // `cargo bench` passes `--bench`; without it (cargo test) keep the input small.
-    let benching = std::env::args().any(|a| a == "--bench");
-    let default_mb = if benching || gen_only { 200 } else { 2 };
-    let mb = match std::env::var("MSITRACE_BENCH_MB") {
-        Ok(v) => v
-            .trim()
-            .parse::<u64>()
-            .expect("MSITRACE_BENCH_MB must be a whole number of MiB"),
-        Err(_) => default_mb,
-    };
+    let bench_setup::Setup { gen_only, mb, .. } = bench_setup::setup(200, 2);
     let path = prepare(mb << 20).expect("cannot generate the benchmark log");
     let len = fs::metadata(&path).expect("generated log").len();
     if gen_only {
@@ -76,17 +69,9 @@ fn main() {
     c.final_summary();
 }
 
-/// Where generated logs go: `$CARGO_TARGET_DIR/bench-data`, else `<workspace>/target/bench-data`.
-fn data_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    target.join("bench-data")
-}
-
 /// Generate the log unless a complete one of this size is already there.
 fn prepare(target_bytes: u64) -> io::Result<PathBuf> {
-    let dir = data_dir();
+    let dir = bench_setup::data_dir();
     fs::create_dir_all(&dir)?;
     let dir = dir.canonicalize()?;
     let mib = target_bytes >> 20;

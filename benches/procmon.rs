@@ -26,6 +26,9 @@
 #[path = "procmon_generator.rs"]
 mod generator;
 
+#[path = "bench_setup.rs"]
+mod bench_setup;
+
 use criterion::{Criterion, Throughput};
 use generator::Layout;
 use msitrace::source::procmon::CaptureSettings;
@@ -40,16 +43,11 @@ use std::time::Instant;
 const GENERATOR_VERSION: u32 = 3;
 
 fn main() {
-    let gen_only = std::env::var_os("MSITRACE_BENCH_GEN_ONLY").is_some_and(|v| v != "0");
-    let benching = std::env::args().any(|a| a == "--bench");
-    let default_mb = if benching || gen_only { 1024 } else { 2 };
-    let mb = match std::env::var("MSITRACE_BENCH_MB") {
-        Ok(v) => v
-            .trim()
-            .parse::<u64>()
-            .expect("MSITRACE_BENCH_MB must be a whole number of MiB"),
-        Err(_) => default_mb,
-    };
+    let bench_setup::Setup {
+        gen_only,
+        mb,
+        benching,
+    } = bench_setup::setup(1024, 2);
     let inputs: Vec<(&str, PathBuf)> = [("7col", Layout::Default7), ("27col", Layout::All27)]
         .into_iter()
         .map(|(name, layout)| {
@@ -85,15 +83,8 @@ fn main() {
     c.final_summary();
 }
 
-fn data_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    target.join("bench-data")
-}
-
 fn prepare(target_bytes: u64, name: &str, layout: Layout) -> io::Result<PathBuf> {
-    let dir = data_dir();
+    let dir = bench_setup::data_dir();
     fs::create_dir_all(&dir)?;
     let dir = dir.canonicalize()?;
     let mib = target_bytes >> 20;
