@@ -8,6 +8,7 @@
 use super::model::{kind_name, Matcher, Rule, RulePack, Scope, SourceClass, Step};
 use crate::event::{ActionPhase, Event, Kind, Location, MessageLevel};
 use chrono::Duration;
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
@@ -118,6 +119,7 @@ pub fn evaluate_rules<'r>(
     subjects: &[Subject<'_>],
 ) -> Vec<RuleMatch<'r>> {
     let mut out = Vec::new();
+    let texts = Texts::new(subjects.len());
     for rule in rules {
         let mut done: HashSet<(u32, Option<usize>)> = HashSet::new();
         for (i, s) in subjects.iter().enumerate() {
@@ -125,7 +127,7 @@ pub fn evaluate_rules<'r>(
             if done.contains(&key) {
                 continue;
             }
-            let Some((at, text, caps)) = match_event(&rule.steps[0].matcher, s) else {
+            let Some((at, text, caps)) = match_event(&rule.steps[0].matcher, s, &texts, i) else {
                 continue;
             };
             let mut captures = BTreeMap::new();
@@ -136,7 +138,7 @@ pub fn evaluate_rules<'r>(
                 at,
                 text,
             }];
-            if follow(&rule.steps[1..], subjects, &mut hits, &mut captures) {
+            if follow(&rule.steps[1..], subjects, &texts, &mut hits, &mut captures) {
                 done.insert(key);
                 out.push(RuleMatch {
                     rule,
@@ -153,6 +155,7 @@ pub fn evaluate_rules<'r>(
 fn follow(
     steps: &[Step],
     subjects: &[Subject<'_>],
+    texts: &Texts,
     hits: &mut Vec<StepHit>,
     captures: &mut BTreeMap<String, String>,
 ) -> bool {
@@ -164,7 +167,7 @@ fn follow(
         if hits.iter().any(|h| h.subject == j) || !related(step, prev, s) {
             continue;
         }
-        let Some((at, text, caps)) = match_event(&step.matcher, s) else {
+        let Some((at, text, caps)) = match_event(&step.matcher, s, texts, j) else {
             continue;
         };
         // `name` or `earlier=this`: an earlier capture must equal one of this event's.
@@ -189,7 +192,7 @@ fn follow(
             at,
             text,
         });
-        if follow(rest, subjects, hits, &mut trial_caps) {
+        if follow(rest, subjects, texts, hits, &mut trial_caps) {
             *captures = trial_caps;
             return true;
         }
@@ -319,6 +322,35 @@ fn level_name(event: &Event) -> Option<&'static str> {
     }
 }
 
+/// One line a text condition is tried on: where it is, as read, and lower-cased (for `contains`).
+struct Line {
+    at: Location,
+    text: String,
+    lower: String,
+}
+
+/// The lines of each subject, made once and only for subjects a text condition reaches.
+struct Texts(Vec<OnceCell<Vec<Line>>>);
+
+impl Texts {
+    fn new(n: usize) -> Self {
+        Texts((0..n).map(|_| OnceCell::new()).collect())
+    }
+
+    fn of(&self, i: usize, event: &Event) -> &[Line] {
+        self.0[i].get_or_init(|| {
+            lines(event)
+                .into_iter()
+                .map(|(at, text)| Line {
+                    at,
+                    lower: text.to_ascii_lowercase(),
+                    text,
+                })
+                .collect()
+        })
+    }
+}
+
 /// The lines a text condition is tried on, with their locations.
 fn lines(event: &Event) -> Vec<(Location, String)> {
     match (&event.raw, event.at) {
@@ -361,7 +393,8 @@ fn render(event: &Event) -> String {
 type Captured = (Location, String, Vec<(String, String)>);
 
 /// Whether one event satisfies a matcher; the matching line and captured values when it does.
-pub fn match_event(m: &Matcher, s: &Subject<'_>) -> Option<Captured> {
+/// `texts` holds the event's lines (made once per event, however many rules ask), at `index`.
+fn match_event(m: &Matcher, s: &Subject<'_>, texts: &Texts, index: usize) -> Option<Captured> {
     let e = s.event;
     if !m.sources.is_empty() && !m.sources.contains(&s.source) {
         return None;
@@ -444,12 +477,20 @@ pub fn match_event(m: &Matcher, s: &Subject<'_>) -> Option<Captured> {
         }
         caps.push((name.clone(), value.to_string()));
     }
-    let (at, text) = lines(e).into_iter().find(|(_, line)| {
-        let lower = (!m.contains.is_empty()).then(|| line.to_ascii_lowercase());
-        lower.is_none_or(|l| m.contains.iter().any(|c| l.contains(c.as_str())))
-            && m.text.as_ref().is_none_or(|re| re.is_match(line))
-            && m.unless.as_ref().is_none_or(|re| !re.is_match(line))
-    })?;
+    let line = texts
+        .of(index, e)
+        .iter()
+        .find(|l| m.contains.is_empty() || m.contains.iter().any(|c| l.lower.contains(c.as_str())));
+    let line = match (&m.text, &m.unless) {
+        // Only a literal (or nothing) to check: the first line that has it.
+        (None, None) => line,
+        _ => texts.of(index, e).iter().find(|l| {
+            (m.contains.is_empty() || m.contains.iter().any(|c| l.lower.contains(c.as_str())))
+                && m.text.as_ref().is_none_or(|re| re.is_match(&l.text))
+                && m.unless.as_ref().is_none_or(|re| !re.is_match(&l.text))
+        }),
+    }?;
+    let (at, text) = (line.at, line.text.clone());
     if let Some(re) = &m.text {
         if let Some(c) = re.captures(&text) {
             for name in re.capture_names().flatten() {
