@@ -9,24 +9,7 @@ use msitrace::source::msilog::MsiLogParser;
 /// The ids of the built-in rules that match an MSI log fragment (one session, all lines inside
 /// the failing action).
 fn matches(log: &str) -> Vec<String> {
-    let text = log.replace('\n', "\r\n");
-    let events: Vec<Event> = MsiLogParser::from_text(text.as_bytes())
-        .map(|e| e.expect("parses"))
-        .collect();
-    let subjects: Vec<Subject<'_>> = events
-        .iter()
-        .map(|event| Subject {
-            event,
-            source: SourceClass::MsiLog,
-            session: Some(0),
-            in_failing_action: true,
-            product: Some("Contoso"),
-        })
-        .collect();
-    evaluate(builtin(), &subjects)
-        .into_iter()
-        .map(|m| m.rule.id.clone())
-        .collect()
+    matches_with_records(log, &[])
 }
 
 /// An event-log record with named data, as the event-log sources produce it.
