@@ -197,3 +197,34 @@ fn a_given_offset_overrides_inference_and_says_so() {
         .expect("a note that the logs disagree");
     assert!(msi.notes[0].contains("UTC-05:00"), "{:?}", msi.notes);
 }
+
+#[test]
+fn a_capture_failure_names_the_installer_action_running_at_that_time() {
+    // Add a denied registry write by the installer server during ProcessComponents (14:02:14),
+    // unrelated to the session's cause, so it stays a finding of its own.
+    let dir = tempfile::tempdir().unwrap();
+    let src = scenario("temp-denied");
+    for name in ["install.log", "application.xml"] {
+        std::fs::copy(src.join(name), dir.path().join(name)).unwrap();
+    }
+    let mut csv = std::fs::read_to_string(src.join("procmon.CSV")).unwrap();
+    csv.push_str("\"2:02:14.5000000 PM\",\"msiexec.exe\",\"3908\",\"RegCreateKey\",\"HKLM\\SOFTWARE\\Contoso\\Tools\",\"ACCESS DENIED\",\"Desired Access: Read/Write\"\r\n");
+    std::fs::write(dir.path().join("procmon.CSV"), csv).unwrap();
+    let r = analyze(&[dir.path().to_path_buf()]);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.evidence.first().is_some_and(|e| e.row == Some(14)))
+        .unwrap_or_else(|| panic!("{:#?}", r.findings));
+    assert!(
+        f.summary
+            .contains("during action ProcessComponents of the install of Contoso Tools"),
+        "{}",
+        f.summary
+    );
+    assert!(
+        f.evidence.iter().any(|e| e.line == Some(26)),
+        "{:#?}",
+        f.evidence
+    );
+}

@@ -23,7 +23,7 @@ pub mod signals;
 
 use crate::clock::{self, ClockInput, TimeBasis};
 use crate::detect::{collect_inputs, detect_bytes, Detected, Format, SNIFF_LEN};
-use crate::event::Event;
+use crate::event::{Event, Kind};
 use crate::report::{
     Finding, InputReport, InputStatus, RecordCounts, Report, Severity, SCHEMA_VERSION,
 };
@@ -540,6 +540,55 @@ fn fold_into_sessions(others: Vec<Finding>, findings: &mut [Finding]) -> Vec<Fin
     rest
 }
 
+/// Say which installer action was running when a capture finding's first operation failed (when
+/// the operation is the installer server's and the clocks are aligned), citing the action's start.
+fn name_running_actions(
+    findings: &mut [Finding],
+    facts: &[msi::SessionFacts],
+    kept: &[KeptInput],
+    inputs: &[InputReport],
+) {
+    for f in findings.iter_mut() {
+        let Some(first) = f.evidence.first() else {
+            continue;
+        };
+        let Some(input) = inputs.iter().find(|i| i.path == first.input).map(|i| i.id) else {
+            continue;
+        };
+        let Some(row) = first.row else { continue };
+        let op = kept
+            .iter()
+            .filter(|k| k.input == input)
+            .flat_map(|k| k.events.iter())
+            .find(|e| e.at == crate::event::Location::Row(row));
+        let Some(op) = op else { continue };
+        let running = facts
+            .iter()
+            .find_map(|s| s.action_at(op).map(|start| (s, start)));
+        let Some((session, start)) = running else {
+            continue;
+        };
+        let Kind::MsiAction { name, .. } = &start.kind else {
+            continue;
+        };
+        let place = crate::report::Evidence::new(
+            &session.report.path,
+            start.at,
+            start.first_line(),
+            crate::report::EvidenceRole::Context,
+        );
+        let what = match &session.report.product {
+            Some(p) => format!("the {} of {p}", session.report.operation),
+            None => format!("the {}", session.report.operation),
+        };
+        f.summary.push_str(&format!(
+            " It happened during action {name} of {what} ({}).",
+            place.place()
+        ));
+        f.evidence.push(place);
+    }
+}
+
 /// The events kept from one event-log or capture input.
 struct KeptInput {
     input: u32,
@@ -778,7 +827,8 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     findings.extend(unexplained);
     let eventlog_findings = fold_into_sessions(eventlog_findings, &mut findings);
     findings.extend(eventlog_findings);
-    let capture_findings = fold_into_sessions(capture_findings, &mut findings);
+    let mut capture_findings = fold_into_sessions(capture_findings, &mut findings);
+    name_running_actions(&mut capture_findings, &facts, &kept, &inputs);
     findings.extend(capture_findings);
     findings.sort_by(|a, b| {
         a.severity

@@ -18,6 +18,8 @@ use std::sync::LazyLock;
 const RING: usize = 512;
 /// Most notable entries kept from before the failing action (clues when the action logs none).
 const EARLIER: usize = 8;
+/// Most action start/end entries kept per session.
+const MAX_ACTIONS: usize = 8192;
 /// Most elevation and policy lines kept per session.
 const MAX_SETTINGS: usize = 64;
 /// Most file-in-use messages kept per session.
@@ -42,6 +44,11 @@ pub struct SessionFacts {
     pub file_in_use: Vec<Event>,
     /// Elevation and policy lines: the conditions the session ran under.
     pub settings: Vec<Event>,
+    /// `Action start` / `Action ended` entries, in order: when each action ran (for tying
+    /// operations of a capture to the action running at that time).
+    pub actions: Vec<Event>,
+    /// The installer server process (`MSI (s)`), PID as the log shows it (low digits).
+    pub server: Option<ProcessRef>,
 }
 
 impl SessionFacts {
@@ -57,6 +64,41 @@ impl SessionFacts {
             .chain(&self.product_code_event)
     }
 
+    /// The innermost action of this session running at `op`'s time in `op`'s process (the
+    /// installer server; MSI logs keep only the PID's low digits), once clocks are aligned:
+    /// its `Action start` entry.
+    pub fn action_at(&self, op: &Event) -> Option<&Event> {
+        let server = self.server.as_ref()?;
+        let pid = op.process.as_ref()?.pid;
+        let digits = format!("{:X}", server.pid).len().max(2) as u32;
+        if u64::from(pid) & (16u64.pow(digits) - 1) != u64::from(server.pid) {
+            return None;
+        }
+        let t = op.time.aligned?;
+        let mut found = None;
+        for (i, start) in self.actions.iter().enumerate() {
+            let Kind::MsiAction {
+                name,
+                phase: ActionPhase::Start,
+            } = &start.kind
+            else {
+                continue;
+            };
+            if start.time.aligned.is_none_or(|s| s > t) {
+                continue;
+            }
+            let end = self.actions[i + 1..].iter().find(|e| {
+                matches!(&e.kind, Kind::MsiAction { name: n, phase: ActionPhase::End { .. } } if n == name)
+            });
+            // `Action ended` times have whole seconds: the action may run to the end of that second.
+            let second = chrono::Duration::seconds(1);
+            if end.is_none_or(|e| e.time.aligned.is_none_or(|a| a + second >= t)) {
+                found = Some(start);
+            }
+        }
+        found
+    }
+
     /// Visit each list of kept events mutably (clock alignment fills their aligned times).
     pub fn for_each_event_mut(&mut self, mut visit: impl FnMut(&mut [Event])) {
         visit(&mut self.settings);
@@ -64,6 +106,7 @@ impl SessionFacts {
         visit(&mut self.window);
         visit(&mut self.outcome_events);
         visit(&mut self.file_in_use);
+        visit(&mut self.actions);
         if let Some(e) = self.failure_point.as_mut() {
             visit(std::slice::from_mut(e));
         }
@@ -111,6 +154,8 @@ struct Session {
     failed_action: Option<FailedAction>,
     file_in_use: Vec<Event>,
     settings: Vec<Event>,
+    actions: Vec<Event>,
+    server: Option<ProcessRef>,
 }
 
 impl SessionTracker {
@@ -186,6 +231,25 @@ impl Session {
                 self.start = Some(t);
             }
             self.end = Some(t);
+        }
+        if self.server.is_none() {
+            if let Some(p) = event
+                .process
+                .as_ref()
+                .filter(|p| p.role == Some(ProcessRole::InstallerServer))
+            {
+                self.server = Some(p.clone());
+            }
+        }
+        if matches!(
+            event.kind,
+            Kind::MsiAction {
+                phase: ActionPhase::Start | ActionPhase::End { .. },
+                ..
+            }
+        ) && self.actions.len() < MAX_ACTIONS
+        {
+            self.actions.push(event.clone());
         }
         match &event.kind {
             Kind::Property { name, value, .. } => {
@@ -431,6 +495,8 @@ impl Session {
             outcome_events,
             file_in_use: self.file_in_use,
             settings: self.settings,
+            actions: self.actions,
+            server: self.server,
         }
     }
 }
