@@ -60,6 +60,10 @@ enum Command {
         /// cannot tell it (otherwise it is inferred and reported).
         #[arg(long, value_name = "±HH:MM", allow_hyphen_values = true, value_parser = parse_offset)]
         utc_offset: Option<i32>,
+        /// The machine's time zone (IANA name such as America/New_York), daylight saving included;
+        /// an alternative to --utc-offset.
+        #[arg(long, value_name = "ZONE", conflicts_with = "utc_offset")]
+        timezone: Option<chrono_tz::Tz>,
     },
     /// List the unified events of the inputs (every source format), filtered.
     #[command(
@@ -134,6 +138,10 @@ enum Command {
         /// tell it.
         #[arg(long, value_name = "±HH:MM", allow_hyphen_values = true, value_parser = parse_offset)]
         utc_offset: Option<i32>,
+        /// The machine's time zone (IANA name such as America/New_York), daylight saving included;
+        /// an alternative to --utc-offset.
+        #[arg(long, value_name = "ZONE", conflicts_with = "utc_offset")]
+        timezone: Option<chrono_tz::Tz>,
     },
     /// Print a shell completion script.
     #[command(
@@ -241,6 +249,7 @@ fn main() -> ExitCode {
             rules,
             threads,
             utc_offset,
+            timezone,
         } => {
             let targets = match output::targets(&report_args, analyze_matches) {
                 Ok(t) => t,
@@ -259,6 +268,7 @@ fn main() -> ExitCode {
                 rules: user_pack.clone(),
                 threads,
                 utc_offset_seconds: utc_offset,
+                timezone,
                 progress: progress.as_ref().map(|(sink, _)| sink.clone()),
                 ..Default::default()
             };
@@ -286,7 +296,8 @@ fn main() -> ExitCode {
             format,
             chain,
             utc_offset,
-        } => graph_command(&inputs, format, chain, utc_offset),
+            timezone,
+        } => graph_command(&inputs, format, chain, utc_offset, timezone),
         Command::Completions { shell } => completions::completions(Cli::command(), shell),
         Command::Man { dir } => completions::man(Cli::command(), dir.as_deref()),
         Command::Explain { code, args } => explain_command(&code, &args),
@@ -355,9 +366,11 @@ fn graph_command(
     format: GraphFormat,
     chain_only: bool,
     utc_offset: Option<i32>,
+    timezone: Option<chrono_tz::Tz>,
 ) -> ExitCode {
     let settings = AnalysisSettings {
         utc_offset_seconds: utc_offset,
+        timezone,
         ..Default::default()
     };
     let report = analyze_paths(inputs, &settings);

@@ -100,6 +100,34 @@ pub struct InputClock {
 pub struct ClockSettings {
     /// Local time minus UTC, in seconds, for every local input (overrides inference).
     pub utc_offset_seconds: Option<i32>,
+    /// The machine's time zone (`America/New_York`): each local input takes the zone's offset at
+    /// its own first local time, daylight saving included (overrides inference).
+    pub timezone: Option<chrono_tz::Tz>,
+}
+
+/// The offset of a time zone at a local date and time (the earlier reading when the clock was
+/// set back and the time occurred twice; the later one for a time skipped when it was set
+/// forward).
+///
+/// ```
+/// use msitrace::clock::zone_offset;
+/// let ny: chrono_tz::Tz = "America/New_York".parse().unwrap();
+/// let winter = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap().and_hms_opt(12, 0, 0).unwrap();
+/// let summer = chrono::NaiveDate::from_ymd_opt(2026, 7, 15).unwrap().and_hms_opt(12, 0, 0).unwrap();
+/// assert_eq!(zone_offset(ny, winter), -5 * 3600);
+/// assert_eq!(zone_offset(ny, summer), -4 * 3600);
+/// ```
+pub fn zone_offset(zone: chrono_tz::Tz, local: NaiveDateTime) -> i32 {
+    use chrono::{Offset, TimeZone};
+    match zone.offset_from_local_datetime(&local) {
+        chrono::LocalResult::Single(o) | chrono::LocalResult::Ambiguous(o, _) => {
+            o.fix().local_minus_utc()
+        }
+        chrono::LocalResult::None => zone
+            .offset_from_utc_datetime(&local)
+            .fix()
+            .local_minus_utc(),
+    }
 }
 
 /// Round seconds to the nearest quarter hour.
@@ -166,7 +194,12 @@ pub fn align(inputs: &[ClockInput<'_>], settings: ClockSettings) -> Vec<InputClo
     // One machine, one clock: local inputs without anchors take an anchored input's offset.
     let found = out
         .iter()
-        .find(|c| matches!(c.method, ClockMethod::Anchored { .. }))
+        .find(|c| {
+            matches!(
+                c.method,
+                ClockMethod::Anchored { .. } | ClockMethod::Override
+            )
+        })
         .map(|c| (c.input, c.offset_seconds));
     if let Some((from, offset)) = found {
         for c in out.iter_mut().filter(|c| c.method == ClockMethod::Unknown) {
@@ -226,11 +259,20 @@ fn decide(
         clock.confidence = Confidence::High;
         return clock;
     }
-    if let Some(s) = settings.utc_offset_seconds {
+    let zone = settings.timezone.and_then(|tz| {
+        let first = input.events.iter().find_map(|e| e.time.local_datetime())?;
+        Some((tz, zone_offset(tz, first)))
+    });
+    if let Some(s) = settings.utc_offset_seconds.or(zone.map(|(_, o)| o)) {
         clock.offset_seconds = Some(s);
         clock.offset = Some(format_offset(s));
         clock.method = ClockMethod::Override;
         clock.confidence = Confidence::High;
+        if let (None, Some((tz, _))) = (settings.utc_offset_seconds, zone) {
+            clock.notes.push(format!(
+                "offset of time zone {tz} at the input's first time"
+            ));
+        }
     }
     let anchors = anchors(input, utc);
     if anchors.is_empty() {

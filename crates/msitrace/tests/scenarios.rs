@@ -228,3 +228,23 @@ fn a_capture_failure_names_the_installer_action_running_at_that_time() {
         f.evidence
     );
 }
+
+#[test]
+fn a_time_zone_gives_each_input_its_offset_at_that_date() {
+    let zone = |name: &str| AnalysisSettings {
+        timezone: Some(name.parse().unwrap()),
+        ..Default::default()
+    };
+    // November: New York is on standard time (UTC-05:00), as the logs also show.
+    let r = analyze_paths(&[scenario("temp-denied")], &zone("America/New_York"));
+    assert_eq!(offset_of(&r, "install.log"), Some(-5 * 3600));
+    let r = analyze_paths(&[scenario("service-dll-missing")], &zone("Asia/Kolkata"));
+    assert_eq!(offset_of(&r, "install.log"), Some(5 * 3600 + 30 * 60));
+    // A wrong zone is used as given, and the report says the logs disagree.
+    let r = analyze_paths(&[scenario("temp-denied")], &zone("Europe/Paris"));
+    assert_eq!(offset_of(&r, "install.log"), Some(3600));
+    assert!(r.clock.iter().any(|c| c
+        .notes
+        .iter()
+        .any(|n| n.contains("the logs suggest UTC-05:00"))));
+}

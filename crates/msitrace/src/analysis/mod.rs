@@ -53,6 +53,8 @@ pub struct AnalysisSettings {
     pub threads: Option<usize>,
     /// Local time minus UTC, in seconds, for every local-time input (overrides inference).
     pub utc_offset_seconds: Option<i32>,
+    /// The machine's time zone, daylight saving included (overrides inference).
+    pub timezone: Option<chrono_tz::Tz>,
     /// Bounds on decompressing `.zip` bundles given as inputs.
     pub bundle_limits: crate::bundle::BundleLimits,
     /// Told how far the reading of the inputs is (for a progress bar); `None` for silence.
@@ -631,6 +633,7 @@ fn align_clocks(
         &clock_inputs,
         clock::ClockSettings {
             utc_offset_seconds: settings.utc_offset_seconds,
+            timezone: settings.timezone,
         },
     );
     drop(clock_inputs);
