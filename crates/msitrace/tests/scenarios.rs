@@ -248,3 +248,49 @@ fn a_time_zone_gives_each_input_its_offset_at_that_date() {
         .iter()
         .any(|n| n.contains("the logs suggest UTC-05:00"))));
 }
+
+#[test]
+fn a_child_of_a_custom_action_server_is_tied_to_the_running_action() {
+    // The log says the server started a custom action server (PID 7200); the capture shows that
+    // server starting cmd.exe, which is denied a file during ProcessComponents.
+    let dir = tempfile::tempdir().unwrap();
+    let src = scenario("temp-denied");
+    std::fs::copy(
+        src.join("application.xml"),
+        dir.path().join("application.xml"),
+    )
+    .unwrap();
+    let raw = std::fs::read(src.join("install.log")).unwrap();
+    let units: Vec<u16> = raw[2..]
+        .chunks(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    let log = String::from_utf16(&units).unwrap().replace(
+        "Action start 14:02:14: ProcessComponents.\r\n",
+        "Action start 14:02:14: ProcessComponents.\r\nMSI (s) (44:F8) [14:02:14:300]: Created Custom Action Server with PID 7200 (0x1C20).\r\n",
+    );
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(log.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(dir.path().join("install.log"), bytes).unwrap();
+    let mut csv = std::fs::read_to_string(src.join("procmon.CSV")).unwrap();
+    for row in [
+        r#""2:02:14.3100000 PM","msiexec.exe","7200","Process Start","","SUCCESS","Parent PID: 3908, Command line: C:\Windows\syswow64\MsiExec.exe -Embedding 5A1B, Current directory: C:\Windows\system32\""#,
+        r#""2:02:14.4000000 PM","cmd.exe","7300","Process Start","","SUCCESS","Parent PID: 7200, Command line: cmd.exe /c icacls C:\ProgramData\Contoso, Current directory: C:\Windows\system32\""#,
+        r#""2:02:14.5000000 PM","cmd.exe","7300","CreateFile","C:\ProgramData\Contoso\settings.ini","ACCESS DENIED","Desired Access: Generic Write, Disposition: OverwriteIf""#,
+    ] {
+        csv.push_str(row);
+        csv.push_str("\r\n");
+    }
+    std::fs::write(dir.path().join("procmon.CSV"), csv).unwrap();
+    let r = analyze(&[dir.path().to_path_buf()]);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.evidence.first().is_some_and(|e| e.row == Some(16)))
+        .unwrap_or_else(|| panic!("{:#?}", r.findings));
+    assert!(
+        f.summary.contains("during action ProcessComponents"),
+        "{}",
+        f.summary
+    );
+}

@@ -226,36 +226,31 @@ fn process_chain(
     let Some(capture) = captures.iter().find(|c| c.path == e.input) else {
         return Vec::new();
     };
-    let procs = &capture.processes;
-    let Some(mut at) = procs
-        .iter()
-        .rposition(|p| p.pid == pid && p.first_seen <= row)
-        .or_else(|| procs.iter().position(|p| p.pid == pid))
-    else {
+    let Some(at) = capture.process_at(pid, row) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    loop {
-        let p = &procs[at];
-        let name = p
-            .name
-            .as_deref()
-            .or(p.image.as_deref())
-            .unwrap_or("process");
-        let evidence = p.started.map(|r| {
-            Evidence::new(
-                &capture.path,
-                Location::Row(r),
-                &format!("{name} started"),
-                EvidenceRole::Context,
-            )
-        });
-        out.push((format!("{name} (PID {})", p.pid), evidence));
-        match p.parent {
-            Some(parent) if out.len() < 16 => at = parent,
-            _ => break,
-        }
-    }
+    let mut out: Vec<(String, Option<Evidence>)> = capture
+        .lineage(at)
+        .into_iter()
+        .take(16)
+        .map(|i| {
+            let p = &capture.processes[i];
+            let name = p
+                .name
+                .as_deref()
+                .or(p.image.as_deref())
+                .unwrap_or("process");
+            let evidence = p.started.map(|r| {
+                Evidence::new(
+                    &capture.path,
+                    Location::Row(r),
+                    &format!("{name} started"),
+                    EvidenceRole::Context,
+                )
+            });
+            (format!("{name} (PID {})", p.pid), evidence)
+        })
+        .collect();
     out.reverse();
     out
 }

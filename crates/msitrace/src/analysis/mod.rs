@@ -549,6 +549,7 @@ fn name_running_actions(
     facts: &[msi::SessionFacts],
     kept: &[KeptInput],
     inputs: &[InputReport],
+    captures: &[crate::report::CaptureReport],
 ) {
     for f in findings.iter_mut() {
         let Some(first) = f.evidence.first() else {
@@ -564,9 +565,10 @@ fn name_running_actions(
             .flat_map(|k| k.events.iter())
             .find(|e| e.at == crate::event::Location::Row(row));
         let Some(op) = op else { continue };
+        let ancestors = ancestors_of(op, row, captures.iter().find(|c| c.input == input));
         let running = facts
             .iter()
-            .find_map(|s| s.action_at(op).map(|start| (s, start)));
+            .find_map(|s| s.action_at(op, &ancestors).map(|start| (s, start)));
         let Some((session, start)) = running else {
             continue;
         };
@@ -589,6 +591,22 @@ fn name_running_actions(
         ));
         f.evidence.push(place);
     }
+}
+
+/// The PIDs above an operation's process in its capture's process tree, nearest first.
+fn ancestors_of(op: &Event, row: u64, capture: Option<&crate::report::CaptureReport>) -> Vec<u32> {
+    let (Some(capture), Some(pid)) = (capture, op.process.as_ref().map(|p| p.pid)) else {
+        return Vec::new();
+    };
+    let Some(at) = capture.process_at(pid, row) else {
+        return Vec::new();
+    };
+    capture
+        .lineage(at)
+        .into_iter()
+        .skip(1)
+        .map(|i| capture.processes[i].pid)
+        .collect()
 }
 
 /// The events kept from one event-log or capture input.
@@ -831,7 +849,7 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     let eventlog_findings = fold_into_sessions(eventlog_findings, &mut findings);
     findings.extend(eventlog_findings);
     let mut capture_findings = fold_into_sessions(capture_findings, &mut findings);
-    name_running_actions(&mut capture_findings, &facts, &kept, &inputs);
+    name_running_actions(&mut capture_findings, &facts, &kept, &inputs, &captures);
     findings.extend(capture_findings);
     findings.sort_by(|a, b| {
         a.severity

@@ -49,6 +49,9 @@ pub struct SessionFacts {
     pub actions: Vec<Event>,
     /// The installer server process (`MSI (s)`), PID as the log shows it (low digits).
     pub server: Option<ProcessRef>,
+    /// Custom action servers the session started (`Created Custom Action Server with PID N`),
+    /// full PIDs.
+    pub ca_servers: Vec<u32>,
 }
 
 impl SessionFacts {
@@ -64,14 +67,23 @@ impl SessionFacts {
             .chain(&self.product_code_event)
     }
 
-    /// The innermost action of this session running at `op`'s time in `op`'s process (the
-    /// installer server; MSI logs keep only the PID's low digits), once clocks are aligned:
-    /// its `Action start` entry.
-    pub fn action_at(&self, op: &Event) -> Option<&Event> {
-        let server = self.server.as_ref()?;
+    /// The innermost action of this session running at `op`'s time when `op` comes from the
+    /// installer server (MSI logs keep only its PID's low digits), a custom action server it
+    /// started, or a process one of those started (`ancestors`: the PIDs above `op`'s process),
+    /// once clocks are aligned: its `Action start` entry.
+    pub fn action_at(&self, op: &Event, ancestors: &[u32]) -> Option<&Event> {
         let pid = op.process.as_ref()?.pid;
-        let digits = format!("{:X}", server.pid).len().max(2) as u32;
-        if u64::from(pid) & (16u64.pow(digits) - 1) != u64::from(server.pid) {
+        let server = |p: u32| {
+            self.server.as_ref().is_some_and(|s| {
+                let digits = format!("{:X}", s.pid).len().max(2) as u32;
+                u64::from(p) & (16u64.pow(digits) - 1) == u64::from(s.pid)
+            })
+        };
+        // The server itself, one of its custom action servers, or a process they started.
+        let ours = server(pid)
+            || self.ca_servers.contains(&pid)
+            || ancestors.iter().any(|a| self.ca_servers.contains(a));
+        if !ours {
             return None;
         }
         let t = op.time.aligned?;
@@ -156,6 +168,7 @@ struct Session {
     settings: Vec<Event>,
     actions: Vec<Event>,
     server: Option<ProcessRef>,
+    ca_servers: Vec<u32>,
 }
 
 impl SessionTracker {
@@ -266,6 +279,19 @@ impl Session {
             Kind::Policy { .. } => {
                 self.keep_setting(event);
                 return;
+            }
+            Kind::Text
+                if crate::source::msilog::message_body(event.first_line())
+                    .starts_with("Created Custom Action Server with PID ") =>
+            {
+                let body = crate::source::msilog::message_body(event.first_line());
+                let pid = body["Created Custom Action Server with PID ".len()..]
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .and_then(|d| d.parse().ok());
+                if let (Some(pid), true) = (pid, self.ca_servers.len() < MAX_SETTINGS) {
+                    self.ca_servers.push(pid);
+                }
             }
             Kind::Text if self.command_line.is_none() => {
                 let first = event.first_line();
@@ -497,6 +523,7 @@ impl Session {
             settings: self.settings,
             actions: self.actions,
             server: self.server,
+            ca_servers: self.ca_servers,
         }
     }
 }

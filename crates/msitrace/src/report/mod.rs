@@ -226,6 +226,27 @@ pub struct CaptureReport {
     pub processes: Vec<crate::analysis::process_tree::ProcessNode>,
 }
 
+impl CaptureReport {
+    /// The process instance with this PID at this row (the latest one seen by then, for reused
+    /// PIDs), else the first with that PID: its index in `processes`.
+    pub fn process_at(&self, pid: u32, row: u64) -> Option<usize> {
+        self.processes
+            .iter()
+            .rposition(|p| p.pid == pid && p.first_seen <= row)
+            .or_else(|| self.processes.iter().position(|p| p.pid == pid))
+    }
+
+    /// A process and the ones above it, nearest first (indexes in `processes`; at most 32).
+    pub fn lineage(&self, mut at: usize) -> Vec<usize> {
+        let mut out = vec![at];
+        while let Some(parent) = self.processes[at].parent.filter(|_| out.len() < 32) {
+            out.push(parent);
+            at = parent;
+        }
+        out
+    }
+}
+
 /// Rows of a capture by kind of result.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ResultTotals {
