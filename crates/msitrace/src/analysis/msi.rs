@@ -82,7 +82,9 @@ impl SessionFacts {
         // The server itself, one of its custom action servers, or a process they started.
         let ours = server(pid)
             || self.ca_servers.contains(&pid)
-            || ancestors.iter().any(|a| self.ca_servers.contains(a));
+            || ancestors
+                .iter()
+                .any(|&a| server(a) || self.ca_servers.contains(&a));
         if !ours {
             return None;
         }
