@@ -93,6 +93,20 @@ impl BundleTracker {
         }
     }
 
+    /// The input the bundle log was read from.
+    pub fn input(&self) -> u32 {
+        self.report.input
+    }
+
+    /// Visit each list of kept events mutably (clock alignment fills their aligned times).
+    pub fn for_each_event_mut(&mut self, mut visit: impl FnMut(&mut [Event])) {
+        visit(&mut self.errors);
+        visit(&mut self.failed_results);
+        if let Some(e) = self.exit.as_mut() {
+            visit(std::slice::from_mut(e));
+        }
+    }
+
     /// The events kept from the log (errors, failed results, the exit line), for the timeline.
     pub fn kept(&self) -> impl Iterator<Item = &Event> {
         self.errors

@@ -622,13 +622,16 @@ fn align_clocks(
     inputs: &[InputReport],
     facts: &mut [msi::SessionFacts],
     kept: &mut [KeptInput],
+    trackers: &mut [Box<burn::BundleTracker>],
     settings: &AnalysisSettings,
 ) -> Vec<clock::InputClock> {
     let mut clock_inputs: Vec<ClockInput<'_>> = Vec::new();
     for input in inputs.iter().filter(|i| i.status == InputStatus::Analyzed) {
         let basis = match input.format {
             Some(Format::Evtx | Format::EventXml) => TimeBasis::Utc,
-            Some(Format::MsiLog | Format::ProcmonCsv | Format::ProcmonXml) => TimeBasis::Local,
+            Some(Format::MsiLog | Format::BurnLog | Format::ProcmonCsv | Format::ProcmonXml) => {
+                TimeBasis::Local
+            }
             _ => continue,
         };
         let mut events: Vec<&Event> = facts
@@ -640,6 +643,12 @@ fn align_clocks(
             kept.iter()
                 .filter(|k| k.input == input.id)
                 .flat_map(|k| k.events.iter()),
+        );
+        events.extend(
+            trackers
+                .iter()
+                .filter(|t| t.input() == input.id)
+                .flat_map(|t| t.kept()),
         );
         clock_inputs.push(ClockInput {
             input: input.id,
@@ -661,6 +670,9 @@ fn align_clocks(
         }
         for k in kept.iter_mut().filter(|k| k.input == c.input) {
             clock::apply(&mut k.events, c);
+        }
+        for t in trackers.iter_mut().filter(|t| t.input() == c.input) {
+            t.for_each_event_mut(|events| clock::apply(events, c));
         }
     }
     clocks
@@ -755,7 +767,7 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
         }
         inputs.push(p.report);
     }
-    let clocks = align_clocks(&inputs, &mut facts, &mut kept, settings);
+    let clocks = align_clocks(&inputs, &mut facts, &mut kept, &mut trackers, settings);
     let paths: Vec<String> = inputs.iter().map(|i| i.path.clone()).collect();
     let mut subjects = rule_subjects(&facts);
     for k in &kept {
