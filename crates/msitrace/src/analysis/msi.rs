@@ -18,6 +18,10 @@ use std::sync::LazyLock;
 const RING: usize = 512;
 /// Most notable entries kept from before the failing action (clues when the action logs none).
 const EARLIER: usize = 8;
+/// `MSI (s) (..) [..]: Created Custom Action Server with PID 6168 (0x1818).`
+static CA_SERVER: LazyLock<Finder<'static>> =
+    LazyLock::new(|| Finder::new("]: Created Custom Action Server with PID "));
+
 /// Most action start/end entries kept per session.
 const MAX_ACTIONS: usize = 8192;
 /// Most elevation and policy lines kept per session.
@@ -282,12 +286,10 @@ impl Session {
                 self.keep_setting(event);
                 return;
             }
-            Kind::Text
-                if crate::source::msilog::message_body(event.first_line())
-                    .starts_with("Created Custom Action Server with PID ") =>
-            {
-                let body = crate::source::msilog::message_body(event.first_line());
-                let pid = body["Created Custom Action Server with PID ".len()..]
+            Kind::Text if CA_SERVER.find(event.first_line().as_bytes()).is_some() => {
+                let first = event.first_line();
+                let at = CA_SERVER.find(first.as_bytes()).unwrap_or(0) + CA_SERVER.needle().len();
+                let pid = first[at..]
                     .split(|c: char| !c.is_ascii_digit())
                     .next()
                     .and_then(|d| d.parse().ok());
