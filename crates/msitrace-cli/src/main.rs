@@ -56,14 +56,8 @@ enum Command {
         /// Worker threads for reading an EVTX file (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
-        /// The machine's offset from UTC for local-time logs (e.g. -05:00, +05:30), when the logs
-        /// cannot tell it (otherwise it is inferred and reported).
-        #[arg(long, value_name = "±HH:MM", allow_hyphen_values = true, value_parser = parse_offset)]
-        utc_offset: Option<i32>,
-        /// The machine's time zone (IANA name such as America/New_York), daylight saving included;
-        /// an alternative to --utc-offset.
-        #[arg(long, value_name = "ZONE", conflicts_with = "utc_offset")]
-        timezone: Option<chrono_tz::Tz>,
+        #[command(flatten)]
+        clock: ClockArgs,
     },
     /// List the unified events of the inputs (every source format), filtered.
     #[command(
@@ -134,14 +128,8 @@ enum Command {
         /// Only the nodes of the failure chains, not the whole graph.
         #[arg(long)]
         chain: bool,
-        /// The machine's offset from UTC for local-time logs (e.g. -05:00), when the logs cannot
-        /// tell it.
-        #[arg(long, value_name = "±HH:MM", allow_hyphen_values = true, value_parser = parse_offset)]
-        utc_offset: Option<i32>,
-        /// The machine's time zone (IANA name such as America/New_York), daylight saving included;
-        /// an alternative to --utc-offset.
-        #[arg(long, value_name = "ZONE", conflicts_with = "utc_offset")]
-        timezone: Option<chrono_tz::Tz>,
+        #[command(flatten)]
+        clock: ClockArgs,
     },
     /// Print a shell completion script.
     #[command(
@@ -161,6 +149,19 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+}
+
+/// How local-time logs relate to UTC, when the user knows it better than the logs say.
+#[derive(clap::Args, Debug, Clone, Copy)]
+struct ClockArgs {
+    /// The machine's offset from UTC for local-time logs (e.g. -05:00, +05:30), when the logs
+    /// cannot tell it (otherwise it is inferred and reported).
+    #[arg(long, value_name = "±HH:MM", allow_hyphen_values = true, value_parser = parse_offset)]
+    utc_offset: Option<i32>,
+    /// The machine's time zone (IANA name such as America/New_York), daylight saving included;
+    /// an alternative to --utc-offset.
+    #[arg(long, value_name = "ZONE", conflicts_with = "utc_offset")]
+    timezone: Option<chrono_tz::Tz>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -210,6 +211,8 @@ enum SourceArg {
     BurnLog,
     Evtx,
     EventXml,
+    ProcmonCsv,
+    ProcmonXml,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -248,8 +251,7 @@ fn main() -> ExitCode {
             color,
             rules,
             threads,
-            utc_offset,
-            timezone,
+            clock,
         } => {
             let targets = match output::targets(&report_args, analyze_matches) {
                 Ok(t) => t,
@@ -267,8 +269,8 @@ fn main() -> ExitCode {
                 }),
                 rules: user_pack.clone(),
                 threads,
-                utc_offset_seconds: utc_offset,
-                timezone,
+                utc_offset_seconds: clock.utc_offset,
+                timezone: clock.timezone,
                 progress: progress.as_ref().map(|(sink, _)| sink.clone()),
                 ..Default::default()
             };
@@ -295,9 +297,8 @@ fn main() -> ExitCode {
             inputs,
             format,
             chain,
-            utc_offset,
-            timezone,
-        } => graph_command(&inputs, format, chain, utc_offset, timezone),
+            clock,
+        } => graph_command(&inputs, format, chain, clock),
         Command::Completions { shell } => completions::completions(Cli::command(), shell),
         Command::Man { dir } => completions::man(Cli::command(), dir.as_deref()),
         Command::Explain { code, args } => explain_command(&code, &args),
@@ -365,12 +366,11 @@ fn graph_command(
     inputs: &[PathBuf],
     format: GraphFormat,
     chain_only: bool,
-    utc_offset: Option<i32>,
-    timezone: Option<chrono_tz::Tz>,
+    clock: ClockArgs,
 ) -> ExitCode {
     let settings = AnalysisSettings {
-        utc_offset_seconds: utc_offset,
-        timezone,
+        utc_offset_seconds: clock.utc_offset,
+        timezone: clock.timezone,
         ..Default::default()
     };
     let report = analyze_paths(inputs, &settings);
@@ -524,6 +524,8 @@ fn list_events(
                 SourceArg::BurnLog => Format::BurnLog,
                 SourceArg::Evtx => Format::Evtx,
                 SourceArg::EventXml => Format::EventXml,
+                SourceArg::ProcmonCsv => Format::ProcmonCsv,
+                SourceArg::ProcmonXml => Format::ProcmonXml,
             })
             .collect(),
         providers,
@@ -604,6 +606,16 @@ fn table_line(path: &str, e: &Event) -> String {
             }
             s
         }
+        // A process a capture describes without a row of its own.
+        Kind::ProcessInfo(p) => format!(
+            "process {} (PID {}{}) {}",
+            p.name.as_deref().or(p.image.as_deref()).unwrap_or("?"),
+            p.pid,
+            p.parent
+                .map(|pp| format!(", parent {pp}"))
+                .unwrap_or_default(),
+            p.command_line.as_deref().unwrap_or("")
+        ),
         _ => e.first_line().to_string(),
     };
     format!("{time}  {name}  {}  {what}", e.at)

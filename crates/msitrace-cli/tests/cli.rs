@@ -267,3 +267,23 @@ fn analyze_tells_one_story_across_event_log_capture_and_msi_log() {
     assert!(text.contains("failure chain:"), "{text}");
     assert!(text.contains("procmon.CSV row 10"), "{text}");
 }
+
+#[test]
+fn events_lists_process_monitor_rows_too() {
+    let out = msitrace()
+        .args([
+            "events",
+            "fixtures/scenarios/temp-denied/procmon.CSV",
+            "--source",
+            "procmon-csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("row 10") && text.contains("ACCESS DENIED"),
+        "{text}"
+    );
+    assert!(text.contains("process Explorer.EXE (PID 4120)"), "{text}");
+}

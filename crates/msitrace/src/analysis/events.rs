@@ -138,6 +138,19 @@ pub fn open_source(
             },
         )),
         Format::EventXml => Box::new(EventXmlParser::new(file, encoding, input)),
+        Format::ProcmonCsv => Box::new(
+            crate::source::procmon_csv::ProcmonCsvParser::new(
+                file,
+                input,
+                crate::source::procmon::CaptureSettings::default(),
+            )
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?,
+        ),
+        Format::ProcmonXml => Box::new(crate::source::procmon_xml::ProcmonXmlParser::new(
+            file,
+            input,
+            crate::source::procmon::CaptureSettings::default(),
+        )),
         other => {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::Unsupported,

@@ -227,6 +227,19 @@ pub enum OutcomeClass {
     Failure,
 }
 
+impl OutcomeClass {
+    /// The word reports use for it: `succeeded`, `succeeded, restart required`, `cancelled`,
+    /// `failed`.
+    pub fn verdict(self) -> &'static str {
+        match self {
+            OutcomeClass::Success => "succeeded",
+            OutcomeClass::RebootRequired => "succeeded, restart required",
+            OutcomeClass::Cancelled => "cancelled",
+            OutcomeClass::Failure => "failed",
+        }
+    }
+}
+
 /// Classify a Windows Installer exit status.
 ///
 /// ```

@@ -255,10 +255,8 @@ fn outcome_cell(o: Option<&super::Outcome>) -> String {
     match o {
         Some(o) => {
             let label = match o.class {
-                OutcomeClass::Success => "succeeded",
-                OutcomeClass::RebootRequired => "succeeded, restart required",
-                OutcomeClass::Cancelled => "cancelled",
-                OutcomeClass::Failure => "<strong>failed</strong>",
+                OutcomeClass::Failure => format!("<strong>{}</strong>", o.class.verdict()),
+                other => other.verdict().to_string(),
             };
             format!("{label} ({} {})", o.code, escape(&o.meaning))
         }

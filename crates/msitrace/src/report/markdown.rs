@@ -212,10 +212,8 @@ fn outcome_cell(o: Option<&super::Outcome>) -> String {
     match o {
         Some(o) => {
             let label = match o.class {
-                OutcomeClass::Success => "succeeded",
-                OutcomeClass::RebootRequired => "succeeded, restart required",
-                OutcomeClass::Cancelled => "cancelled",
-                OutcomeClass::Failure => "**failed**",
+                OutcomeClass::Failure => format!("**{}**", o.class.verdict()),
+                other => other.verdict().to_string(),
             };
             format!("{label} ({} {})", o.code, escape(&o.meaning))
         }
