@@ -101,7 +101,7 @@ enum Command {
         /// The code: decimal, hex (0x...), signed decimal HRESULT, or a Process Monitor result name.
         #[arg(allow_hyphen_values = true)]
         code: String,
-        /// Message arguments [2], [3], ... to fill an installer message's template.
+        /// Message arguments `[2]`, `[3]`, ... to fill an installer message's template.
         #[arg(long, num_args = 1.., allow_hyphen_values = true)]
         args: Vec<String>,
     },

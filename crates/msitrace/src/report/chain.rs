@@ -1,9 +1,10 @@
 //! The failure chain as a small graph ([`ChainGraph`]: nodes and edges) and its drawing as inline
 //! SVG ([`ChainGraph::to_svg`]), used by the HTML report.
 //!
-//! For now the chain of a finding is its evidence in causal order (cause → context → failure →
-//! outcome, [`ChainGraph::from_finding`]); the drawing takes any directed graph, so a real failure
-//! graph (processes, actions, operations, records) can be drawn the same way. Every label is
+//! The chain of a finding is the failure chain the analysis built ([`ChainGraph::from_graph`]:
+//! processes, session, action, operation, messages, outcome, records); for a finding without one
+//! it is its evidence in causal order (cause → context → failure → outcome,
+//! [`ChainGraph::from_finding`]). Every label is
 //! untrusted log text and is escaped ([`super::html::escape`]).
 
 use super::html::escape;
