@@ -281,7 +281,17 @@ fn parse_input(
             };
             let mut parser = MsiLogParser::new(file, encoding, id, settings);
             let mut tracker = msi::SessionTracker::new(id, &path);
-            feed(parser.by_ref(), &mut report, |event| tracker.push(event));
+            while let Some(entry) = parser.next_entry() {
+                match entry {
+                    Ok(entry) => {
+                        report.events += 1;
+                        tracker.push_entry(entry);
+                    }
+                    Err(e) => report
+                        .warnings
+                        .push(format!("{path}: {e}; the rest of the input was skipped")),
+                }
+            }
             report.lines = parser.lines_read();
             report.warnings.extend(
                 parser

@@ -9,6 +9,7 @@ use super::signals::{self, Strength};
 use crate::codes::{self, classify_exit, OutcomeClass};
 use crate::event::*;
 use crate::report::{FailedAction, Outcome, SessionReport};
+use crate::source::msilog::Entry;
 use chrono::NaiveDateTime;
 use memchr::memmem::Finder;
 use std::collections::VecDeque;
@@ -21,6 +22,21 @@ const EARLIER: usize = 8;
 /// `MSI (s) (..) [..]: Created Custom Action Server with PID 6168 (0x1818).`
 static CA_SERVER: LazyLock<Finder<'static>> =
     LazyLock::new(|| Finder::new("]: Created Custom Action Server with PID "));
+
+/// `MSI (s) (..) [..]: Command Line: TARGETDIR=C:\ ...`
+static COMMAND_LINE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("]: Command Line: "));
+/// Properties a session's facts come from (see [`Session::take_property`]).
+const SESSION_PROPERTIES: &[&str] = &[
+    "ProductName",
+    "ProductVersion",
+    "ProductCode",
+    "Manufacturer",
+    "REMOVE",
+    "Installed",
+    "ACTION",
+    "PATCH",
+    "Privileged",
+];
 
 /// Most action start/end entries kept per session.
 const MAX_ACTIONS: usize = 8192;
@@ -190,7 +206,37 @@ impl SessionTracker {
 
     /// Take one event of the log, in order.
     pub fn push(&mut self, event: Event) {
-        if let Kind::MsiLogBoundary(b) = &event.kind {
+        let session = self.session_for(&event.kind);
+        let lines = event.raw.as_deref().map_or(0, |r| {
+            memchr::memchr_iter(b'\n', r.as_bytes()).count() as u64
+        });
+        let line = match event.at {
+            Location::Line(n) => n,
+            _ => 0,
+        };
+        session.seen(line, lines, &event.time, &event.process);
+        session.take(event);
+    }
+
+    /// Look at one entry of the log, in order, without taking it: it becomes an owned event
+    /// only when the session keeps it, which is rare (most lines explain nothing).
+    pub fn push_entry(&mut self, entry: &mut Entry) {
+        let input = self.input;
+        let session = self.session_for(&entry.kind);
+        session.seen(
+            entry.line,
+            entry.continuation_lines as u64,
+            &entry.time,
+            &entry.process,
+        );
+        if session.wants(entry) {
+            session.take(entry.take_event(input));
+        }
+    }
+
+    /// The session an entry of this kind belongs to, starting a new one at a log header.
+    fn session_for(&mut self, kind: &Kind) -> &mut Session {
+        if let Kind::MsiLogBoundary(b) = kind {
             // A header starts a new session once the previous one has ended with a status; a
             // header before that (the log reopened between the UI and the execute phase, or a
             // `/l+` append of a run that never finished) continues the same run.
@@ -210,8 +256,7 @@ impl SessionTracker {
                 }
             }
         }
-        let session = self.current.get_or_insert_with(Session::default);
-        session.take(event);
+        self.current.get_or_insert_with(Session::default)
     }
 
     fn finish_current(&mut self) {
@@ -233,33 +278,56 @@ impl Session {
         self.engine_return.is_some() || self.outcome.is_some()
     }
 
-    fn take(&mut self, event: Event) {
-        let line = match event.at {
-            Location::Line(n) => n,
-            _ => 0,
-        };
+    /// Every entry passes here: the session's line span, its first and last time, its server.
+    fn seen(&mut self, line: u64, continuation: u64, time: &Stamp, process: &Option<ProcessRef>) {
         if self.lines[0] == 0 {
             self.lines[0] = line;
         }
-        let extra = event.raw.as_deref().map_or(0, |r| {
-            memchr::memchr_iter(b'\n', r.as_bytes()).count() as u64
-        });
-        self.lines[1] = line + extra;
-        if let Some(t) = event.time.local_datetime() {
+        self.lines[1] = line + continuation;
+        if let Some(t) = time.local_datetime() {
             if self.start.is_none() {
                 self.start = Some(t);
             }
             self.end = Some(t);
         }
         if self.server.is_none() {
-            if let Some(p) = event
-                .process
+            if let Some(p) = process
                 .as_ref()
                 .filter(|p| p.role == Some(ProcessRole::InstallerServer))
             {
                 self.server = Some(p.clone());
             }
         }
+    }
+
+    /// True when [`Session::take`] would keep something of this entry or learn from it.
+    fn wants(&self, entry: &Entry) -> bool {
+        let first = entry.first_line();
+        let notable = || is_notable(&entry.kind, &entry.raw);
+        match &entry.kind {
+            Kind::Text => {
+                CA_SERVER.find(first.as_bytes()).is_some()
+                    || (self.command_line.is_none()
+                        && COMMAND_LINE.find(first.as_bytes()).is_some())
+                    || notable()
+            }
+            Kind::Property { name, .. } => SESSION_PROPERTIES.contains(&name.as_str()) || notable(),
+            Kind::MsiMessage(m) => {
+                matches!(
+                    (m.level, m.code),
+                    (MessageLevel::Note, 1708) | (MessageLevel::Info, 1603 | 1903)
+                ) || notable()
+            }
+            Kind::MsiAction {
+                phase: ActionPhase::Progress { .. },
+                ..
+            }
+            | Kind::InstallState { .. } => notable(),
+            _ => true,
+        }
+    }
+
+    fn take(&mut self, event: Event) {
         if matches!(
             event.kind,
             Kind::MsiAction {
@@ -299,8 +367,6 @@ impl Session {
             }
             Kind::Text if self.command_line.is_none() => {
                 let first = event.first_line();
-                static COMMAND_LINE: LazyLock<Finder<'static>> =
-                    LazyLock::new(|| Finder::new("]: Command Line: "));
                 if let Some(at) = COMMAND_LINE.find(first.as_bytes()) {
                     self.command_line = Some(first[at + 17..].trim().to_string());
                 }
@@ -359,7 +425,7 @@ impl Session {
             }
             return;
         }
-        if is_notable(&event) {
+        if is_notable(&event.kind, event.raw.as_deref().unwrap_or("")) {
             self.remember(event);
         }
     }
@@ -532,18 +598,16 @@ impl Session {
     }
 }
 
-/// True for entries worth remembering for a diagnosis.
-fn is_notable(event: &Event) -> bool {
-    if signals::entry_strength(event).is_some() {
-        return true;
-    }
-    // Continuation lines (custom-action output) may carry the explanation.
-    let Some(raw) = event.raw.as_deref() else {
-        return false;
+/// True for entries worth remembering for a diagnosis: by their kind and first line, or by the
+/// continuation lines of their raw text (custom-action output may carry the explanation).
+fn is_notable(kind: &Kind, raw: &str) -> bool {
+    let (first, rest) = match memchr::memchr(b'\n', raw.as_bytes()) {
+        Some(at) => (&raw[..at], Some(&raw[at + 1..])),
+        None => (raw, None),
     };
-    memchr::memchr(b'\n', raw.as_bytes()).is_some()
-        && raw
-            .split('\n')
-            .skip(1)
-            .any(|l| signals::text_strength(l).is_some_and(|s| s >= Strength::WeakText))
+    signals::kind_strength(kind, first).is_some()
+        || rest.is_some_and(|rest| {
+            rest.split('\n')
+                .any(|l| signals::text_strength(l).is_some_and(|s| s >= Strength::WeakText))
+        })
 }

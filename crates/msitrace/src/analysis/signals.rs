@@ -175,7 +175,12 @@ pub fn text_strength(line: &str) -> Option<Strength> {
 
 /// Score the first line of an entry from its kind; `None` when it explains nothing.
 pub fn entry_strength(event: &Event) -> Option<Strength> {
-    match &event.kind {
+    kind_strength(&event.kind, event.first_line())
+}
+
+/// Score an entry from its kind and its first line (see [`entry_strength`]).
+pub fn kind_strength(kind: &Kind, first_line: &str) -> Option<Strength> {
+    match kind {
         Kind::MsiMessage(m) => {
             if codes::is_noise_message(m.code) {
                 return None;
@@ -196,7 +201,7 @@ pub fn entry_strength(event: &Event) -> Option<Strength> {
             translated_to_success: false,
             ..
         } if *code != 0 => Some(Strength::CustomAction),
-        Kind::Text => text_strength(event.first_line()),
+        Kind::Text => text_strength(first_line),
         // What the installer told the user (`Product: X -- <message>`): a launch condition's text,
         // an error shown in a dialog. Routine status lines are not clues.
         Kind::ProductNotice { text, .. } => {

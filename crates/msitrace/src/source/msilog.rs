@@ -170,6 +170,10 @@ pub struct ParseWarning {
 
 /// Streaming parser of one MSI log; an iterator of events.
 ///
+/// Each logical entry is read once into a reused buffer. [`MsiLogParser::next_entry`] lends it,
+/// so a caller that keeps few entries (the analysis) builds owned events only for those; the
+/// [`Iterator`] turns every entry into an owned [`Event`].
+///
 /// ```
 /// use msitrace::source::msilog::MsiLogParser;
 /// use msitrace::event::{Kind, ActionPhase};
@@ -184,11 +188,80 @@ pub struct MsiLogParser<R> {
     lines: LineReader<R>,
     input: InputId,
     settings: MsiLogSettings,
-    pending: Option<Event>,
-    pending_lines: usize,
+    /// Two entry buffers: the one being gathered and the one lent out last.
+    slots: [Entry; 2],
+    /// Index of the slot being gathered, when an entry is pending.
+    gathering: Option<usize>,
     clock: SessionClock,
     warnings: Vec<ParseWarning>,
     failed: bool,
+}
+
+/// One logical entry of an MSI log: a line with a known shape and the unshaped lines after it,
+/// lent by [`MsiLogParser::next_entry`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// What the entry's first line says.
+    pub kind: Kind,
+    /// The process of an engine line.
+    pub process: Option<ProcessRef>,
+    /// The entry's time (the last time seen for lines without one).
+    pub time: Stamp,
+    /// 1-based number of the entry's first line.
+    pub line: u64,
+    /// Continuation lines attached after the first line.
+    pub continuation_lines: usize,
+    /// The text as read, lines joined with `\n`.
+    pub raw: String,
+}
+
+impl Entry {
+    fn empty() -> Self {
+        Entry {
+            kind: Kind::Text,
+            process: None,
+            time: Stamp::none(),
+            line: 0,
+            continuation_lines: 0,
+            raw: String::new(),
+        }
+    }
+
+    /// The entry's own line, without continuations.
+    pub fn first_line(&self) -> &str {
+        match memchr::memchr(b'\n', self.raw.as_bytes()) {
+            Some(at) => &self.raw[..at],
+            None => &self.raw,
+        }
+    }
+
+    /// Number of the entry's last line.
+    pub fn last_line(&self) -> u64 {
+        self.line + self.continuation_lines as u64
+    }
+
+    /// An owned event of this entry: its kind and process are moved out, its text copied.
+    pub fn take_event(&mut self, input: InputId) -> Event {
+        Event {
+            time: self.time.clone(),
+            input,
+            at: Location::Line(self.line),
+            process: self.process.take(),
+            kind: std::mem::replace(&mut self.kind, Kind::Text),
+            raw: Some(self.raw.clone()),
+        }
+    }
+
+    /// Add an unshaped line (custom-action output, the rest of a multi-line value).
+    fn attach(&mut self, text: &str) {
+        self.raw.push('\n');
+        self.raw.push_str(text);
+        self.continuation_lines += 1;
+        if let Kind::Property { value, .. } = &mut self.kind {
+            value.push('\n');
+            value.push_str(text);
+        }
+    }
 }
 
 /// The date of the current logging session and the midnight rollovers seen since its header.
@@ -277,8 +350,8 @@ impl<R: Read> MsiLogParser<R> {
             lines: LineReader::with_max_line(source, encoding, settings.max_line),
             input,
             settings,
-            pending: None,
-            pending_lines: 0,
+            slots: [Entry::empty(), Entry::empty()],
+            gathering: None,
             clock: SessionClock::default(),
             warnings: Vec::new(),
             failed: false,
@@ -309,17 +382,31 @@ impl<'a> MsiLogParser<&'a [u8]> {
     }
 }
 
-impl<R: Read> Iterator for MsiLogParser<R> {
-    type Item = Result<Event, SourceError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<R: Read> MsiLogParser<R> {
+    /// The next complete entry, lent until the next call; `None` at the end of the log. A read
+    /// error ends the log and is returned once.
+    ///
+    /// ```
+    /// use msitrace::source::msilog::MsiLogParser;
+    /// let log = "MSI (s) (18:F4) [12:02:17:898]: CA output follows\nline two\nAction start 12:02:18: X.\n";
+    /// let mut parser = MsiLogParser::from_text(log.as_bytes());
+    /// let first = parser.next_entry().unwrap().unwrap();
+    /// assert_eq!((first.line, first.continuation_lines), (1, 1));
+    /// assert_eq!(first.raw, "MSI (s) (18:F4) [12:02:17:898]: CA output follows\nline two");
+    /// assert_eq!(parser.next_entry().unwrap().unwrap().line, 3);
+    /// assert!(parser.next_entry().is_none());
+    /// ```
+    pub fn next_entry(&mut self) -> Option<Result<&mut Entry, SourceError>> {
         if self.failed {
             return None;
         }
         loop {
             let line = match self.lines.next_line() {
                 Ok(Some(line)) => line,
-                Ok(None) => return self.pending.take().map(Ok),
+                Ok(None) => {
+                    let slot = self.gathering.take()?;
+                    return Some(Ok(&mut self.slots[slot]));
+                }
                 Err(e) => {
                     self.failed = true;
                     let line = self.lines.line_number() + 1;
@@ -349,11 +436,11 @@ impl<R: Read> Iterator for MsiLogParser<R> {
             let parsed = match parse_line(text) {
                 Some(parsed) => parsed,
                 None => {
-                    let room = self.pending_lines < self.settings.max_entry_lines;
-                    if let (Some(entry), true) = (self.pending.as_mut(), room) {
-                        attach_continuation(entry, text);
-                        self.pending_lines += 1;
-                        continue;
+                    if let Some(entry) = self.gathering.map(|slot| &mut self.slots[slot]) {
+                        if entry.continuation_lines < self.settings.max_entry_lines {
+                            entry.attach(text);
+                            continue;
+                        }
                     }
                     Parsed {
                         kind: Kind::Text,
@@ -370,35 +457,33 @@ impl<R: Read> Iterator for MsiLogParser<R> {
                     self.warnings.push(w);
                 }
             }
-            let event = Event {
-                time: self.clock.stamp(parsed.time),
-                input: self.input,
-                at: Location::Line(line_no),
-                process: parsed.process,
-                kind: parsed.kind,
-                raw: Some(text.to_string()),
-            };
-            self.pending_lines = 0;
-            if let Some(done) = self.pending.replace(event) {
-                return Some(Ok(done));
+            let slot = self.gathering.map_or(0, |s| 1 - s);
+            let entry = &mut self.slots[slot];
+            entry.kind = parsed.kind;
+            entry.process = parsed.process;
+            entry.time = self.clock.stamp(parsed.time);
+            entry.line = line_no;
+            entry.continuation_lines = 0;
+            entry.raw.clear();
+            entry.raw.push_str(text);
+            if let Some(done) = self.gathering.replace(slot) {
+                return Some(Ok(&mut self.slots[done]));
             }
         }
     }
 }
 
-/// Most warnings kept per input (the rest are counted in the last one).
-const MAX_WARNINGS: usize = 1000;
+impl<R: Read> Iterator for MsiLogParser<R> {
+    type Item = Result<Event, SourceError>;
 
-/// Add an unshaped line to the entry before it (custom-action output, multi-line values).
-fn attach_continuation(entry: &mut Event, text: &str) {
-    let raw = entry.raw.get_or_insert_with(String::new);
-    raw.push('\n');
-    raw.push_str(text);
-    if let Kind::Property { value, .. } = &mut entry.kind {
-        value.push('\n');
-        value.push_str(text);
+    fn next(&mut self) -> Option<Self::Item> {
+        let input = self.input;
+        Some(self.next_entry()?.map(|entry| entry.take_event(input)))
     }
 }
+
+/// Most warnings kept per input (the rest are counted in the last one).
+const MAX_WARNINGS: usize = 1000;
 
 /// Three or more control characters (other than tab and CR) in one line: binary bytes, not text.
 fn has_binary_junk(text: &str) -> bool {
