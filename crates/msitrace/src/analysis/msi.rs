@@ -11,20 +11,16 @@ use crate::event::*;
 use crate::report::{FailedAction, Outcome, SessionReport};
 use crate::source::msilog::Entry;
 use chrono::NaiveDateTime;
-use memchr::memmem::Finder;
 use std::collections::VecDeque;
-use std::sync::LazyLock;
 
 /// Most notable entries remembered before the failure point.
 const RING: usize = 512;
 /// Most notable entries kept from before the failing action (clues when the action logs none).
 const EARLIER: usize = 8;
 /// `MSI (s) (..) [..]: Created Custom Action Server with PID 6168 (0x1818).`
-static CA_SERVER: LazyLock<Finder<'static>> =
-    LazyLock::new(|| Finder::new("]: Created Custom Action Server with PID "));
-
+const CA_SERVER: &str = "Created Custom Action Server with PID ";
 /// `MSI (s) (..) [..]: Command Line: TARGETDIR=C:\ ...`
-static COMMAND_LINE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("]: Command Line: "));
+const COMMAND_LINE: &str = "Command Line: ";
 /// Properties a session's facts come from (see [`Session::take_property`]).
 const SESSION_PROPERTIES: &[&str] = &[
     "ProductName",
@@ -306,9 +302,9 @@ impl Session {
         let notable = || is_notable(&entry.kind, &entry.raw);
         match &entry.kind {
             Kind::Text => {
-                CA_SERVER.find(first.as_bytes()).is_some()
-                    || (self.command_line.is_none()
-                        && COMMAND_LINE.find(first.as_bytes()).is_some())
+                let body = engine_body(first);
+                body.starts_with(CA_SERVER)
+                    || (self.command_line.is_none() && body.starts_with(COMMAND_LINE))
                     || notable()
             }
             Kind::Property { name, .. } => SESSION_PROPERTIES.contains(&name.as_str()) || notable(),
@@ -354,10 +350,8 @@ impl Session {
                 self.keep_setting(event);
                 return;
             }
-            Kind::Text if CA_SERVER.find(event.first_line().as_bytes()).is_some() => {
-                let first = event.first_line();
-                let at = CA_SERVER.find(first.as_bytes()).unwrap_or(0) + CA_SERVER.needle().len();
-                let pid = first[at..]
+            Kind::Text if engine_body(event.first_line()).starts_with(CA_SERVER) => {
+                let pid = engine_body(event.first_line())[CA_SERVER.len()..]
                     .split(|c: char| !c.is_ascii_digit())
                     .next()
                     .and_then(|d| d.parse().ok());
@@ -366,9 +360,8 @@ impl Session {
                 }
             }
             Kind::Text if self.command_line.is_none() => {
-                let first = event.first_line();
-                if let Some(at) = COMMAND_LINE.find(first.as_bytes()) {
-                    self.command_line = Some(first[at + 17..].trim().to_string());
+                if let Some(line) = engine_body(event.first_line()).strip_prefix(COMMAND_LINE) {
+                    self.command_line = Some(line.trim().to_string());
                 }
             }
             Kind::MsiOutcome(o) => {
@@ -596,6 +589,14 @@ impl Session {
             ca_servers: self.ca_servers,
         }
     }
+}
+
+/// The text after an engine line's `[time]: ` (found with one byte search: this runs on most
+/// lines), or the whole line.
+fn engine_body(line: &str) -> &str {
+    memchr::memchr(b']', line.as_bytes())
+        .and_then(|at| line[at + 1..].strip_prefix(": "))
+        .unwrap_or(line)
 }
 
 /// True for entries worth remembering for a diagnosis: by their kind and first line, or by the

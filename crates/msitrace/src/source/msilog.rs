@@ -612,6 +612,9 @@ pub fn message_body(line: &str) -> &str {
 /// Parse `HH:MM:SS:mmm`, `H:MM:SS`, `HH:MM:SS.mmm` (a hand-written scanner: this runs on every
 /// engine line).
 fn parse_clock(text: &str) -> Option<NaiveTime> {
+    if let Some(t) = engine_clock(text.as_bytes()) {
+        return Some(t);
+    }
     let b = text.trim().as_bytes();
     let mut nums = [0u32; 4];
     let mut count = 0;
@@ -634,6 +637,20 @@ fn parse_clock(text: &str) -> Option<NaiveTime> {
     }
     let milli = if count == 3 { nums[3] } else { 0 };
     NaiveTime::from_hms_milli_opt(nums[0], nums[1], nums[2], milli)
+}
+
+/// The engine lines' own `HH:MM:SS:mmm`, read digit by digit (most lines have it).
+fn engine_clock(b: &[u8]) -> Option<NaiveTime> {
+    let &[h1, h2, b':', m1, m2, b':', s1, s2, b':', f1, f2, f3] = b else {
+        return None;
+    };
+    let digits = [h1, h2, m1, m2, s1, s2, f1, f2, f3];
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |hi: u8, lo: u8| u32::from(hi - b'0') * 10 + u32::from(lo - b'0');
+    let milli = n(f1, f2) * 10 + u32::from(f3 - b'0');
+    NaiveTime::from_hms_milli_opt(n(h1, h2), n(m1, m2), n(s1, s2), milli)
 }
 
 /// Classify one line. `None`: no known shape (a continuation line).
@@ -899,28 +916,16 @@ fn parse_note(body: &str) -> Option<Kind> {
     let mut remaining = rest;
     let mut next = 2;
     loop {
-        let marker = format!(" {next}: ");
-        // A field may be empty: `2:  3: x` has the marker right after the previous one.
-        let found = remaining.find(&marker).or_else(|| {
-            let bare = format!("{next}: ");
-            remaining
-                .starts_with(&bare)
-                .then_some(0)
-                .map(|_| usize::MAX)
-        });
-        match found {
-            Some(usize::MAX) => {
-                fields.push(String::new());
-                remaining = &remaining[format!("{next}: ").len()..];
-            }
-            Some(at) => {
-                fields.push(remaining[..at].trim().to_string());
-                remaining = &remaining[at + marker.len()..];
-            }
-            None => {
-                fields.push(remaining.trim().to_string());
-                break;
-            }
+        if let Some(at) = field_marker(remaining, next) {
+            fields.push(remaining[..at].trim().to_string());
+            remaining = numbered(&remaining[at + 1..], next).unwrap_or_default();
+        } else if let Some(after) = numbered(remaining, next) {
+            // A field may be empty: `2:  3: x` has the marker right after the previous one.
+            fields.push(String::new());
+            remaining = after;
+        } else {
+            fields.push(remaining.trim().to_string());
+            break;
         }
         next += 1;
         if next > 32 {
@@ -936,6 +941,39 @@ fn parse_note(body: &str) -> Option<Kind> {
         args,
         text: String::new(),
     }))
+}
+
+/// Where the first ` N: ` is in `text` (this runs on every note line: one pass over its colons,
+/// no search string built).
+fn field_marker(text: &str, n: u32) -> Option<usize> {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b':', b).find_map(|colon| {
+        let start = colon.checked_sub(decimal_len(n))?;
+        let marker = start.checked_sub(1)?;
+        (b[marker] == b' '
+            && b.get(colon + 1) == Some(&b' ')
+            && numbered(&text[start..], n).is_some())
+        .then_some(marker)
+    })
+}
+
+/// The text after a leading `N: `.
+fn numbered(text: &str, n: u32) -> Option<&str> {
+    let len = decimal_len(n);
+    let digits = text.get(..len)?;
+    let rest = text[len..].strip_prefix(": ")?;
+    (digits.bytes().all(|c| c.is_ascii_digit())
+        && digits.parse() == Ok(n)
+        && !digits.starts_with('0'))
+    .then_some(rest)
+}
+
+fn decimal_len(n: u32) -> usize {
+    if n < 10 {
+        1
+    } else {
+        2
+    }
 }
 
 /// `Property(S): Name = Value`.

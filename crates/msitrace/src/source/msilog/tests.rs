@@ -480,3 +480,16 @@ fn binary_junk_and_cut_lines_are_warned() {
     let lines: Vec<_> = p.warnings().iter().map(|w| w.line).collect();
     assert_eq!(lines, vec![2, 3]);
 }
+
+#[test]
+fn note_markers_need_a_space_before_and_the_exact_number() {
+    let Kind::MsiMessage(n) = kind("Note: 1: 2262 2: a 12: b 3: 02: c 3: d") else {
+        panic!()
+    };
+    // ` 12: ` is not ` 2: `, `02: ` is not `2: `; the first ` 3: ` ends field 2.
+    assert_eq!(n.args, vec!["a 12: b", "02: c 3: d"]);
+    let Kind::MsiMessage(n) = kind("Note: 1: 2262 2: 3: x") else {
+        panic!()
+    };
+    assert_eq!(n.args, vec!["", "x"]);
+}
