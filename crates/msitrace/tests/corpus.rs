@@ -169,3 +169,51 @@ fn bundle_log_links_its_package_log() {
     // The bundle's errors (a related bundle it could not run) are a warning, not a failure.
     assert!(!report.failed);
 }
+
+/// The sessions the tracker builds from every event, and from lent entries it takes only when
+/// it needs them (what `analyze` does), are the same.
+#[test]
+fn lent_entries_give_the_same_sessions_as_every_event() {
+    use msitrace::analysis::msi::SessionTracker;
+    use msitrace::source::msilog::{MsiLogParser, MsiLogSettings};
+    let mut paths: Vec<_> = [
+        "../../fixtures/msilog",
+        "../../fixtures/scenarios/temp-denied",
+    ]
+    .iter()
+    .flat_map(|d| std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(d)).unwrap())
+    .map(|e| e.unwrap().path())
+    .collect();
+    if let Some(shared) = common::shared() {
+        let corpus = std::fs::read_dir(shared.join("corpus/msilog")).unwrap();
+        paths.extend(corpus.map(|e| e.unwrap().path()));
+    }
+    let mut compared = 0;
+    for path in paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+    {
+        let bytes = std::fs::read(path).unwrap();
+        let encoding = msitrace::text::sniff_encoding(&bytes);
+        let parser = || MsiLogParser::new(&bytes[..], encoding, 0, MsiLogSettings::default());
+        let mut every = SessionTracker::new(0, "log");
+        for event in parser() {
+            every.push(event.unwrap());
+        }
+        let mut lent = SessionTracker::new(0, "log");
+        let mut entries = parser();
+        while let Some(entry) = entries.next_entry() {
+            lent.push_entry(entry.unwrap());
+        }
+        let (every, lent) = (every.finish(), lent.finish());
+        assert!(!every.is_empty(), "{}", path.display());
+        assert_eq!(
+            format!("{every:?}"),
+            format!("{lent:?}"),
+            "{}",
+            path.display()
+        );
+        compared += 1;
+    }
+    assert!(compared >= 3, "only {compared} logs compared");
+}

@@ -1,6 +1,8 @@
 //! Windows Installer log parser (`msiexec /l*v` and non-verbose logs).
 //!
 //! Streaming: [`MsiLogParser`] reads one line at a time and yields one [`Event`] per logical entry.
+//! [`MsiLogParser::next_entry`] lends each entry from a reused buffer instead, for callers that
+//! keep few of them (the analysis builds owned events only for those).
 //! A line with a known shape starts an entry; any other line (custom-action output, stack traces,
 //! the rest of a multi-line property value) is attached to the entry before it, so the raw text of
 //! an entry can span several lines (see [`Event::raw_lines`]).
