@@ -298,11 +298,10 @@ impl Session {
 
     /// True when [`Session::take`] would keep something of this entry or learn from it.
     fn wants(&self, entry: &Entry) -> bool {
-        let first = entry.first_line();
         let notable = || is_notable(&entry.kind, &entry.raw);
         match &entry.kind {
             Kind::Text => {
-                let body = engine_body(first);
+                let body = engine_body(entry.first_line());
                 body.starts_with(CA_SERVER)
                     || (self.command_line.is_none() && body.starts_with(COMMAND_LINE))
                     || notable()
