@@ -493,3 +493,18 @@ fn note_markers_need_a_space_before_and_the_exact_number() {
     };
     assert_eq!(n.args, vec!["", "x"]);
 }
+
+#[test]
+fn binary_junk_needs_three_control_characters_anywhere_in_the_line() {
+    // One control character in each of three 255-byte counting chunks still adds up.
+    let mut spread = String::new();
+    for _ in 0..3 {
+        spread.push('\u{1}');
+        spread.push_str(&"x".repeat(300));
+    }
+    assert!(has_binary_junk(&spread));
+    assert!(!has_binary_junk(&spread[..600]));
+    // Tabs and carriage returns are text.
+    assert!(!has_binary_junk("a\tb\tc\td\r\r"));
+    assert!(has_binary_junk("\u{0}\u{0}\u{1b}"));
+}
