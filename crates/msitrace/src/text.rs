@@ -6,8 +6,10 @@
 //! line endings (CRLF, LF, mixed). Lines longer than a limit are cut (and flagged), so a single
 //! multi-gigabyte line never grows memory.
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use encoding_rs::{Decoder, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 use std::io::{self, Read};
 
 /// The text encoding of an input, as detected.
@@ -119,6 +121,93 @@ pub struct Line<'a> {
     /// True when undecodable bytes were replaced (U+FFFD) somewhere in the chunk holding this line;
     /// false guarantees the line has no replacement character from decoding.
     pub maybe_replaced: bool,
+    /// False when the reader has a [`LineScreen`] and none of its words is in the line; true
+    /// otherwise (a word is there, or no screen was set).
+    pub may_match: bool,
+}
+
+/// Words looked for in every line of a text, ignoring ASCII case.
+///
+/// A [`LineReader`] given a screen searches each decoded chunk once, instead of each line on its
+/// own, and tells per line whether a word is there ([`Line::may_match`]): one long search is much
+/// cheaper than a short one per line when, as in installer logs, most lines hold none of the words.
+///
+/// ```
+/// use msitrace::text::{LineReader, LineScreen, TextEncoding};
+/// let screen = LineScreen::new(["denied", "Error 0x"]);
+/// assert!(screen.is_match("Access is DENIED."));
+/// let mut r = LineReader::new(&b"ok\nerror 0X5 here\n"[..], TextEncoding::Utf8).with_screen(screen);
+/// assert!(!r.next_line().unwrap().unwrap().may_match);
+/// assert!(r.next_line().unwrap().unwrap().may_match);
+/// ```
+#[derive(Debug, Clone)]
+pub struct LineScreen {
+    /// The words in lower case, searched in lower-cased text (a case-sensitive search can use
+    /// SIMD prefilters, which an ASCII-case-insensitive one cannot).
+    words: AhoCorasick,
+}
+
+impl LineScreen {
+    /// A screen for these words (case is ignored for ASCII letters).
+    pub fn new<I, W>(words: I) -> Self
+    where
+        I: IntoIterator<Item = W>,
+        W: AsRef<str>,
+    {
+        let lower: Vec<String> = words
+            .into_iter()
+            .map(|w| w.as_ref().to_ascii_lowercase())
+            .collect();
+        let words = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&lower)
+            .expect("literal words always build");
+        LineScreen { words }
+    }
+
+    /// True when one of the words is in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        let mut stack = [0u8; 512];
+        let mut heap = Vec::new();
+        let lower: &mut [u8] = if text.len() <= stack.len() {
+            &mut stack[..text.len()]
+        } else {
+            heap.resize(text.len(), 0);
+            &mut heap
+        };
+        lower.copy_from_slice(text.as_bytes());
+        lower.make_ascii_lowercase();
+        self.words.is_match(&*lower)
+    }
+
+    /// Append where the words are found in `text` (offsets shifted by `base`).
+    fn find_all(&self, text: &[u8], base: u64, lower: &mut Vec<u8>, out: &mut VecDeque<Found>) {
+        lower.clear();
+        lower.extend_from_slice(text);
+        lower.make_ascii_lowercase();
+        out.extend(self.words.find_iter(&lower[..]).map(|m| Found {
+            start: base + m.start() as u64,
+        }));
+    }
+}
+
+/// Where a screen word was found: its first byte, counted in decoded text from the start of
+/// the input.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    start: u64,
+}
+
+/// The state of a [`LineScreen`] inside a reader: what has been searched and what was found.
+#[derive(Debug)]
+struct Screening {
+    screen: LineScreen,
+    /// Decoded text before this offset (from the start of the input) has been searched.
+    done_to: u64,
+    /// Words found and not yet passed by the lines handed out, in order.
+    found: VecDeque<Found>,
+    /// Reused buffer for the lower-cased text.
+    lower: Vec<u8>,
 }
 
 /// Streaming line reader over any byte source, decoding as it goes.
@@ -149,6 +238,10 @@ pub struct LineReader<R> {
     bytes_read: u64,
     /// Set once a decoded chunk needed replacement characters.
     replaced: bool,
+    /// Decoded bytes dropped from the front of `text` so far: `text[i]` is byte `dropped + i`
+    /// of the decoded input.
+    dropped: u64,
+    screening: Option<Screening>,
 }
 
 const CHUNK: usize = 256 * 1024;
@@ -174,7 +267,20 @@ impl<R: Read> LineReader<R> {
             bom_to_skip: encoding.bom_len(),
             bytes_read: 0,
             replaced: false,
+            dropped: 0,
+            screening: None,
         }
+    }
+
+    /// Tell for each line whether it holds a word of `screen` ([`Line::may_match`]).
+    pub fn with_screen(mut self, screen: LineScreen) -> Self {
+        self.screening = Some(Screening {
+            screen,
+            done_to: self.dropped + self.start as u64,
+            found: VecDeque::new(),
+            lower: Vec::new(),
+        });
+        self
     }
 
     /// Bytes consumed from the source so far.
@@ -195,6 +301,7 @@ impl<R: Read> LineReader<R> {
         // Drop what has been handed out before growing the buffer.
         if self.start > 0 {
             self.text.drain(..self.start);
+            self.dropped += self.start as u64;
             self.start = 0;
         }
         let n = loop {
@@ -236,7 +343,6 @@ impl<R: Read> LineReader<R> {
                     self.skipping = false;
                     continue;
                 }
-                self.line_no += 1;
                 let mut end = without_cr(self.text.as_bytes(), begin, begin + nl);
                 let truncated = end - begin > self.max_line;
                 if truncated {
@@ -245,12 +351,7 @@ impl<R: Read> LineReader<R> {
                         end -= 1;
                     }
                 }
-                return Ok(Some(Line {
-                    number: self.line_no,
-                    text: &self.text[begin..end],
-                    truncated,
-                    maybe_replaced: self.replaced,
-                }));
+                return Ok(Some(self.line(begin, end, truncated)));
             }
             if pending.len() > self.max_line && !self.skipping {
                 // Cut an overlong line at a character boundary and discard the rest of it.
@@ -261,13 +362,7 @@ impl<R: Read> LineReader<R> {
                 let begin = self.start;
                 self.start = cut;
                 self.skipping = true;
-                self.line_no += 1;
-                return Ok(Some(Line {
-                    number: self.line_no,
-                    text: &self.text[begin..cut],
-                    truncated: true,
-                    maybe_replaced: self.replaced,
-                }));
+                return Ok(Some(self.line(begin, cut, true)));
             }
             if self.skipping {
                 // Discard what is pending of the overlong line.
@@ -282,18 +377,67 @@ impl<R: Read> LineReader<R> {
                         self.skipping = false;
                         return Ok(None);
                     }
-                    self.line_no += 1;
                     let end = without_cr(self.text.as_bytes(), begin, self.text.len());
-                    return Ok(Some(Line {
-                        number: self.line_no,
-                        text: &self.text[begin..end],
-                        truncated: false,
-                        maybe_replaced: self.replaced,
-                    }));
+                    return Ok(Some(self.line(begin, end, false)));
                 }
                 return Ok(None);
             }
         }
+    }
+
+    /// Hand out `text[begin..end]` as the next line.
+    fn line(&mut self, begin: usize, end: usize, truncated: bool) -> Line<'_> {
+        self.line_no += 1;
+        let may_match = match &mut self.screening {
+            Some(screening) => {
+                screening.search(&self.text, self.dropped, end);
+                let found = screening.holds(self.dropped + begin as u64, self.dropped + end as u64);
+                // A cut line may have lost the end of a word: say it may match.
+                found || truncated
+            }
+            None => true,
+        };
+        Line {
+            number: self.line_no,
+            text: &self.text[begin..end],
+            truncated,
+            maybe_replaced: self.replaced,
+            may_match,
+        }
+    }
+}
+
+impl Screening {
+    /// Make sure `text` (whose byte 0 is byte `dropped` of the input) has been searched up to
+    /// `upto`: the search runs from where the last one stopped to the last complete line of the
+    /// buffer, so each decoded chunk is searched once, in one piece.
+    fn search(&mut self, text: &str, dropped: u64, upto: usize) {
+        if dropped + upto as u64 <= self.done_to {
+            return;
+        }
+        let from = (self.done_to.saturating_sub(dropped)) as usize;
+        let bytes = text.as_bytes();
+        let to = match memchr::memrchr(b'\n', &bytes[upto..]) {
+            Some(nl) => upto + nl + 1,
+            None => upto,
+        };
+        self.screen.find_all(
+            &bytes[from..to],
+            dropped + from as u64,
+            &mut self.lower,
+            &mut self.found,
+        );
+        self.done_to = dropped + to as u64;
+    }
+
+    /// True when a word was found in the line `[begin, end)` (words hold no line break, so one
+    /// that starts in a line ends in it); words before `begin` are forgotten, as lines are asked
+    /// for in order.
+    fn holds(&mut self, begin: u64, end: u64) -> bool {
+        while self.found.front().is_some_and(|s| s.start < begin) {
+            self.found.pop_front();
+        }
+        self.found.front().is_some_and(|s| s.start < end)
     }
 }
 
@@ -397,5 +541,61 @@ mod tests {
     #[test]
     fn empty_input_has_no_lines() {
         assert!(lines(b"", TextEncoding::Utf8, 100).is_empty());
+    }
+
+    /// A source that hands out a few bytes per read, so chunk edges fall everywhere.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn screen_tells_each_line_as_a_search_of_the_line_would() {
+        let words = ["denied", "Error 0x", "fail"];
+        let screen = LineScreen::new(words);
+        let mut text = String::new();
+        for i in 0..300 {
+            let filler = "x".repeat(i % 37);
+            match i % 5 {
+                0 => text.push_str(&format!("{filler} access DENIED {filler}\r\n")),
+                1 => text.push_str(&format!("{filler}ERROR 0x80070005\n")),
+                2 => text.push_str(&format!("nothing here {filler}\r\n")),
+                3 => text.push_str(&format!("{filler}fai\nl split by a line end\n")),
+                _ => text.push_str(&format!("{}failed at the end\n", "y".repeat(i))),
+            }
+        }
+        for (step, max_line) in [(1, 1000), (7, 1000), (4096, 1000), (13, 40)] {
+            let mut r = LineReader::with_max_line(
+                Trickle(text.as_bytes(), step),
+                TextEncoding::Utf8,
+                max_line,
+            )
+            .with_screen(screen.clone());
+            let mut count = 0;
+            while let Some(line) = r.next_line().unwrap() {
+                count += 1;
+                let expected = screen.is_match(line.text) || line.truncated;
+                assert_eq!(
+                    line.may_match, expected,
+                    "step {step}, line {}: {:?}",
+                    line.number, line.text
+                );
+            }
+            // 300 lines, 60 of them split in two.
+            assert_eq!(count, 360, "step {step}");
+        }
+    }
+
+    #[test]
+    fn without_a_screen_every_line_may_match() {
+        let mut r = LineReader::new(&b"a\nb"[..], TextEncoding::Utf8);
+        assert!(r.next_line().unwrap().unwrap().may_match);
+        assert!(r.next_line().unwrap().unwrap().may_match);
     }
 }

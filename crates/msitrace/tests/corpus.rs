@@ -171,10 +171,10 @@ fn bundle_log_links_its_package_log() {
 }
 
 /// The sessions the tracker builds from every event, and from lent entries it takes only when
-/// it needs them (what `analyze` does), are the same.
+/// it needs them, screened for clue words (what `analyze` does), are the same.
 #[test]
 fn lent_entries_give_the_same_sessions_as_every_event() {
-    use msitrace::analysis::msi::SessionTracker;
+    use msitrace::analysis::{msi::SessionTracker, signals};
     use msitrace::source::msilog::{MsiLogParser, MsiLogSettings};
     let mut paths: Vec<_> = [
         "../../fixtures/msilog",
@@ -195,13 +195,16 @@ fn lent_entries_give_the_same_sessions_as_every_event() {
     {
         let bytes = std::fs::read(path).unwrap();
         let encoding = msitrace::text::sniff_encoding(&bytes);
-        let parser = || MsiLogParser::new(&bytes[..], encoding, 0, MsiLogSettings::default());
+        let parser = |settings| MsiLogParser::new(&bytes[..], encoding, 0, settings);
         let mut every = SessionTracker::new(0, "log");
-        for event in parser() {
+        for event in parser(MsiLogSettings::default()) {
             every.push(event.unwrap());
         }
         let mut lent = SessionTracker::new(0, "log");
-        let mut entries = parser();
+        let mut entries = parser(MsiLogSettings {
+            screen: Some(signals::clue_screen().clone()),
+            ..Default::default()
+        });
         while let Some(entry) = entries.next_entry() {
             lent.push_entry(entry.unwrap());
         }

@@ -277,6 +277,7 @@ fn parse_input(
         Format::MsiLog => {
             let settings = MsiLogSettings {
                 date_order: order,
+                screen: Some(signals::clue_screen().clone()),
                 ..Default::default()
             };
             let mut parser = MsiLogParser::new(file, encoding, id, settings);

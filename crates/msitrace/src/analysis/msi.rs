@@ -211,7 +211,7 @@ impl SessionTracker {
             _ => 0,
         };
         session.seen(line, lines, &event.time, &event.process);
-        session.take(event);
+        session.take(event, true);
     }
 
     /// Look at one entry of the log, in order, without taking it: it becomes an owned event
@@ -226,7 +226,8 @@ impl SessionTracker {
             &entry.process,
         );
         if session.wants(entry) {
-            session.take(entry.take_event(input));
+            let may_match = entry.may_match;
+            session.take(entry.take_event(input), may_match);
         }
     }
 
@@ -298,7 +299,7 @@ impl Session {
 
     /// True when [`Session::take`] would keep something of this entry or learn from it.
     fn wants(&self, entry: &Entry) -> bool {
-        let notable = || is_notable(&entry.kind, &entry.raw);
+        let notable = || is_notable(&entry.kind, &entry.raw, entry.may_match);
         match &entry.kind {
             Kind::Text => {
                 let body = engine_body(entry.first_line());
@@ -322,7 +323,9 @@ impl Session {
         }
     }
 
-    fn take(&mut self, event: Event) {
+    /// Keep or learn from an entry; `may_match` false says none of its lines holds a clue word
+    /// ([`signals::clue_screen`]).
+    fn take(&mut self, event: Event, may_match: bool) {
         if matches!(
             event.kind,
             Kind::MsiAction {
@@ -417,7 +420,7 @@ impl Session {
             }
             return;
         }
-        if is_notable(&event.kind, event.raw.as_deref().unwrap_or("")) {
+        if is_notable(&event.kind, event.raw.as_deref().unwrap_or(""), may_match) {
             self.remember(event);
         }
     }
@@ -600,7 +603,11 @@ fn engine_body(line: &str) -> &str {
 
 /// True for entries worth remembering for a diagnosis: by their kind and first line, or by the
 /// continuation lines of their raw text (custom-action output may carry the explanation).
-fn is_notable(kind: &Kind, raw: &str) -> bool {
+/// `may_match` false (no line holds a clue word) spares the text checks, which would find nothing.
+fn is_notable(kind: &Kind, raw: &str, may_match: bool) -> bool {
+    if !may_match {
+        return !matches!(kind, Kind::Text) && signals::kind_strength(kind, "").is_some();
+    }
     let (first, rest) = match memchr::memchr(b'\n', raw.as_bytes()) {
         Some(at) => (&raw[..at], Some(&raw[at + 1..])),
         None => (raw, None),

@@ -7,7 +7,8 @@
 
 use crate::codes::{self, CodeScope};
 use crate::event::{Event, Kind, MessageLevel};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::text::LineScreen;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 use std::sync::OnceLock;
 
 /// What a pattern of the combined matcher means.
@@ -52,10 +53,8 @@ const IGNORE: &[&str] = &[
 ];
 
 struct Matchers {
-    /// The alarm words and rule literals in lower case, searched case-sensitively in a
-    /// lower-cased copy of the line: a fast first check (it can use SIMD prefilters, which a
-    /// case-insensitive automaton cannot), since most lines match nothing.
-    gate: AhoCorasick,
+    /// The alarm words and rule literals: a fast first check, since most lines match nothing.
+    gate: LineScreen,
     /// One automaton over every pattern, so a line that passes the gate is scanned once.
     all: AhoCorasick,
     meaning: Vec<Pattern>,
@@ -75,16 +74,13 @@ fn matchers() -> &'static Matchers {
             patterns.extend_from_slice(list);
             meaning.extend(std::iter::repeat_n(kind, list.len()));
         }
-        let alarms: Vec<String> = patterns
-            .iter()
-            .zip(&meaning)
-            .filter(|(_, m)| **m != Pattern::Ignore)
-            .map(|(p, _)| p.to_ascii_lowercase())
-            .collect();
-        let gate = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&alarms)
-            .expect("valid patterns");
+        let gate = LineScreen::new(
+            patterns
+                .iter()
+                .zip(&meaning)
+                .filter(|(_, m)| **m != Pattern::Ignore)
+                .map(|(p, _)| p),
+        );
         let all = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::DFA))
@@ -108,7 +104,7 @@ fn scan(line: &str) -> Scan {
     let mut found = Scan::default();
     // Most lines have no alarm word at all: one fast check before collecting every hit. Ignore
     // patterns only matter beside an alarm word, so the gate leaves them out.
-    if !passes_gate(&m.gate, line) {
+    if !m.gate.is_match(line) {
         return found;
     }
     for hit in m.all.find_overlapping_iter(line) {
@@ -122,19 +118,12 @@ fn scan(line: &str) -> Scan {
     found
 }
 
-/// True when the line, lower-cased, contains an alarm word or a signature needle.
-fn passes_gate(gate: &AhoCorasick, line: &str) -> bool {
-    let mut stack = [0u8; 512];
-    let mut heap = Vec::new();
-    let lower: &mut [u8] = if line.len() <= stack.len() {
-        &mut stack[..line.len()]
-    } else {
-        heap.resize(line.len(), 0);
-        &mut heap
-    };
-    lower.copy_from_slice(line.as_bytes());
-    lower.make_ascii_lowercase();
-    gate.is_match(&*lower)
+/// The words without which a free-text line is no clue (alarm words and rule literals; the
+/// ignore patterns only matter beside one of them). Give it to a reader
+/// ([`crate::text::LineReader::with_screen`]) to learn per line, in one search per chunk, which
+/// lines need [`text_strength`] at all: for a line without them it is `None`.
+pub fn clue_screen() -> &'static LineScreen {
+    &matchers().gate
 }
 
 /// How strongly a line can explain a failure.

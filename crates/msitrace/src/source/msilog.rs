@@ -30,7 +30,7 @@
 
 use crate::event::*;
 use crate::source::SourceError;
-use crate::text::{LineReader, TextEncoding};
+use crate::text::{LineReader, LineScreen, TextEncoding};
 use chrono::{Duration, NaiveDate, NaiveTime};
 use memchr::memmem::Finder;
 use serde::{Deserialize, Serialize};
@@ -47,6 +47,8 @@ pub struct MsiLogSettings {
     pub max_line: usize,
     /// Most continuation lines attached to one entry; beyond, a new text entry starts.
     pub max_entry_lines: usize,
+    /// Words to look for in every line ([`Entry::may_match`] tells whether an entry holds one).
+    pub screen: Option<LineScreen>,
 }
 
 impl Default for MsiLogSettings {
@@ -55,6 +57,7 @@ impl Default for MsiLogSettings {
             date_order: None,
             max_line: crate::text::DEFAULT_MAX_LINE,
             max_entry_lines: 400,
+            screen: None,
         }
     }
 }
@@ -215,6 +218,9 @@ pub struct Entry {
     pub continuation_lines: usize,
     /// The text as read, lines joined with `\n`.
     pub raw: String,
+    /// False when the parser has a screen ([`MsiLogSettings::screen`]) and none of the entry's
+    /// lines holds one of its words; true otherwise.
+    pub may_match: bool,
 }
 
 impl Entry {
@@ -226,6 +232,7 @@ impl Entry {
             line: 0,
             continuation_lines: 0,
             raw: String::new(),
+            may_match: true,
         }
     }
 
@@ -255,10 +262,11 @@ impl Entry {
     }
 
     /// Add an unshaped line (custom-action output, the rest of a multi-line value).
-    fn attach(&mut self, text: &str) {
+    fn attach(&mut self, text: &str, may_match: bool) {
         self.raw.push('\n');
         self.raw.push_str(text);
         self.continuation_lines += 1;
+        self.may_match |= may_match;
         if let Kind::Property { value, .. } = &mut self.kind {
             value.push('\n');
             value.push_str(text);
@@ -348,8 +356,12 @@ impl<R: Read> MsiLogParser<R> {
         input: InputId,
         settings: MsiLogSettings,
     ) -> Self {
+        let mut lines = LineReader::with_max_line(source, encoding, settings.max_line);
+        if let Some(screen) = &settings.screen {
+            lines = lines.with_screen(screen.clone());
+        }
         MsiLogParser {
-            lines: LineReader::with_max_line(source, encoding, settings.max_line),
+            lines,
             input,
             settings,
             slots: [Entry::empty(), Entry::empty()],
@@ -416,6 +428,7 @@ impl<R: Read> MsiLogParser<R> {
                 }
             };
             let line_no = line.number;
+            let may_match = line.may_match;
             let text = line.text.strip_prefix('\u{feff}').unwrap_or(line.text);
             let problem = if line.truncated {
                 Some(format!(
@@ -440,7 +453,7 @@ impl<R: Read> MsiLogParser<R> {
                 None => {
                     if let Some(entry) = self.gathering.map(|slot| &mut self.slots[slot]) {
                         if entry.continuation_lines < self.settings.max_entry_lines {
-                            entry.attach(text);
+                            entry.attach(text, may_match);
                             continue;
                         }
                     }
@@ -468,6 +481,7 @@ impl<R: Read> MsiLogParser<R> {
             entry.continuation_lines = 0;
             entry.raw.clear();
             entry.raw.push_str(text);
+            entry.may_match = may_match;
             if let Some(done) = self.gathering.replace(slot) {
                 return Some(Ok(&mut self.slots[done]));
             }
