@@ -280,7 +280,7 @@ fn parse_input(
                 screen: Some(signals::clue_screen().clone()),
                 ..Default::default()
             };
-            let mut parser = MsiLogParser::new(file, encoding, id, settings);
+            let mut parser = MsiLogParser::new(file, encoding, id, settings).read_ahead();
             let mut tracker = msi::SessionTracker::new(id, &path);
             while let Some(entry) = parser.next_entry() {
                 match entry {

@@ -388,6 +388,15 @@ impl<R: Read> MsiLogParser<R> {
     }
 }
 
+impl<R: Read + Send + 'static> MsiLogParser<R> {
+    /// Read and decode the log on a helper thread while entries are parsed (see
+    /// [`LineReader::read_ahead`]). Call before the first entry is read.
+    pub fn read_ahead(mut self) -> Self {
+        self.lines = self.lines.read_ahead();
+        self
+    }
+}
+
 impl<'a> MsiLogParser<&'a [u8]> {
     /// A parser over in-memory bytes, encoding sniffed, input id 0, default settings.
     pub fn from_text(bytes: &'a [u8]) -> Self {

@@ -6,10 +6,15 @@
 //! line endings (CRLF, LF, mixed). Lines longer than a limit are cut (and flagged), so a single
 //! multi-gigabyte line never grows memory.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use encoding_rs::{Decoder, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+mod chunks;
+mod screen;
+
+pub use screen::LineScreen;
+
+use chunks::{Ahead, ChunkInfo, Decoding};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use screen::{ChunkSearch, FoundWords};
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 use std::io::{self, Read};
 
 /// The text encoding of an input, as detected.
@@ -126,90 +131,6 @@ pub struct Line<'a> {
     pub may_match: bool,
 }
 
-/// Words looked for in every line of a text, ignoring ASCII case.
-///
-/// A [`LineReader`] given a screen searches each decoded chunk once, instead of each line on its
-/// own, and tells per line whether a word is there ([`Line::may_match`]): one long search is much
-/// cheaper than a short one per line when, as in installer logs, most lines hold none of the words.
-///
-/// ```
-/// use msitrace::text::{LineReader, LineScreen, TextEncoding};
-/// let screen = LineScreen::new(["denied", "Error 0x"]);
-/// assert!(screen.is_match("Access is DENIED."));
-/// let mut r = LineReader::new(&b"ok\nerror 0X5 here\n"[..], TextEncoding::Utf8).with_screen(screen);
-/// assert!(!r.next_line().unwrap().unwrap().may_match);
-/// assert!(r.next_line().unwrap().unwrap().may_match);
-/// ```
-#[derive(Debug, Clone)]
-pub struct LineScreen {
-    /// The words in lower case, searched in lower-cased text (a case-sensitive search can use
-    /// SIMD prefilters, which an ASCII-case-insensitive one cannot).
-    words: AhoCorasick,
-}
-
-impl LineScreen {
-    /// A screen for these words (case is ignored for ASCII letters).
-    pub fn new<I, W>(words: I) -> Self
-    where
-        I: IntoIterator<Item = W>,
-        W: AsRef<str>,
-    {
-        let lower: Vec<String> = words
-            .into_iter()
-            .map(|w| w.as_ref().to_ascii_lowercase())
-            .collect();
-        let words = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&lower)
-            .expect("literal words always build");
-        LineScreen { words }
-    }
-
-    /// True when one of the words is in `text`.
-    pub fn is_match(&self, text: &str) -> bool {
-        let mut stack = [0u8; 512];
-        let mut heap = Vec::new();
-        let lower: &mut [u8] = if text.len() <= stack.len() {
-            &mut stack[..text.len()]
-        } else {
-            heap.resize(text.len(), 0);
-            &mut heap
-        };
-        lower.copy_from_slice(text.as_bytes());
-        lower.make_ascii_lowercase();
-        self.words.is_match(&*lower)
-    }
-
-    /// Append where the words are found in `text` (offsets shifted by `base`).
-    fn find_all(&self, text: &[u8], base: u64, lower: &mut Vec<u8>, out: &mut VecDeque<Found>) {
-        lower.clear();
-        lower.extend_from_slice(text);
-        lower.make_ascii_lowercase();
-        out.extend(self.words.find_iter(&lower[..]).map(|m| Found {
-            start: base + m.start() as u64,
-        }));
-    }
-}
-
-/// Where a screen word was found: its first byte, counted in decoded text from the start of
-/// the input.
-#[derive(Debug, Clone, Copy)]
-struct Found {
-    start: u64,
-}
-
-/// The state of a [`LineScreen`] inside a reader: what has been searched and what was found.
-#[derive(Debug)]
-struct Screening {
-    screen: LineScreen,
-    /// Decoded text before this offset (from the start of the input) has been searched.
-    done_to: u64,
-    /// Words found and not yet passed by the lines handed out, in order.
-    found: VecDeque<Found>,
-    /// Reused buffer for the lower-cased text.
-    lower: Vec<u8>,
-}
-
 /// Streaming line reader over any byte source, decoding as it goes.
 ///
 /// ```
@@ -223,9 +144,7 @@ struct Screening {
 /// assert_eq!(seen, vec![(1, "one".into()), (2, "two".into()), (3, "three".into())]);
 /// ```
 pub struct LineReader<R> {
-    source: R,
-    decoder: Decoder,
-    raw: Vec<u8>,
+    chunks: Chunks<R>,
     /// Decoded text not yet handed out; `start..` is pending.
     text: String,
     start: usize,
@@ -234,17 +153,29 @@ pub struct LineReader<R> {
     max_line: usize,
     /// True while discarding the rest of a cut line.
     skipping: bool,
-    bom_to_skip: usize,
     bytes_read: u64,
     /// Set once a decoded chunk needed replacement characters.
     replaced: bool,
     /// Decoded bytes dropped from the front of `text` so far: `text[i]` is byte `dropped + i`
     /// of the decoded input.
     dropped: u64,
-    screening: Option<Screening>,
+    /// Where screen words start, when a screen is set.
+    words: Option<FoundWords>,
+    /// Reused buffer for the word starts of one chunk.
+    found: Vec<u64>,
+    /// Set by [`LineReader::read_ahead`]: starts the helper thread at the first read.
+    start_ahead: Option<fn(Decoding<R>) -> io::Result<Ahead>>,
 }
 
-const CHUNK: usize = 256 * 1024;
+/// Where decoded chunks come from.
+enum Chunks<R> {
+    /// Read and decoded on this thread.
+    Here(Decoding<R>),
+    /// Read and decoded ahead on a helper thread.
+    Ahead(Ahead),
+    /// None left: the source went to a helper thread that could not start.
+    Closed,
+}
 
 impl<R: Read> LineReader<R> {
     /// A reader decoding `source` as `encoding`, skipping its byte-order mark.
@@ -255,31 +186,30 @@ impl<R: Read> LineReader<R> {
     /// Same as [`LineReader::new`] with a custom line-length limit (bytes of decoded text).
     pub fn with_max_line(source: R, encoding: TextEncoding, max_line: usize) -> Self {
         LineReader {
-            source,
-            decoder: encoding.encoding().new_decoder_without_bom_handling(),
-            raw: vec![0; CHUNK],
-            text: String::with_capacity(CHUNK * 2),
+            chunks: Chunks::Here(Decoding::new(source, encoding)),
+            text: String::new(),
             start: 0,
             eof: false,
             line_no: 0,
             max_line: max_line.max(16),
             skipping: false,
-            bom_to_skip: encoding.bom_len(),
             bytes_read: 0,
             replaced: false,
             dropped: 0,
-            screening: None,
+            words: None,
+            found: Vec::new(),
+            start_ahead: None,
         }
     }
 
-    /// Tell for each line whether it holds a word of `screen` ([`Line::may_match`]).
+    /// Tell for each line whether it holds a word of `screen` ([`Line::may_match`]). Set it
+    /// before the first line is read.
     pub fn with_screen(mut self, screen: LineScreen) -> Self {
-        self.screening = Some(Screening {
-            screen,
-            done_to: self.dropped + self.start as u64,
-            found: VecDeque::new(),
-            lower: Vec::new(),
-        });
+        debug_assert_eq!(self.bytes_read, 0, "a screen is set before reading");
+        if let Chunks::Here(decoding) = &mut self.chunks {
+            decoding.set_search(ChunkSearch::new(screen, self.max_line));
+            self.words = Some(FoundWords::default());
+        }
         self
     }
 
@@ -298,37 +228,36 @@ impl<R: Read> LineReader<R> {
         if self.eof {
             return Ok(false);
         }
+        if let Some(start) = self.start_ahead.take() {
+            if let Chunks::Here(decoding) = std::mem::replace(&mut self.chunks, Chunks::Closed) {
+                self.chunks = Chunks::Ahead(start(decoding)?);
+            }
+        }
         // Drop what has been handed out before growing the buffer.
         if self.start > 0 {
             self.text.drain(..self.start);
             self.dropped += self.start as u64;
             self.start = 0;
         }
-        let n = loop {
-            match self.source.read(&mut self.raw) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
+        let ChunkInfo {
+            bytes,
+            replaced,
+            last,
+        } = match &mut self.chunks {
+            Chunks::Here(decoding) => decoding.next_into(&mut self.text, &mut self.found)?,
+            Chunks::Ahead(ahead) => ahead.next_into(&mut self.text, &mut self.found)?,
+            Chunks::Closed => ChunkInfo {
+                last: true,
+                ..Default::default()
+            },
         };
-        self.bytes_read += n as u64;
-        let mut input = &self.raw[..n];
-        if self.bom_to_skip > 0 {
-            let skip = self.bom_to_skip.min(input.len());
-            input = &input[skip..];
-            self.bom_to_skip -= skip;
+        if let Some(words) = &mut self.words {
+            words.extend(&self.found);
         }
-        let last = n == 0;
-        let need = self
-            .decoder
-            .max_utf8_buffer_length(input.len())
-            .unwrap_or(input.len() * 3 + 16);
-        self.text.reserve(need);
-        let (_result, _read, _replaced) =
-            self.decoder.decode_to_string(input, &mut self.text, last);
-        if last {
-            self.eof = true;
-        }
+        self.found.clear();
+        self.bytes_read += bytes as u64;
+        self.replaced |= replaced;
+        self.eof = last;
         Ok(true)
     }
 
@@ -388,12 +317,10 @@ impl<R: Read> LineReader<R> {
     /// Hand out `text[begin..end]` as the next line.
     fn line(&mut self, begin: usize, end: usize, truncated: bool) -> Line<'_> {
         self.line_no += 1;
-        let may_match = match &mut self.screening {
-            Some(screening) => {
-                screening.search(&self.text, self.dropped, end);
-                let found = screening.holds(self.dropped + begin as u64, self.dropped + end as u64);
-                // A cut line may have lost the end of a word: say it may match.
-                found || truncated
+        let may_match = match &mut self.words {
+            // A cut line may have lost the end of a word: it may match.
+            Some(words) => {
+                truncated || words.in_line(self.dropped + begin as u64, self.dropped + end as u64)
             }
             None => true,
         };
@@ -407,37 +334,23 @@ impl<R: Read> LineReader<R> {
     }
 }
 
-impl Screening {
-    /// Make sure `text` (whose byte 0 is byte `dropped` of the input) has been searched up to
-    /// `upto`: the search runs from where the last one stopped to the last complete line of the
-    /// buffer, so each decoded chunk is searched once, in one piece.
-    fn search(&mut self, text: &str, dropped: u64, upto: usize) {
-        if dropped + upto as u64 <= self.done_to {
-            return;
-        }
-        let from = (self.done_to.saturating_sub(dropped)) as usize;
-        let bytes = text.as_bytes();
-        let to = match memchr::memrchr(b'\n', &bytes[upto..]) {
-            Some(nl) => upto + nl + 1,
-            None => upto,
-        };
-        self.screen.find_all(
-            &bytes[from..to],
-            dropped + from as u64,
-            &mut self.lower,
-            &mut self.found,
-        );
-        self.done_to = dropped + to as u64;
-    }
-
-    /// True when a word was found in the line `[begin, end)` (words hold no line break, so one
-    /// that starts in a line ends in it); words before `begin` are forgotten, as lines are asked
-    /// for in order.
-    fn holds(&mut self, begin: u64, end: u64) -> bool {
-        while self.found.front().is_some_and(|s| s.start < begin) {
-            self.found.pop_front();
-        }
-        self.found.front().is_some_and(|s| s.start < end)
+impl<R: Read + Send + 'static> LineReader<R> {
+    /// Read and decode on a helper thread, a few chunks ahead of the lines handed out, so that
+    /// decoding (and the screen's search) overlaps the caller's work on lines. Memory stays a
+    /// few chunks; the thread starts at the first read and ends with the input, at a read
+    /// error, or when the reader is dropped.
+    ///
+    /// ```
+    /// use msitrace::text::{LineReader, TextEncoding};
+    /// let source = std::io::Cursor::new(b"one\ntwo\n".to_vec());
+    /// let mut r = LineReader::new(source, TextEncoding::Utf8).read_ahead();
+    /// assert_eq!(r.next_line().unwrap().unwrap().text, "one");
+    /// assert_eq!(r.next_line().unwrap().unwrap().text, "two");
+    /// assert!(r.next_line().unwrap().is_none());
+    /// ```
+    pub fn read_ahead(mut self) -> Self {
+        self.start_ahead = Some(Ahead::start::<R>);
+        self
     }
 }
 
@@ -544,15 +457,95 @@ mod tests {
     }
 
     /// A source that hands out a few bytes per read, so chunk edges fall everywhere.
-    struct Trickle<'a>(&'a [u8], usize);
+    struct Trickle {
+        bytes: Vec<u8>,
+        at: usize,
+        step: usize,
+        /// Fail with this error once the bytes are all read.
+        fail_at_end: bool,
+    }
 
-    impl Read for Trickle<'_> {
+    impl Trickle {
+        fn new(bytes: &[u8], step: usize) -> Self {
+            Trickle {
+                bytes: bytes.to_vec(),
+                at: 0,
+                step,
+                fail_at_end: false,
+            }
+        }
+    }
+
+    impl Read for Trickle {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.1.min(buf.len()).min(self.0.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
+            let n = self.step.min(buf.len()).min(self.bytes.len() - self.at);
+            if n == 0 && self.fail_at_end {
+                return Err(io::Error::other("disk gone"));
+            }
+            buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+            self.at += n;
             Ok(n)
         }
+    }
+
+    /// Every line of a reader, with what it says about each.
+    fn read_all<R: Read>(mut r: LineReader<R>) -> Vec<(u64, String, bool, bool)> {
+        let mut out = Vec::new();
+        while let Some(l) = r.next_line().unwrap() {
+            out.push((l.number, l.text.to_string(), l.truncated, l.may_match));
+        }
+        out
+    }
+
+    #[test]
+    fn reading_ahead_gives_the_same_lines() {
+        let mut text = String::new();
+        for i in 0..2000 {
+            text.push_str(&format!(
+                "line {i} caf\u{e9} \u{1F600} {}\r\n",
+                "z".repeat(i % 90)
+            ));
+        }
+        let bytes = utf16le(&text, true);
+        for step in [7, 4096, 1 << 20] {
+            let here =
+                LineReader::with_max_line(Trickle::new(&bytes, step), TextEncoding::Utf16LeBom, 60);
+            let ahead =
+                LineReader::with_max_line(Trickle::new(&bytes, step), TextEncoding::Utf16LeBom, 60)
+                    .read_ahead();
+            let (here, ahead) = (read_all(here), read_all(ahead));
+            assert_eq!(here.len(), 2000);
+            assert!(here[1999].1.starts_with("line 1999 café 😀"));
+            assert_eq!(here, ahead, "step {step}");
+        }
+    }
+
+    #[test]
+    fn a_read_error_ahead_reaches_the_caller() {
+        let mut source = Trickle::new(b"one\ntwo\nthr", 3);
+        source.fail_at_end = true;
+        let mut r = LineReader::new(source, TextEncoding::Utf8).read_ahead();
+        assert_eq!(r.next_line().unwrap().unwrap().text, "one");
+        assert_eq!(r.next_line().unwrap().unwrap().text, "two");
+        let err = r.next_line().map(|_| ()).unwrap_err();
+        assert_eq!(err.to_string(), "disk gone");
+        assert_eq!(r.bytes_read(), 11);
+    }
+
+    #[test]
+    fn replaced_characters_are_flagged() {
+        // An unpaired surrogate (0xD800) in UTF-16 decodes to U+FFFD.
+        let mut bytes = utf16le("ok\n", false);
+        bytes.extend_from_slice(&[0x00, 0xD8, b'x', 0]);
+        let got: Vec<_> = {
+            let mut r = LineReader::new(&bytes[..], TextEncoding::Utf16Le);
+            let mut out = Vec::new();
+            while let Some(l) = r.next_line().unwrap() {
+                out.push((l.text.to_string(), l.maybe_replaced));
+            }
+            out
+        };
+        assert_eq!(got.last().unwrap(), &("\u{fffd}x".to_string(), true));
     }
 
     #[test]
@@ -570,25 +563,24 @@ mod tests {
                 _ => text.push_str(&format!("{}failed at the end\n", "y".repeat(i))),
             }
         }
-        for (step, max_line) in [(1, 1000), (7, 1000), (4096, 1000), (13, 40)] {
+        let cases = [(1, 1000), (7, 1000), (4096, 1000), (13, 40), (4096, 40)];
+        for ((step, max_line), ahead) in cases.into_iter().flat_map(|c| [(c, false), (c, true)]) {
             let mut r = LineReader::with_max_line(
-                Trickle(text.as_bytes(), step),
+                Trickle::new(text.as_bytes(), step),
                 TextEncoding::Utf8,
                 max_line,
             )
             .with_screen(screen.clone());
-            let mut count = 0;
-            while let Some(line) = r.next_line().unwrap() {
-                count += 1;
-                let expected = screen.is_match(line.text) || line.truncated;
-                assert_eq!(
-                    line.may_match, expected,
-                    "step {step}, line {}: {:?}",
-                    line.number, line.text
-                );
+            if ahead {
+                r = r.read_ahead();
+            }
+            let lines = read_all(r);
+            for (number, text, truncated, may_match) in &lines {
+                let expected = screen.is_match(text) || *truncated;
+                assert_eq!(*may_match, expected, "step {step}, line {number}: {text:?}");
             }
             // 300 lines, 60 of them split in two.
-            assert_eq!(count, 360, "step {step}");
+            assert_eq!(lines.len(), 360, "step {step}");
         }
     }
 

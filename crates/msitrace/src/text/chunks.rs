@@ -1,0 +1,154 @@
+//! Decoded chunks of a byte source: read and decoded on the caller's thread, or read ahead on a
+//! helper thread while the caller works on the previous chunks.
+
+use super::screen::ChunkSearch;
+use super::TextEncoding;
+use encoding_rs::Decoder;
+use std::io::{self, Read};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+
+/// Bytes read from the source at a time.
+const CHUNK: usize = 256 * 1024;
+/// Decoded chunks a helper thread may hold ready (memory stays a few chunks whatever the input).
+const AHEAD: usize = 4;
+
+/// What one chunk added to the text.
+#[derive(Debug, Default)]
+pub(super) struct ChunkInfo {
+    /// Bytes read from the source for it.
+    pub bytes: usize,
+    /// True when undecodable bytes were replaced with U+FFFD in it.
+    pub replaced: bool,
+    /// True for the last chunk: the source is at its end.
+    pub last: bool,
+}
+
+/// Reads and decodes a source chunk by chunk, searching each chunk with a screen if one is set.
+pub(super) struct Decoding<R> {
+    source: R,
+    decoder: Decoder,
+    raw: Vec<u8>,
+    bom_to_skip: usize,
+    search: Option<ChunkSearch>,
+}
+
+impl<R: Read> Decoding<R> {
+    pub(super) fn new(source: R, encoding: TextEncoding) -> Self {
+        Decoding {
+            source,
+            decoder: encoding.encoding().new_decoder_without_bom_handling(),
+            raw: vec![0; CHUNK],
+            bom_to_skip: encoding.bom_len(),
+            search: None,
+        }
+    }
+
+    pub(super) fn set_search(&mut self, search: ChunkSearch) {
+        self.search = Some(search);
+    }
+
+    /// Read and decode one chunk, appending its text to `text` and where screen words start to
+    /// `found`.
+    pub(super) fn next_into(
+        &mut self,
+        text: &mut String,
+        found: &mut Vec<u64>,
+    ) -> io::Result<ChunkInfo> {
+        let n = loop {
+            match self.source.read(&mut self.raw) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        let mut input = &self.raw[..n];
+        if self.bom_to_skip > 0 {
+            let skip = self.bom_to_skip.min(input.len());
+            input = &input[skip..];
+            self.bom_to_skip -= skip;
+        }
+        let last = n == 0;
+        let need = self
+            .decoder
+            .max_utf8_buffer_length(input.len())
+            .unwrap_or(input.len() * 3 + 16);
+        text.reserve(need);
+        let from = text.len();
+        let (_, _, replaced) = self.decoder.decode_to_string(input, text, last);
+        if let Some(search) = &mut self.search {
+            search.push(&text[from..], last, found);
+        }
+        Ok(ChunkInfo {
+            bytes: n,
+            replaced,
+            last,
+        })
+    }
+}
+
+/// One chunk decoded by a helper thread.
+struct Decoded {
+    text: String,
+    found: Vec<u64>,
+    info: ChunkInfo,
+}
+
+/// Chunks decoded ahead by a helper thread, handed over in order.
+pub(super) struct Ahead {
+    chunks: Receiver<io::Result<Decoded>>,
+    /// Emptied buffers sent back for reuse.
+    spare: SyncSender<Decoded>,
+}
+
+impl Ahead {
+    /// Start a helper thread that reads and decodes `decoding` ahead of the caller. The thread
+    /// stops at the end of the source, at a read error, or when the receiving side is dropped.
+    pub(super) fn start<R: Read + Send + 'static>(mut decoding: Decoding<R>) -> io::Result<Self> {
+        let (send, chunks) = mpsc::sync_channel(AHEAD);
+        let (spare, spares) = mpsc::sync_channel::<Decoded>(AHEAD + 2);
+        let worker = std::thread::Builder::new().name("msitrace-decode".into());
+        worker.spawn(move || loop {
+            let mut chunk = spares.try_recv().unwrap_or_else(|_| Decoded {
+                text: String::new(),
+                found: Vec::new(),
+                info: ChunkInfo::default(),
+            });
+            chunk.text.clear();
+            chunk.found.clear();
+            let result = decoding
+                .next_into(&mut chunk.text, &mut chunk.found)
+                .map(|info| {
+                    chunk.info = info;
+                    chunk
+                });
+            let end = !matches!(&result, Ok(c) if !c.info.last);
+            if send.send(result).is_err() || end {
+                return;
+            }
+        })?;
+        Ok(Ahead { chunks, spare })
+    }
+
+    /// The next chunk, appended to `text` and `found` as [`Decoding::next_into`] does.
+    pub(super) fn next_into(
+        &mut self,
+        text: &mut String,
+        found: &mut Vec<u64>,
+    ) -> io::Result<ChunkInfo> {
+        let mut chunk = match self.chunks.recv() {
+            Ok(result) => result?,
+            // The thread only stops early after sending an error or the last chunk.
+            Err(_) => {
+                return Ok(ChunkInfo {
+                    last: true,
+                    ..Default::default()
+                })
+            }
+        };
+        text.push_str(&chunk.text);
+        found.append(&mut chunk.found);
+        let info = std::mem::take(&mut chunk.info);
+        let _ = self.spare.try_send(chunk);
+        Ok(info)
+    }
+}

@@ -1,0 +1,153 @@
+//! Words looked for in every line of a text, one search per decoded chunk.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// Words looked for in every line of a text, ignoring ASCII case.
+///
+/// A [`LineReader`](super::LineReader) given a screen searches each decoded chunk once, instead
+/// of each line on its own, and tells per line whether a word is there
+/// ([`Line::may_match`](super::Line::may_match)): one long search is much cheaper than a short
+/// one per line when, as in installer logs, most lines hold none of the words.
+///
+/// ```
+/// use msitrace::text::{LineReader, LineScreen, TextEncoding};
+/// let screen = LineScreen::new(["denied", "Error 0x"]);
+/// assert!(screen.is_match("Access is DENIED."));
+/// let mut r = LineReader::new(&b"ok\nerror 0X5 here\n"[..], TextEncoding::Utf8).with_screen(screen);
+/// assert!(!r.next_line().unwrap().unwrap().may_match);
+/// assert!(r.next_line().unwrap().unwrap().may_match);
+/// ```
+#[derive(Debug, Clone)]
+pub struct LineScreen {
+    /// The words in lower case, searched in lower-cased text (a case-sensitive search can use
+    /// SIMD prefilters, which an ASCII-case-insensitive one cannot).
+    words: AhoCorasick,
+}
+
+impl LineScreen {
+    /// A screen for these words (case is ignored for ASCII letters).
+    pub fn new<I, W>(words: I) -> Self
+    where
+        I: IntoIterator<Item = W>,
+        W: AsRef<str>,
+    {
+        let lower: Vec<String> = words
+            .into_iter()
+            .map(|w| w.as_ref().to_ascii_lowercase())
+            .collect();
+        let words = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&lower)
+            .expect("literal words always build");
+        LineScreen { words }
+    }
+
+    /// True when one of the words is in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        let mut stack = [0u8; 512];
+        let mut heap = Vec::new();
+        let lower: &mut [u8] = if text.len() <= stack.len() {
+            &mut stack[..text.len()]
+        } else {
+            heap.resize(text.len(), 0);
+            &mut heap
+        };
+        lower.copy_from_slice(text.as_bytes());
+        lower.make_ascii_lowercase();
+        self.words.is_match(&*lower)
+    }
+}
+
+/// A screen's search over a text that arrives in chunks, whole lines at a time: a line cut by a
+/// chunk's end is searched with the next chunk.
+///
+/// Where a word starts is told as an offset in bytes of decoded text from the start of the
+/// input. A word holds no line break, so the line a word starts in holds it.
+#[derive(Debug)]
+pub(super) struct ChunkSearch {
+    screen: LineScreen,
+    /// Offset of the next chunk's first byte.
+    next_at: u64,
+    /// The unfinished last line of the text so far, lower-cased.
+    tail: Vec<u8>,
+    /// Reused buffer for lower-cased text.
+    lower: Vec<u8>,
+    /// Longest line a reader keeps: a longer unfinished line is not kept, as the reader cuts it
+    /// and says it may match anyway.
+    max_line: usize,
+}
+
+impl ChunkSearch {
+    pub(super) fn new(screen: LineScreen, max_line: usize) -> Self {
+        ChunkSearch {
+            screen,
+            next_at: 0,
+            tail: Vec::new(),
+            lower: Vec::new(),
+            max_line,
+        }
+    }
+
+    /// Search the next chunk of text (`last`: nothing follows it); append where words start.
+    pub(super) fn push(&mut self, chunk: &str, last: bool, found: &mut Vec<u64>) {
+        let bytes = chunk.as_bytes();
+        let chunk_at = self.next_at;
+        self.next_at += bytes.len() as u64;
+        let whole = if last {
+            bytes.len()
+        } else {
+            match memchr::memrchr(b'\n', bytes) {
+                Some(nl) => nl + 1,
+                None => {
+                    self.keep_tail(bytes);
+                    return;
+                }
+            }
+        };
+        let region_at = chunk_at - self.tail.len() as u64;
+        self.lower.clear();
+        self.lower.append(&mut self.tail);
+        self.lower.extend_from_slice(&bytes[..whole]);
+        self.lower.make_ascii_lowercase();
+        found.extend(
+            self.screen
+                .words
+                .find_iter(&self.lower[..])
+                .map(|m| region_at + m.start() as u64),
+        );
+        self.keep_tail(&bytes[whole..]);
+    }
+
+    /// Add text of the unfinished last line.
+    fn keep_tail(&mut self, bytes: &[u8]) {
+        self.tail.extend_from_slice(bytes);
+        let trailing_cr = self.tail.iter().rev().take_while(|&&b| b == b'\r').count();
+        if self.tail.len() - trailing_cr > self.max_line {
+            // The line is longer than any line kept: the reader cuts it and says it may match.
+            // What follows of it is searched with the next chunk, harmlessly: words found there
+            // come before the next line the reader hands out.
+            self.tail.clear();
+        }
+    }
+}
+
+/// Where words were found in the text handed out so far, asked line by line in order.
+#[derive(Debug, Default)]
+pub(super) struct FoundWords {
+    starts: std::collections::VecDeque<u64>,
+}
+
+impl FoundWords {
+    pub(super) fn extend(&mut self, starts: &[u64]) {
+        self.starts.extend(starts);
+    }
+
+    /// True when a word starts in the line `[begin, end)`; words before `begin` are forgotten,
+    /// as lines are asked for in order.
+    pub(super) fn in_line(&mut self, begin: u64, end: u64) -> bool {
+        while self.starts.front().is_some_and(|&s| s < begin) {
+            self.starts.pop_front();
+        }
+        self.starts.front().is_some_and(|&s| s < end)
+    }
+}
