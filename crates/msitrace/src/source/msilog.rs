@@ -565,45 +565,30 @@ pub fn engine_prefix(line: &str) -> Option<EnginePrefix> {
         return None;
     }
     let side = b[5] as char;
-    let mut i = 7;
-    while i < b.len() && b[i] == b' ' {
-        i += 1;
-    }
+    let mut i = skip_spaces(b, 7);
     if b.get(i) != Some(&b'(') {
         return None;
     }
-    i += 1;
-    let pid_start = i;
-    while i < b.len() && b[i].is_ascii_hexdigit() {
-        i += 1;
-    }
-    let pid = u32::from_str_radix(&line[pid_start..i], 16).ok()?;
-    if !matches!(b.get(i), Some(b':') | Some(b'!')) {
+    let (pid, after) = hex_number(b, i + 1)?;
+    if !matches!(b.get(after), Some(b':') | Some(b'!')) {
         return None;
     }
-    i += 1;
-    let tid_start = i;
-    while i < b.len() && b[i].is_ascii_hexdigit() {
-        i += 1;
-    }
-    let tid = u32::from_str_radix(&line[tid_start..i], 16).ok()?;
-    if b.get(i) != Some(&b')') {
+    let (tid, after) = hex_number(b, after + 1)?;
+    if b.get(after) != Some(&b')') {
         return None;
     }
-    i += 1;
-    while i < b.len() && b[i] == b' ' {
-        i += 1;
-    }
+    i = skip_spaces(b, after + 1);
     let mut time = None;
     if b.get(i) == Some(&b'[') {
-        let close = line[i..].find(']')? + i;
+        // Nearly always `[HH:MM:SS:mmm]`: the bracket is looked at where it should be first.
+        let close = match b.get(i + 1..i + 14) {
+            Some(clock) if clock[12] == b']' && !clock[..12].contains(&b']') => i + 13,
+            _ => i + memchr::memchr(b']', &b[i..])?,
+        };
         time = parse_clock(&line[i + 1..close]);
         i = close + 1;
     }
     if b.get(i) == Some(&b':') {
-        i += 1;
-    }
-    while i < b.len() && b[i] == b' ' {
         i += 1;
     }
     Some(EnginePrefix {
@@ -611,8 +596,35 @@ pub fn engine_prefix(line: &str) -> Option<EnginePrefix> {
         pid,
         tid,
         time,
-        body_at: i,
+        body_at: skip_spaces(b, i),
     })
+}
+
+/// The index of the first byte at or after `i` that is not a space.
+fn skip_spaces(b: &[u8], mut i: usize) -> usize {
+    while b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    i
+}
+
+/// A hexadecimal number of 1 to 8 digits starting at `i`, and the index after it.
+fn hex_number(b: &[u8], i: usize) -> Option<(u32, usize)> {
+    let digits = b[i.min(b.len())..]
+        .iter()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .count();
+    if digits == 0 || digits > 8 {
+        return None;
+    }
+    let value = b[i..i + digits].iter().fold(0u32, |n, &c| {
+        let digit = match c {
+            b'0'..=b'9' => c - b'0',
+            _ => (c | 0x20) - b'a' + 10,
+        };
+        n << 4 | u32::from(digit)
+    });
+    Some((value, i + digits))
 }
 
 /// True when the line starts with an engine prefix (used by detection).
@@ -817,30 +829,28 @@ fn parse_action(body: &str) -> Option<(Kind, Option<NaiveTime>)> {
         (None, r)
     } else {
         let r = rest.strip_prefix(' ')?;
-        let colon = r.find(": ")?;
+        let colon = find_pair(r, b':', b' ')?;
         let token = &r[..colon];
+        if token.contains(' ') {
+            return None;
+        }
         let time = parse_clock(token);
         if phase_word.is_empty() && time.is_none() {
             // `Action` followed by prose is not an action line.
-            return None;
-        }
-        if token.contains(' ') {
             return None;
         }
         (time, &r[colon + 2..])
     };
     let kind = match phase_word {
         "ended" => {
-            let at = after.find(". Return value ")?;
+            static RETURN_VALUE: LazyLock<Finder<'static>> =
+                LazyLock::new(|| Finder::new(". Return value "));
+            let at = RETURN_VALUE.find(after.as_bytes())?;
             let name = after[..at].trim().to_string();
-            let digits: String = after[at + 15..]
-                .chars()
-                .take_while(|c| c.is_ascii_digit())
-                .collect();
             Kind::MsiAction {
                 name,
                 phase: ActionPhase::End {
-                    return_value: digits.parse().ok()?,
+                    return_value: leading_number(&after[at + 15..])?,
                 },
             }
         }
@@ -849,7 +859,7 @@ fn parse_action(body: &str) -> Option<(Kind, Option<NaiveTime>)> {
             phase: ActionPhase::Start,
         },
         _ => {
-            let (name, text) = match after.find(". ") {
+            let (name, text) = match find_pair(after, b'.', b' ') {
                 Some(at) => (&after[..at], after[at + 2..].trim()),
                 None => (after.trim_end().trim_end_matches('.'), ""),
             };
@@ -864,15 +874,27 @@ fn parse_action(body: &str) -> Option<(Kind, Option<NaiveTime>)> {
     Some((kind, time))
 }
 
+/// Where the two bytes `first`, `second` first occur side by side in `text` (a two-byte search
+/// cheaper than building a substring searcher per line).
+fn find_pair(text: &str, first: u8, second: u8) -> Option<usize> {
+    let b = text.as_bytes();
+    memchr::memchr_iter(first, b).find(|&i| b.get(i + 1) == Some(&second))
+}
+
+/// The decimal number at the start of `text` (`None` without digits or beyond `u32`).
+fn leading_number(text: &str) -> Option<u32> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    text[..digits].parse().ok()
+}
+
 fn parse_custom_action_result(body: &str) -> Option<Kind> {
     let rest = body.strip_prefix("CustomAction ")?;
     let at = rest.find("returned actual error code ")?;
     let action = rest[..at].trim().to_string();
     let tail = &rest[at + "returned actual error code ".len()..];
-    let digits: String = tail.chars().take_while(|c| c.is_ascii_digit()).collect();
     Some(Kind::CustomActionResult {
         action,
-        code: digits.parse().ok()?,
+        code: leading_number(tail)?,
         translated_to_success: tail.contains("translated to success"),
     })
 }
@@ -1068,9 +1090,8 @@ fn parse_product_notice(body: &str) -> Option<Kind> {
 /// `MainEngineThread is returning N`.
 fn parse_engine_return(body: &str) -> Option<Kind> {
     let rest = body.strip_prefix("MainEngineThread is returning ")?;
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
     Some(Kind::EngineReturn {
-        code: digits.parse().ok()?,
+        code: leading_number(rest)?,
     })
 }
 
@@ -1157,10 +1178,7 @@ pub fn parse_outcome(body: &str) -> Option<MsiOutcome> {
         return None;
     };
     let at = rest.find("success or error status: ")?;
-    let digits: String = rest[at + 25..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
+    let status = leading_number(&rest[at + 25..])?;
     let field = |key: &str| {
         rest.find(key).map(|a| {
             let v = &rest[a + key.len()..];
@@ -1174,7 +1192,7 @@ pub fn parse_outcome(body: &str) -> Option<MsiOutcome> {
         version: field("Product Version: "),
         manufacturer: field("Manufacturer: "),
         language: field("Product Language: "),
-        status: digits.parse().ok()?,
+        status,
     })
 }
 

@@ -107,29 +107,43 @@ impl Ahead {
         let (send, chunks) = mpsc::sync_channel(AHEAD);
         let (spare, spares) = mpsc::sync_channel::<Decoded>(AHEAD + 2);
         let worker = std::thread::Builder::new().name("msitrace-decode".into());
-        worker.spawn(move || loop {
-            let mut chunk = spares.try_recv().unwrap_or_else(|_| Decoded {
-                text: String::new(),
-                found: Vec::new(),
-                info: ChunkInfo::default(),
-            });
-            chunk.text.clear();
-            chunk.found.clear();
-            let result = decoding
-                .next_into(&mut chunk.text, &mut chunk.found)
-                .map(|info| {
-                    chunk.info = info;
-                    chunk
+        worker.spawn(move || {
+            // The unfinished last line of a chunk goes to the next one, so that chunks end with
+            // whole lines and the reader can take them as they are, without copying.
+            let mut carry = String::new();
+            loop {
+                let mut chunk = spares.try_recv().unwrap_or_else(|_| Decoded {
+                    text: String::new(),
+                    found: Vec::new(),
+                    info: ChunkInfo::default(),
                 });
-            let end = !matches!(&result, Ok(c) if !c.info.last);
-            if send.send(result).is_err() || end {
-                return;
+                chunk.text.clear();
+                chunk.found.clear();
+                chunk.text.push_str(&carry);
+                carry.clear();
+                let result = decoding
+                    .next_into(&mut chunk.text, &mut chunk.found)
+                    .map(|info| {
+                        if !info.last {
+                            if let Some(nl) = memchr::memrchr(b'\n', chunk.text.as_bytes()) {
+                                carry.push_str(&chunk.text[nl + 1..]);
+                                chunk.text.truncate(nl + 1);
+                            }
+                        }
+                        chunk.info = info;
+                        chunk
+                    });
+                let end = !matches!(&result, Ok(c) if !c.info.last);
+                if send.send(result).is_err() || end {
+                    return;
+                }
             }
         })?;
         Ok(Ahead { chunks, spare })
     }
 
-    /// The next chunk, appended to `text` and `found` as [`Decoding::next_into`] does.
+    /// The next chunk, appended to `text` and `found` as [`Decoding::next_into`] does (when
+    /// `text` is empty, its buffer is swapped for the chunk's instead).
     pub(super) fn next_into(
         &mut self,
         text: &mut String,
@@ -145,7 +159,12 @@ impl Ahead {
                 })
             }
         };
-        text.push_str(&chunk.text);
+        if text.is_empty() {
+            // Nothing pending (chunks end with whole lines): take the chunk's buffer as it is.
+            std::mem::swap(text, &mut chunk.text);
+        } else {
+            text.push_str(&chunk.text);
+        }
         found.append(&mut chunk.found);
         let info = std::mem::take(&mut chunk.info);
         let _ = self.spare.try_send(chunk);
