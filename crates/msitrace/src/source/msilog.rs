@@ -294,7 +294,7 @@ impl SessionClock {
         };
         if let (Some(last), Some(date)) = (self.last, self.date) {
             // Times only go back by many hours when the clock passed midnight.
-            if last.signed_duration_since(time) > Duration::hours(12) {
+            if last > time && last.signed_duration_since(time) > Duration::hours(12) {
                 self.date = date.succ_opt();
             }
         }
@@ -444,7 +444,9 @@ impl<R: Read> MsiLogParser<R> {
                     "line longer than {} bytes: cut, the rest of the line was skipped",
                     self.settings.max_line
                 ))
-            } else if (line.maybe_replaced && text.contains('\u{fffd}')) || has_binary_junk(text) {
+            } else if (line.maybe_replaced && text.contains('\u{fffd}'))
+                || (line.maybe_binary && has_binary_junk(text))
+            {
                 Some("undecodable or binary bytes in this line".to_string())
             } else {
                 None
@@ -512,20 +514,7 @@ const MAX_WARNINGS: usize = 1000;
 
 /// Three or more control characters (other than tab and CR) in one line: binary bytes, not text.
 fn has_binary_junk(text: &str) -> bool {
-    // Counted in byte-wide lanes, 255 bytes at a time so no lane overflows: this runs over every
-    // byte of the log, and a `usize` count per byte does not vectorize well.
-    let mut controls = 0usize;
-    for chunk in text.as_bytes().chunks(255) {
-        let in_chunk: u8 = chunk
-            .iter()
-            .map(|&b| u8::from(b < 0x20 && b != b'\t' && b != b'\r'))
-            .sum();
-        controls += usize::from(in_chunk);
-        if controls >= 3 {
-            return true;
-        }
-    }
-    false
+    crate::text::control_bytes(text.as_bytes()) >= 3
 }
 
 /// What one line says, when it has a known shape.

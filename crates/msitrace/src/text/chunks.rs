@@ -19,6 +19,8 @@ pub(super) struct ChunkInfo {
     pub bytes: usize,
     /// True when undecodable bytes were replaced with U+FFFD in it.
     pub replaced: bool,
+    /// Its control characters (see [`super::control_bytes`]).
+    pub controls: usize,
     /// True for the last chunk: the source is at its end.
     pub last: bool,
 }
@@ -81,6 +83,7 @@ impl<R: Read> Decoding<R> {
         Ok(ChunkInfo {
             bytes: n,
             replaced,
+            controls: super::control_bytes(&text.as_bytes()[from..]),
             last,
         })
     }
@@ -130,7 +133,11 @@ impl Ahead {
                                 chunk.text.truncate(nl + 1);
                             }
                         }
-                        chunk.info = info;
+                        chunk.info = ChunkInfo {
+                            // Counted again: the text sent is not the text just decoded.
+                            controls: super::control_bytes(chunk.text.as_bytes()),
+                            ..info
+                        };
                         chunk
                     });
                 let end = !matches!(&result, Ok(c) if !c.info.last);

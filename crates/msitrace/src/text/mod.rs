@@ -126,9 +126,32 @@ pub struct Line<'a> {
     /// True when undecodable bytes were replaced (U+FFFD) somewhere in the chunk holding this line;
     /// false guarantees the line has no replacement character from decoding.
     pub maybe_replaced: bool,
+    /// False when the line has fewer than three control characters other than tab and CR
+    /// (so it is not binary junk, see [`control_bytes`]); true when it may have more.
+    pub maybe_binary: bool,
     /// False when the reader has a [`LineScreen`] and none of its words is in the line; true
     /// otherwise (a word is there, or no screen was set).
     pub may_match: bool,
+}
+
+/// The number of control characters in `text` other than tab, CR and LF: text has almost none,
+/// binary bytes read as text have many.
+///
+/// ```
+/// assert_eq!(msitrace::text::control_bytes(b"a\tb\r\n\x01\x1b"), 2);
+/// ```
+pub fn control_bytes(text: &[u8]) -> usize {
+    // Counted in byte-wide lanes, 255 bytes at a time so no lane overflows: this runs over every
+    // byte of a log, and a `usize` count per byte does not vectorize well.
+    text.chunks(255)
+        .map(|chunk| {
+            let n: u8 = chunk
+                .iter()
+                .map(|&b| u8::from(b < 0x20 && b != b'\t' && b != b'\r' && b != b'\n'))
+                .sum();
+            usize::from(n)
+        })
+        .sum()
 }
 
 /// Streaming line reader over any byte source, decoding as it goes.
@@ -156,6 +179,8 @@ pub struct LineReader<R> {
     bytes_read: u64,
     /// Set once a decoded chunk needed replacement characters.
     replaced: bool,
+    /// Control characters in `text` (see [`control_bytes`]), counted as chunks arrive.
+    controls: usize,
     /// Decoded bytes dropped from the front of `text` so far: `text[i]` is byte `dropped + i`
     /// of the decoded input.
     dropped: u64,
@@ -195,6 +220,7 @@ impl<R: Read> LineReader<R> {
             skipping: false,
             bytes_read: 0,
             replaced: false,
+            controls: 0,
             dropped: 0,
             words: None,
             found: Vec::new(),
@@ -239,9 +265,11 @@ impl<R: Read> LineReader<R> {
             self.dropped += self.start as u64;
             self.start = 0;
         }
+        let pending_controls = control_bytes(self.text.as_bytes());
         let ChunkInfo {
             bytes,
             replaced,
+            controls,
             last,
         } = match &mut self.chunks {
             Chunks::Here(decoding) => decoding.next_into(&mut self.text, &mut self.found)?,
@@ -257,6 +285,7 @@ impl<R: Read> LineReader<R> {
         self.found.clear();
         self.bytes_read += bytes as u64;
         self.replaced |= replaced;
+        self.controls = pending_controls + controls;
         self.eof = last;
         Ok(true)
     }
@@ -329,6 +358,7 @@ impl<R: Read> LineReader<R> {
             text: &self.text[begin..end],
             truncated,
             maybe_replaced: self.replaced,
+            maybe_binary: self.controls >= 3,
             may_match,
         }
     }
@@ -589,5 +619,30 @@ mod tests {
         let mut r = LineReader::new(&b"a\nb"[..], TextEncoding::Utf8);
         assert!(r.next_line().unwrap().unwrap().may_match);
         assert!(r.next_line().unwrap().unwrap().may_match);
+    }
+
+    #[test]
+    fn control_characters_are_seen_across_chunk_edges() {
+        let mut text = "plain line\n".repeat(40_000);
+        // A binary line that straddles the first 256 KiB chunk's end: two of its three control
+        // characters are in the first chunk, one in the second.
+        let at = 256 * 1024 - 3;
+        text.insert_str(at, "\n\u{1}\u{2}\u{3}junk\n");
+        for ahead in [false, true] {
+            let mut r = LineReader::new(
+                std::io::Cursor::new(text.clone().into_bytes()),
+                TextEncoding::Utf8,
+            );
+            if ahead {
+                r = r.read_ahead();
+            }
+            let mut junk = Vec::new();
+            while let Some(line) = r.next_line().unwrap() {
+                if line.text.contains("junk") {
+                    junk.push(line.maybe_binary);
+                }
+            }
+            assert_eq!(junk, vec![true], "ahead: {ahead}");
+        }
     }
 }
