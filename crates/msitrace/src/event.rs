@@ -292,13 +292,13 @@ pub enum Kind {
     /// A WiX Burn log line.
     BurnMessage(BurnMessage),
     /// An event-log record (EVTX or XML export).
-    EventRecord(EventRecord),
+    EventRecord(Box<EventRecord>),
     /// A file system, registry, network or other operation (Process Monitor).
-    Operation(Operation),
+    Operation(Box<Operation>),
     /// A process started.
-    ProcessStart(ProcessStart),
+    ProcessStart(Box<ProcessStart>),
     /// A process described by a capture (process list, process columns), start not seen.
-    ProcessInfo(ProcessInfo),
+    ProcessInfo(Box<ProcessInfo>),
     /// A process exited.
     ProcessExit {
         /// Process id.
@@ -308,6 +308,20 @@ pub enum Kind {
         status: Option<u32>,
     },
 }
+
+/// The large payloads of [`Kind`] are boxed, so that every event (most are small log lines)
+/// stays small to move; these build a kind from a payload.
+macro_rules! boxed_kind {
+    ($($variant:ident),*) => {$(
+        impl From<$variant> for Kind {
+            fn from(payload: $variant) -> Self {
+                Kind::$variant(Box::new(payload))
+            }
+        }
+    )*};
+}
+
+boxed_kind!(EventRecord, Operation, ProcessStart, ProcessInfo);
 
 /// Start or end of one logging session in an MSI log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

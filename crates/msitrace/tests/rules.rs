@@ -19,7 +19,7 @@ fn record(provider: &str, event_id: u32, data: &[(&str, &str)]) -> Event {
         input: 1,
         at: Location::Record(100 + u64::from(event_id)),
         process: None,
-        kind: Kind::EventRecord(EventRecord {
+        kind: Kind::from(EventRecord {
             channel: "System".into(),
             provider: provider.into(),
             event_id,
@@ -132,7 +132,7 @@ fn access_denied_on_temp_then_2503() {
             partial: false,
             role: None,
         }),
-        kind: Kind::Operation(Operation {
+        kind: Kind::from(Operation {
             class: OperationClass::File,
             name: "CreateFile".into(),
             path: Some(path.into()),

@@ -38,7 +38,7 @@ const MAX_SERVICE_FINDINGS: usize = 10;
 struct Kept {
     at: Location,
     time: Option<DateTime<Utc>>,
-    record: EventRecord,
+    record: Box<EventRecord>,
 }
 
 impl Kept {

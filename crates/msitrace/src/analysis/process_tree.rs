@@ -312,7 +312,7 @@ mod tests {
         ev(
             at,
             parent,
-            Kind::Operation(Operation {
+            Kind::from(Operation {
                 class: OperationClass::Process,
                 name: "Process Create".into(),
                 path: Some(image.into()),
@@ -332,7 +332,7 @@ mod tests {
         ev(
             at,
             pid,
-            Kind::ProcessStart(ProcessStart {
+            Kind::from(ProcessStart {
                 pid,
                 parent: Some(parent),
                 image: None,
@@ -382,7 +382,7 @@ mod tests {
             ev(
                 1,
                 100,
-                Kind::ProcessInfo(ProcessInfo {
+                Kind::from(ProcessInfo {
                     pid: 100,
                     parent: None,
                     name: Some("explorer.exe".into()),

@@ -573,7 +573,7 @@ mod tests {
                 partial: false,
                 role: None,
             }),
-            kind: Kind::Operation(Operation {
+            kind: Kind::from(Operation {
                 class: OperationClass::File,
                 name: "CreateFile".into(),
                 path: Some(path.into()),
@@ -716,7 +716,7 @@ equal = ["{equal}"]
             input: 1,
             at: Location::Record(12),
             process: None,
-            kind: Kind::EventRecord(EventRecord {
+            kind: Kind::from(EventRecord {
                 channel: "System".into(),
                 provider: "Service Control Manager".into(),
                 event_id: 7000,

@@ -114,7 +114,7 @@ pub fn finish_record(
             partial: false,
             role: None,
         }),
-        kind: Kind::EventRecord(record),
+        kind: Kind::from(record),
         raw: None,
     }
 }

@@ -326,7 +326,7 @@ impl<R: Read> ProcmonCsvParser<R> {
                     input: self.input,
                     at: Location::Row(row),
                     process: None,
-                    kind: Kind::ProcessInfo(row_process_info(&text, pid)),
+                    kind: Kind::from(row_process_info(&text, pid)),
                     raw: None,
                 }));
             }

@@ -256,7 +256,7 @@ impl<R: BufRead> ProcmonXmlParser<R> {
             input: self.input,
             at: Location::Offset(self.element_start),
             process: None,
-            kind: Kind::ProcessInfo(info),
+            kind: Kind::from(info),
             raw: None,
         }));
     }
@@ -326,7 +326,7 @@ impl<R: BufRead> ProcmonXmlParser<R> {
                 input: self.input,
                 at: Location::Row(row),
                 process: None,
-                kind: Kind::ProcessInfo(row_process_info(&text, pid)),
+                kind: Kind::from(row_process_info(&text, pid)),
                 raw: None,
             }));
         }

@@ -367,7 +367,7 @@ pub fn row_event(row: &RowText, at: u64, input: InputId) -> Result<Event, Source
     let fields = detail::split_detail(detail_text);
     let field = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
     let kind = match operation {
-        "Process Start" => Kind::ProcessStart(ProcessStart {
+        "Process Start" => Kind::from(ProcessStart {
             pid,
             parent: field("Parent PID").and_then(|v| v.trim().parse().ok()),
             image: non_empty(row.image_path),
@@ -401,7 +401,7 @@ pub fn row_event(row: &RowText, at: u64, input: InputId) -> Result<Event, Source
                 .or_else(|| operation_class(operation))
                 .unwrap_or(OperationClass::Other);
             let path = row.path.filter(|p| !p.is_empty());
-            Kind::Operation(Operation {
+            Kind::from(Operation {
                 class,
                 name: operation.to_string(),
                 path: path.map(str::to_string),
