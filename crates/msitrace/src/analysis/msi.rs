@@ -9,7 +9,7 @@ use super::signals::{self, Strength};
 use crate::codes::{self, classify_exit, OutcomeClass};
 use crate::event::*;
 use crate::report::{FailedAction, Outcome, SessionReport};
-use crate::source::msilog::Entry;
+use crate::source::msilog::{Deferred, Entry};
 use chrono::NaiveDateTime;
 use std::collections::VecDeque;
 
@@ -202,7 +202,7 @@ impl SessionTracker {
 
     /// Take one event of the log, in order.
     pub fn push(&mut self, event: Event) {
-        let session = self.session_for(&event.kind);
+        let session = self.session_for(Some(&event.kind));
         let lines = event.raw.as_deref().map_or(0, |r| {
             memchr::memchr_iter(b'\n', r.as_bytes()).count() as u64
         });
@@ -218,7 +218,7 @@ impl SessionTracker {
     /// only when the session keeps it, which is rare (most lines explain nothing).
     pub fn push_entry(&mut self, entry: &mut Entry) {
         let input = self.input;
-        let session = self.session_for(&entry.kind);
+        let session = self.session_for(entry.peek().ok());
         session.seen(
             entry.line,
             entry.continuation_lines as u64,
@@ -231,9 +231,10 @@ impl SessionTracker {
         }
     }
 
-    /// The session an entry of this kind belongs to, starting a new one at a log header.
-    fn session_for(&mut self, kind: &Kind) -> &mut Session {
-        if let Kind::MsiLogBoundary(b) = kind {
+    /// The session an entry of this kind belongs to, starting a new one at a log header
+    /// (`None`: a kind not built yet, never a header).
+    fn session_for(&mut self, kind: Option<&Kind>) -> &mut Session {
+        if let Some(Kind::MsiLogBoundary(b)) = kind {
             // A header starts a new session once the previous one has ended with a status; a
             // header before that (the log reopened between the UI and the execute phase, or a
             // `/l+` append of a run that never finished) continues the same run.
@@ -299,8 +300,22 @@ impl Session {
 
     /// True when [`Session::take`] would keep something of this entry or learn from it.
     fn wants(&self, entry: &Entry) -> bool {
-        let notable = || is_notable(&entry.kind, &entry.raw, entry.may_match);
-        match &entry.kind {
+        let (raw, may_match) = (entry.raw.as_str(), entry.may_match);
+        let kind = match entry.peek() {
+            Ok(kind) => kind,
+            // Deferred kinds are told by their shape: a note by its number, the others (state
+            // and progress lines) explain nothing by themselves.
+            Err(Deferred::Note { code }) => {
+                return code == 1708
+                    || signals::message_strength(MessageLevel::Note, code).is_some()
+                    || continuation_notable(raw, may_match);
+            }
+            Err(Deferred::InstallState | Deferred::ActionProgress) => {
+                return continuation_notable(raw, may_match);
+            }
+        };
+        let notable = || is_notable(kind, raw, may_match);
+        match kind {
             Kind::Text => {
                 let body = engine_body(entry.first_line());
                 body.starts_with(CA_SERVER)
@@ -608,13 +623,22 @@ fn is_notable(kind: &Kind, raw: &str, may_match: bool) -> bool {
     if !may_match {
         return !matches!(kind, Kind::Text) && signals::kind_strength(kind, "").is_some();
     }
-    let (first, rest) = match memchr::memchr(b'\n', raw.as_bytes()) {
-        Some(at) => (&raw[..at], Some(&raw[at + 1..])),
-        None => (raw, None),
+    let first = match memchr::memchr(b'\n', raw.as_bytes()) {
+        Some(at) => &raw[..at],
+        None => raw,
     };
-    signals::kind_strength(kind, first).is_some()
-        || rest.is_some_and(|rest| {
-            rest.split('\n')
-                .any(|l| signals::text_strength(l).is_some_and(|s| s >= Strength::WeakText))
-        })
+    signals::kind_strength(kind, first).is_some() || continuation_notable(raw, may_match)
+}
+
+/// True when a continuation line of the entry (after its first line) is a clue by its text.
+fn continuation_notable(raw: &str, may_match: bool) -> bool {
+    if !may_match {
+        return false;
+    }
+    let Some(at) = memchr::memchr(b'\n', raw.as_bytes()) else {
+        return false;
+    };
+    raw[at + 1..]
+        .split('\n')
+        .any(|l| signals::text_strength(l).is_some_and(|s| s >= Strength::WeakText))
 }

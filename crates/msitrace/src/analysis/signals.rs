@@ -170,21 +170,7 @@ pub fn entry_strength(event: &Event) -> Option<Strength> {
 /// Score an entry from its kind and its first line (see [`entry_strength`]).
 pub fn kind_strength(kind: &Kind, first_line: &str) -> Option<Strength> {
     match kind {
-        Kind::MsiMessage(m) => {
-            if codes::is_noise_message(m.code) {
-                return None;
-            }
-            match m.level {
-                MessageLevel::Error => Some(Strength::Error),
-                MessageLevel::Internal => Some(Strength::InternalError),
-                MessageLevel::Debug => Some(Strength::DebugError),
-                MessageLevel::Note if (1720..=1723).contains(&m.code) || m.code == 1706 => {
-                    Some(Strength::ActionNote)
-                }
-                MessageLevel::Warning => Some(Strength::WeakText),
-                _ => None,
-            }
-        }
+        Kind::MsiMessage(m) => message_strength(m.level, m.code),
         Kind::CustomActionResult {
             code,
             translated_to_success: false,
@@ -207,6 +193,23 @@ pub fn kind_strength(kind: &Kind, first_line: &str) -> Option<Strength> {
             (!routine.iter().any(|r| text.starts_with(r)))
                 .then(|| text_strength(text).unwrap_or(Strength::WeakText))
         }
+        _ => None,
+    }
+}
+
+/// Score a numbered installer message by its level and number alone.
+pub fn message_strength(level: MessageLevel, code: u32) -> Option<Strength> {
+    if codes::is_noise_message(code) {
+        return None;
+    }
+    match level {
+        MessageLevel::Error => Some(Strength::Error),
+        MessageLevel::Internal => Some(Strength::InternalError),
+        MessageLevel::Debug => Some(Strength::DebugError),
+        MessageLevel::Note if (1720..=1723).contains(&code) || code == 1706 => {
+            Some(Strength::ActionNote)
+        }
+        MessageLevel::Warning => Some(Strength::WeakText),
         _ => None,
     }
 }

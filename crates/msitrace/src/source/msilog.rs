@@ -204,10 +204,18 @@ pub struct MsiLogParser<R> {
 
 /// One logical entry of an MSI log: a line with a known shape and the unshaped lines after it,
 /// lent by [`MsiLogParser::next_entry`].
+///
+/// The kinds most lines of a verbose log have ([`Deferred`]) are only recognized while parsing;
+/// they are built when asked for ([`Entry::kind`], [`Entry::take_event`]), so a reader that
+/// keeps few entries does not pay for the others.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    /// What the entry's first line says.
-    pub kind: Kind,
+    /// What the entry's first line says; `Kind::Text` while `deferred` is set.
+    kind: Kind,
+    /// A kind recognized and not built yet.
+    deferred: Option<Deferred>,
+    /// Byte offset in the first line of the body the kind is built from.
+    body_at: usize,
     /// The process of an engine line.
     pub process: Option<ProcessRef>,
     /// The entry's time (the last time seen for lines without one).
@@ -227,12 +235,43 @@ impl Entry {
     fn empty() -> Self {
         Entry {
             kind: Kind::Text,
+            deferred: None,
+            body_at: 0,
             process: None,
             time: Stamp::none(),
             line: 0,
             continuation_lines: 0,
             raw: String::new(),
             may_match: true,
+        }
+    }
+
+    /// The entry's kind, built now if its building was deferred.
+    ///
+    /// ```
+    /// use msitrace::source::msilog::{Deferred, MsiLogParser};
+    /// use msitrace::event::Kind;
+    /// let log = "MSI (s) (18:F4) [12:02:17:898]: Note: 1: 2205 2:  3: Error \n";
+    /// let mut parser = MsiLogParser::from_text(log.as_bytes());
+    /// let entry = parser.next_entry().unwrap().unwrap();
+    /// assert_eq!(entry.peek().unwrap_err(), Deferred::Note { code: 2205 });
+    /// assert!(matches!(entry.kind(), Kind::MsiMessage(m) if m.args == ["", "Error"]));
+    /// ```
+    pub fn kind(&mut self) -> &Kind {
+        if let Some(deferred) = self.deferred.take() {
+            let first = self.first_line();
+            let body = first.get(self.body_at..).unwrap_or(first);
+            // The body is the one the kind was recognized in, so it builds.
+            self.kind = deferred.build(body).unwrap_or(Kind::Text);
+        }
+        &self.kind
+    }
+
+    /// The entry's kind when built, or what it was recognized as when its building is deferred.
+    pub fn peek(&self) -> Result<&Kind, Deferred> {
+        match self.deferred {
+            Some(deferred) => Err(deferred),
+            None => Ok(&self.kind),
         }
     }
 
@@ -249,8 +288,10 @@ impl Entry {
         self.line + self.continuation_lines as u64
     }
 
-    /// An owned event of this entry: its kind and process are moved out, its text copied.
+    /// An owned event of this entry: its kind (built if deferred) and process are moved out,
+    /// its text copied.
     pub fn take_event(&mut self, input: InputId) -> Event {
+        self.kind();
         Event {
             time: self.time.clone(),
             input,
@@ -459,8 +500,8 @@ impl<R: Read> MsiLogParser<R> {
                     });
                 }
             }
-            let parsed = match parse_line(text) {
-                Some(parsed) => parsed,
+            let scanned = match scan_line(text) {
+                Some(scanned) => scanned,
                 None => {
                     if let Some(entry) = self.gathering.map(|slot| &mut self.slots[slot]) {
                         if entry.continuation_lines < self.settings.max_entry_lines {
@@ -468,26 +509,31 @@ impl<R: Read> MsiLogParser<R> {
                             continue;
                         }
                     }
-                    Parsed {
-                        kind: Kind::Text,
+                    Scanned {
+                        shape: Shape::Built(Kind::Text),
                         process: None,
                         time: None,
+                        body_at: 0,
                     }
                 }
             };
-            if let Kind::MsiLogBoundary(b) = &parsed.kind {
-                if let Some(w) = self
-                    .clock
-                    .reset(line_no, b, parsed.time, self.settings.date_order)
+            if let Shape::Built(Kind::MsiLogBoundary(b)) = &scanned.shape {
+                if let Some(w) =
+                    self.clock
+                        .reset(line_no, b, scanned.time, self.settings.date_order)
                 {
                     self.warnings.push(w);
                 }
             }
             let slot = self.gathering.map_or(0, |s| 1 - s);
             let entry = &mut self.slots[slot];
-            entry.kind = parsed.kind;
-            entry.process = parsed.process;
-            entry.time = self.clock.stamp(parsed.time);
+            (entry.kind, entry.deferred) = match scanned.shape {
+                Shape::Built(kind) => (kind, None),
+                Shape::Deferred(deferred) => (Kind::Text, Some(deferred)),
+            };
+            entry.body_at = scanned.body_at;
+            entry.process = scanned.process;
+            entry.time = self.clock.stamp(scanned.time);
             entry.line = line_no;
             entry.continuation_lines = 0;
             entry.raw.clear();
@@ -517,12 +563,56 @@ fn has_binary_junk(text: &str) -> bool {
     crate::text::control_bytes(text.as_bytes()) >= 3
 }
 
-/// What one line says, when it has a known shape.
+/// What one line says, when it has a known shape, kind built.
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Parsed {
     pub(crate) kind: Kind,
     pub(crate) process: Option<ProcessRef>,
     pub(crate) time: Option<NaiveTime>,
+}
+
+/// A line's shape, read without building its kind when that can wait ([`Deferred`]).
+#[derive(Debug, Clone, PartialEq)]
+struct Scanned {
+    shape: Shape,
+    process: Option<ProcessRef>,
+    time: Option<NaiveTime>,
+    /// Byte offset of the body the kind is built from.
+    body_at: usize,
+}
+
+/// A kind built, or one recognized whose building waits until it is asked for.
+#[derive(Debug, Clone, PartialEq)]
+enum Shape {
+    Built(Kind),
+    Deferred(Deferred),
+}
+
+/// A kind recognized but not built yet: the shapes that make up much of a verbose log and whose
+/// fields few readers need (see [`Entry::peek`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deferred {
+    /// A `Feature:` or `Component:` state line ([`Kind::InstallState`]).
+    InstallState,
+    /// A `Note: 1: N ...` line ([`Kind::MsiMessage`] at [`MessageLevel::Note`]), with its number.
+    Note {
+        /// The message number (field 1).
+        code: u32,
+    },
+    /// An `Action H:MM:SS: Name. Text` progress line ([`Kind::MsiAction`]).
+    ActionProgress,
+}
+
+impl Deferred {
+    /// Build the kind from the body it was recognized in (`None` cannot happen for that body).
+    fn build(self, body: &str) -> Option<Kind> {
+        match self {
+            Deferred::InstallState => parse_state(body),
+            Deferred::Note { .. } => parse_note(body),
+            Deferred::ActionProgress => parse_action(body).map(|(kind, _)| kind),
+        }
+    }
 }
 
 /// The engine prefix of a line: `MSI (s) (18:F4) [12:02:17:898]: `.
@@ -688,13 +778,28 @@ fn engine_clock(b: &[u8]) -> Option<NaiveTime> {
     NaiveTime::from_hms_milli_opt(n(h1, h2), n(m1, m2), n(s1, s2), milli)
 }
 
-/// Classify one line. `None`: no known shape (a continuation line).
+/// Classify one line and build its kind. `None`: no known shape (a continuation line).
+#[cfg(test)]
 pub(crate) fn parse_line(line: &str) -> Option<Parsed> {
+    let scanned = scan_line(line)?;
+    let kind = match scanned.shape {
+        Shape::Built(kind) => kind,
+        Shape::Deferred(d) => d.build(&line[scanned.body_at..])?,
+    };
+    Some(Parsed {
+        kind,
+        process: scanned.process,
+        time: scanned.time,
+    })
+}
+
+/// Classify one line, deferring the kinds that can wait. `None`: no known shape.
+fn scan_line(line: &str) -> Option<Scanned> {
     if let Some(p) = engine_prefix(line) {
         let body = &line[p.body_at..];
-        let (kind, time) = match parse_body(body) {
-            Some((kind, t)) => (kind, p.time.or(t)),
-            None => (Kind::Text, p.time),
+        let (shape, time) = match scan_body(body) {
+            Some((shape, t)) => (shape, p.time.or(t)),
+            None => (Shape::Built(Kind::Text), p.time),
         };
         let role = match p.side {
             'c' | 'C' => Some(ProcessRole::InstallerClient),
@@ -703,8 +808,8 @@ pub(crate) fn parse_line(line: &str) -> Option<Parsed> {
             'a' | 'A' => Some(ProcessRole::CustomActionServer),
             _ => None,
         };
-        return Some(Parsed {
-            kind,
+        return Some(Scanned {
+            shape,
             process: Some(ProcessRef {
                 pid: p.pid,
                 tid: Some(p.tid),
@@ -713,25 +818,52 @@ pub(crate) fn parse_line(line: &str) -> Option<Parsed> {
                 role,
             }),
             time,
+            body_at: p.body_at,
         });
     }
-    if let Some((kind, time)) = parse_body(line) {
-        return Some(Parsed {
-            kind,
+    if let Some((shape, time)) = scan_body(line) {
+        return Some(Scanned {
+            shape,
             process: None,
             time,
+            body_at: 0,
         });
     }
     // Wrapped logs (e.g. `MSI(INFO): 'Action ended ...`) still carry action lines.
     static ACTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Action "));
     let at = ACTION.find(line.as_bytes()).filter(|&at| at > 0)?;
-    match parse_body(&line[at..]) {
-        Some((kind @ Kind::MsiAction { .. }, time)) => Some(Parsed {
-            kind,
+    match scan_body(&line[at..])? {
+        (
+            shape @ (Shape::Built(Kind::MsiAction { .. })
+            | Shape::Deferred(Deferred::ActionProgress)),
+            time,
+        ) => Some(Scanned {
+            shape,
             process: None,
             time,
+            body_at: at,
         }),
         _ => None,
+    }
+}
+
+/// Classify the body of a line, deferring the kinds that can wait.
+fn scan_body(body: &str) -> Option<(Shape, Option<NaiveTime>)> {
+    let deferred = |d| Some((Shape::Deferred(d), None));
+    match *body.as_bytes().first()? {
+        b'F' | b'C' if state_parts(body).is_some() => deferred(Deferred::InstallState),
+        b'N' => deferred(Deferred::Note {
+            code: note_code(body)?,
+        }),
+        b'A' => {
+            let (parts, time) = action_parts(body)?;
+            let shape = match parts.phase {
+                ActionWord::Progress => Shape::Deferred(Deferred::ActionProgress),
+                _ => Shape::Built(action_kind(parts)?),
+            };
+            Some((shape, time))
+        }
+        _ => parse_body(body).map(|(kind, time)| (Shape::Built(kind), time)),
     }
 }
 
@@ -746,9 +878,9 @@ fn parse_body(body: &str) -> Option<(Kind, Option<NaiveTime>)> {
             if let Some(k) = parse_custom_action_result(body) {
                 return none(k);
             }
-            parse_state(body, "Component: ", StateItem::Component).and_then(none)
+            parse_state(body).and_then(none)
         }
-        b'F' => parse_state(body, "Feature: ", StateItem::Feature).and_then(none),
+        b'F' => parse_state(body).and_then(none),
         b'E' | b'I' | b'D' => parse_message(body).and_then(none),
         b'W' => parse_outcome(body)
             .map(Kind::MsiOutcome)
@@ -805,13 +937,35 @@ fn parse_boundary(body: &str) -> Option<(Kind, Option<NaiveTime>)> {
 
 /// `Action start T: Name.` · `Action ended T: Name. Return value N.` · `Action T: Name. Text`.
 fn parse_action(body: &str) -> Option<(Kind, Option<NaiveTime>)> {
+    let (parts, time) = action_parts(body)?;
+    Some((action_kind(parts)?, time))
+}
+
+/// The word after `Action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ActionWord {
+    Start,
+    Ended,
+    /// None: `Action 7:21:48: Name. Text`.
+    Progress,
+}
+
+/// An action line read up to its text: which one it is and the text after its time.
+#[derive(Debug, Clone, Copy)]
+struct ActionParts<'a> {
+    phase: ActionWord,
+    after: &'a str,
+}
+
+/// Recognize an action line and read its time (see [`parse_action`]).
+fn action_parts(body: &str) -> Option<(ActionParts<'_>, Option<NaiveTime>)> {
     let rest = body.strip_prefix("Action")?;
-    let (phase_word, rest) = if let Some(r) = rest.strip_prefix(" start") {
-        ("start", r)
+    let (phase, rest) = if let Some(r) = rest.strip_prefix(" start") {
+        (ActionWord::Start, r)
     } else if let Some(r) = rest.strip_prefix(" ended") {
-        ("ended", r)
+        (ActionWord::Ended, r)
     } else {
-        ("", rest)
+        (ActionWord::Progress, rest)
     };
     // Time token up to ": " (may be missing: `Action ended: X.`, or a placeholder: `Time`).
     let (time, after) = if let Some(r) = rest.strip_prefix(": ") {
@@ -824,14 +978,20 @@ fn parse_action(body: &str) -> Option<(Kind, Option<NaiveTime>)> {
             return None;
         }
         let time = parse_clock(token);
-        if phase_word.is_empty() && time.is_none() {
+        if phase == ActionWord::Progress && time.is_none() {
             // `Action` followed by prose is not an action line.
             return None;
         }
         (time, &r[colon + 2..])
     };
-    let kind = match phase_word {
-        "ended" => {
+    Some((ActionParts { phase, after }, time))
+}
+
+/// The kind of a recognized action line (`None`: an `ended` line without its return value).
+fn action_kind(parts: ActionParts<'_>) -> Option<Kind> {
+    let after = parts.after;
+    let kind = match parts.phase {
+        ActionWord::Ended => {
             static RETURN_VALUE: LazyLock<Finder<'static>> =
                 LazyLock::new(|| Finder::new(". Return value "));
             let at = RETURN_VALUE.find(after.as_bytes())?;
@@ -843,11 +1003,11 @@ fn parse_action(body: &str) -> Option<(Kind, Option<NaiveTime>)> {
                 },
             }
         }
-        "start" => Kind::MsiAction {
+        ActionWord::Start => Kind::MsiAction {
             name: after.trim_end().trim_end_matches('.').trim().to_string(),
             phase: ActionPhase::Start,
         },
-        _ => {
+        ActionWord::Progress => {
             let (name, text) = match find_pair(after, b'.', b' ') {
                 Some(at) => (&after[..at], after[at + 2..].trim()),
                 None => (after.trim_end().trim_end_matches('.'), ""),
@@ -860,7 +1020,7 @@ fn parse_action(body: &str) -> Option<(Kind, Option<NaiveTime>)> {
             }
         }
     };
-    Some((kind, time))
+    Some(kind)
 }
 
 /// Where the two bytes `first`, `second` first occur side by side in `text` (a two-byte search
@@ -961,17 +1121,12 @@ fn parse_note(body: &str) -> Option<Kind> {
     let mut remaining = rest;
     let mut next = 2;
     loop {
-        if let Some(at) = field_marker(remaining, next) {
-            fields.push(remaining[..at].trim().to_string());
-            remaining = numbered(&remaining[at + 1..], next).unwrap_or_default();
-        } else if let Some(after) = numbered(remaining, next) {
-            // A field may be empty: `2:  3: x` has the marker right after the previous one.
-            fields.push(String::new());
-            remaining = after;
-        } else {
-            fields.push(remaining.trim().to_string());
+        let (field, after) = note_field(remaining, next);
+        fields.push(field.to_string());
+        let Some(after) = after else {
             break;
-        }
+        };
+        remaining = after;
         next += 1;
         if next > 32 {
             fields.push(remaining.trim().to_string());
@@ -986,6 +1141,26 @@ fn parse_note(body: &str) -> Option<Kind> {
         args,
         text: String::new(),
     }))
+}
+
+/// The number of a `Note: 1: N ...` line: what [`parse_note`] reads as its code.
+fn note_code(body: &str) -> Option<u32> {
+    let rest = body.strip_prefix("Note: 1: ")?;
+    note_field(rest, 2).0.parse().ok()
+}
+
+/// The field that ends where field `next` starts (` next: `), and the text after that marker;
+/// no marker: the rest is the last field.
+fn note_field(remaining: &str, next: u32) -> (&str, Option<&str>) {
+    if let Some(at) = field_marker(remaining, next) {
+        let after = numbered(&remaining[at + 1..], next).unwrap_or_default();
+        (remaining[..at].trim(), Some(after))
+    } else if let Some(after) = numbered(remaining, next) {
+        // A field may be empty: `2:  3: x` has the marker right after the previous one.
+        ("", Some(after))
+    } else {
+        (remaining.trim(), None)
+    }
 }
 
 /// Where the first ` N: ` is in `text` (this runs on every note line: one pass over its colons,
@@ -1115,32 +1290,54 @@ fn parse_elevation(body: &str) -> Option<Kind> {
 }
 
 /// `Feature: F; Installed: Absent;   Request: Local;   Action: Local` (and `Component:`).
-fn parse_state(body: &str, prefix: &str, item: StateItem) -> Option<Kind> {
-    let rest = body.strip_prefix(prefix)?;
+fn parse_state(body: &str) -> Option<Kind> {
+    let parts = state_parts(body)?;
+    Some(Kind::InstallState {
+        item: parts.item,
+        name: parts.name.to_string(),
+        installed: parts.installed.to_string(),
+        request: parts.request.to_string(),
+        action: parts.action.to_string(),
+    })
+}
+
+/// The fields of a state line, as written.
+struct StateParts<'a> {
+    item: StateItem,
+    name: &'a str,
+    installed: &'a str,
+    request: &'a str,
+    action: &'a str,
+}
+
+/// Recognize a state line: at least one of its states is given.
+fn state_parts(body: &str) -> Option<StateParts<'_>> {
+    let (item, rest) = if let Some(rest) = body.strip_prefix("Feature: ") {
+        (StateItem::Feature, rest)
+    } else {
+        (StateItem::Component, body.strip_prefix("Component: ")?)
+    };
     let mut parts = rest.split(';');
-    let name = parts.next()?.trim().to_string();
-    let (mut installed, mut request, mut action) = (String::new(), String::new(), String::new());
+    let mut state = StateParts {
+        item,
+        name: parts.next()?.trim(),
+        installed: "",
+        request: "",
+        action: "",
+    };
     for part in parts {
         if let Some((k, v)) = part.split_once(':') {
-            let v = v.trim().to_string();
+            let v = v.trim();
             match k.trim() {
-                "Installed" => installed = v,
-                "Request" => request = v,
-                "Action" => action = v,
+                "Installed" => state.installed = v,
+                "Request" => state.request = v,
+                "Action" => state.action = v,
                 _ => {}
             }
         }
     }
-    if installed.is_empty() && request.is_empty() && action.is_empty() {
-        return None;
-    }
-    Some(Kind::InstallState {
-        item,
-        name,
-        installed,
-        request,
-        action,
-    })
+    let given = [state.installed, state.request, state.action];
+    (!given.iter().all(|v| v.is_empty())).then_some(state)
 }
 
 /// Parse the outcome sentence of a `Windows Installer ... the product.` line.
