@@ -114,6 +114,7 @@ impl Ahead {
             // The unfinished last line of a chunk goes to the next one, so that chunks end with
             // whole lines and the reader can take them as they are, without copying.
             let mut carry = String::new();
+            let mut carry_controls = 0;
             loop {
                 let mut chunk = spares.try_recv().unwrap_or_else(|_| Decoded {
                     text: String::new(),
@@ -124,20 +125,22 @@ impl Ahead {
                 chunk.found.clear();
                 chunk.text.push_str(&carry);
                 carry.clear();
+                let carried_in = carry_controls;
                 let result = decoding
                     .next_into(&mut chunk.text, &mut chunk.found)
                     .map(|info| {
+                        carry_controls = 0;
                         if !info.last {
                             if let Some(nl) = memchr::memrchr(b'\n', chunk.text.as_bytes()) {
                                 carry.push_str(&chunk.text[nl + 1..]);
                                 chunk.text.truncate(nl + 1);
+                                carry_controls = super::control_bytes(carry.as_bytes());
                             }
                         }
-                        chunk.info = ChunkInfo {
-                            // Counted again: the text sent is not the text just decoded.
-                            controls: super::control_bytes(chunk.text.as_bytes()),
-                            ..info
-                        };
+                        // The text sent is the carried-in line, the decoded text, less the
+                        // line carried out.
+                        let controls = carried_in + info.controls - carry_controls;
+                        chunk.info = ChunkInfo { controls, ..info };
                         chunk
                     });
                 let end = !matches!(&result, Ok(c) if !c.info.last);

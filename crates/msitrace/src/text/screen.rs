@@ -31,13 +31,26 @@ impl LineScreen {
         I: IntoIterator<Item = W>,
         W: AsRef<str>,
     {
-        let lower: Vec<String> = words
+        let mut lower: Vec<String> = words
             .into_iter()
             .map(|w| w.as_ref().to_ascii_lowercase())
             .collect();
+        lower.sort();
+        lower.dedup();
+        // A word holding another word is found whenever it is: only the shorter one is needed to
+        // tell whether a line holds any, and fewer words search faster.
+        let needed: Vec<String> = lower
+            .iter()
+            .filter(|w| {
+                !lower
+                    .iter()
+                    .any(|other| other != *w && w.contains(other.as_str()))
+            })
+            .cloned()
+            .collect();
         let words = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostFirst)
-            .build(&lower)
+            .build(&needed)
             .expect("literal words always build");
         LineScreen { words }
     }
@@ -149,5 +162,27 @@ impl FoundWords {
             self.starts.pop_front();
         }
         self.starts.front().is_some_and(|&s| s < end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_holding_other_words_change_nothing() {
+        let screen = LineScreen::new(["Error 0x", "error", "failed to start", "FAIL", "denied"]);
+        assert_eq!(screen.words.patterns_len(), 3);
+        for (line, expected) in [
+            ("Error 0x80070005", true),
+            ("ERRORS", true),
+            ("Failed to start service", true),
+            ("access DENIED", true),
+            ("all went well", false),
+        ] {
+            assert_eq!(screen.is_match(line), expected, "{line}");
+        }
+        // An empty word is in every line.
+        assert!(LineScreen::new(["", "x"]).is_match("abc"));
     }
 }
