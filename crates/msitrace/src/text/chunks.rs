@@ -93,6 +93,8 @@ impl<R: Read> Decoding<R> {
 struct Decoded {
     text: String,
     found: Vec<u64>,
+    /// Where its line feeds are (byte offsets in `text`), found on the helper thread too.
+    newlines: Vec<usize>,
     info: ChunkInfo,
 }
 
@@ -119,10 +121,12 @@ impl Ahead {
                 let mut chunk = spares.try_recv().unwrap_or_else(|_| Decoded {
                     text: String::new(),
                     found: Vec::new(),
+                    newlines: Vec::new(),
                     info: ChunkInfo::default(),
                 });
                 chunk.text.clear();
                 chunk.found.clear();
+                chunk.newlines.clear();
                 chunk.text.push_str(&carry);
                 carry.clear();
                 let carried_in = carry_controls;
@@ -142,6 +146,9 @@ impl Ahead {
                         let controls = carried_in + info.controls - carry_controls;
                         chunk.info = ChunkInfo { controls, ..info };
                         chunk
+                            .newlines
+                            .extend(memchr::memchr_iter(b'\n', chunk.text.as_bytes()));
+                        chunk
                     });
                 let end = !matches!(&result, Ok(c) if !c.info.last);
                 if send.send(result).is_err() || end {
@@ -153,11 +160,13 @@ impl Ahead {
     }
 
     /// The next chunk, appended to `text` and `found` as [`Decoding::next_into`] does (when
-    /// `text` is empty, its buffer is swapped for the chunk's instead).
+    /// `text` is empty, its buffer is swapped for the chunk's instead), and where its line
+    /// feeds are to `newlines` (offsets in `text`).
     pub(super) fn next_into(
         &mut self,
         text: &mut String,
         found: &mut Vec<u64>,
+        newlines: &mut Vec<usize>,
     ) -> io::Result<ChunkInfo> {
         let mut chunk = match self.chunks.recv() {
             Ok(result) => result?,
@@ -169,6 +178,7 @@ impl Ahead {
                 })
             }
         };
+        let base = text.len();
         if text.is_empty() {
             // Nothing pending (chunks end with whole lines): take the chunk's buffer as it is.
             std::mem::swap(text, &mut chunk.text);
@@ -176,6 +186,7 @@ impl Ahead {
             text.push_str(&chunk.text);
         }
         found.append(&mut chunk.found);
+        newlines.extend(chunk.newlines.iter().map(|&at| base + at));
         let info = std::mem::take(&mut chunk.info);
         let _ = self.spare.try_send(chunk);
         Ok(info)

@@ -188,6 +188,11 @@ pub struct LineReader<R> {
     words: Option<FoundWords>,
     /// Reused buffer for the word starts of one chunk.
     found: Vec<u64>,
+    /// Where the line feeds of `text` are, from `newline` on (found once per chunk, in one pass,
+    /// on the helper thread when reading ahead).
+    newlines: Vec<usize>,
+    /// The next entry of `newlines` to hand out.
+    newline: usize,
     /// Set by [`LineReader::read_ahead`]: starts the helper thread at the first read.
     start_ahead: Option<fn(Decoding<R>) -> io::Result<Ahead>>,
 }
@@ -224,6 +229,8 @@ impl<R: Read> LineReader<R> {
             dropped: 0,
             words: None,
             found: Vec::new(),
+            newlines: Vec::new(),
+            newline: 0,
             start_ahead: None,
         }
     }
@@ -266,14 +273,26 @@ impl<R: Read> LineReader<R> {
             self.start = 0;
         }
         let pending_controls = control_bytes(self.text.as_bytes());
+        // The pending text holds no line feed (lines are read up to the last one first).
+        self.newlines.clear();
+        self.newline = 0;
+        let base = self.text.len();
         let ChunkInfo {
             bytes,
             replaced,
             controls,
             last,
         } = match &mut self.chunks {
-            Chunks::Here(decoding) => decoding.next_into(&mut self.text, &mut self.found)?,
-            Chunks::Ahead(ahead) => ahead.next_into(&mut self.text, &mut self.found)?,
+            Chunks::Here(decoding) => {
+                let info = decoding.next_into(&mut self.text, &mut self.found)?;
+                let added = &self.text.as_bytes()[base..];
+                let newlines = memchr::memchr_iter(b'\n', added).map(|at| base + at);
+                self.newlines.extend(newlines);
+                info
+            }
+            Chunks::Ahead(ahead) => {
+                ahead.next_into(&mut self.text, &mut self.found, &mut self.newlines)?
+            }
             Chunks::Closed => ChunkInfo {
                 last: true,
                 ..Default::default()
@@ -293,15 +312,15 @@ impl<R: Read> LineReader<R> {
     /// The next line, or `None` at end of input.
     pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
         loop {
-            let pending = &self.text.as_bytes()[self.start..];
-            if let Some(nl) = memchr::memchr(b'\n', pending) {
+            if let Some(&newline) = self.newlines.get(self.newline) {
+                self.newline += 1;
                 let begin = self.start;
-                self.start += nl + 1;
+                self.start = newline + 1;
                 if self.skipping {
                     self.skipping = false;
                     continue;
                 }
-                let mut end = without_cr(self.text.as_bytes(), begin, begin + nl);
+                let mut end = without_cr(self.text.as_bytes(), begin, newline);
                 let truncated = end - begin > self.max_line;
                 if truncated {
                     end = begin + self.max_line;
@@ -311,7 +330,7 @@ impl<R: Read> LineReader<R> {
                 }
                 return Ok(Some(self.line(begin, end, truncated)));
             }
-            if pending.len() > self.max_line && !self.skipping {
+            if self.text.len() - self.start > self.max_line && !self.skipping {
                 // Cut an overlong line at a character boundary and discard the rest of it.
                 let mut cut = self.start + self.max_line;
                 while !self.text.is_char_boundary(cut) {
