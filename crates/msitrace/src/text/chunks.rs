@@ -2,6 +2,7 @@
 //! helper thread while the caller works on the previous chunks.
 
 use super::screen::ChunkSearch;
+use super::utf16::Utf16LeDecoder;
 use super::TextEncoding;
 use encoding_rs::Decoder;
 use std::io::{self, Read};
@@ -25,10 +26,17 @@ pub(super) struct ChunkInfo {
     pub last: bool,
 }
 
+/// The decoder of a text encoding.
+enum TextDecoder {
+    /// UTF-16LE, the encoding of `msiexec /l*v` logs, with its ASCII fast path.
+    Utf16Le(Utf16LeDecoder),
+    Other(Decoder),
+}
+
 /// Reads and decodes a source chunk by chunk, searching each chunk with a screen if one is set.
 pub(super) struct Decoding<R> {
     source: R,
-    decoder: Decoder,
+    decoder: TextDecoder,
     raw: Vec<u8>,
     bom_to_skip: usize,
     search: Option<ChunkSearch>,
@@ -38,7 +46,12 @@ impl<R: Read> Decoding<R> {
     pub(super) fn new(source: R, encoding: TextEncoding) -> Self {
         Decoding {
             source,
-            decoder: encoding.encoding().new_decoder_without_bom_handling(),
+            decoder: match encoding {
+                TextEncoding::Utf16LeBom | TextEncoding::Utf16Le => {
+                    TextDecoder::Utf16Le(Utf16LeDecoder::new())
+                }
+                _ => TextDecoder::Other(encoding.encoding().new_decoder_without_bom_handling()),
+            },
             raw: vec![0; CHUNK],
             bom_to_skip: encoding.bom_len(),
             search: None,
@@ -70,13 +83,17 @@ impl<R: Read> Decoding<R> {
             self.bom_to_skip -= skip;
         }
         let last = n == 0;
-        let need = self
-            .decoder
-            .max_utf8_buffer_length(input.len())
-            .unwrap_or(input.len() * 3 + 16);
-        text.reserve(need);
         let from = text.len();
-        let (_, _, replaced) = self.decoder.decode_to_string(input, text, last);
+        let replaced = match &mut self.decoder {
+            TextDecoder::Utf16Le(decoder) => decoder.decode(input, text, last),
+            TextDecoder::Other(decoder) => {
+                let need = decoder
+                    .max_utf8_buffer_length(input.len())
+                    .unwrap_or(input.len() * 3 + 16);
+                text.reserve(need);
+                decoder.decode_to_string(input, text, last).2
+            }
+        };
         if let Some(search) = &mut self.search {
             search.push(&text[from..], last, found);
         }

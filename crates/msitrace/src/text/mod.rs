@@ -8,6 +8,7 @@
 
 mod chunks;
 mod screen;
+mod utf16;
 
 pub use screen::LineScreen;
 
