@@ -211,7 +211,7 @@ impl SessionTracker {
             _ => 0,
         };
         session.seen(line, lines, &event.time, &event.process);
-        session.take(event, true);
+        session.take(event, true, None);
     }
 
     /// Look at one entry of the log, in order, without taking it: it becomes an owned event
@@ -225,9 +225,10 @@ impl SessionTracker {
             &entry.time,
             &entry.process,
         );
-        if session.wants(entry) {
+        let mut notable = None;
+        if session.wants(entry, &mut notable) {
             let may_match = entry.may_match;
-            session.take(entry.take_event(input), may_match);
+            session.take(entry.take_event(input), may_match, notable);
         }
     }
 
@@ -298,23 +299,28 @@ impl Session {
         }
     }
 
-    /// True when [`Session::take`] would keep something of this entry or learn from it.
-    fn wants(&self, entry: &Entry) -> bool {
+    /// True when [`Session::take`] would keep something of this entry or learn from it;
+    /// whether the entry is notable is left in `notable` when it had to be found out.
+    fn wants(&self, entry: &Entry, notable: &mut Option<bool>) -> bool {
         let (raw, may_match) = (entry.raw.as_str(), entry.may_match);
+        // Found out at most once, and kept for `take`.
+        let mut find_notable = |is: &dyn Fn() -> bool| *notable.get_or_insert_with(is);
         let kind = match entry.peek() {
             Ok(kind) => kind,
             // Deferred kinds are told by their shape: a note by its number, the others (state
             // and progress lines) explain nothing by themselves.
             Err(Deferred::Note { code }) => {
                 return code == 1708
-                    || signals::message_strength(MessageLevel::Note, code).is_some()
-                    || continuation_notable(raw, may_match);
+                    || find_notable(&|| {
+                        signals::message_strength(MessageLevel::Note, code).is_some()
+                            || continuation_notable(raw, may_match)
+                    });
             }
             Err(Deferred::InstallState | Deferred::ActionProgress) => {
-                return continuation_notable(raw, may_match);
+                return find_notable(&|| continuation_notable(raw, may_match));
             }
         };
-        let notable = || is_notable(kind, raw, may_match);
+        let mut notable = || find_notable(&|| is_notable(kind, raw, may_match));
         match kind {
             Kind::Text => {
                 let body = engine_body(entry.first_line());
@@ -339,8 +345,8 @@ impl Session {
     }
 
     /// Keep or learn from an entry; `may_match` false says none of its lines holds a clue word
-    /// ([`signals::clue_screen`]).
-    fn take(&mut self, event: Event, may_match: bool) {
+    /// ([`signals::clue_screen`]); `notable`, when known, says whether it is notable.
+    fn take(&mut self, event: Event, may_match: bool, notable: Option<bool>) {
         if matches!(
             event.kind,
             Kind::MsiAction {
@@ -435,7 +441,8 @@ impl Session {
             }
             return;
         }
-        if is_notable(&event.kind, event.raw.as_deref().unwrap_or(""), may_match) {
+        let raw = event.raw.as_deref().unwrap_or("");
+        if notable.unwrap_or_else(|| is_notable(&event.kind, raw, may_match)) {
             self.remember(event);
         }
     }

@@ -740,7 +740,15 @@ fn parse_clock(text: &str) -> Option<NaiveTime> {
     if let Some(t) = engine_clock(text.as_bytes()) {
         return Some(t);
     }
-    let b = text.trim().as_bytes();
+    // Times are digits at both ends, which trimming leaves as they are.
+    let digit_ends = |b: &[u8]| {
+        b.first().is_some_and(u8::is_ascii_digit) && b.last().is_some_and(u8::is_ascii_digit)
+    };
+    let b = if digit_ends(text.as_bytes()) {
+        text.as_bytes()
+    } else {
+        text.trim().as_bytes()
+    };
     let mut nums = [0u32; 4];
     let mut count = 0;
     let mut digits = 0;

@@ -11,7 +11,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 /// Bytes read from the source at a time.
 const CHUNK: usize = 256 * 1024;
 /// Decoded chunks a helper thread may hold ready (memory stays a few chunks whatever the input).
-const AHEAD: usize = 4;
+const AHEAD: usize = 16;
 
 /// What one chunk added to the text.
 #[derive(Debug, Default)]
