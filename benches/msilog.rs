@@ -4,7 +4,9 @@
 //! - `decode_only`: UTF-16LE → UTF-8 decode of the whole file with encoding_rs, 256 KiB chunks into
 //!   a reused `String`, no line splitting — the floor any parser has to pay;
 //! - `parse`: `MsiLogParser` over a `BufReader<File>`, every event consumed;
-//! - `analyze`: `analysis::analyze_paths` on the file (detection, parse, sessions, findings);
+//! - `analyze`: `analysis::analyze_paths` on the file (detection, parse, sessions, findings); the
+//!   log is read, decoded and searched for clue words a few chunks ahead on a helper thread while
+//!   the main thread parses, so its CPU time is above its wall time;
 //! - `rules/evaluate_kept_events`: the rule engine alone over the events the analysis kept;
 //! - `rules/build_failure_graph`: the failure graph and chains over the same kept events.
 //!

@@ -170,12 +170,9 @@ fn bundle_log_links_its_package_log() {
     assert!(!report.failed);
 }
 
-/// The sessions the tracker builds from every event, and from lent entries it takes only when
-/// it needs them, screened for clue words (what `analyze` does), are the same.
-#[test]
-fn lent_entries_give_the_same_sessions_as_every_event() {
-    use msitrace::analysis::{msi::SessionTracker, signals};
-    use msitrace::source::msilog::{MsiLogParser, MsiLogSettings};
+/// The MSI logs the parser is checked on: the fixtures, the temp-denied scenario and, when
+/// present, every corpus MSI log.
+fn msi_logs() -> Vec<std::path::PathBuf> {
     let mut paths: Vec<_> = [
         "../../fixtures/msilog",
         "../../fixtures/scenarios/temp-denied",
@@ -188,11 +185,40 @@ fn lent_entries_give_the_same_sessions_as_every_event() {
         let corpus = std::fs::read_dir(shared.join("corpus/msilog")).unwrap();
         paths.extend(corpus.map(|e| e.unwrap().path()));
     }
+    paths.retain(|p| p.extension().is_some_and(|e| e == "log"));
+    paths
+}
+
+/// Entries whose kinds were only recognized, then built when taken (what `analyze` does), are
+/// the events the iterator builds at once.
+#[test]
+fn deferred_kinds_build_the_same_events() {
+    use msitrace::source::msilog::MsiLogParser;
+    let paths = msi_logs();
+    for path in &paths {
+        let bytes = std::fs::read(path).unwrap();
+        let every: Vec<_> = MsiLogParser::from_text(&bytes)
+            .map(Result::unwrap)
+            .collect();
+        let mut lent = Vec::new();
+        let mut entries = MsiLogParser::from_text(&bytes);
+        while let Some(entry) = entries.next_entry() {
+            lent.push(entry.unwrap().take_event(0));
+        }
+        assert_eq!(every, lent, "{}", path.display());
+    }
+    assert!(paths.len() >= 3, "only {} logs compared", paths.len());
+}
+
+/// The sessions the tracker builds from every event, and from lent entries it takes only when
+/// it needs them, screened for clue words (what `analyze` does), are the same.
+#[test]
+fn lent_entries_give_the_same_sessions_as_every_event() {
+    use msitrace::analysis::{msi::SessionTracker, signals};
+    use msitrace::source::msilog::{MsiLogParser, MsiLogSettings};
+    let paths = msi_logs();
     let mut compared = 0;
-    for path in paths
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "log"))
-    {
+    for path in &paths {
         let bytes = std::fs::read(path).unwrap();
         let encoding = msitrace::text::sniff_encoding(&bytes);
         let parser = |settings| MsiLogParser::new(&bytes[..], encoding, 0, settings);

@@ -2,7 +2,10 @@
 //!
 //! Streaming: [`MsiLogParser`] reads one line at a time and yields one [`Event`] per logical entry.
 //! [`MsiLogParser::next_entry`] lends each entry from a reused buffer instead, for callers that
-//! keep few of them (the analysis builds owned events only for those).
+//! keep few of them (the analysis builds owned events only for those); the kinds most lines have
+//! (state, note and action-progress lines, see [`Deferred`]) are then only recognized, and built
+//! when asked for. [`MsiLogParser::read_ahead`] decodes on a helper thread while entries are
+//! parsed.
 //! A line with a known shape starts an entry; any other line (custom-action output, stack traces,
 //! the rest of a multi-line property value) is attached to the entry before it, so the raw text of
 //! an entry can span several lines (see [`Event::raw_lines`]).
@@ -200,6 +203,9 @@ pub struct MsiLogParser<R> {
     clock: SessionClock,
     warnings: Vec<ParseWarning>,
     failed: bool,
+    /// Defer building the kinds that can wait ([`Deferred`]); off when every entry becomes an
+    /// event anyway (the [`Iterator`]), as recognizing them first would be work done twice.
+    defer: bool,
 }
 
 /// One logical entry of an MSI log: a line with a known shape and the unshaped lines after it,
@@ -410,6 +416,7 @@ impl<R: Read> MsiLogParser<R> {
             clock: SessionClock::default(),
             warnings: Vec::new(),
             failed: false,
+            defer: true,
         }
     }
 
@@ -500,7 +507,7 @@ impl<R: Read> MsiLogParser<R> {
                     });
                 }
             }
-            let scanned = match scan_line(text) {
+            let scanned = match scan_line(text, self.defer) {
                 Some(scanned) => scanned,
                 None => {
                     if let Some(entry) = self.gathering.map(|slot| &mut self.slots[slot]) {
@@ -550,6 +557,7 @@ impl<R: Read> Iterator for MsiLogParser<R> {
     type Item = Result<Event, SourceError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        self.defer = false;
         let input = self.input;
         Some(self.next_entry()?.map(|entry| entry.take_event(input)))
     }
@@ -789,7 +797,7 @@ fn engine_clock(b: &[u8]) -> Option<NaiveTime> {
 /// Classify one line and build its kind. `None`: no known shape (a continuation line).
 #[cfg(test)]
 pub(crate) fn parse_line(line: &str) -> Option<Parsed> {
-    let scanned = scan_line(line)?;
+    let scanned = scan_line(line, true)?;
     let kind = match scanned.shape {
         Shape::Built(kind) => kind,
         Shape::Deferred(d) => d.build(&line[scanned.body_at..])?,
@@ -801,11 +809,12 @@ pub(crate) fn parse_line(line: &str) -> Option<Parsed> {
     })
 }
 
-/// Classify one line, deferring the kinds that can wait. `None`: no known shape.
-fn scan_line(line: &str) -> Option<Scanned> {
+/// Classify one line, deferring the kinds that can wait when `defer` is set. `None`: no known
+/// shape.
+fn scan_line(line: &str, defer: bool) -> Option<Scanned> {
     if let Some(p) = engine_prefix(line) {
         let body = &line[p.body_at..];
-        let (shape, time) = match scan_body(body) {
+        let (shape, time) = match scan_body(body, defer) {
             Some((shape, t)) => (shape, p.time.or(t)),
             None => (Shape::Built(Kind::Text), p.time),
         };
@@ -829,7 +838,7 @@ fn scan_line(line: &str) -> Option<Scanned> {
             body_at: p.body_at,
         });
     }
-    if let Some((shape, time)) = scan_body(line) {
+    if let Some((shape, time)) = scan_body(line, defer) {
         return Some(Scanned {
             shape,
             process: None,
@@ -840,7 +849,7 @@ fn scan_line(line: &str) -> Option<Scanned> {
     // Wrapped logs (e.g. `MSI(INFO): 'Action ended ...`) still carry action lines.
     static ACTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Action "));
     let at = ACTION.find(line.as_bytes()).filter(|&at| at > 0)?;
-    match scan_body(&line[at..])? {
+    match scan_body(&line[at..], defer)? {
         (
             shape @ (Shape::Built(Kind::MsiAction { .. })
             | Shape::Deferred(Deferred::ActionProgress)),
@@ -855,8 +864,11 @@ fn scan_line(line: &str) -> Option<Scanned> {
     }
 }
 
-/// Classify the body of a line, deferring the kinds that can wait.
-fn scan_body(body: &str) -> Option<(Shape, Option<NaiveTime>)> {
+/// Classify the body of a line, deferring the kinds that can wait when `defer` is set.
+fn scan_body(body: &str, defer: bool) -> Option<(Shape, Option<NaiveTime>)> {
+    if !defer {
+        return parse_body(body).map(|(kind, time)| (Shape::Built(kind), time));
+    }
     let deferred = |d| Some((Shape::Deferred(d), None));
     match *body.as_bytes().first()? {
         b'F' | b'C' if state_parts(body).is_some() => deferred(Deferred::InstallState),
