@@ -107,12 +107,48 @@ impl<R: Read> Decoding<R> {
 }
 
 /// One chunk decoded by a helper thread.
+#[derive(Default)]
 struct Decoded {
     text: String,
     found: Vec<u64>,
     /// Where its line feeds are (byte offsets in `text`), found on the helper thread too.
     newlines: Vec<usize>,
     info: ChunkInfo,
+}
+
+/// The unfinished last line of a chunk, carried to the next one so that chunks end with whole
+/// lines and the reader can take them as they are, without copying.
+#[derive(Default)]
+struct Carry {
+    text: String,
+    /// Its control characters.
+    controls: usize,
+}
+
+impl Carry {
+    /// Start `chunk` with the carried line.
+    fn start(&mut self, chunk: &mut Decoded) -> usize {
+        chunk.text.push_str(&self.text);
+        self.text.clear();
+        std::mem::take(&mut self.controls)
+    }
+
+    /// Carry what follows the last line feed of `chunk` (unless it is the last one), then count
+    /// what the chunk holds: its control characters and line feeds. `carried_in` is the count
+    /// of control characters in the line it started with, `info` what decoding added.
+    fn end(&mut self, chunk: &mut Decoded, carried_in: usize, info: ChunkInfo) {
+        if !info.last {
+            if let Some(nl) = memchr::memrchr(b'\n', chunk.text.as_bytes()) {
+                self.text.push_str(&chunk.text[nl + 1..]);
+                chunk.text.truncate(nl + 1);
+                self.controls = super::control_bytes(self.text.as_bytes());
+            }
+        }
+        let controls = carried_in + info.controls - self.controls;
+        chunk.info = ChunkInfo { controls, ..info };
+        let newlines = memchr::memchr_iter(b'\n', chunk.text.as_bytes());
+        chunk.newlines.extend(newlines);
+    }
 }
 
 /// Chunks decoded ahead by a helper thread, handed over in order.
@@ -123,56 +159,14 @@ pub(super) struct Ahead {
 }
 
 impl Ahead {
-    /// Start a helper thread that reads and decodes `decoding` ahead of the caller. The thread
-    /// stops at the end of the source, at a read error, or when the receiving side is dropped.
-    pub(super) fn start<R: Read + Send + 'static>(mut decoding: Decoding<R>) -> io::Result<Self> {
+    /// Start a helper thread that reads and decodes `decoding` ahead of the caller, at most
+    /// [`AHEAD`] chunks ahead. The thread stops at the end of the source, at a read error, or
+    /// when the receiving side is dropped.
+    pub(super) fn start<R: Read + Send + 'static>(decoding: Decoding<R>) -> io::Result<Self> {
         let (send, chunks) = mpsc::sync_channel(AHEAD);
         let (spare, spares) = mpsc::sync_channel::<Decoded>(AHEAD + 2);
         let worker = std::thread::Builder::new().name("msitrace-decode".into());
-        worker.spawn(move || {
-            // The unfinished last line of a chunk goes to the next one, so that chunks end with
-            // whole lines and the reader can take them as they are, without copying.
-            let mut carry = String::new();
-            let mut carry_controls = 0;
-            loop {
-                let mut chunk = spares.try_recv().unwrap_or_else(|_| Decoded {
-                    text: String::new(),
-                    found: Vec::new(),
-                    newlines: Vec::new(),
-                    info: ChunkInfo::default(),
-                });
-                chunk.text.clear();
-                chunk.found.clear();
-                chunk.newlines.clear();
-                chunk.text.push_str(&carry);
-                carry.clear();
-                let carried_in = carry_controls;
-                let result = decoding
-                    .next_into(&mut chunk.text, &mut chunk.found)
-                    .map(|info| {
-                        carry_controls = 0;
-                        if !info.last {
-                            if let Some(nl) = memchr::memrchr(b'\n', chunk.text.as_bytes()) {
-                                carry.push_str(&chunk.text[nl + 1..]);
-                                chunk.text.truncate(nl + 1);
-                                carry_controls = super::control_bytes(carry.as_bytes());
-                            }
-                        }
-                        // The text sent is the carried-in line, the decoded text, less the
-                        // line carried out.
-                        let controls = carried_in + info.controls - carry_controls;
-                        chunk.info = ChunkInfo { controls, ..info };
-                        chunk
-                            .newlines
-                            .extend(memchr::memchr_iter(b'\n', chunk.text.as_bytes()));
-                        chunk
-                    });
-                let end = !matches!(&result, Ok(c) if !c.info.last);
-                if send.send(result).is_err() || end {
-                    return;
-                }
-            }
-        })?;
+        worker.spawn(move || decode_ahead(decoding, send, spares))?;
         Ok(Ahead { chunks, spare })
     }
 
@@ -205,7 +199,35 @@ impl Ahead {
         found.append(&mut chunk.found);
         newlines.extend(chunk.newlines.iter().map(|&at| base + at));
         let info = std::mem::take(&mut chunk.info);
+        // Back to the pool for reuse; a full pool (or a finished thread) just lets it go.
         let _ = self.spare.try_send(chunk);
         Ok(info)
+    }
+}
+
+/// The helper thread: decode chunk after chunk and send each, until the end of the source, a
+/// read error, or the reader is gone.
+fn decode_ahead<R: Read>(
+    mut decoding: Decoding<R>,
+    send: SyncSender<io::Result<Decoded>>,
+    spares: Receiver<Decoded>,
+) {
+    let mut carry = Carry::default();
+    loop {
+        let mut chunk = spares.try_recv().unwrap_or_default();
+        chunk.text.clear();
+        chunk.found.clear();
+        chunk.newlines.clear();
+        let carried_in = carry.start(&mut chunk);
+        let result = decoding
+            .next_into(&mut chunk.text, &mut chunk.found)
+            .map(|info| {
+                carry.end(&mut chunk, carried_in, info);
+                chunk
+            });
+        let end = !matches!(&result, Ok(c) if !c.info.last);
+        if send.send(result).is_err() || end {
+            return;
+        }
     }
 }

@@ -5,6 +5,11 @@
 //! bytes; [`LineReader`] decodes in chunks and yields lines with their 1-based numbers, whatever the
 //! line endings (CRLF, LF, mixed). Lines longer than a limit are cut (and flagged), so a single
 //! multi-gigabyte line never grows memory.
+//!
+//! Per chunk, not per line, the reader also finds the line feeds, counts control characters (a
+//! line can only be binary junk in a chunk that has some) and, given a [`LineScreen`], searches
+//! for words; with [`LineReader::read_ahead`] all of that, reading and decoding included, runs on
+//! a helper thread a few chunks ahead of the lines handed out.
 
 mod chunks;
 mod screen;
