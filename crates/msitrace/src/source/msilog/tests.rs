@@ -508,3 +508,31 @@ fn binary_junk_needs_three_control_characters_anywhere_in_the_line() {
     assert!(!has_binary_junk("a\tb\tc\td\r\r"));
     assert!(has_binary_junk("\u{0}\u{0}\u{1b}"));
 }
+
+#[test]
+fn state_line_parts() {
+    // The name may hold colons; a part without a colon is skipped; a repeated key keeps the last.
+    let Kind::InstallState {
+        item,
+        name,
+        installed,
+        request,
+        action,
+    } = kind("Component: C:\\x:y;  odd part; Installed: Absent; Request: Null ;Action: Local; Request: Local")
+    else {
+        panic!()
+    };
+    assert_eq!(item, StateItem::Component);
+    assert_eq!(
+        (
+            name.as_str(),
+            installed.as_str(),
+            request.as_str(),
+            action.as_str()
+        ),
+        ("C:\\x:y", "Absent", "Local", "Local")
+    );
+    // Without any state it is no state line.
+    assert!(parse_line("Feature: Docs; Size: 10").is_none());
+    assert!(parse_line("Feature: Docs").is_none());
+}
