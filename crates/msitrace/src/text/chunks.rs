@@ -181,12 +181,12 @@ impl Ahead {
     ) -> io::Result<ChunkInfo> {
         let mut chunk = match self.chunks.recv() {
             Ok(result) => result?,
-            // The thread only stops early after sending an error or the last chunk.
+            // The thread stops by itself only after sending an error or the last chunk, which
+            // end the reading; stopping before that would lose the rest of the input.
             Err(_) => {
-                return Ok(ChunkInfo {
-                    last: true,
-                    ..Default::default()
-                })
+                return Err(io::Error::other(
+                    "the read-ahead thread stopped before the end of the input",
+                ))
             }
         };
         let base = text.len();
