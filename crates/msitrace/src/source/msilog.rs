@@ -1344,11 +1344,12 @@ fn state_parts(body: &str) -> Option<StateParts<'_>> {
         request: "",
         action: "",
     };
-    // One pass over the bytes: `;` ends a part, the first `:` in a part ends its key (this runs
-    // on every state line, a tenth of a verbose log).
+    // One pass over the separators: `;` ends a part, the first `:` in a part ends its key (this
+    // runs on every state line, a tenth of a verbose log).
     let b = rest.as_bytes();
     let (mut part, mut colon, mut first) = (0, None, true);
-    for i in 0..=b.len() {
+    let separators = memchr::memchr2_iter(b':', b';', b).chain([b.len()]);
+    for i in separators {
         match b.get(i) {
             Some(b':') if colon.is_none() => colon = Some(i),
             Some(b';') | None if first => {
