@@ -347,16 +347,15 @@ impl Session {
     /// Keep or learn from an entry; `may_match` false says none of its lines holds a clue word
     /// ([`signals::clue_screen`]); `notable`, when known, says whether it is notable.
     fn take(&mut self, event: Event, may_match: bool, notable: Option<bool>) {
-        if matches!(
+        // Action start and end entries also go to the list of actions (moved there when nothing
+        // else keeps them, as most `Action ended` entries).
+        let action_mark = matches!(
             event.kind,
             Kind::MsiAction {
                 phase: ActionPhase::Start | ActionPhase::End { .. },
                 ..
             }
-        ) && self.actions.len() < MAX_ACTIONS
-        {
-            self.actions.push(event.clone());
-        }
+        ) && self.actions.len() < MAX_ACTIONS;
         match &event.kind {
             Kind::Property { name, value, .. } => {
                 if name == "ProductCode" && self.product_code_event.is_none() {
@@ -426,6 +425,9 @@ impl Session {
                 ActionPhase::End { return_value: 2 } => self.cancelled = true,
                 ActionPhase::Start if name == "FatalError" => self.fail_here(&event, None),
                 ActionPhase::Start => {
+                    if action_mark {
+                        self.actions.push(event.clone());
+                    }
                     self.remember(event);
                     return;
                 }
@@ -442,8 +444,15 @@ impl Session {
             return;
         }
         let raw = event.raw.as_deref().unwrap_or("");
-        if notable.unwrap_or_else(|| is_notable(&event.kind, raw, may_match)) {
-            self.remember(event);
+        let notable = notable.unwrap_or_else(|| is_notable(&event.kind, raw, may_match));
+        match (action_mark, notable) {
+            (true, true) => {
+                self.actions.push(event.clone());
+                self.remember(event);
+            }
+            (true, false) => self.actions.push(event),
+            (false, true) => self.remember(event),
+            (false, false) => {}
         }
     }
 
