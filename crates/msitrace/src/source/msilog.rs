@@ -206,6 +206,7 @@ pub struct MsiLogParser<R> {
     /// Defer building the kinds that can wait ([`Deferred`]); off when every entry becomes an
     /// event anyway (the [`Iterator`]), as recognizing them first would be work done twice.
     defer: bool,
+    last_process: LastProcess,
 }
 
 /// One logical entry of an MSI log: a line with a known shape and the unshaped lines after it,
@@ -417,6 +418,7 @@ impl<R: Read> MsiLogParser<R> {
             warnings: Vec::new(),
             failed: false,
             defer: true,
+            last_process: LastProcess::default(),
         }
     }
 
@@ -507,7 +509,7 @@ impl<R: Read> MsiLogParser<R> {
                     });
                 }
             }
-            let scanned = match scan_line(text, self.defer) {
+            let scanned = match scan_line(text, self.defer, &mut self.last_process) {
                 Some(scanned) => scanned,
                 None => {
                     if let Some(entry) = self.gathering.map(|slot| &mut self.slots[slot]) {
@@ -647,12 +649,25 @@ pub struct EnginePrefix {
 /// assert_eq!(&"MSI (s) (18!F4) [12:02:17:898]: Note: 1: 2203"[p.body_at..], "Note: 1: 2203");
 /// ```
 pub fn engine_prefix(line: &str) -> Option<EnginePrefix> {
-    let b = line.as_bytes();
+    let (process, after) = engine_process(line.as_bytes())?;
+    engine_time(line, process, after)
+}
+
+/// The process part of an engine prefix: `MSI (s) (18:F4)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct EngineProcess {
+    side: char,
+    pid: u32,
+    tid: u32,
+}
+
+/// Read the process part of an engine prefix; also the index after its `)`.
+fn engine_process(b: &[u8]) -> Option<(EngineProcess, usize)> {
     if b.len() < 12 || &b[..5] != b"MSI (" || b[6] != b')' {
         return None;
     }
     let side = b[5] as char;
-    let mut i = skip_spaces(b, 7);
+    let i = skip_spaces(b, 7);
     if b.get(i) != Some(&b'(') {
         return None;
     }
@@ -664,7 +679,13 @@ pub fn engine_prefix(line: &str) -> Option<EnginePrefix> {
     if b.get(after) != Some(&b')') {
         return None;
     }
-    i = skip_spaces(b, after + 1);
+    Some((EngineProcess { side, pid, tid }, after + 1))
+}
+
+/// Read the rest of an engine prefix from `from` (after the process part): ` [time]: `.
+fn engine_time(line: &str, process: EngineProcess, from: usize) -> Option<EnginePrefix> {
+    let b = line.as_bytes();
+    let mut i = skip_spaces(b, from);
     let mut time = None;
     if b.get(i) == Some(&b'[') {
         // Nearly always `[HH:MM:SS:mmm]`: the bracket is looked at where it should be first.
@@ -679,12 +700,36 @@ pub fn engine_prefix(line: &str) -> Option<EnginePrefix> {
         i += 1;
     }
     Some(EnginePrefix {
-        side,
-        pid,
-        tid,
+        side: process.side,
+        pid: process.pid,
+        tid: process.tid,
         time,
         body_at: skip_spaces(b, i),
     })
+}
+
+/// The process part of the last engine prefix read, as written: most lines repeat it, and a
+/// line starting with the same bytes has the same process, so only its time is left to read.
+#[derive(Debug, Default)]
+struct LastProcess {
+    head: String,
+    process: Option<EngineProcess>,
+}
+
+impl LastProcess {
+    /// [`engine_prefix`] of `line`, reading its process part only when it differs.
+    fn engine_prefix(&mut self, line: &str) -> Option<EnginePrefix> {
+        if let Some(process) = self.process {
+            if line.starts_with(self.head.as_str()) {
+                return engine_time(line, process, self.head.len());
+            }
+        }
+        let (process, after) = engine_process(line.as_bytes())?;
+        self.head.clear();
+        self.head.push_str(&line[..after]);
+        self.process = Some(process);
+        engine_time(line, process, after)
+    }
 }
 
 /// The index of the first byte at or after `i` that is not a space.
@@ -797,7 +842,7 @@ fn engine_clock(b: &[u8]) -> Option<NaiveTime> {
 /// Classify one line and build its kind. `None`: no known shape (a continuation line).
 #[cfg(test)]
 pub(crate) fn parse_line(line: &str) -> Option<Parsed> {
-    let scanned = scan_line(line, true)?;
+    let scanned = scan_line(line, true, &mut LastProcess::default())?;
     let kind = match scanned.shape {
         Shape::Built(kind) => kind,
         Shape::Deferred(d) => d.build(&line[scanned.body_at..])?,
@@ -809,10 +854,10 @@ pub(crate) fn parse_line(line: &str) -> Option<Parsed> {
     })
 }
 
-/// Classify one line, deferring the kinds that can wait when `defer` is set. `None`: no known
-/// shape.
-fn scan_line(line: &str, defer: bool) -> Option<Scanned> {
-    if let Some(p) = engine_prefix(line) {
+/// Classify one line, deferring the kinds that can wait when `defer` is set (`last`: the process
+/// part of the engine prefix read before). `None`: no known shape.
+fn scan_line(line: &str, defer: bool, last: &mut LastProcess) -> Option<Scanned> {
+    if let Some(p) = last.engine_prefix(line) {
         let body = &line[p.body_at..];
         let (shape, time) = match scan_body(body, defer) {
             Some((shape, t)) => (shape, p.time.or(t)),

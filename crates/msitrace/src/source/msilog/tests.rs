@@ -536,3 +536,22 @@ fn state_line_parts() {
     assert!(parse_line("Feature: Docs; Size: 10").is_none());
     assert!(parse_line("Feature: Docs").is_none());
 }
+
+#[test]
+fn a_repeated_process_part_reads_as_a_fresh_one() {
+    let mut last = LastProcess::default();
+    for line in [
+        "MSI (s) (18:F4) [12:00:00:001]: a",
+        "MSI (s) (18:F4) [12:00:00:002]: b",
+        "MSI (s) (18:F4)  [12:00:00:003]  :  spaced",
+        "MSI (s) (18:F4): no time",
+        "MSI (s) (18:F4A) [12:00:00:004]: longer thread id",
+        "MSI (s) (18:F4)[12:00:00:005]:tight",
+        "MSI (s) (18:F4) [12:00:00:006: unclosed",
+        "MSI (c) (18:F4) [12:00:00:007]: other side",
+        "MSI (s) (18:F4) [12:00:00:008]: back",
+        "not an engine line",
+    ] {
+        assert_eq!(last.engine_prefix(line), engine_prefix(line), "{line}");
+    }
+}
