@@ -27,8 +27,8 @@
 
 use crate::event::*;
 use crate::source::procmon::{
-    clock, row_event, row_process_info, CaptureSettings, CaptureTally, Column, Keep, Keeper,
-    RowProblem, RowText,
+    row_event, row_process_event, CaptureSettings, CaptureTally, Column, Keep, Keeper, RowProblem,
+    RowText,
 };
 use crate::source::SourceError;
 use csv::{ByteRecord, ReaderBuilder};
@@ -315,20 +315,9 @@ impl<R: Read> ProcmonCsvParser<R> {
         }
         if matches!(keep, Keep::WithProcessInfo | Keep::ProcessInfoOnly) {
             if let Some(pid) = pid {
-                let time = text
-                    .time
-                    .and_then(clock::time_of_day)
-                    .map_or_else(Stamp::none, |t| {
-                        Stamp::local(crate::source::procmon::row_date(&text), t)
-                    });
-                self.queue.push_back(Ok(Event {
-                    time,
-                    input: self.input,
-                    at: Location::Row(row),
-                    process: None,
-                    kind: Kind::from(row_process_info(&text, pid)),
-                    raw: None,
-                }));
+                let date = crate::source::procmon::row_date(&text);
+                let info = row_process_event(&text, pid, row, self.input, date);
+                self.queue.push_back(Ok(info));
             }
         }
         if matches!(keep, Keep::Yes | Keep::WithProcessInfo) {

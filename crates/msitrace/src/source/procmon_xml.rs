@@ -18,7 +18,7 @@
 
 use crate::event::*;
 use crate::source::procmon::{
-    row_event, row_process_info, CaptureSettings, CaptureTally, Column, Keep, Keeper, RowProblem,
+    row_event, row_process_event, CaptureSettings, CaptureTally, Column, Keep, Keeper, RowProblem,
     RowText,
 };
 use crate::source::SourceError;
@@ -317,18 +317,8 @@ impl<R: BufRead> ProcmonXmlParser<R> {
             }
         };
         if let (Some(pid), Keep::WithProcessInfo | Keep::ProcessInfoOnly) = (pid, keep) {
-            let time = text
-                .time
-                .and_then(crate::source::procmon::clock::time_of_day)
-                .map_or_else(Stamp::none, |t| Stamp::local(None, t));
-            self.queue.push_back(Ok(Event {
-                time,
-                input: self.input,
-                at: Location::Row(row),
-                process: None,
-                kind: Kind::from(row_process_info(&text, pid)),
-                raw: None,
-            }));
+            let info = row_process_event(&text, pid, row, self.input, None);
+            self.queue.push_back(Ok(info));
         }
         if matches!(keep, Keep::Yes | Keep::WithProcessInfo) {
             let mut event = row_event(&text, row, self.input);

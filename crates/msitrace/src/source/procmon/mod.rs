@@ -322,7 +322,7 @@ pub fn row_date(row: &RowText) -> Option<NaiveDate> {
     row.date_time.and_then(clock::date_of)
 }
 
-/// Turn one row into its typed event. `date` is the row's date when known.
+/// Turn one row into its typed event, dated by the row's own date column when it has one.
 pub fn row_event(row: &RowText, at: u64, input: InputId) -> Result<Event, SourceError> {
     let bad = |column: Column, message: String| SourceError::BadField {
         row: at,
@@ -436,6 +436,29 @@ pub fn row_process_info(row: &RowText, pid: u32) -> ProcessInfo {
         command_line: non_empty(row.command_line),
         user: non_empty(row.user),
         integrity: non_empty(row.integrity),
+    }
+}
+
+/// A row's process facts as an event of their own (the row at `at`, timed by its time column;
+/// `date` is the row's date when known).
+pub fn row_process_event(
+    row: &RowText,
+    pid: u32,
+    at: u64,
+    input: InputId,
+    date: Option<NaiveDate>,
+) -> Event {
+    let time = row
+        .time
+        .and_then(clock::time_of_day)
+        .map_or_else(Stamp::none, |t| Stamp::local(date, t));
+    Event {
+        time,
+        input,
+        at: Location::Row(at),
+        process: None,
+        kind: Kind::from(row_process_info(row, pid)),
+        raw: None,
     }
 }
 
