@@ -25,6 +25,7 @@ pub mod codes;
 pub mod detect;
 pub mod event;
 pub mod graph;
+mod parallel;
 pub mod paths;
 pub mod record_meaning;
 pub mod report;

@@ -529,3 +529,41 @@ fn a_chunk_header_with_a_wrong_last_record_offset_still_gives_every_selected_rec
             .collect::<Vec<_>>()
     );
 }
+
+/// Several EVTX files analysed at once from inside a small rayon pool, as a program linking the
+/// library (or `msitrace` with its default settings) does: chunk decoding must never wait behind
+/// the readers that wait for it. A watchdog turns a hang into a failure.
+#[test]
+fn several_event_logs_on_a_small_pool_do_not_deadlock() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(shared.join("corpus/evtx"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "evtx"))
+        .collect();
+    paths.sort();
+    for (pool_threads, reader_threads) in [(1, None), (2, None), (2, Some(2)), (4, Some(8))] {
+        let (done, wait) = std::sync::mpsc::channel();
+        let all = paths.clone();
+        std::thread::spawn(move || {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(pool_threads)
+                .build()
+                .unwrap();
+            let settings = AnalysisSettings {
+                threads: reader_threads,
+                ..Default::default()
+            };
+            let report = pool.install(|| analyze_paths(&all, &settings));
+            let _ = done.send(report.inputs.len());
+        });
+        let analysed = wait
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .unwrap_or_else(|_| {
+                panic!("hung: {pool_threads}-thread pool, reader threads {reader_threads:?}")
+            });
+        assert_eq!(analysed, paths.len());
+    }
+}

@@ -49,7 +49,8 @@ pub struct AnalysisSettings {
     pub date_order: Option<DateOrder>,
     /// User rules, added to the built-in pack (a rule with a built-in id replaces it).
     pub rules: Option<std::sync::Arc<crate::rules::RulePack>>,
-    /// Worker threads for reading one EVTX file; `None` uses the shared pool.
+    /// Worker threads for the pieces of one input (EVTX chunks, ranges of a large Process Monitor
+    /// CSV); `None` uses one per core.
     pub threads: Option<usize>,
     /// Local time minus UTC, in seconds, for every local-time input (overrides inference).
     pub utc_offset_seconds: Option<i32>,
@@ -341,7 +342,7 @@ fn parse_input(
         }
         Format::ProcmonCsv => {
             drop(file);
-            let threads = rayon::current_num_threads();
+            let threads = crate::parallel::resolve_threads(threads.unwrap_or(0));
             let settings = CaptureSettings::default();
             match procmon_csv::read_file(&planned.path, id, settings, threads) {
                 Ok(read) => capture_content(&mut report, &path, read),

@@ -70,7 +70,8 @@ pub enum Keep {
 /// How to read an EVTX file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EvtxSettings {
-    /// Worker threads for chunks: 0 uses the current rayon pool, 1 reads on the calling thread.
+    /// Worker threads for chunks: 0 uses one per core, 1 reads on the calling thread. Chunks are
+    /// decoded on a pool of the library's own, so a reader may run on any thread or pool.
     /// Chunks are read on the calling thread and decoded as a stream, up to 4 per thread in
     /// flight (memory: those chunks and the events of the chunks not yet handed on).
     pub threads: usize,
@@ -110,7 +111,8 @@ pub struct EvtxSource<R: Read> {
     input: InputId,
     settings: EvtxSettings,
     parser: Arc<ParserSettings>,
-    pool: Option<rayon::ThreadPool>,
+    /// The leaf pool that decodes chunks (`None`: decode on the calling thread).
+    pool: Option<&'static rayon::ThreadPool>,
     next_chunk: u64,
     done: bool,
     pending: VecDeque<Result<Event, SourceError>>,
@@ -139,12 +141,12 @@ impl EvtxSource<File> {
 impl<R: Read> EvtxSource<R> {
     /// Read from any reader (the file header first).
     pub fn new(reader: R, input: InputId, settings: EvtxSettings) -> Self {
-        let pool = (settings.threads > 1).then(|| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(settings.threads)
-                .build()
-                .ok()
-        });
+        // Chunks go to a leaf pool, whose jobs never wait: a reader running on any pool can
+        // wait for them without deadlock (see `crate::parallel`).
+        let pool = match crate::parallel::resolve_threads(settings.threads) {
+            1 => None,
+            n => crate::parallel::leaf_pool(n),
+        };
         let (sender, results) = std::sync::mpsc::channel();
         let mut source = EvtxSource {
             reader,
@@ -155,7 +157,7 @@ impl<R: Read> EvtxSource<R> {
                     .indent(false)
                     .validate_checksums(false),
             ),
-            pool: pool.flatten(),
+            pool,
             next_chunk: 0,
             done: false,
             pending: VecDeque::new(),
@@ -206,10 +208,7 @@ impl<R: Read> EvtxSource<R> {
 
     /// Worker threads in use.
     fn threads(&self) -> usize {
-        match self.settings.threads {
-            0 => rayon::current_num_threads(),
-            n => n,
-        }
+        self.pool.map_or(1, |pool| pool.current_num_threads())
     }
 
     /// Read the next chunk from the input (`None` at the end; a read error ends the input).
@@ -311,9 +310,9 @@ impl<R: Read> EvtxSource<R> {
             // The receiver is gone only when the source was dropped.
             let _ = sender.send((seq, result));
         };
-        match &self.pool {
+        match self.pool {
             Some(pool) => pool.spawn(job),
-            None => rayon::spawn(job),
+            None => job(),
         }
     }
 }

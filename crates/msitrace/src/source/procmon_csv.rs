@@ -515,10 +515,9 @@ pub fn read_file_with(
     }
     bounds.push(len);
     let ranges: Vec<(u64, u64)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| read_err(io::Error::other(e)))?;
+    // Ranges run on a leaf pool, whose jobs never wait: the caller may be on any pool.
+    let pool = crate::parallel::leaf_pool(threads)
+        .ok_or_else(|| read_err(io::Error::other("no threads for reading in chunks")))?;
     use rayon::prelude::*;
     let parts: Vec<Result<(CaptureRead, u64), SourceError>> = pool.install(|| {
         ranges
