@@ -210,6 +210,6 @@ fn parse(path: &Path) -> io::Result<u64> {
     Ok(events)
 }
 
-fn analyze(path: &Path) -> msitrace::report::Report {
+fn analyze(path: &Path) -> msitrace::analysis::Report {
     analyze_paths(&[path.to_path_buf()], &AnalysisSettings::default())
 }

@@ -6,7 +6,9 @@
 
 use clap::{ArgMatches, Args, ValueEnum};
 use msitrace::analysis::progress::{ProgressSink, ProgressUpdate};
-use msitrace::report::{html, json, jsonl, markdown, sarif, text, InputStatus, Report, Severity};
+use msitrace::findings::Severity;
+use msitrace::analysis::{InputStatus, Report};
+use msitrace::report::{html, json, jsonl, markdown, sarif, text};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 

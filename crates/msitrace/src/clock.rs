@@ -22,7 +22,7 @@
 //! ```
 
 use crate::event::{Event, Kind, ReadTime};
-use crate::report::Confidence;
+use crate::findings::Confidence;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 

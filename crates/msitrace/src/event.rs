@@ -11,7 +11,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Index of an input in the analysis (see [`crate::report::InputReport::id`]).
+/// Index of an input in the analysis (see [`crate::analysis::InputReport::id`]).
 pub type InputId = u32;
 
 /// One thing that happened, read from one input.

@@ -21,7 +21,7 @@
 //! assert!(report.to_mermaid(Some(&report.chains[0].nodes)).contains("failed with"));
 //! ```
 
-use crate::report::Evidence;
+use crate::findings::Evidence;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;

@@ -24,6 +24,7 @@ pub mod clock;
 pub mod codes;
 pub mod detect;
 pub mod event;
+pub mod findings;
 pub mod graph;
 mod parallel;
 pub mod paths;

@@ -2,7 +2,7 @@
 //! one broken input never stops the others.
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
-use msitrace::report::InputStatus;
+use msitrace::analysis::InputStatus;
 use std::io::Write;
 
 fn utf16(text: &str) -> Vec<u8> {

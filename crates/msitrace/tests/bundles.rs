@@ -6,7 +6,7 @@ mod common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::bundle::{open_zip, BundleError, BundleLimits, EntryOutcome};
-use msitrace::report::{InputStatus, Report};
+use msitrace::analysis::{InputStatus, Report};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;
@@ -41,7 +41,7 @@ fn analyze(paths: &[PathBuf], limits: BundleLimits) -> Report {
     analyze_paths(paths, &settings)
 }
 
-fn input<'a>(r: &'a Report, suffix: &str) -> &'a msitrace::report::InputReport {
+fn input<'a>(r: &'a Report, suffix: &str) -> &'a msitrace::analysis::InputReport {
     r.inputs
         .iter()
         .find(|i| i.path.ends_with(suffix))

@@ -3,7 +3,8 @@
 mod common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
-use msitrace::report::{InputStatus, Report, Severity};
+use msitrace::findings::Severity;
+use msitrace::analysis::{InputStatus, Report};
 use std::path::Path;
 
 fn analyze(path: &Path) -> Report {

@@ -7,7 +7,8 @@ mod common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::event::{Event, Kind, Location};
-use msitrace::report::{InputStatus, Report, Severity};
+use msitrace::findings::Severity;
+use msitrace::analysis::{InputStatus, Report};
 use msitrace::source::eventxml::EventXmlParser;
 use msitrace::source::evtx::{EvtxSettings, EvtxSource, EvtxStats, Keep, CHUNK_SIZE};
 use msitrace::source::SourceError;

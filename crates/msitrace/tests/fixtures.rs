@@ -4,7 +4,8 @@ mod common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::report::text::{render, TextOptions};
-use msitrace::report::{EvidenceRole, Report};
+use msitrace::findings::EvidenceRole;
+use msitrace::analysis::Report;
 
 fn analyze(rel: &str) -> Report {
     // Relative paths keep the snapshots independent of the checkout location.

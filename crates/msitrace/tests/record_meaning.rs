@@ -4,7 +4,7 @@
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::event::{EventRecord, InstallOperation, Kind};
 use msitrace::record_meaning::{Blocker, RecordMeaning, RestartStep, ServiceFailureKind};
-use msitrace::report::Severity;
+use msitrace::findings::Severity;
 use msitrace::source::eventxml::EventXmlParser;
 use msitrace::text::TextEncoding;
 use std::path::PathBuf;

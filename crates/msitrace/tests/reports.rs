@@ -4,7 +4,8 @@
 mod common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
-use msitrace::report::{html, json, jsonl, markdown, sarif, text, Report};
+use msitrace::analysis::Report;
+use msitrace::report::{html, json, jsonl, markdown, sarif, text};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -143,7 +144,7 @@ fn sarif_results_point_at_lines_and_rules() {
 
 #[test]
 fn sarif_record_evidence_has_no_region() {
-    use msitrace::report::{Evidence, EvidenceRole};
+    use msitrace::findings::{Evidence, EvidenceRole};
     let mut r = analyze(&["fixtures/msilog/error-1310-utf16.log"]);
     r.findings[0].evidence.insert(
         0,

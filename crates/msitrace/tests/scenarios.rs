@@ -4,7 +4,7 @@
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::clock::ClockMethod;
-use msitrace::report::Report;
+use msitrace::analysis::Report;
 use std::path::{Path, PathBuf};
 
 fn scenario(name: &str) -> PathBuf {

@@ -2,9 +2,8 @@
 
 use crate::codes::{self, classify_exit};
 use crate::event::{BurnLevel, BurnMeaning, Event, Kind};
-use crate::report::{
-    BundleReport, Confidence, Evidence, EvidenceRole, Finding, Outcome, PackageLog, Severity,
-};
+use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Outcome, Severity};
+use crate::analysis::{BundleReport, PackageLog};
 
 /// Most error lines kept per bundle log.
 const MAX_ERRORS: usize = 64;

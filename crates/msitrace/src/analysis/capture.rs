@@ -11,10 +11,8 @@
 use crate::analysis::process_tree::ProcessTree;
 use crate::codes::{classify_exit, exit_meaning, OutcomeClass};
 use crate::event::{Event, Kind, Location, Operation, OperationClass};
-use crate::report::{
-    CaptureReport, Confidence, Evidence, EvidenceRole, FailureGroup, Finding, ResultTotals,
-    Severity,
-};
+use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Severity};
+use crate::analysis::{CaptureReport, FailureGroup, ResultTotals};
 use crate::source::procmon::status::{self, ResultClass};
 use crate::source::procmon_csv::CaptureRead;
 use std::collections::BTreeMap;

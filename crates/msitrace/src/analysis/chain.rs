@@ -16,7 +16,8 @@
 use crate::codes::{self, CodeScope};
 use crate::event::{Event, Kind, Location};
 use crate::graph::{EdgeKind, FailureGraph, NodeKind};
-use crate::report::{CaptureReport, Evidence, EvidenceRole, Finding, InputReport, SessionReport};
+use crate::findings::{Evidence, EvidenceRole, Finding};
+use crate::analysis::{CaptureReport, InputReport, SessionReport};
 use petgraph::graph::NodeIndex;
 use std::collections::HashMap;
 
@@ -65,7 +66,7 @@ pub fn build(
         let Some(session) = f.session.and_then(|s| sessions.get(s)) else {
             continue;
         };
-        if f.severity != crate::report::Severity::Error {
+        if f.severity != crate::findings::Severity::Error {
             continue;
         }
         let Some(end) = add_failure(&mut g, f, session, captures, index) else {

@@ -9,7 +9,7 @@ use super::msi::SessionFacts;
 use super::signals::{self, Strength};
 use crate::codes::{self, CodeScope, OutcomeClass};
 use crate::event::{Event, Kind, Location, MessageLevel};
-use crate::report::{Confidence, Evidence, EvidenceRole, Finding, Severity};
+use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Severity};
 use crate::rules::{Role, RuleMatch, Subject};
 
 /// What the rules found, as one session's diagnosis needs it.

@@ -22,7 +22,8 @@ use crate::event::{Event, EventRecord, InstallOperation, Kind, Location};
 use crate::record_meaning::{
     Blocker, ProcessCrash, RecordMeaning, ServiceFailure, ServiceFailureKind,
 };
-use crate::report::{Confidence, Evidence, EvidenceRole, Finding, SessionReport, Severity};
+use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Severity};
+use crate::analysis::SessionReport;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 

@@ -19,14 +19,19 @@ pub mod events;
 pub mod msi;
 pub mod process_tree;
 pub mod progress;
+mod report;
 pub mod signals;
+pub mod timeline;
+
+pub use report::{
+    BundleReport, CaptureReport, FailureGroup, InputReport, InputStatus, PackageLog, RecordCounts,
+    Report, ResultTotals, SessionReport, SCHEMA_VERSION,
+};
 
 use crate::clock::{self, ClockInput, TimeBasis};
 use crate::detect::{collect_inputs, detect_bytes, Detected, Format, SNIFF_LEN};
 use crate::event::{Event, Kind};
-use crate::report::{
-    Finding, InputReport, InputStatus, RecordCounts, Report, Severity, SCHEMA_VERSION,
-};
+use crate::findings::{Finding, Severity};
 use crate::rules::model::SourceClass;
 use crate::source::burn::BurnLogParser;
 use crate::source::eventxml::EventXmlParser;
@@ -219,7 +224,7 @@ enum Content {
     Msi(Vec<msi::SessionFacts>),
     Burn(Box<burn::BundleTracker>),
     EventLog(Box<eventlog::EventLogFacts>),
-    Capture(Box<(crate::report::CaptureReport, Vec<Finding>, Vec<Event>)>),
+    Capture(Box<(crate::analysis::CaptureReport, Vec<Finding>, Vec<Event>)>),
 }
 
 fn parse_input(
@@ -515,7 +520,7 @@ fn burn_first_date(path: &Path, encoding: TextEncoding) -> Option<chrono::NaiveD
 /// alone: one that cites evidence the session's finding already cites adds its other evidence as
 /// context; the installer process exiting with the session's exit status is cited as outcome.
 fn fold_into_sessions(others: Vec<Finding>, findings: &mut [Finding]) -> Vec<Finding> {
-    let same = |a: &crate::report::Evidence, b: &crate::report::Evidence| {
+    let same = |a: &crate::findings::Evidence, b: &crate::findings::Evidence| {
         a.input == b.input && a.line == b.line && a.record == b.record && a.row == b.row
     };
     let mut rest = Vec::new();
@@ -536,8 +541,8 @@ fn fold_into_sessions(others: Vec<Finding>, findings: &mut [Finding]) -> Vec<Fin
             })
         });
         let (owner, role) = match (overlapping, by_exit) {
-            (Some(i), _) => (i, crate::report::EvidenceRole::Context),
-            (None, Some(i)) => (i, crate::report::EvidenceRole::Outcome),
+            (Some(i), _) => (i, crate::findings::EvidenceRole::Context),
+            (None, Some(i)) => (i, crate::findings::EvidenceRole::Outcome),
             (None, None) => {
                 rest.push(f);
                 continue;
@@ -561,7 +566,7 @@ fn name_running_actions(
     facts: &[msi::SessionFacts],
     kept: &[KeptInput],
     inputs: &[InputReport],
-    captures: &[crate::report::CaptureReport],
+    captures: &[crate::analysis::CaptureReport],
 ) {
     for f in findings.iter_mut() {
         let Some(first) = f.evidence.first() else {
@@ -587,11 +592,11 @@ fn name_running_actions(
         let Kind::MsiAction { name, .. } = &start.kind else {
             continue;
         };
-        let place = crate::report::Evidence::new(
+        let place = crate::findings::Evidence::new(
             &session.report.path,
             start.at,
             start.first_line(),
-            crate::report::EvidenceRole::Context,
+            crate::findings::EvidenceRole::Context,
         );
         let what = match &session.report.product {
             Some(p) => format!("the {} of {p}", session.report.operation),
@@ -606,7 +611,7 @@ fn name_running_actions(
 }
 
 /// The PIDs above an operation's process in its capture's process tree, nearest first.
-fn ancestors_of(op: &Event, row: u64, capture: Option<&crate::report::CaptureReport>) -> Vec<u32> {
+fn ancestors_of(op: &Event, row: u64, capture: Option<&crate::analysis::CaptureReport>) -> Vec<u32> {
     let (Some(capture), Some(pid)) = (capture, op.process.as_ref().map(|p| p.pid)) else {
         return Vec::new();
     };
@@ -716,8 +721,8 @@ pub fn rule_subjects(facts: &[msi::SessionFacts]) -> Vec<crate::rules::Subject<'
 /// Point a bundle finding at the findings of the package sessions it ran.
 fn explain_by_packages(
     finding: &mut Finding,
-    bundle: &crate::report::BundleReport,
-    sessions: &[crate::report::SessionReport],
+    bundle: &crate::analysis::BundleReport,
+    sessions: &[crate::analysis::SessionReport],
     session_findings: &[Finding],
 ) {
     for log in &bundle.package_logs {
@@ -791,8 +796,8 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
             product: None,
         }));
     }
-    let mut timeline = crate::report::timeline::collect(&subjects, &paths);
-    crate::report::timeline::add(
+    let mut timeline = crate::analysis::timeline::collect(&subjects, &paths);
+    crate::analysis::timeline::add(
         &mut timeline,
         trackers.iter().flat_map(|t| t.kept()),
         &paths,
@@ -810,7 +815,7 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     }
     // Matches outside every installer session stand on their own, unless the event-log or capture
     // analysis already reports the same evidence.
-    let cited: Vec<&crate::report::Evidence> = eventlog_findings
+    let cited: Vec<&crate::findings::Evidence> = eventlog_findings
         .iter()
         .chain(&capture_findings)
         .flat_map(|f| f.evidence.iter())
@@ -828,7 +833,7 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
             }
         }
     }
-    let mut sessions: Vec<crate::report::SessionReport> =
+    let mut sessions: Vec<crate::analysis::SessionReport> =
         facts.iter().map(|f| f.report.clone()).collect();
     let mut bundles = Vec::new();
     let mut bundle_findings = Vec::new();

@@ -8,7 +8,8 @@
 use super::signals::{self, Strength};
 use crate::codes::{self, classify_exit, OutcomeClass};
 use crate::event::*;
-use crate::report::{FailedAction, Outcome, SessionReport};
+use crate::findings::{FailedAction, Outcome};
+use crate::analysis::SessionReport;
 use crate::source::msilog::{Deferred, Entry};
 use chrono::NaiveDateTime;
 use std::collections::VecDeque;

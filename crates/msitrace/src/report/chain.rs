@@ -8,7 +8,7 @@
 //! untrusted log text and is escaped ([`super::html::escape`]).
 
 use super::html::escape;
-use super::{EvidenceRole, Finding};
+use crate::findings::{EvidenceRole, Finding};
 use std::fmt::Write;
 
 /// One step of a failure chain.

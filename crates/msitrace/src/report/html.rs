@@ -11,8 +11,8 @@
 //! The script only moves timeline points and hides table rows; it never builds markup from text.
 
 use super::chain::ChainGraph;
-use super::timeline::TimelineEntry;
-use super::{InputStatus, Report};
+use crate::analysis::timeline::TimelineEntry;
+use crate::analysis::{InputStatus, Report};
 use crate::codes::OutcomeClass;
 use crate::event::ReadTime;
 use std::fmt::Write;
@@ -251,7 +251,7 @@ fn summary(out: &mut String, report: &Report) {
     out.push_str("</tbody></table></section>\n");
 }
 
-fn outcome_cell(o: Option<&super::Outcome>) -> String {
+fn outcome_cell(o: Option<&crate::findings::Outcome>) -> String {
     match o {
         Some(o) => {
             let label = match o.class {

@@ -1,6 +1,6 @@
 //! JSON rendering of a [`Report`] (schema documented in `docs/report-schema.md`).
 
-use super::Report;
+use crate::analysis::Report;
 
 /// The report as pretty-printed JSON.
 ///

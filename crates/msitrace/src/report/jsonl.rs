@@ -1,9 +1,9 @@
 //! JSON Lines rendering of the unified timeline: one kept event a line, in input and line order,
-//! for `jq`, Elastic or ClickHouse. Each line is a [`super::timeline::TimelineEntry`]: `path`,
+//! for `jq`, Elastic or ClickHouse. Each line is a [`crate::analysis::timeline::TimelineEntry`]: `path`,
 //! `session` (optional), and the fields of [`crate::event::Event`] (`time`, `input`, `at`,
 //! `process`, `kind`, `raw`). Text is as read (escaped by JSON, control characters included).
 
-use super::Report;
+use crate::analysis::Report;
 use std::fmt::Write;
 
 /// The report's timeline, one JSON object a line (each line ends with `\n`).

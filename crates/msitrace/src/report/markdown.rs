@@ -6,7 +6,8 @@
 //! product named `[click](https://evil)` or `<img src=x onerror=...>` stays literal text); evidence
 //! lines go into fenced code blocks whose fence is longer than any backtick run in them.
 
-use super::{Finding, InputStatus, Report, Severity};
+use crate::findings::{Finding, Severity};
+use crate::analysis::{InputStatus, Report};
 use crate::codes::OutcomeClass;
 use std::fmt::Write;
 
@@ -208,7 +209,7 @@ fn count(report: &Report, s: Severity) -> usize {
     report.findings.iter().filter(|f| f.severity == s).count()
 }
 
-fn outcome_cell(o: Option<&super::Outcome>) -> String {
+fn outcome_cell(o: Option<&crate::findings::Outcome>) -> String {
     match o {
         Some(o) => {
             let label = match o.class {

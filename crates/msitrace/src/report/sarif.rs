@@ -12,7 +12,8 @@
 //! absolute paths become `file://` URIs; bundle entries keep their `bundle.zip!/name` form.
 //! The SARIF schema is shipped as `docs/schemas/sarif-2.1.0.json` and the output is tested against it.
 
-use super::{Evidence, EvidenceRole, Finding, Report, Severity};
+use crate::findings::{Evidence, EvidenceRole, Finding, Severity};
+use crate::analysis::Report;
 use crate::rules::Rule;
 use serde_json::{json, Map, Value};
 

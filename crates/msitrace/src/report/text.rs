@@ -3,7 +3,8 @@
 //! Log text is untrusted: every piece of it goes through [`sanitize`], which removes terminal control
 //! sequences, before it is printed.
 
-use super::{EvidenceRole, InputStatus, Report, Severity};
+use crate::findings::{EvidenceRole, Severity};
+use crate::analysis::{InputStatus, Report};
 use crate::clock::ClockMethod;
 use crate::codes::OutcomeClass;
 use std::fmt::Write;

@@ -6,7 +6,7 @@
 
 use super::pattern::PathPattern;
 use crate::event::Event;
-use crate::report::{Confidence, Severity};
+use crate::findings::{Confidence, Severity};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::HashSet;

@@ -1,0 +1,316 @@
+//! The result of an analysis as data: [`Report`] with its inputs, installer sessions, bundles,
+//! captures, clock, findings and failure graph. The renderers in [`crate::report`] turn it into
+//! text, JSON, SARIF, Markdown and HTML.
+
+use crate::detect::Format;
+use crate::event::InstallOperation;
+use crate::findings::{Finding, Outcome, FailedAction};
+use crate::text::TextEncoding;
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+/// Version of the JSON report schema. Bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything an analysis found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// JSON schema version ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// Tool name and version.
+    pub tool: String,
+    /// Every input given, in order, with what was done with it.
+    pub inputs: Vec<InputReport>,
+    /// Windows Installer sessions found in the MSI logs.
+    pub sessions: Vec<SessionReport>,
+    /// WiX Burn bundle runs found in the Burn logs.
+    pub bundles: Vec<BundleReport>,
+    /// Process Monitor captures: counts by operation and result, failures, process tree.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub captures: Vec<CaptureReport>,
+    /// How each input's times were put on the UTC timeline: offset, method, confidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clock: Vec<crate::clock::InputClock>,
+    /// Findings, most likely root cause first.
+    pub findings: Vec<Finding>,
+    /// The failure graph and its chains (present when a failure was found).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph: Option<crate::graph::GraphReport>,
+    /// True when a failure was found (an error-severity finding).
+    pub failed: bool,
+    /// The kept events, in input and line order (not part of the JSON report: rendered by
+    /// [`crate::report::jsonl`] and [`crate::report::html`]).
+    #[serde(skip)]
+    pub timeline: Vec<super::timeline::TimelineEntry>,
+}
+
+impl Report {
+    /// The process exit status the CLI uses: 0 no failure, 1 failure found, 2 input error only.
+    pub fn exit_status(&self) -> i32 {
+        if self.failed {
+            1
+        } else if !self.inputs.is_empty()
+            && self
+                .inputs
+                .iter()
+                .all(|i| i.status != InputStatus::Analyzed)
+        {
+            2
+        } else {
+            0
+        }
+    }
+}
+
+/// One input and what happened to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputReport {
+    /// Index used by evidence.
+    pub id: u32,
+    /// Path as given (or found in a folder).
+    pub path: String,
+    /// Detected format, when recognised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// Detected text encoding, for text inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<TextEncoding>,
+    /// What was done with it.
+    pub status: InputStatus,
+    /// Lines read (text inputs).
+    pub lines: u64,
+    /// Events parsed.
+    pub events: u64,
+    /// Problems that did not stop the input (cut lines, ambiguous dates, ...), each naming a line.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// Parts of the input that could not be read and were skipped (damaged EVTX records or
+    /// chunks, a cut chunk, malformed XML records), each naming its position.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
+    /// Record counts of an event-log input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<RecordCounts>,
+    /// Why the input could not be analysed, when it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Record counts of an event-log input (EVTX or XML export).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RecordCounts {
+    /// Records read.
+    pub read: u64,
+    /// Records decoded into events (the providers that can explain an install, and records
+    /// without a template).
+    pub decoded: u64,
+    /// Records read but not decoded, per provider (they cannot explain an install).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub counted: std::collections::BTreeMap<String, u64>,
+    /// Records skipped: unreadable, or lost to a cut at the end of the file.
+    pub skipped: u64,
+}
+
+/// What was done with an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputStatus {
+    /// Read and analysed (possibly with warnings).
+    Analyzed,
+    /// Recognised, but this version cannot analyse the format yet.
+    Unsupported,
+    /// Not a format msitrace knows.
+    Unrecognized,
+    /// Could not be read.
+    Error,
+}
+
+/// One Windows Installer session (one `Logging started` section of an MSI log).
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionReport {
+    /// Input the session was read from.
+    pub input: u32,
+    /// Input path, repeated for convenience.
+    pub path: String,
+    /// First and last line of the session in the input.
+    pub lines: [u64; 2],
+    /// True for a verbose log.
+    pub verbose: bool,
+    /// Product name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// Product version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// ProductCode GUID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_code: Option<String>,
+    /// Manufacturer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manufacturer: Option<String>,
+    /// What the session did.
+    pub operation: InstallOperation,
+    /// The process that called the installer (from the log header).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calling_process: Option<String>,
+    /// The command line the installer service received.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command_line: Option<String>,
+    /// Whether the install ran elevated, when the log says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elevated: Option<bool>,
+    /// Local start time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<NaiveDateTime>,
+    /// Local end time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<NaiveDateTime>,
+    /// Duration in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<i64>,
+    /// How the session ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// The first action that failed, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_action: Option<FailedAction>,
+    /// Index of the bundle that ran this session, when a Burn log names this log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<usize>,
+}
+
+/// One Process Monitor capture (CSV or XML export): what it held, counted.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaptureReport {
+    /// Input the capture was read from.
+    pub input: u32,
+    /// Input path.
+    pub path: String,
+    /// Data rows (CSV) or `<event>` elements (XML) read.
+    pub rows: u64,
+    /// Rows kept as events (failures, process lifecycle, retries); the rest are only counted.
+    pub kept: u64,
+    /// Rows skipped as broken (each one a warning of the input, up to a limit).
+    pub bad_rows: u64,
+    /// Date of the capture, when the export carries it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<chrono::NaiveDate>,
+    /// Where the date comes from, or why it is unknown.
+    pub date_source: String,
+    /// Rows by kind of result.
+    pub results: ResultTotals,
+    /// Rows by operation and result, most frequent first.
+    pub operations: Vec<crate::source::procmon::OperationCount>,
+    /// Failing rows folded by process, operation, result and path class, most frequent first.
+    pub failures: Vec<FailureGroup>,
+    /// Operation names msitrace does not know (kept as class `other`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_operations: Vec<String>,
+    /// Result names msitrace does not know (treated as failures).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_results: Vec<String>,
+    /// The process tree.
+    pub processes: Vec<crate::analysis::process_tree::ProcessNode>,
+}
+
+impl CaptureReport {
+    /// The process instance with this PID at this row (the latest one seen by then, for reused
+    /// PIDs), else the first with that PID: its index in `processes`.
+    pub fn process_at(&self, pid: u32, row: u64) -> Option<usize> {
+        self.processes
+            .iter()
+            .rposition(|p| p.pid == pid && p.first_seen <= row)
+            .or_else(|| self.processes.iter().position(|p| p.pid == pid))
+    }
+
+    /// A process and the ones above it, nearest first (indexes in `processes`; at most 32).
+    pub fn lineage(&self, mut at: usize) -> Vec<usize> {
+        let mut out = vec![at];
+        while let Some(parent) = self.processes[at].parent.filter(|_| out.len() < 32) {
+            out.push(parent);
+            at = parent;
+        }
+        out
+    }
+}
+
+/// Rows of a capture by kind of result.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ResultTotals {
+    /// `SUCCESS` (and empty results).
+    pub success: u64,
+    /// Routine results (`BUFFER OVERFLOW`, `REPARSE`, `NO MORE ENTRIES`, ...): counted, not reported.
+    pub noise: u64,
+    /// Probing (`NAME NOT FOUND`, `PATH NOT FOUND`, ...): counted, not reported.
+    pub probe: u64,
+    /// Failures (`ACCESS DENIED`, `SHARING VIOLATION`, unknown codes, ...).
+    pub failure: u64,
+    /// Denied `Desired Access: All Access` opens retried narrower with success (not reported).
+    pub retried_all_access: u64,
+}
+
+/// Failing rows of one process, operation, result and path class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailureGroup {
+    /// Process name.
+    pub process: String,
+    /// Operation.
+    pub operation: String,
+    /// Result.
+    pub result: String,
+    /// Path class: known folder (`%TEMP%`), drive, hive (`HKLM`) or space.
+    pub path_class: String,
+    /// Rows.
+    pub count: u64,
+}
+
+impl FailureGroup {
+    /// Sort key for a stable order among equal counts.
+    pub fn cmp_key(&self) -> (&str, &str, &str, &str) {
+        (
+            &self.process,
+            &self.result,
+            &self.path_class,
+            &self.operation,
+        )
+    }
+}
+
+/// One WiX Burn bundle run.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleReport {
+    /// Input the bundle log was read from.
+    pub input: u32,
+    /// Input path.
+    pub path: String,
+    /// Bundle name (`WixBundleName`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Bundle version (`WixBundleVersion`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Burn engine version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    /// Command line of the bundle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command_line: Option<String>,
+    /// Package logs named by the bundle, and the inputs that are those logs.
+    pub package_logs: Vec<PackageLog>,
+    /// Bundle exit code and meaning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+}
+
+/// A package log named by a bundle.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageLog {
+    /// Package id.
+    pub package: String,
+    /// Log path as the bundle wrote it.
+    pub path: String,
+    /// The input that is this log, when it was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<u32>,
+}
+
