@@ -36,7 +36,7 @@ mod bench_setup;
 
 use criterion::{Criterion, Throughput};
 use encoding_rs::{CoderResult, UTF_16LE};
-use msitrace::analysis::chain::{self, EventIndex};
+use msitrace::analysis::failure_graph::{self, EventIndex};
 use msitrace::analysis::msi::{SessionFacts, SessionTracker};
 use msitrace::analysis::{analyze_paths, rule_subjects, AnalysisSettings};
 use msitrace::source::msilog::{MsiLogParser, MsiLogSettings};
@@ -144,7 +144,7 @@ fn bench(c: &mut Criterion, path: &Path, len: u64) {
             let index =
                 EventIndex::new(&report.inputs, facts.iter().flat_map(SessionFacts::events));
             let (graph, chains) =
-                chain::build(&report.findings, &report.sessions, &report.captures, &index);
+                failure_graph::build(&report.findings, &report.sessions, &report.captures, &index);
             black_box((graph.len(), chains.len()))
         })
     });

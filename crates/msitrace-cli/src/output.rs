@@ -6,8 +6,8 @@
 
 use clap::{ArgMatches, Args, ValueEnum};
 use msitrace::analysis::progress::{ProgressSink, ProgressUpdate};
-use msitrace::findings::Severity;
 use msitrace::analysis::{InputStatus, Report};
+use msitrace::findings::Severity;
 use msitrace::report::{html, json, jsonl, markdown, sarif, text};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -177,6 +177,18 @@ impl Evidence {
         }
     }
 
+    /// The place with the file name only (`install.log:30`, `application.xml record 9121`,
+    /// `procmon.CSV row 10`), for drawings.
+    pub fn short_place(&self) -> String {
+        let name = self.input.rsplit(['/', '\\']).next().unwrap_or(&self.input);
+        match (self.line, self.record, self.row) {
+            (Some(l), _, _) => format!("{name}:{l}"),
+            (_, Some(r), _) => format!("{name} record {r}"),
+            (_, _, Some(r)) => format!("{name} row {r}"),
+            _ => name.to_string(),
+        }
+    }
+
     /// `file:line` (or `file record N`) for display.
     pub fn place(&self) -> String {
         match (self.line, self.record, self.row) {

@@ -3,7 +3,8 @@
 //! Nodes are processes, installer sessions, actions, custom actions, failing operations, installer
 //! messages, event-log records and outcomes; edges say how one led to the next (spawned, ran,
 //! performed, failed-with, reported-as, caused). The **failure chain** is the path that ends at the
-//! final outcome and starts at the earliest cause (and the processes above it):
+//! final outcome and starts at the earliest cause (and the processes above it). The drawings
+//! (DOT, Mermaid) are renderers: [`crate::report::graph`].
 //!
 //! ```
 //! use msitrace::graph::{FailureGraph, NodeKind, EdgeKind};
@@ -18,7 +19,8 @@
 //! let chain = g.chain(exit);
 //! assert_eq!(chain.len(), 4);
 //! let report = g.report(&[(0, chain)]);
-//! assert!(report.to_mermaid(Some(&report.chains[0].nodes)).contains("failed with"));
+//! let mermaid = msitrace::report::graph::mermaid(&report, Some(&report.chains[0].nodes));
+//! assert!(mermaid.contains("failed with"));
 //! ```
 
 use crate::findings::Evidence;
@@ -26,7 +28,6 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use serde::Serialize;
-use std::fmt::Write;
 
 /// What a node stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -109,67 +110,6 @@ pub struct GraphReport {
     pub edges: Vec<(usize, usize, EdgeKind)>,
     /// Each failure chain, from the earliest cause to the outcome.
     pub chains: Vec<Chain>,
-}
-
-impl GraphReport {
-    /// Graphviz DOT: the whole graph, or only the nodes of one chain.
-    pub fn to_dot(&self, only: Option<&[usize]>) -> String {
-        let mut s = String::from(
-            "digraph msitrace {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\"];\n",
-        );
-        for (i, n) in self
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| only.is_none_or(|o| o.contains(i)))
-        {
-            let _ = writeln!(
-                s,
-                "  n{} [label=\"{}\", shape={}];",
-                i,
-                dot_escape(&display_label(n)),
-                match n.kind {
-                    NodeKind::Process => "ellipse",
-                    NodeKind::Outcome => "octagon",
-                    NodeKind::Record => "note",
-                    _ => "box",
-                }
-            );
-        }
-        for &(from, to, kind) in &self.edges {
-            let keep = only.is_none_or(|o| o.contains(&from) && o.contains(&to));
-            if keep {
-                let _ = writeln!(s, "  n{} -> n{} [label=\"{}\"];", from, to, kind.label());
-            }
-        }
-        s.push_str("}\n");
-        s
-    }
-
-    /// Mermaid flowchart: the whole graph, or only the nodes of one chain.
-    pub fn to_mermaid(&self, only: Option<&[usize]>) -> String {
-        let mut s = String::from("flowchart TD\n");
-        for (i, n) in self
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| only.is_none_or(|o| o.contains(i)))
-        {
-            let text = mermaid_escape(&display_label(n));
-            let _ = match n.kind {
-                NodeKind::Process => writeln!(s, "  n{}([\"{text}\"])", i),
-                NodeKind::Outcome => writeln!(s, "  n{}{{{{\"{text}\"}}}}", i),
-                _ => writeln!(s, "  n{}[\"{text}\"]", i),
-            };
-        }
-        for &(from, to, kind) in &self.edges {
-            let keep = only.is_none_or(|o| o.contains(&from) && o.contains(&to));
-            if keep {
-                let _ = writeln!(s, "  n{} -->|{}| n{}", from, kind.label(), to);
-            }
-        }
-        s
-    }
 }
 
 /// One failure chain of the report.
@@ -270,54 +210,6 @@ impl FailureGraph {
     }
 }
 
-/// The label with the place it was read (`install.log:30`), for drawings.
-fn display_label(n: &Node) -> String {
-    match &n.evidence {
-        Some(e) => format!("{}\n{}", n.label, evidence_place(e)),
-        None => n.label.clone(),
-    }
-}
-
-/// `install.log:30`, `application.xml record 9121`, `procmon.CSV row 10` (file name only).
-pub fn evidence_place(e: &Evidence) -> String {
-    let name = e.input.rsplit(['/', '\\']).next().unwrap_or(&e.input);
-    match (e.line, e.record, e.row) {
-        (Some(l), _, _) => format!("{name}:{l}"),
-        (_, Some(r), _) => format!("{name} record {r}"),
-        (_, _, Some(r)) => format!("{name} row {r}"),
-        _ => name.to_string(),
-    }
-}
-
-fn dot_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn mermaid_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("#quot;"),
-            '\n' => out.push_str("<br/>"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,21 +228,6 @@ mod tests {
         g.link(other, o, EdgeKind::Caused);
         g.link(o, p, EdgeKind::ReportedAs); // a cycle must not loop forever
         assert_eq!(g.chain(o), vec![p, s, e, o]);
-    }
-
-    #[test]
-    fn drawings_escape_labels() {
-        let mut g = FailureGraph::default();
-        let a = g.add(NodeKind::Message, "say \"hi\" <b>\x1b[31m", None);
-        let b = g.add(NodeKind::Outcome, "1603", None);
-        g.link(a, b, EdgeKind::Caused);
-        let r = g.report(&[]);
-        let dot = r.to_dot(None);
-        assert!(dot.contains("say \\\"hi\\\""), "{dot}");
-        assert!(!dot.contains('\x1b'));
-        let m = r.to_mermaid(None);
-        assert!(m.contains("#quot;hi#quot; #lt;b#gt;"), "{m}");
-        assert!(m.contains("n0 -->|caused| n1"), "{m}");
     }
 
     #[test]

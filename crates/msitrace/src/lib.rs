@@ -7,7 +7,7 @@
 //!
 //! The flow, one module each: [`detect`] → [`source`] → [`analysis`] (sessions, failure point,
 //! process tree, findings from [`rules`] and [`codes`]) → [`graph`] (the failure chain) →
-//! [`report`] (text and JSON). [`record_meaning`] says what an event-log record means for an
+//! [`report`] (text and JSON). [`event::meaning`] says what an event-log record means for an
 //! installation; [`paths`] normalises Windows paths and recognises known folders.
 //!
 //! ```no_run
@@ -28,7 +28,6 @@ pub mod findings;
 pub mod graph;
 mod parallel;
 pub mod paths;
-pub mod record_meaning;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -1,8 +1,8 @@
 //! Bad input is normal input: clear errors or warnings naming input and line, never a panic, and
 //! one broken input never stops the others.
 
-use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::analysis::InputStatus;
+use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use std::io::Write;
 
 fn utf16(text: &str) -> Vec<u8> {

@@ -5,8 +5,8 @@
 mod common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
-use msitrace::bundle::{open_zip, BundleError, BundleLimits, EntryOutcome};
 use msitrace::analysis::{InputStatus, Report};
+use msitrace::bundle::{open_zip, BundleError, BundleLimits, EntryOutcome};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;

@@ -3,8 +3,8 @@
 mod common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
-use msitrace::findings::Severity;
 use msitrace::analysis::{InputStatus, Report};
+use msitrace::findings::Severity;
 use std::path::Path;
 
 fn analyze(path: &Path) -> Report {

@@ -6,9 +6,9 @@
 mod common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
+use msitrace::analysis::{InputStatus, Report};
 use msitrace::event::{Event, Kind, Location};
 use msitrace::findings::Severity;
-use msitrace::analysis::{InputStatus, Report};
 use msitrace::source::eventxml::EventXmlParser;
 use msitrace::source::evtx::{EvtxSettings, EvtxSource, EvtxStats, Keep, CHUNK_SIZE};
 use msitrace::source::SourceError;
@@ -106,7 +106,7 @@ fn every_corpus_file_parses_with_the_reference_record_count() {
             .iter()
             .filter(|e| match &e.kind {
                 Kind::EventRecord(r) => {
-                    msitrace::record_meaning::is_record_of_interest(&r.provider, r.event_id)
+                    msitrace::event::meaning::is_record_of_interest(&r.provider, r.event_id)
                 }
                 _ => false,
             })
@@ -513,7 +513,7 @@ fn a_chunk_header_with_a_wrong_last_record_offset_still_gives_every_selected_rec
         .iter()
         .filter(|e| match &e.kind {
             Kind::EventRecord(r) => {
-                msitrace::record_meaning::is_record_of_interest(&r.provider, r.event_id)
+                msitrace::event::meaning::is_record_of_interest(&r.provider, r.event_id)
             }
             _ => false,
         })

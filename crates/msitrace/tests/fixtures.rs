@@ -2,10 +2,10 @@
 
 mod common;
 
-use msitrace::analysis::{analyze_paths, AnalysisSettings};
-use msitrace::report::text::{render, TextOptions};
-use msitrace::findings::EvidenceRole;
 use msitrace::analysis::Report;
+use msitrace::analysis::{analyze_paths, AnalysisSettings};
+use msitrace::findings::EvidenceRole;
+use msitrace::report::text::{render, TextOptions};
 
 fn analyze(rel: &str) -> Report {
     // Relative paths keep the snapshots independent of the checkout location.

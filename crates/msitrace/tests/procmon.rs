@@ -7,10 +7,10 @@ mod common;
 
 use chrono::{NaiveDate, NaiveTime};
 use msitrace::analysis::process_tree::ProcessTree;
+use msitrace::analysis::InputStatus;
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::event::{Event, Kind, ReadTime};
 use msitrace::findings::Severity;
-use msitrace::analysis::InputStatus;
 use msitrace::source::procmon::{CaptureSettings, KeepPolicy};
 use msitrace::source::procmon_csv::{read_file_with, ChunkPlan, ProcmonCsvParser};
 use msitrace::source::procmon_xml::ProcmonXmlParser;

@@ -2,8 +2,8 @@
 //! fixture alone and with the MSI log of the same install.
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
+use msitrace::event::meaning::{Blocker, RecordMeaning, RestartStep, ServiceFailureKind};
 use msitrace::event::{EventRecord, InstallOperation, Kind};
-use msitrace::record_meaning::{Blocker, RecordMeaning, RestartStep, ServiceFailureKind};
 use msitrace::findings::Severity;
 use msitrace::source::eventxml::EventXmlParser;
 use msitrace::text::TextEncoding;

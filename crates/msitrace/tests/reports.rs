@@ -3,8 +3,8 @@
 
 mod common;
 
-use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::analysis::Report;
+use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::report::{html, json, jsonl, markdown, sarif, text};
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -2,9 +2,9 @@
 //! Monitor capture and event logs of one failing install, read together and alone, and with the
 //! event logs' clock shifted to other time zones.
 
+use msitrace::analysis::Report;
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::clock::ClockMethod;
-use msitrace::analysis::Report;
 use std::path::{Path, PathBuf};
 
 fn scenario(name: &str) -> PathBuf {
@@ -80,8 +80,14 @@ fn temp_access_denied_tells_one_story_across_three_sources() {
     }
     let graph = r.graph.as_ref().unwrap();
     let nodes = &graph.chains[0].nodes;
-    insta::assert_snapshot!("temp_denied_chain_mermaid", graph.to_mermaid(Some(nodes)));
-    insta::assert_snapshot!("temp_denied_chain_dot", graph.to_dot(Some(nodes)));
+    insta::assert_snapshot!(
+        "temp_denied_chain_mermaid",
+        msitrace::report::graph::mermaid(graph, Some(nodes))
+    );
+    insta::assert_snapshot!(
+        "temp_denied_chain_dot",
+        msitrace::report::graph::dot(graph, Some(nodes))
+    );
 }
 
 #[test]

@@ -1,9 +1,9 @@
 //! Bundle runs from a WiX Burn log: name, version, command line, package logs, errors, exit code.
 
+use crate::analysis::{BundleReport, PackageLog};
 use crate::codes::{self, classify_exit};
 use crate::event::{BurnLevel, BurnMeaning, Event, Kind};
 use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Outcome, Severity};
-use crate::analysis::{BundleReport, PackageLog};
 
 /// Most error lines kept per bundle log.
 const MAX_ERRORS: usize = 64;

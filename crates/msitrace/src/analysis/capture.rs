@@ -9,10 +9,10 @@
 //! narrower with success by the same process.
 
 use crate::analysis::process_tree::ProcessTree;
+use crate::analysis::{CaptureReport, FailureGroup, ResultTotals};
 use crate::codes::{classify_exit, exit_meaning, OutcomeClass};
 use crate::event::{Event, Kind, Location, Operation, OperationClass};
 use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Severity};
-use crate::analysis::{CaptureReport, FailureGroup, ResultTotals};
 use crate::source::procmon::status::{self, ResultClass};
 use crate::source::procmon_csv::CaptureRead;
 use std::collections::BTreeMap;

@@ -17,13 +17,13 @@
 //! Successful transactions are not failures. [`link_sessions`] ties a failed transaction to the
 //! MSI log session of the same product and status, so the report tells one story.
 
+use crate::analysis::SessionReport;
 use crate::codes::{self, classify_exit, OutcomeClass};
-use crate::event::{Event, EventRecord, InstallOperation, Kind, Location};
-use crate::record_meaning::{
+use crate::event::meaning::{
     Blocker, ProcessCrash, RecordMeaning, ServiceFailure, ServiceFailureKind,
 };
+use crate::event::{Event, EventRecord, InstallOperation, Kind, Location};
 use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Severity};
-use crate::analysis::SessionReport;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 

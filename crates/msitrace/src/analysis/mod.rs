@@ -12,10 +12,10 @@
 mod bundles;
 pub mod burn;
 pub mod capture;
-pub mod chain;
 pub mod diagnose;
 pub mod eventlog;
 pub mod events;
+pub mod failure_graph;
 pub mod msi;
 pub mod process_tree;
 pub mod progress;
@@ -611,7 +611,11 @@ fn name_running_actions(
 }
 
 /// The PIDs above an operation's process in its capture's process tree, nearest first.
-fn ancestors_of(op: &Event, row: u64, capture: Option<&crate::analysis::CaptureReport>) -> Vec<u32> {
+fn ancestors_of(
+    op: &Event,
+    row: u64,
+    capture: Option<&crate::analysis::CaptureReport>,
+) -> Vec<u32> {
     let (Some(capture), Some(pid)) = (capture, op.process.as_ref().map(|p| p.pid)) else {
         return Vec::new();
     };
@@ -887,14 +891,14 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
             .then(a.confidence.cmp(&b.confidence))
     });
     let failed = findings.iter().any(|f| f.severity == Severity::Error);
-    let index = chain::EventIndex::new(
+    let index = failure_graph::EventIndex::new(
         &inputs,
         facts
             .iter()
             .flat_map(msi::SessionFacts::events)
             .chain(kept.iter().flat_map(|k| k.events.iter())),
     );
-    let (graph, chains) = chain::build(&findings, &sessions, &captures, &index);
+    let (graph, chains) = failure_graph::build(&findings, &sessions, &captures, &index);
     let graph = (!chains.is_empty()).then(|| graph.report(&chains));
     drop(index);
     Report {

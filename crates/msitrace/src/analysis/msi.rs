@@ -6,10 +6,10 @@
 //! the failing action. Memory grows with what is kept, never with the log.
 
 use super::signals::{self, Strength};
+use crate::analysis::SessionReport;
 use crate::codes::{self, classify_exit, OutcomeClass};
 use crate::event::*;
 use crate::findings::{FailedAction, Outcome};
-use crate::analysis::SessionReport;
 use crate::source::msilog::{Deferred, Entry};
 use chrono::NaiveDateTime;
 use std::collections::VecDeque;

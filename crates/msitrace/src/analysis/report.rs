@@ -4,7 +4,7 @@
 
 use crate::detect::Format;
 use crate::event::InstallOperation;
-use crate::findings::{Finding, Outcome, FailedAction};
+use crate::findings::{FailedAction, Finding, Outcome};
 use crate::text::TextEncoding;
 use chrono::NaiveDateTime;
 use serde::Serialize;
@@ -313,4 +313,3 @@ pub struct PackageLog {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<u32>,
 }
-

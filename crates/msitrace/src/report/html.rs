@@ -10,36 +10,13 @@
 //! page's own script (by its SHA-256 hash), so a `<script>` that slipped through would not run.
 //! The script only moves timeline points and hides table rows; it never builds markup from text.
 
-use super::chain::ChainGraph;
+use super::chain_svg::ChainGraph;
+use super::escape;
 use crate::analysis::timeline::TimelineEntry;
 use crate::analysis::{InputStatus, Report};
 use crate::codes::OutcomeClass;
 use crate::event::ReadTime;
 use std::fmt::Write;
-
-/// Escape untrusted text for HTML text and attribute values: `& < > " '` as entities, control
-/// characters removed (tabs and newlines kept).
-///
-/// ```
-/// use msitrace::report::html::escape;
-/// assert_eq!(escape("<script>x='1'&\"</script>\x1b[2J"), "&lt;script&gt;x=&#39;1&#39;&amp;&quot;&lt;/script&gt;[2J");
-/// ```
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The page's script. Its SHA-256 is [`SCRIPT_SHA256`], allowed by the page's CSP: change both
 /// together (the unit test `csp_hash_matches_the_script` fails when they disagree, and the page
@@ -125,7 +102,7 @@ pub fn render(report: &Report) -> String {
 </head>
 <body>
 "#,
-        tool = escape(&report.tool)
+        tool = escape::html(&report.tool)
     );
     summary(&mut out, report);
     chain(&mut out, report);
@@ -145,7 +122,7 @@ fn summary(out: &mut String, report: &Report) {
     let _ = writeln!(
         out,
         r#"<header><h1>msitrace report</h1><p class="verdict {class}" id="verdict">{verdict}</p><p class="muted">{} · {} input(s), {} installer session(s), {} bundle(s), {} finding(s)</p></header>"#,
-        escape(&report.tool),
+        escape::html(&report.tool),
         report.inputs.len(),
         report.sessions.len(),
         report.bundles.len(),
@@ -157,8 +134,8 @@ fn summary(out: &mut String, report: &Report) {
             r#"<p id="main-finding"><span class="badge sev-{}">{}</span> <strong>{}</strong> — {}</p>"#,
             f.severity.label(),
             f.severity.label(),
-            escape(&f.title),
-            escape(&f.summary)
+            escape::html(&f.title),
+            escape::html(&f.summary)
         );
     }
     let _ = writeln!(out, r#"<section id="summary"><h2>Summary</h2>"#);
@@ -179,17 +156,17 @@ fn summary(out: &mut String, report: &Report) {
                 out,
                 r#"<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="mono">{} lines {}–{}</td><td>{}</td></tr>"#,
                 n + 1,
-                escape(&s.operation.to_string()),
-                escape(&product),
+                escape::html(&s.operation.to_string()),
+                escape::html(&product),
                 outcome_cell(s.outcome.as_ref()),
                 s.failed_action
                     .as_ref()
-                    .map(|a| format!("{} (line {})", escape(&a.name), a.line))
+                    .map(|a| format!("{} (line {})", escape::html(&a.name), a.line))
                     .unwrap_or_default(),
-                escape(&s.path),
+                escape::html(&s.path),
                 s.lines[0],
                 s.lines[1],
-                escape(&time)
+                escape::html(&time)
             );
         }
         out.push_str("</tbody></table>\n");
@@ -203,8 +180,8 @@ fn summary(out: &mut String, report: &Report) {
                 .map(|l| {
                     format!(
                         "{} → {}{}",
-                        escape(&l.package),
-                        escape(&l.path),
+                        escape::html(&l.package),
+                        escape::html(&l.path),
                         if l.input.is_some() {
                             ""
                         } else {
@@ -217,10 +194,10 @@ fn summary(out: &mut String, report: &Report) {
             let _ = writeln!(
                 out,
                 r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="mono">{}</td><td class="mono">{packages}</td></tr>"#,
-                escape(b.name.as_deref().unwrap_or("(unnamed)")),
-                escape(b.version.as_deref().unwrap_or("")),
+                escape::html(b.name.as_deref().unwrap_or("(unnamed)")),
+                escape::html(b.version.as_deref().unwrap_or("")),
                 outcome_cell(b.outcome.as_ref()),
-                escape(&b.path)
+                escape::html(&b.path)
             );
         }
         out.push_str("</tbody></table>\n");
@@ -233,15 +210,15 @@ fn summary(out: &mut String, report: &Report) {
             InputStatus::Unrecognized => "skipped",
             InputStatus::Error => "error",
         };
-        let mut notes: Vec<String> = i.error.iter().map(|e| escape(e)).collect();
-        notes.extend(i.warnings.iter().take(10).map(|w| escape(w)));
+        let mut notes: Vec<String> = i.error.iter().map(|e| escape::html(e)).collect();
+        notes.extend(i.warnings.iter().take(10).map(|w| escape::html(w)));
         if i.warnings.len() > 10 {
             notes.push(format!("… and {} more warnings", i.warnings.len() - 10));
         }
         let _ = writeln!(
             out,
             r#"<tr><td class="mono">{}</td><td>{}</td><td>{status}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
-            escape(&i.path),
+            escape::html(&i.path),
             i.format.map(|f| f.label()).unwrap_or(""),
             i.lines,
             i.events,
@@ -258,7 +235,7 @@ fn outcome_cell(o: Option<&crate::findings::Outcome>) -> String {
                 OutcomeClass::Failure => format!("<strong>{}</strong>", o.class.verdict()),
                 other => other.verdict().to_string(),
             };
-            format!("{label} ({} {})", o.code, escape(&o.meaning))
+            format!("{label} ({} {})", o.code, escape::html(&o.meaning))
         }
         None => "no exit status".into(),
     }
@@ -275,7 +252,7 @@ fn chain(out: &mut String, report: &Report) {
             let _ = writeln!(
                 out,
                 r#"<p class="muted">How the main finding, <code>{}</code>, came about: from the process and operation that failed to the exit status and the records that reported it.</p>"#,
-                escape(&f.id)
+                escape::html(&f.id)
             );
             out.push_str(&built.unwrap_or_default().to_svg(true));
             out.push('\n');
@@ -284,7 +261,7 @@ fn chain(out: &mut String, report: &Report) {
             let _ = writeln!(
                 out,
                 r#"<p class="muted">From the evidence of the main finding, <code>{}</code>: cause → context → failure → outcome.</p>"#,
-                escape(&f.id)
+                escape::html(&f.id)
             );
             out.push_str(&ChainGraph::from_finding(f).to_svg(true));
             out.push('\n');
@@ -359,8 +336,8 @@ fn timeline(out: &mut String, report: &Report) {
             out,
             r#"<text class="lane" x="6" y="{}"><title>{}</title>{}</text><line x1="{TL_LEFT}" y1="{y}" x2="{}" y2="{y}" class="lane-line"/>"#,
             y + 4,
-            escape(lane),
-            escape(&cut(name, 34)),
+            escape::html(lane),
+            escape::html(&cut(name, 34)),
             TL_LEFT + TL_WIDTH,
         );
     }
@@ -384,9 +361,9 @@ fn timeline(out: &mut String, report: &Report) {
             },
             if is_evidence { 5 } else { 3 },
             k - t0,
-            escape(&e.time_text().unwrap_or_default()),
-            escape(&e.place()),
-            escape(&cut(e.event.first_line(), 200))
+            escape::html(&e.time_text().unwrap_or_default()),
+            escape::html(&e.place()),
+            escape::html(&cut(e.event.first_line(), 200))
         );
     }
     out.push_str("</svg></section>\n");
@@ -404,10 +381,10 @@ fn findings(out: &mut String, report: &Report) {
             r#"<div class="finding" id="finding-{}"><h3>{}. <span class="badge sev-{sev}">{sev}</span> {}</h3><p class="meta"><code>{}</code> · {} · {conf} confidence</p><p>{}</p>"#,
             n + 1,
             n + 1,
-            escape(&f.title),
-            escape(&f.id),
-            escape(&f.category),
-            escape(&f.summary),
+            escape::html(&f.title),
+            escape::html(&f.id),
+            escape::html(&f.category),
+            escape::html(&f.summary),
             sev = f.severity.label(),
         );
         if !f.evidence.is_empty() {
@@ -417,15 +394,15 @@ fn findings(out: &mut String, report: &Report) {
                     out,
                     r#"<div class="evidence"><span class="ev-role">{}</span> <code>{}</code><pre>{}</pre></div>"#,
                     e.role.label(),
-                    escape(&e.place()),
-                    escape(e.text.trim())
+                    escape::html(&e.place()),
+                    escape::html(e.text.trim())
                 );
             }
         }
         if !f.remediation.is_empty() {
             out.push_str("<h4>What to do</h4><ul>\n");
             for r in &f.remediation {
-                let _ = writeln!(out, "<li>{}</li>", escape(r));
+                let _ = writeln!(out, "<li>{}</li>", escape::html(r));
             }
             out.push_str("</ul>\n");
         }
@@ -446,10 +423,10 @@ fn events(out: &mut String, timeline: &[TimelineEntry]) {
         let _ = writeln!(
             out,
             r#"<tr><td class="mono">{}</td><td class="mono">{}</td><td>{}</td><td class="mono">{}</td></tr>"#,
-            escape(&e.time_text().unwrap_or_default()),
-            escape(&e.place()),
-            escape(&e.kind_name()),
-            escape(&cut(e.event.first_line(), 400))
+            escape::html(&e.time_text().unwrap_or_default()),
+            escape::html(&e.place()),
+            escape::html(&e.kind_name()),
+            escape::html(&cut(e.event.first_line(), 400))
         );
     }
     out.push_str("</tbody></table></section>\n");

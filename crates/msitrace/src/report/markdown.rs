@@ -1,76 +1,16 @@
 //! Markdown rendering of a [`Report`]: a compact summary for CI job summaries
 //! (`$GITHUB_STEP_SUMMARY`) and pull-request comments.
 //!
-//! Log text is untrusted. Text in prose and tables goes through [`escape`] (every Markdown and HTML
+//! Log text is untrusted. Text in prose and tables goes through [`super::escape::markdown`] (every Markdown and HTML
 //! metacharacter backslash-escaped or turned into an entity, control characters removed, so a
 //! product named `[click](https://evil)` or `<img src=x onerror=...>` stays literal text); evidence
 //! lines go into fenced code blocks whose fence is longer than any backtick run in them.
 
-use crate::findings::{Finding, Severity};
+use super::escape;
 use crate::analysis::{InputStatus, Report};
 use crate::codes::OutcomeClass;
+use crate::findings::{Finding, Severity};
 use std::fmt::Write;
-
-/// Escape untrusted text for Markdown prose or a table cell: control characters removed (newlines
-/// become spaces), ASCII punctuation backslash-escaped, `<`, `>`, `&` as HTML entities.
-///
-/// ```
-/// use msitrace::report::markdown::escape;
-/// assert_eq!(escape("[a](http://x) <b>"), r"\[a\]\(http://x\) &lt;b&gt;");
-/// ```
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            // `:` and `/` are left alone: escaping them does not stop autolinks and hurts paths.
-            ':' | '/' | '.' | ',' | ';' | '?' | '@' | '=' | '%' | '$' | '"' | '\'' => out.push(c),
-            c if c.is_ascii_punctuation() => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Untrusted text as an inline code span (nothing inside is interpreted): control characters
-/// removed, `|` escaped for tables, delimited by more backticks than any run inside.
-///
-/// ```
-/// use msitrace::report::markdown::code_span;
-/// assert_eq!(code_span("logs/a_b.log"), "`logs/a_b.log`");
-/// assert_eq!(code_span("a`b|c"), "`` a`b\\|c ``");
-/// ```
-pub fn code_span(text: &str) -> String {
-    let clean: String = text
-        .chars()
-        .map(|c| {
-            if c == '\n' || c == '\t' || c == '\r' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .filter(|c| !c.is_control())
-        .collect::<String>()
-        .replace('|', "\\|");
-    if clean.is_empty() {
-        return String::new();
-    }
-    let longest = clean.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    if longest > 0 || clean.starts_with(' ') || clean.ends_with(' ') {
-        format!("{fence} {clean} {fence}")
-    } else {
-        format!("{fence}{clean}{fence}")
-    }
-}
 
 /// A fenced code block holding untrusted lines (control characters removed).
 fn code_block(out: &mut String, lines: &[String]) {
@@ -128,7 +68,7 @@ pub fn render(report: &Report) -> String {
         report.sessions.len(),
         report.bundles.len(),
         report.findings.len(),
-        escape(&report.tool)
+        escape::markdown(&report.tool)
     );
 
     if !report.sessions.is_empty() || !report.bundles.is_empty() {
@@ -136,17 +76,17 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "|---|---|---|---|---|");
         for (n, s) in report.sessions.iter().enumerate() {
             let product = match (&s.product, &s.version) {
-                (Some(p), Some(v)) => format!("{} {}", escape(p), escape(v)),
-                (Some(p), None) => escape(p),
+                (Some(p), Some(v)) => format!("{} {}", escape::markdown(p), escape::markdown(v)),
+                (Some(p), None) => escape::markdown(p),
                 _ => "—".into(),
             };
             let _ = writeln!(
                 out,
                 "| {} | {} | {product} | {} | {} lines {}–{} |",
                 n + 1,
-                escape(&s.operation.to_string()),
+                escape::markdown(&s.operation.to_string()),
                 outcome_cell(s.outcome.as_ref()),
-                code_span(&s.path),
+                escape::markdown_code_span(&s.path),
                 s.lines[0],
                 s.lines[1]
             );
@@ -156,9 +96,12 @@ pub fn render(report: &Report) -> String {
                 out,
                 "| B{} | bundle | {} | {} | {} |",
                 n + 1,
-                b.name.as_deref().map(escape).unwrap_or_else(|| "—".into()),
+                b.name
+                    .as_deref()
+                    .map(escape::markdown)
+                    .unwrap_or_else(|| "—".into()),
                 outcome_cell(b.outcome.as_ref()),
-                code_span(&b.path)
+                escape::markdown_code_span(&b.path)
             );
         }
         out.push('\n');
@@ -189,12 +132,12 @@ pub fn render(report: &Report) -> String {
                 InputStatus::Unrecognized => "skipped",
                 InputStatus::Error => "error",
             };
-            let _ = writeln!(out, "- {}: {status}", code_span(&i.path));
+            let _ = writeln!(out, "- {}: {status}", escape::markdown_code_span(&i.path));
             if let Some(e) = &i.error {
-                let _ = writeln!(out, "  - {}", escape(e));
+                let _ = writeln!(out, "  - {}", escape::markdown(e));
             }
             for w in i.warnings.iter().take(5) {
-                let _ = writeln!(out, "  - {}", escape(w));
+                let _ = writeln!(out, "  - {}", escape::markdown(w));
             }
             if i.warnings.len() > 5 {
                 let _ = writeln!(out, "  - … and {} more", i.warnings.len() - 5);
@@ -216,7 +159,7 @@ fn outcome_cell(o: Option<&crate::findings::Outcome>) -> String {
                 OutcomeClass::Failure => format!("**{}**", o.class.verdict()),
                 other => other.verdict().to_string(),
             };
-            format!("{label} ({} {})", o.code, escape(&o.meaning))
+            format!("{label} ({} {})", o.code, escape::markdown(&o.meaning))
         }
         None => "no exit status".into(),
     }
@@ -228,16 +171,16 @@ fn finding(out: &mut String, n: usize, f: &Finding) {
         "### {}. {} — {}\n",
         n + 1,
         severity_label(f.severity),
-        escape(&f.title)
+        escape::markdown(&f.title)
     );
     let _ = writeln!(
         out,
         "{} · {} · {} confidence\n",
-        code_span(&f.id),
-        escape(&f.category),
+        escape::markdown_code_span(&f.id),
+        escape::markdown(&f.category),
         f.confidence.label()
     );
-    let _ = writeln!(out, "{}\n", escape(&f.summary));
+    let _ = writeln!(out, "{}\n", escape::markdown(&f.summary));
     if !f.evidence.is_empty() {
         let lines: Vec<String> = f
             .evidence
@@ -255,7 +198,7 @@ fn finding(out: &mut String, n: usize, f: &Finding) {
     if !f.remediation.is_empty() {
         let _ = writeln!(out, "**What to do**\n");
         for r in &f.remediation {
-            let _ = writeln!(out, "- {}", escape(r));
+            let _ = writeln!(out, "- {}", escape::markdown(r));
         }
         out.push('\n');
     }

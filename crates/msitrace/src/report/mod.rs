@@ -6,11 +6,12 @@
 //!
 //! Every renderer is deterministic (same report, same bytes) and treats log text as untrusted.
 
-pub mod chain;
+pub mod chain_svg;
+pub mod escape;
+pub mod graph;
 pub mod html;
 pub mod json;
 pub mod jsonl;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
-

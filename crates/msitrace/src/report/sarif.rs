@@ -12,8 +12,8 @@
 //! absolute paths become `file://` URIs; bundle entries keep their `bundle.zip!/name` form.
 //! The SARIF schema is shipped as `docs/schemas/sarif-2.1.0.json` and the output is tested against it.
 
-use crate::findings::{Evidence, EvidenceRole, Finding, Severity};
 use crate::analysis::Report;
+use crate::findings::{Evidence, EvidenceRole, Finding, Severity};
 use crate::rules::Rule;
 use serde_json::{json, Map, Value};
 
@@ -104,7 +104,7 @@ fn help(remediation: &[String]) -> Value {
         .join("\n");
     let markdown = remediation
         .iter()
-        .map(|r| format!("- {}", super::markdown::escape(r)))
+        .map(|r| format!("- {}", super::escape::markdown(r)))
         .collect::<Vec<_>>()
         .join("\n");
     json!({ "text": text, "markdown": markdown })

@@ -3,10 +3,10 @@
 //! Log text is untrusted: every piece of it goes through [`sanitize`], which removes terminal control
 //! sequences, before it is printed.
 
-use crate::findings::{EvidenceRole, Severity};
 use crate::analysis::{InputStatus, Report};
 use crate::clock::ClockMethod;
 use crate::codes::OutcomeClass;
+use crate::findings::{EvidenceRole, Severity};
 use std::fmt::Write;
 
 /// Options of the text rendering.
@@ -407,7 +407,7 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                     let place = node
                         .evidence
                         .as_ref()
-                        .map(|e| format!("  [{}]", sanitize(&crate::graph::evidence_place(e))))
+                        .map(|e| format!("  [{}]", sanitize(&e.short_place())))
                         .unwrap_or_default();
                     let arrow = if depth == 0 { "" } else { "→ " };
                     let indent = "  ".repeat(depth.min(12));

@@ -6,7 +6,7 @@
 //! and the values captured for the summary.
 
 use super::model::{kind_name, Matcher, Rule, RulePack, Scope, SourceClass, Step};
-use crate::event::{ActionPhase, Event, Kind, Location, MessageLevel};
+use crate::event::{Event, Kind, Location};
 use chrono::Duration;
 use std::cell::OnceCell;
 use std::cmp::Ordering;
@@ -211,7 +211,7 @@ fn related(step: &Step, prev: &Subject<'_>, next: &Subject<'_>) -> bool {
                 (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
                 _ => false,
             },
-            Scope::Process => same_process(prev.event, next.event),
+            Scope::Process => crate::event::Event::same_process(prev.event, next.event),
         };
         if !same {
             return false;
@@ -245,81 +245,11 @@ fn relation(a: &Event, b: &Event) -> (Option<Ordering>, Option<Duration>) {
         },
     };
     let order = if a.input == b.input {
-        position(a.at).zip(position(b.at)).map(|(x, y)| y.cmp(&x))
+        a.at.position().zip(b.at.position()).map(|(x, y)| y.cmp(&x))
     } else {
         delta.map(|d| d.cmp(&Duration::zero()))
     };
     (order, delta)
-}
-
-fn position(at: Location) -> Option<u64> {
-    match at {
-        Location::Line(n) | Location::Record(n) | Location::Row(n) | Location::Offset(n) => Some(n),
-    }
-}
-
-/// Same process: equal PIDs, or for the truncated PIDs of MSI logs, equal on the hex digits kept.
-pub(crate) fn same_process(a: &Event, b: &Event) -> bool {
-    let (Some(x), Some(y)) = (&a.process, &b.process) else {
-        return false;
-    };
-    if x.partial == y.partial {
-        return x.pid == y.pid;
-    }
-    let (short, full) = if x.partial {
-        (x.pid, y.pid)
-    } else {
-        (y.pid, x.pid)
-    };
-    let digits = format!("{short:X}").len().max(2) as u32;
-    let mask = 16u64.pow(digits) - 1;
-    u64::from(full) & mask == u64::from(short)
-}
-
-/// The number a rule's `code` compares with.
-pub fn event_code(event: &Event) -> Option<u32> {
-    match &event.kind {
-        Kind::MsiMessage(m) => Some(m.code),
-        Kind::CustomActionResult { code, .. } => Some(*code),
-        Kind::EngineReturn { code } => Some(*code),
-        Kind::MsiOutcome(o) => Some(o.status),
-        Kind::EventRecord(r) => Some(r.event_id),
-        Kind::BurnMessage(b) => Some(b.id),
-        Kind::MsiAction {
-            phase: ActionPhase::End { return_value },
-            ..
-        } => Some(*return_value),
-        Kind::ProcessExit { status, .. } => *status,
-        _ => None,
-    }
-}
-
-fn level_name(event: &Event) -> Option<&'static str> {
-    match &event.kind {
-        Kind::MsiMessage(m) => Some(match m.level {
-            MessageLevel::Error => "error",
-            MessageLevel::Warning => "warning",
-            MessageLevel::Info => "info",
-            MessageLevel::Debug => "debug",
-            MessageLevel::Internal => "internal",
-            MessageLevel::Note => "note",
-        }),
-        Kind::EventRecord(r) => Some(match r.level {
-            1 => "critical",
-            2 => "error",
-            3 => "warning",
-            4 | 0 => "information",
-            _ => "verbose",
-        }),
-        Kind::BurnMessage(b) => Some(match b.level {
-            crate::event::BurnLevel::Error => "error",
-            crate::event::BurnLevel::Warning => "warning",
-            crate::event::BurnLevel::Info => "info",
-            crate::event::BurnLevel::Debug => "debug",
-            crate::event::BurnLevel::Standard => "standard",
-        }),
-        _ => None,
-    }
 }
 
 /// One line a text condition is tried on: where it is, as read, and lower-cased (for `contains`).
@@ -359,34 +289,7 @@ fn lines(event: &Event) -> Vec<(Location, String)> {
             .map(|(n, l)| (Location::Line(n), l.to_string()))
             .collect(),
         (Some(raw), at) => vec![(at, raw.replace(['\r', '\n'], " "))],
-        (None, at) => vec![(at, render(event))],
-    }
-}
-
-/// A one-line rendering of an event without raw text (event-log records, operations).
-fn render(event: &Event) -> String {
-    match &event.kind {
-        Kind::EventRecord(r) => {
-            let data: Vec<&str> = r.data.iter().filter_map(|d| d.value.as_deref()).collect();
-            format!("{} {}: {}", r.provider, r.event_id, data.join(" | "))
-        }
-        Kind::Operation(o) => format!(
-            "{} {} {} {}",
-            o.name,
-            o.path.as_deref().unwrap_or(""),
-            o.result,
-            o.detail
-                .iter()
-                .map(|(k, v)| format!("{k}: {v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Kind::ProcessStart(p) => format!(
-            "Process start {} {}",
-            p.image.as_deref().unwrap_or(""),
-            p.command_line.as_deref().unwrap_or("")
-        ),
-        _ => String::new(),
+        (None, at) => vec![(at, event.one_line())],
     }
 }
 
@@ -407,11 +310,15 @@ fn match_event(m: &Matcher, s: &Subject<'_>, texts: &Texts, index: usize) -> Opt
     {
         return None;
     }
-    let code = event_code(e);
+    let code = e.code();
     if !m.codes.is_empty() && !code.is_some_and(|c| m.codes.contains(&c)) {
         return None;
     }
-    if !m.levels.is_empty() && !level_name(e).is_some_and(|l| m.levels.iter().any(|w| w == l)) {
+    if !m.levels.is_empty()
+        && !e
+            .level_name()
+            .is_some_and(|l| m.levels.iter().any(|w| w == l))
+    {
         return None;
     }
     let record = match &e.kind {
@@ -756,9 +663,9 @@ equal = ["{equal}"]
             role: None,
         });
         let b = op(1, at(1, 0, 0), 0x121C, r"C:\x", "SUCCESS");
-        assert!(same_process(&a, &b));
+        assert!(crate::event::Event::same_process(&a, &b));
         let c = op(1, at(1, 0, 0), 0x121D, r"C:\x", "SUCCESS");
-        assert!(!same_process(&a, &c));
+        assert!(!crate::event::Event::same_process(&a, &c));
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub fn finish_record(
         message: d.message,
         meaning: None,
     };
-    record.meaning = crate::record_meaning::interpret(&record).map(Box::new);
+    record.meaning = crate::event::meaning::interpret(&record).map(Box::new);
     let time = fields
         .time
         .as_deref()

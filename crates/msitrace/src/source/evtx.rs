@@ -11,7 +11,7 @@
 //! Decoding a record means rendering it to XML (the crate) and reading that XML with
 //! [`super::eventxml`], so an XML export and the EVTX file give equal [`Event`]s. Rendering is the
 //! expensive part, so with [`Keep::OfInterest`] only the records that can explain an installation
-//! ([`crate::record_meaning::is_record_of_interest`]: MsiInstaller, Service Control Manager
+//! ([`crate::event::meaning::is_record_of_interest`]: MsiInstaller, Service Control Manager
 //! failures and installs, crashes, blocks, ...) are decoded; the others are counted per provider
 //! ([`EvtxStats::counted`]). A clean chunk is walked by its record framing and each record's
 //! provider and event id are read from its template substitutions, where each template keeps them
@@ -31,8 +31,8 @@
 //! }
 //! ```
 
+use crate::event::meaning::is_record_of_interest;
 use crate::event::{Event, InputId};
-use crate::record_meaning::is_record_of_interest;
 use crate::source::eventxml::{finish_record, parse_record_xml};
 use crate::source::evtx_select::{
     hide_others, walk_records, Classes, Plan, ProviderNames, RawRecord, Substitutions,

@@ -13,7 +13,7 @@
 //! magic overwritten in a private copy): the crate walks only the selected records, resyncing on
 //! the next record magic past each hidden run, and renders just those.
 
-use crate::record_meaning::{is_provider_of_interest, is_record_of_interest};
+use crate::event::meaning::{is_provider_of_interest, is_record_of_interest};
 use std::collections::HashMap;
 use std::sync::Arc;
 

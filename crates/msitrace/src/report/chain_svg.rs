@@ -5,9 +5,9 @@
 //! processes, session, action, operation, messages, outcome, records); for a finding without one
 //! it is its evidence in causal order (cause → context → failure → outcome,
 //! [`ChainGraph::from_finding`]). Every label is
-//! untrusted log text and is escaped ([`super::html::escape`]).
+//! untrusted log text and is escaped ([`super::escape::html`]).
 
-use super::html::escape;
+use super::escape;
 use crate::findings::{EvidenceRole, Finding};
 use std::fmt::Write;
 
@@ -203,7 +203,7 @@ impl ChainGraph {
                     r#"<text x="{}" y="{}" font-size="11">{}</text>"#,
                     (ax + bx) / 2 + 6,
                     (ay + by) / 2 + 4,
-                    escape(label)
+                    escape::html(label)
                 );
             }
         }
@@ -214,13 +214,13 @@ impl ChainGraph {
                 s,
                 r#"<g class="node role-{role}"><title>{title}</title><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6"/><text x="{tx}" y="{ty1}" class="node-head">{label} · {place}</text><text x="{tx}" y="{ty2}" class="node-detail">{detail}</text></g>"#,
                 role = node.role.label(),
-                title = escape(&format!("{} {}", node.place, node.detail)),
+                title = escape::html(&format!("{} {}", node.place, node.detail)),
                 tx = x + 10,
                 ty1 = y + 22,
                 ty2 = y + 44,
-                label = escape(&node.label),
-                place = escape(&node.place),
-                detail = escape(&detail),
+                label = escape::html(&node.label),
+                place = escape::html(&node.place),
+                detail = escape::html(&detail),
             );
         }
         s.push_str("</svg>");

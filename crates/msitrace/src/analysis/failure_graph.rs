@@ -13,11 +13,11 @@
 //! The installer session and its failing action hang off the server process as a side branch when
 //! the cause lies in another process (a service program that could not start).
 
+use crate::analysis::{CaptureReport, InputReport, SessionReport};
 use crate::codes::{self, CodeScope};
 use crate::event::{Event, Kind, Location};
-use crate::graph::{EdgeKind, FailureGraph, NodeKind};
 use crate::findings::{Evidence, EvidenceRole, Finding};
-use crate::analysis::{CaptureReport, InputReport, SessionReport};
+use crate::graph::{EdgeKind, FailureGraph, NodeKind};
 use petgraph::graph::NodeIndex;
 use std::collections::HashMap;
 
@@ -203,7 +203,7 @@ fn runs_the_session(first: &Evidence, causal: &[&Evidence], index: &EventIndex<'
         .iter()
         .filter(|e| e.line.is_some())
         .filter_map(|e| index.event(e))
-        .any(|line| crate::rules::engine::same_process(op, line))
+        .any(|line| op.same_process(line))
 }
 
 fn find_node(g: &FailureGraph, e: &Evidence) -> Option<NodeIndex> {

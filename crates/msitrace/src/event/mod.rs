@@ -8,6 +8,9 @@
 //! Process Monitor rows map onto [`Kind::Operation`], [`Kind::ProcessStart`] and
 //! [`Kind::ProcessExit`].
 
+mod facts;
+pub mod meaning;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -590,9 +593,9 @@ pub struct EventRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// What the record means for an installation, when msitrace knows
-    /// (see [`crate::record_meaning`]).
+    /// (see [`crate::event::meaning`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meaning: Option<Box<crate::record_meaning::RecordMeaning>>,
+    pub meaning: Option<Box<crate::event::meaning::RecordMeaning>>,
 }
 
 impl EventRecord {

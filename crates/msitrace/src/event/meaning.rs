@@ -11,7 +11,7 @@
 //!
 //! ```
 //! use msitrace::event::{EventData, EventRecord};
-//! use msitrace::record_meaning::{interpret, RecordMeaning};
+//! use msitrace::event::meaning::{interpret, RecordMeaning};
 //! let data = |v: &str| EventData { name: None, value: Some(v.into()) };
 //! let record = EventRecord {
 //!     channel: "Application".into(), provider: "MsiInstaller".into(), event_id: 1033,
@@ -210,7 +210,7 @@ impl ErrorRef {
     /// or keep text as written.
     ///
     /// ```
-    /// let e = msitrace::record_meaning::ErrorRef::parse("%%1053");
+    /// let e = msitrace::event::meaning::ErrorRef::parse("%%1053");
     /// assert_eq!(e.code, Some(1053));
     /// assert!(e.meaning.unwrap().contains("did not respond"));
     /// ```
@@ -347,7 +347,7 @@ pub fn is_provider_of_interest(provider: &str) -> bool {
 /// [`interpret`] gives a meaning to, and every MsiInstaller record.
 ///
 /// ```
-/// use msitrace::record_meaning::is_record_of_interest;
+/// use msitrace::event::meaning::is_record_of_interest;
 /// assert!(is_record_of_interest("Service Control Manager", 7000));
 /// assert!(!is_record_of_interest("Service Control Manager", 7036));
 /// assert!(is_record_of_interest("MsiInstaller", 1042));
@@ -667,7 +667,7 @@ fn exception_code(v: &str) -> String {
 /// ```
 /// let hex = "7B41383630384530462D353642382D343635432D413736322D3836443638464634464337327D";
 /// assert_eq!(
-///     msitrace::record_meaning::product_code_from_binary(hex).as_deref(),
+///     msitrace::event::meaning::product_code_from_binary(hex).as_deref(),
 ///     Some("{A8608E0F-56B8-465C-A762-86D68FF4FC72}")
 /// );
 /// ```
