@@ -394,8 +394,8 @@ fn graph_command(
         nodes
     });
     let drawing = match format {
-        GraphFormat::Dot => msitrace::report::graph::dot(&graph, only.as_deref()),
-        GraphFormat::Mermaid => msitrace::report::graph::mermaid(&graph, only.as_deref()),
+        GraphFormat::Dot => msitrace::report::graph::dot(graph, only.as_deref()),
+        GraphFormat::Mermaid => msitrace::report::graph::mermaid(graph, only.as_deref()),
     };
     if std::io::stdout()
         .lock()
