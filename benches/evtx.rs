@@ -4,7 +4,7 @@
 //! One criterion group, `evtx`, measured in bytes of the input file:
 //! - `analyze/1` and `analyze/2`: `analysis::analyze_paths` with 1 and 2 worker threads (only the
 //!   records that can explain an install are decoded; the others are counted per provider);
-//! - `decode_all/2`: the EVTX source with `Keep::All` (every record rendered and read), 2 threads.
+//! - `decode_all/2`: the EVTX source with `KeepPolicy::All` (every record rendered and read), 2 threads.
 //!
 //! ```text
 //! cargo bench -p msitrace --bench evtx              # 72 MiB file (MSITRACE_BENCH_MB to change)
@@ -25,7 +25,8 @@ mod bench_setup;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
-use msitrace::source::evtx::{EvtxSettings, EvtxSource, Keep};
+use msitrace::source::evtx::{EvtxSettings, EvtxSource};
+use msitrace::source::KeepPolicy;
 use std::fs;
 use std::hint::black_box;
 use std::io;
@@ -55,7 +56,7 @@ fn main() {
         path.display(),
         len as f64 / (1 << 20) as f64
     );
-    let (records, decoded) = read(&path, Keep::OfInterest, 2);
+    let (records, decoded) = read(&path, KeepPolicy::OfInterest, 2);
     assert!(
         records > 1000 && decoded > 0,
         "{records} records, {decoded} decoded"
@@ -76,14 +77,14 @@ fn main() {
         });
     }
     group.bench_with_input(BenchmarkId::new("decode_all", 2), &path, |b, p| {
-        b.iter(|| read(black_box(p), Keep::All, 2))
+        b.iter(|| read(black_box(p), KeepPolicy::All, 2))
     });
     group.finish();
     c.final_summary();
 }
 
 /// Read the file; (records read, records decoded).
-fn read(path: &Path, keep: Keep, threads: usize) -> (u64, u64) {
+fn read(path: &Path, keep: KeepPolicy, threads: usize) -> (u64, u64) {
     let settings = EvtxSettings { threads, keep };
     let mut source = EvtxSource::open(path, 0, settings).expect("open");
     for item in source.by_ref() {

@@ -4,7 +4,7 @@
 //! - `bare_scan`: a bare `csv::ByteRecord` scan of the file on one thread (the same reader
 //!   settings as the parser: no header handling, flexible rows, 64 KiB buffer, reading the file
 //!   directly) — the floor;
-//! - `read_1t`: `procmon_csv::read_file_with` on one thread: every row classified and counted,
+//! - `read_1t`: `procmon::csv::read_file_with` on one thread: every row classified and counted,
 //!   failures and process lifecycle kept as typed events;
 //! - `read_2t`: the same on two threads (chunked at row boundaries, merged in order).
 //!
@@ -31,8 +31,8 @@ mod bench_setup;
 
 use criterion::{Criterion, Throughput};
 use generator::Layout;
+use msitrace::source::procmon::csv::{read_file_with, ChunkPlan};
 use msitrace::source::procmon::CaptureSettings;
-use msitrace::source::procmon_csv::{read_file_with, ChunkPlan};
 use std::fs::{self, File};
 use std::hint::black_box;
 use std::io;

@@ -6,8 +6,8 @@
 //! cargo run --release -p msitrace --example procmon_read -- capture.csv bare  # bare scan
 //! ```
 
+use msitrace::source::procmon::csv::{read_file_with, ChunkPlan};
 use msitrace::source::procmon::CaptureSettings;
-use msitrace::source::procmon_csv::{read_file_with, ChunkPlan};
 use std::time::Instant;
 
 fn main() {

@@ -10,7 +10,8 @@ use msitrace::analysis::{InputStatus, Report};
 use msitrace::event::{Event, Kind, Location};
 use msitrace::findings::Severity;
 use msitrace::source::eventxml::EventXmlParser;
-use msitrace::source::evtx::{EvtxSettings, EvtxSource, EvtxStats, Keep, CHUNK_SIZE};
+use msitrace::source::evtx::{EvtxSettings, EvtxSource, EvtxStats, CHUNK_SIZE};
+use msitrace::source::KeepPolicy;
 use msitrace::source::SourceError;
 use msitrace::text::TextEncoding;
 use std::path::{Path, PathBuf};
@@ -43,7 +44,7 @@ struct Read {
     stats: EvtxStats,
 }
 
-fn read_bytes(bytes: Vec<u8>, keep: Keep, threads: usize) -> Read {
+fn read_bytes(bytes: Vec<u8>, keep: KeepPolicy, threads: usize) -> Read {
     let settings = EvtxSettings { keep, threads };
     let mut source = EvtxSource::new(std::io::Cursor::new(bytes), 0, settings);
     let (mut events, mut errors) = (Vec::new(), Vec::new());
@@ -61,7 +62,7 @@ fn read_bytes(bytes: Vec<u8>, keep: Keep, threads: usize) -> Read {
 }
 
 fn read_all(path: &Path) -> Read {
-    read_bytes(std::fs::read(path).unwrap(), Keep::All, 1)
+    read_bytes(std::fs::read(path).unwrap(), KeepPolicy::All, 1)
 }
 
 fn corpus(shared: &Path, name: &str) -> PathBuf {
@@ -93,7 +94,7 @@ fn every_corpus_file_parses_with_the_reference_record_count() {
         let all = read_all(&path);
         assert_eq!(all.stats.records, *count, "{name}: records (all decoded)");
         assert_eq!(all.events.len() as u64, *count, "{name}: events");
-        let selected = read_bytes(std::fs::read(&path).unwrap(), Keep::OfInterest, 2);
+        let selected = read_bytes(std::fs::read(&path).unwrap(), KeepPolicy::OfInterest, 2);
         assert_eq!(selected.stats.records, *count, "{name}: records (selected)");
         assert_eq!(
             selected.stats.decoded + selected.stats.counted.values().sum::<u64>(),
@@ -358,7 +359,7 @@ fn a_file_cut_inside_a_chunk_keeps_every_complete_record_and_says_so() {
             _ => false,
         })
         .count() as u64;
-    for keep in [Keep::All, Keep::OfInterest] {
+    for keep in [KeepPolicy::All, KeepPolicy::OfInterest] {
         let r = read_bytes(cut.clone(), keep, 2);
         assert_eq!(r.stats.records, before + kept_in_cut_chunk, "{keep:?}");
         let truncated = r
@@ -429,7 +430,7 @@ fn flipped_bytes_wrong_magic_and_a_broken_header_lose_only_what_they_touch() {
     damaged[..8].copy_from_slice(b"NotAnEvt");
     let in_chunk = |n: usize| complete_records_before(&bytes[chunk_at(n)..], CHUNK_SIZE);
     let handle = std::thread::spawn(move || {
-        [Keep::All, Keep::OfInterest].map(|keep| read_bytes(damaged.clone(), keep, 2))
+        [KeepPolicy::All, KeepPolicy::OfInterest].map(|keep| read_bytes(damaged.clone(), keep, 2))
     });
     // It finishes (a hang would stop the test here), and without a panic.
     let results = handle.join().expect("no panic");
@@ -473,7 +474,7 @@ fn random_bytes_after_a_valid_header_never_panic() {
             let at = 4096 + (x as usize % (damaged.len() - 4096));
             damaged[at] = (x >> 8) as u8;
         }
-        let r = read_bytes(damaged, Keep::OfInterest, 1);
+        let r = read_bytes(damaged, KeepPolicy::OfInterest, 1);
         assert!(r.stats.records <= 32);
     }
 }
@@ -506,8 +507,8 @@ fn a_chunk_header_with_a_wrong_last_record_offset_still_gives_every_selected_rec
         let at = 4096 + chunk * CHUNK_SIZE + 44; // last_event_record_data_offset
         bytes[at..at + 4].copy_from_slice(&600u32.to_le_bytes());
     }
-    let all = read_bytes(bytes.clone(), Keep::All, 1);
-    let selected = read_bytes(bytes, Keep::OfInterest, 2);
+    let all = read_bytes(bytes.clone(), KeepPolicy::All, 1);
+    let selected = read_bytes(bytes, KeepPolicy::OfInterest, 2);
     let of_interest = all
         .events
         .iter()

@@ -13,8 +13,8 @@ use crate::analysis::{CaptureReport, FailureGroup, ResultTotals};
 use crate::codes::{classify_exit, exit_meaning, OutcomeClass};
 use crate::event::{Event, Kind, Location, Operation, OperationClass};
 use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Severity};
+use crate::source::procmon::csv::CaptureRead;
 use crate::source::procmon::status::{self, ResultClass};
-use crate::source::procmon_csv::CaptureRead;
 use std::collections::BTreeMap;
 
 /// Most evidence rows cited per finding.

@@ -22,8 +22,9 @@ use crate::detect::{collect_inputs, Detected, Format};
 use crate::event::{Event, InputId, Kind, ReadTime};
 use crate::source::burn::BurnLogParser;
 use crate::source::eventxml::EventXmlParser;
-use crate::source::evtx::{EvtxSettings, EvtxSource, Keep};
+use crate::source::evtx::{EvtxSettings, EvtxSource};
 use crate::source::msilog::{MsiLogParser, MsiLogSettings};
+use crate::source::KeepPolicy;
 use crate::source::SourceError;
 use crate::text::TextEncoding;
 use chrono::{DateTime, Utc};
@@ -114,7 +115,7 @@ pub fn open_source(
     detected: Detected,
     input: InputId,
     settings: &AnalysisSettings,
-    keep: Keep,
+    keep: KeepPolicy,
 ) -> std::io::Result<Box<dyn Iterator<Item = Result<Event, SourceError>> + Send>> {
     let file = BufReader::with_capacity(1 << 16, File::open(path)?);
     let encoding = detected.encoding.unwrap_or(TextEncoding::Utf8);
@@ -139,14 +140,14 @@ pub fn open_source(
         )),
         Format::EventXml => Box::new(EventXmlParser::new(file, encoding, input)),
         Format::ProcmonCsv => Box::new(
-            crate::source::procmon_csv::ProcmonCsvParser::new(
+            crate::source::procmon::csv::ProcmonCsvParser::new(
                 file,
                 input,
                 crate::source::procmon::CaptureSettings::default(),
             )
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?,
         ),
-        Format::ProcmonXml => Box::new(crate::source::procmon_xml::ProcmonXmlParser::new(
+        Format::ProcmonXml => Box::new(crate::source::procmon::xml::ProcmonXmlParser::new(
             file,
             input,
             crate::source::procmon::CaptureSettings::default(),
@@ -204,7 +205,7 @@ pub fn read_events(
         if filter.records_only() && !matches!(detected.format, Format::Evtx | Format::EventXml) {
             continue;
         }
-        match open_source(&path, detected, listed.id, settings, Keep::All) {
+        match open_source(&path, detected, listed.id, settings, KeepPolicy::All) {
             Ok(source) => {
                 for item in source {
                     match item {

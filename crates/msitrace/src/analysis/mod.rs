@@ -35,11 +35,12 @@ use crate::findings::{Finding, Severity};
 use crate::rules::model::SourceClass;
 use crate::source::burn::BurnLogParser;
 use crate::source::eventxml::EventXmlParser;
-use crate::source::evtx::{EvtxSettings, EvtxSource, Keep};
+use crate::source::evtx::{EvtxSettings, EvtxSource};
 use crate::source::msilog::{DateOrder, HeaderDate, MsiLogParser, MsiLogSettings};
-use crate::source::procmon::CaptureSettings;
-use crate::source::procmon_csv::{self, CaptureRead};
-use crate::source::procmon_xml::ProcmonXmlParser;
+use crate::source::procmon::csv::CaptureRead;
+use crate::source::procmon::xml::ProcmonXmlParser;
+use crate::source::procmon::{self, CaptureSettings};
+use crate::source::KeepPolicy;
 use crate::text::{LineReader, TextEncoding};
 use rayon::prelude::*;
 use std::fs::File;
@@ -318,7 +319,7 @@ fn parse_input(
         Format::Evtx => {
             let settings = EvtxSettings {
                 threads: threads.unwrap_or(0),
-                keep: Keep::OfInterest,
+                keep: KeepPolicy::OfInterest,
             };
             let mut source = EvtxSource::new(file, id, settings);
             let mut tracker = eventlog::EventLogTracker::new(&path);
@@ -349,7 +350,7 @@ fn parse_input(
             drop(file);
             let threads = crate::parallel::resolve_threads(threads.unwrap_or(0));
             let settings = CaptureSettings::default();
-            match procmon_csv::read_file(&planned.path, id, settings, threads) {
+            match procmon::csv::read_file(&planned.path, id, settings, threads) {
                 Ok(read) => capture_content(&mut report, &path, read),
                 Err(e) => {
                     report.status = InputStatus::Error;
@@ -364,7 +365,7 @@ fn parse_input(
             for item in parser.by_ref() {
                 match item {
                     Ok(e) => read.events.push(e),
-                    Err(e) if read.errors.len() < procmon_csv::MAX_ERRORS => read.errors.push(e),
+                    Err(e) if read.errors.len() < procmon::csv::MAX_ERRORS => read.errors.push(e),
                     Err(_) => {}
                 }
             }

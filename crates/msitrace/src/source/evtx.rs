@@ -10,7 +10,7 @@
 //!
 //! Decoding a record means rendering it to XML (the crate) and reading that XML with
 //! [`super::eventxml`], so an XML export and the EVTX file give equal [`Event`]s. Rendering is the
-//! expensive part, so with [`Keep::OfInterest`] only the records that can explain an installation
+//! expensive part, so with [`KeepPolicy::OfInterest`] only the records that can explain an installation
 //! ([`crate::event::meaning::is_record_of_interest`]: MsiInstaller, Service Control Manager
 //! failures and installs, crashes, blocks, ...) are decoded; the others are counted per provider
 //! ([`EvtxStats::counted`]). A clean chunk is walked by its record framing and each record's
@@ -20,8 +20,9 @@
 //! every record decoded, then kept or counted.
 //!
 //! ```no_run
-//! use msitrace::source::evtx::{EvtxSettings, EvtxSource, Keep};
-//! let settings = EvtxSettings { keep: Keep::All, threads: 0 };
+//! use msitrace::source::evtx::{EvtxSettings, EvtxSource};
+//! use msitrace::source::KeepPolicy;
+//! let settings = EvtxSettings { keep: KeepPolicy::All, threads: 0 };
 //! let source = EvtxSource::open("System.evtx".as_ref(), 0, settings).unwrap();
 //! for event in source {
 //!     match event {
@@ -38,7 +39,7 @@ use crate::source::evtx_select::{
     hide_others, walk_records, Classes, Plan, ProviderNames, RawRecord, Substitutions,
     TemplateClass, TemplateKey,
 };
-use crate::source::SourceError;
+use crate::source::{KeepPolicy, SourceError};
 use evtx::err::EvtxError;
 use evtx::{EvtxChunkData, EvtxRecord, ParserSettings};
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -56,17 +57,6 @@ const FILE_MAGIC: &[u8; 8] = b"ElfFile\0";
 /// Most records a chunk can hold (each is at least 28 bytes): a bound on iteration.
 const MAX_RECORDS_PER_CHUNK: usize = CHUNK_SIZE / 28 + 1;
 
-/// Which records to decode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Keep {
-    /// Every record becomes an [`Event`].
-    All,
-    /// Only the records that can explain an installation become events; the others are counted
-    /// per provider.
-    #[default]
-    OfInterest,
-}
-
 /// How to read an EVTX file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EvtxSettings {
@@ -76,14 +66,14 @@ pub struct EvtxSettings {
     /// flight (memory: those chunks and the events of the chunks not yet handed on).
     pub threads: usize,
     /// Which records to decode.
-    pub keep: Keep,
+    pub keep: KeepPolicy,
 }
 
 impl Default for EvtxSettings {
     fn default() -> Self {
         EvtxSettings {
             threads: 0,
-            keep: Keep::OfInterest,
+            keep: KeepPolicy::OfInterest,
         }
     }
 }
@@ -97,7 +87,7 @@ pub struct EvtxStats {
     pub records: u64,
     /// Records decoded into events.
     pub decoded: u64,
-    /// Records not decoded, per provider (with [`Keep::OfInterest`]).
+    /// Records not decoded, per provider (with [`KeepPolicy::OfInterest`]).
     pub counted: BTreeMap<String, u64>,
     /// Records skipped because they could not be read, or were lost to a cut.
     pub skipped_records: u64,
@@ -426,7 +416,7 @@ fn read_chunk(
     mut c: RawChunk,
     input: InputId,
     settings: &Arc<ParserSettings>,
-    keep: Keep,
+    keep: KeepPolicy,
     classes: &Classes,
 ) -> ChunkResult {
     let mut out = ChunkResult::default();
@@ -471,7 +461,7 @@ fn read_chunk(
         }
         forget_offsets_past(&mut c.data, c.present);
     }
-    if keep == Keep::OfInterest && !truncated {
+    if keep == KeepPolicy::OfInterest && !truncated {
         if let Some(records) = walk_records(&c.data) {
             return read_selected(c, &records, input, settings, classes);
         }
@@ -551,10 +541,10 @@ fn read_chunk(
     out
 }
 
-/// With [`Keep::OfInterest`], emit a decoded record of interest, count the others.
-fn emit_or_count(out: &mut ChunkResult, event: Event, keep: Keep) {
+/// With [`KeepPolicy::OfInterest`], emit a decoded record of interest, count the others.
+fn emit_or_count(out: &mut ChunkResult, event: Event, keep: KeepPolicy) {
     if let crate::event::Kind::EventRecord(r) = &event.kind {
-        if keep == Keep::OfInterest && !is_record_of_interest(&r.provider, r.event_id) {
+        if keep == KeepPolicy::OfInterest && !is_record_of_interest(&r.provider, r.event_id) {
             *out.counted
                 .entry(Arc::from(r.provider.as_str()))
                 .or_default() += 1;
@@ -667,7 +657,7 @@ fn read_selected(
                         }
                     }
                 }
-                emit_or_count(&mut out, event, Keep::OfInterest);
+                emit_or_count(&mut out, event, KeepPolicy::OfInterest);
             }
             Err(e) => {
                 out.skipped_records += 1;
@@ -695,7 +685,7 @@ fn read_selected(
                 };
                 seen[i] = true;
                 match decode(record, input) {
-                    Ok(event) => emit_or_count(&mut out, event, Keep::OfInterest),
+                    Ok(event) => emit_or_count(&mut out, event, KeepPolicy::OfInterest),
                     Err(e) => {
                         out.skipped_records += 1;
                         out.items.push(Err(SourceError::EvtxRecord {

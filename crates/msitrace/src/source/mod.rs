@@ -5,8 +5,8 @@
 //! - [`burn`]: WiX Burn bundle logs.
 //! - [`evtx`]: Windows event log files (`.evtx`).
 //! - [`eventxml`]: event-log XML exports (`wevtutil qe /f:xml`, Event Viewer "Save as XML").
-//! - [`procmon_csv`] and [`procmon_xml`]: Process Monitor exports, with what they share in
-//!   [`procmon`] (columns, results, details, what to keep of a capture).
+//! - [`procmon`]: Process Monitor exports ([`procmon::csv`], [`procmon::xml`]) and what they
+//!   share (columns, results, details, what to keep of a capture).
 
 pub mod burn;
 pub mod eventxml;
@@ -14,8 +14,17 @@ pub mod evtx;
 mod evtx_select;
 pub mod msilog;
 pub mod procmon;
-pub mod procmon_csv;
-pub mod procmon_xml;
+
+/// What a reader turns into events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeepPolicy {
+    /// Every record or row becomes an [`crate::event::Event`] (listings, tests, other tools).
+    All,
+    /// Only what can explain an installation becomes an event (event-log records of interest;
+    /// failures, process lifecycle and retries of a capture); the rest is counted.
+    #[default]
+    OfInterest,
+}
 
 /// An error while reading one input, with the position where it happened.
 #[derive(Debug, thiserror::Error)]

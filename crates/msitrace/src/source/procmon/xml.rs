@@ -18,8 +18,8 @@
 
 use crate::event::*;
 use crate::source::procmon::{
-    row_event, row_process_event, CaptureSettings, CaptureTally, Column, Keep, Keeper, RowProblem,
-    RowText,
+    row_event, row_process_event, CaptureSettings, CaptureTally, Column, Keeper, RowDecision,
+    RowProblem, RowText,
 };
 use crate::source::SourceError;
 use quick_xml::events::Event as Xml;
@@ -43,7 +43,7 @@ enum Place {
 /// Streaming reader of one Process Monitor XML export; an iterator of kept events.
 ///
 /// ```
-/// use msitrace::source::procmon_xml::ProcmonXmlParser;
+/// use msitrace::source::procmon::xml::ProcmonXmlParser;
 /// use msitrace::source::procmon::CaptureSettings;
 /// use msitrace::event::Kind;
 /// let xml = r#"<?xml version="1.0" encoding="UTF-8"?><procmon><processlist><process>
@@ -316,11 +316,13 @@ impl<R: BufRead> ProcmonXmlParser<R> {
                 return;
             }
         };
-        if let (Some(pid), Keep::WithProcessInfo | Keep::ProcessInfoOnly) = (pid, keep) {
+        if let (Some(pid), RowDecision::WithProcessInfo | RowDecision::ProcessInfoOnly) =
+            (pid, keep)
+        {
             let info = row_process_event(&text, pid, row, self.input, None);
             self.queue.push_back(Ok(info));
         }
-        if matches!(keep, Keep::Yes | Keep::WithProcessInfo) {
+        if matches!(keep, RowDecision::Yes | RowDecision::WithProcessInfo) {
             let mut event = row_event(&text, row, self.input);
             if event.is_err() {
                 self.keeper.kept_row_failed();
@@ -358,7 +360,7 @@ impl<R: BufRead> Iterator for ProcmonXmlParser<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::procmon::KeepPolicy;
+    use crate::source::KeepPolicy;
 
     #[test]
     fn multi_line_detail_entities_and_cut_input() {

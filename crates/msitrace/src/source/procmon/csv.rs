@@ -13,8 +13,9 @@
 //! in order); the [`ProcmonCsvParser`] iterator reads any byte stream on one.
 //!
 //! ```
-//! use msitrace::source::procmon_csv::ProcmonCsvParser;
-//! use msitrace::source::procmon::{CaptureSettings, KeepPolicy};
+//! use msitrace::source::procmon::csv::ProcmonCsvParser;
+//! use msitrace::source::procmon::CaptureSettings;
+//! use msitrace::source::KeepPolicy;
 //! use msitrace::event::Kind;
 //! let csv = "\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\"\r\n\
 //!            \"7:19:37.0147934 AM\",\"msiexec.exe\",\"4242\",\"CreateFile\",\"C:\\Windows\\Temp\\x\",\"ACCESS DENIED\",\"Desired Access: Generic Write\"\r\n";
@@ -27,8 +28,8 @@
 
 use crate::event::*;
 use crate::source::procmon::{
-    row_event, row_process_event, CaptureSettings, CaptureTally, Column, Keep, Keeper, RowProblem,
-    RowText,
+    row_event, row_process_event, CaptureSettings, CaptureTally, Column, Keeper, RowDecision,
+    RowProblem, RowText,
 };
 use crate::source::SourceError;
 use csv::{ByteRecord, ReaderBuilder};
@@ -303,7 +304,7 @@ impl<R: Read> ProcmonCsvParser<R> {
                 return true;
             }
         };
-        if keep == Keep::No {
+        if keep == RowDecision::No {
             return true;
         }
         let fields: Vec<Cow<str>> = r.iter().map(String::from_utf8_lossy).collect();
@@ -313,14 +314,17 @@ impl<R: Read> ProcmonCsvParser<R> {
                 text.set(c, &fields[i]);
             }
         }
-        if matches!(keep, Keep::WithProcessInfo | Keep::ProcessInfoOnly) {
+        if matches!(
+            keep,
+            RowDecision::WithProcessInfo | RowDecision::ProcessInfoOnly
+        ) {
             if let Some(pid) = pid {
                 let date = crate::source::procmon::row_date(&text);
                 let info = row_process_event(&text, pid, row, self.input, date);
                 self.queue.push_back(Ok(info));
             }
         }
-        if matches!(keep, Keep::Yes | Keep::WithProcessInfo) {
+        if matches!(keep, RowDecision::Yes | RowDecision::WithProcessInfo) {
             let event = row_event(&text, row, self.input);
             match &event {
                 Ok(e) => {
@@ -576,7 +580,7 @@ fn trim_merged(all: &mut CaptureRead, settings: CaptureSettings) {
     use crate::paths::NormalPath;
     use crate::source::procmon::status::{classify, ResultClass};
     use std::collections::{HashMap, HashSet};
-    if settings.keep == crate::source::procmon::KeepPolicy::All {
+    if settings.keep == crate::source::KeepPolicy::All {
         return;
     }
     let mut described: HashSet<(u32, Option<u32>)> = HashSet::new();
@@ -655,7 +659,7 @@ fn row_start_after(path: &Path, offset: u64) -> io::Result<Option<u64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::procmon::KeepPolicy;
+    use crate::source::KeepPolicy;
 
     fn all() -> CaptureSettings {
         CaptureSettings {

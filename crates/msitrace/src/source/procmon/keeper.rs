@@ -1,0 +1,247 @@
+//! Deciding per row, on bytes, what to keep of a capture ([`Keeper`]); everything is counted.
+
+use super::intern::{FastMap, WordHasher};
+use super::operation::operation_class;
+use super::settings::CaptureSettings;
+use super::status::ResultClass;
+use super::tally::{CaptureTally, FailureKey};
+use crate::paths::NormalPath;
+use crate::source::KeepPolicy;
+use chrono::NaiveDate;
+use std::hash::Hasher;
+
+/// Why a row is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowDecision {
+    /// Not kept: only counted.
+    No,
+    /// Kept.
+    Yes,
+    /// Kept, and the row is the first of a process: emit its [`ProcessInfo`] first.
+    WithProcessInfo,
+    /// Not kept, but the row is the first of a process: emit its [`ProcessInfo`].
+    ProcessInfoOnly,
+}
+
+/// A row that cannot be used, found while classifying.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowProblem {
+    /// The operation is not shaped like one.
+    BadOperation,
+    /// The result is not shaped like one.
+    BadResult,
+}
+
+/// Decides, per row and on bytes, what to keep of a capture; counts everything.
+#[derive(Debug)]
+pub struct Keeper {
+    settings: CaptureSettings,
+    tally: CaptureTally,
+    /// Parent PID (as read) of each process seen, to emit a [`ProcessInfo`] once per process.
+    seen: FastMap<u32, Option<u32>>,
+    last_pid: Option<(u32, Option<u32>)>,
+    /// Kept events per fold key, to cap them.
+    kept_per_key: FastMap<FailureKey, u32>,
+    /// Probe samples kept per (process, operation, result).
+    probes: FastMap<(u64, u32, u32), u32>,
+    /// Denied `All Access` opens waiting for a narrower retry: (pid, operation id, path).
+    pending_retry: Vec<(u32, u32, Box<[u8]>)>,
+}
+
+/// Most denied opens remembered at once while waiting for their retry.
+const MAX_PENDING_RETRY: usize = 256;
+
+impl Keeper {
+    /// A keeper with the given settings.
+    pub fn new(settings: CaptureSettings) -> Self {
+        Keeper {
+            settings,
+            tally: CaptureTally::default(),
+            seen: FastMap::default(),
+            last_pid: None,
+            kept_per_key: FastMap::default(),
+            probes: FastMap::default(),
+            pending_retry: Vec::new(),
+        }
+    }
+
+    /// The counts so far.
+    pub fn tally(&self) -> &CaptureTally {
+        &self.tally
+    }
+
+    /// The counts, once the capture is read.
+    pub fn into_tally(self) -> CaptureTally {
+        self.tally
+    }
+
+    /// Count a row skipped as broken.
+    pub fn bad_row(&mut self) {
+        self.tally.rows += 1;
+        self.tally.bad_rows += 1;
+    }
+
+    /// A kept row turned out broken when typed: count it as bad instead.
+    pub fn kept_row_failed(&mut self) {
+        self.tally.kept = self.tally.kept.saturating_sub(1);
+        self.tally.bad_rows += 1;
+    }
+
+    /// Say whether rows carry their date (the export has a `Date & Time` column).
+    pub fn set_has_date(&mut self, has_date: bool) {
+        self.tally.has_date = has_date;
+    }
+
+    /// Note the date of the rows (from the first row that has one).
+    pub fn note_date(&mut self, date: Option<NaiveDate>) {
+        if let Some(d) = date {
+            self.tally.has_date = true;
+            self.tally.first_date.get_or_insert(d);
+        }
+    }
+
+    /// Classify one row: count it, and say whether to keep it. `row` is its 1-based number.
+    #[allow(clippy::too_many_arguments)]
+    pub fn decide(
+        &mut self,
+        row: u64,
+        pid: Option<u32>,
+        parent: Option<u32>,
+        process: &[u8],
+        operation: &[u8],
+        result: &[u8],
+        path: &[u8],
+        detail: &[u8],
+    ) -> Result<RowDecision, RowProblem> {
+        self.tally.rows += 1;
+        let known_ops = self.tally.op_names.len();
+        let op = self.tally.op_id(operation);
+        if op as usize == known_ops {
+            // First row of this operation name: note it when msitrace does not know it.
+            let name = String::from_utf8_lossy(operation);
+            if self.tally.op_valid[op as usize] && operation_class(&name).is_none() {
+                self.tally.unknown_operations.push((name.into_owned(), row));
+            }
+        }
+        if !self.tally.op_valid[op as usize] {
+            self.tally.bad_rows += 1;
+            return Err(RowProblem::BadOperation);
+        }
+        let known_results = self.tally.result_names.len();
+        let res = self.tally.result_id(result);
+        let class = self.tally.result_classes[res as usize];
+        if !self.tally.result_valid[res as usize] {
+            self.tally.bad_rows += 1;
+            return Err(RowProblem::BadResult);
+        }
+        if class.is_none() && res as usize == known_results {
+            let name = String::from_utf8_lossy(result).into_owned();
+            self.tally.unknown_results.push((name, row));
+        }
+        self.tally.counts[op as usize][res as usize] += 1;
+        let first_of_process = match pid {
+            Some(pid) if self.last_pid != Some((pid, parent)) => {
+                self.last_pid = Some((pid, parent));
+                match self.seen.get(&pid) {
+                    Some(before) if *before == parent => false,
+                    _ => {
+                        self.seen.insert(pid, parent);
+                        true
+                    }
+                }
+            }
+            _ => false,
+        };
+        let keep = self.keep(row, pid, process, op, res, class, operation, path, detail);
+        if keep {
+            self.tally.kept += 1;
+        }
+        Ok(match (keep, first_of_process) {
+            (true, true) => RowDecision::WithProcessInfo,
+            (true, false) => RowDecision::Yes,
+            (false, true) => RowDecision::ProcessInfoOnly,
+            (false, false) => RowDecision::No,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn keep(
+        &mut self,
+        _row: u64,
+        pid: Option<u32>,
+        process: &[u8],
+        op: u32,
+        res: u32,
+        class: Option<ResultClass>,
+        operation: &[u8],
+        path: &[u8],
+        detail: &[u8],
+    ) -> bool {
+        if self.settings.keep == KeepPolicy::All {
+            if matches!(class, Some(ResultClass::Failure) | None) {
+                self.fold(process, operation, res, path);
+            }
+            return true;
+        }
+        match class {
+            Some(ResultClass::Success) => {
+                if matches!(
+                    operation,
+                    b"Process Start" | b"Process Exit" | b"Process Create"
+                ) {
+                    return true;
+                }
+                // The narrower retry of a denied `All Access` open.
+                if !self.pending_retry.is_empty() {
+                    if let Some(pid) = pid {
+                        if let Some(i) = self
+                            .pending_retry
+                            .iter()
+                            .position(|(p, o, x)| *p == pid && *o == op && **x == *path)
+                        {
+                            self.pending_retry.swap_remove(i);
+                            return true;
+                        }
+                    }
+                }
+                false
+            }
+            Some(ResultClass::Noise) => false,
+            Some(ResultClass::Probe) => {
+                let mut h = WordHasher::default();
+                h.write(process);
+                let key = (h.finish(), op, res);
+                let n = self.probes.entry(key).or_default();
+                *n += 1;
+                *n <= self.settings.max_probe_samples
+            }
+            Some(ResultClass::Failure) | None => {
+                let kept = self.fold(process, operation, res, path);
+                if kept && memchr::memmem::find(detail, b"Desired Access: All Access").is_some() {
+                    if let Some(pid) = pid {
+                        if self.pending_retry.len() >= MAX_PENDING_RETRY {
+                            self.pending_retry.remove(0);
+                        }
+                        self.pending_retry.push((pid, op, path.into()));
+                    }
+                }
+                kept
+            }
+        }
+    }
+
+    /// Count a failing row under its fold key; true when it is still under the cap.
+    fn fold(&mut self, process: &[u8], operation: &[u8], res: u32, path: &[u8]) -> bool {
+        let path = String::from_utf8_lossy(path);
+        let key = FailureKey {
+            process: String::from_utf8_lossy(process).into_owned(),
+            operation: String::from_utf8_lossy(operation).into_owned(),
+            result: String::from_utf8_lossy(&self.tally.result_names[res as usize]).into_owned(),
+            path_class: NormalPath::new(&path).class(),
+        };
+        *self.tally.failures.entry(key.clone()).or_default() += 1;
+        let n = self.kept_per_key.entry(key).or_default();
+        *n += 1;
+        *n <= self.settings.max_per_failure
+    }
+}
