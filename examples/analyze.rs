@@ -41,7 +41,7 @@ fn main() {
         return;
     };
     let bytes = std::fs::read(&first.path).expect("readable log");
-    let failed_actions = MsiLogParser::from_text(&bytes)
+    let failed_actions = MsiLogParser::from_bytes(&bytes)
         .filter_map(Result::ok)
         .filter(|e| {
             matches!(

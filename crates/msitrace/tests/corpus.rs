@@ -198,11 +198,11 @@ fn deferred_kinds_build_the_same_events() {
     let paths = msi_logs();
     for path in &paths {
         let bytes = std::fs::read(path).unwrap();
-        let every: Vec<_> = MsiLogParser::from_text(&bytes)
+        let every: Vec<_> = MsiLogParser::from_bytes(&bytes)
             .map(Result::unwrap)
             .collect();
         let mut lent = Vec::new();
-        let mut entries = MsiLogParser::from_text(&bytes);
+        let mut entries = MsiLogParser::from_bytes(&bytes);
         while let Some(entry) = entries.next_entry() {
             lent.push(entry.unwrap().take_event(0));
         }

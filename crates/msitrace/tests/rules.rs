@@ -46,7 +46,7 @@ fn record(provider: &str, event_id: u32, data: &[(&str, &str)]) -> Event {
 /// Process Monitor events.
 fn matches_with_records(log: &str, records: &[Event]) -> Vec<String> {
     let text = log.replace('\n', "\r\n");
-    let events: Vec<Event> = MsiLogParser::from_text(text.as_bytes())
+    let events: Vec<Event> = MsiLogParser::from_bytes(text.as_bytes())
         .map(|e| e.expect("parses"))
         .collect();
     let mut subjects: Vec<Subject<'_>> = events

@@ -57,7 +57,7 @@ impl RuleMatch<'_> {
     /// use msitrace::rules::model::SourceClass;
     /// use msitrace::source::msilog::MsiLogParser;
     /// let log = "Error 1920. Service 'Contoso Agent' (ContosoAgent) failed to start.  Verify that you have sufficient privileges to start system services.\r\n";
-    /// let events: Vec<_> = MsiLogParser::from_text(log.as_bytes()).map(Result::unwrap).collect();
+    /// let events: Vec<_> = MsiLogParser::from_bytes(log.as_bytes()).map(Result::unwrap).collect();
     /// let subjects: Vec<_> = events.iter().map(|e| Subject {
     ///     event: e, source: SourceClass::MsiLog, session: Some(0), in_failing_action: true, product: None,
     /// }).collect();

@@ -56,7 +56,7 @@ impl<R: Read> BurnLogParser<R> {
 
 impl<'a> BurnLogParser<&'a [u8]> {
     /// A parser over in-memory bytes, encoding sniffed, input id 0.
-    pub fn from_text(bytes: &'a [u8]) -> Self {
+    pub fn from_bytes(bytes: &'a [u8]) -> Self {
         BurnLogParser::new(bytes, crate::text::sniff_encoding(bytes), 0)
     }
 }

@@ -1,13 +1,20 @@
 //! One test per grammar rule of the MSI log parser.
 
+use super::dates::*;
+use super::grammar::*;
+use super::parser::has_binary_junk;
+use super::prefix::*;
 use super::*;
+use crate::event::*;
+use crate::text::TextEncoding;
+use chrono::NaiveTime;
 
 fn kind(line: &str) -> Kind {
     parse_line(line).expect("a known shape").kind
 }
 
 fn events(text: &str) -> Vec<Event> {
-    MsiLogParser::from_text(text.as_bytes())
+    MsiLogParser::from_bytes(text.as_bytes())
         .collect::<Result<_, _>>()
         .unwrap()
 }
@@ -68,7 +75,7 @@ fn header_dates_in_locales() {
 #[test]
 fn ambiguous_header_date_is_reported_not_silent() {
     let text = "=== Verbose logging started: 4/5/2022  10:00:00  Build type: SHIP ===\nAction start 10:00:01: INSTALL.\n";
-    let mut p = MsiLogParser::from_text(text.as_bytes());
+    let mut p = MsiLogParser::from_bytes(text.as_bytes());
     let evs: Vec<_> = p.by_ref().map(Result::unwrap).collect();
     assert_eq!(
         evs[1].time.local_datetime().unwrap().to_string(),
@@ -445,7 +452,7 @@ fn several_sessions_in_one_file() {
                === Verbose logging stopped: 31/10/2023  9:12:55 ===\n\
                === Verbose logging started: 1/11/2023  10:00:00  Build type: SHIP ===\n\
                MSI (s) (18:F4) [10:00:01:000]: b\n";
-    let mut p = MsiLogParser::from_text(log.as_bytes());
+    let mut p = MsiLogParser::from_bytes(log.as_bytes());
     let evs: Vec<_> = p.by_ref().map(Result::unwrap).collect();
     assert_eq!(
         evs[1].time.local_datetime().unwrap().date().to_string(),

@@ -1,0 +1,221 @@
+//! The streaming driver: lines in, entries and events out ([`MsiLogParser`]).
+
+use super::dates::SessionClock;
+use super::entry::{Entry, Scanned, Shape};
+use super::grammar::*;
+use super::prefix::*;
+use super::{MsiLogSettings, ParseWarning};
+use crate::event::*;
+use crate::source::SourceError;
+use crate::text::{LineReader, TextEncoding};
+use std::io::Read;
+
+/// Streaming parser of one MSI log; an iterator of events.
+///
+/// Each logical entry is read once into a reused buffer. [`MsiLogParser::next_entry`] lends it,
+/// so a caller that keeps few entries (the analysis) builds owned events only for those; the
+/// [`Iterator`] turns every entry into an owned [`Event`].
+///
+/// ```
+/// use msitrace::source::msilog::MsiLogParser;
+/// use msitrace::event::{Kind, ActionPhase};
+/// let log = "=== Verbose logging started: 7/7/2026  12:02:17  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\r\n\
+///            Action ended 12:02:18: InstallFinalize. Return value 3.\r\n";
+/// let events: Vec<_> = MsiLogParser::from_bytes(log.as_bytes()).collect::<Result<_, _>>().unwrap();
+/// assert!(matches!(&events[1].kind,
+///     Kind::MsiAction { name, phase: ActionPhase::End { return_value: 3 } } if name == "InstallFinalize"));
+/// assert_eq!(events[1].at, msitrace::event::Location::Line(2));
+/// ```
+pub struct MsiLogParser<R> {
+    pub(super) lines: LineReader<R>,
+    pub(super) input: InputId,
+    pub(super) settings: MsiLogSettings,
+    /// Two entry buffers: the one being gathered and the one lent out last.
+    pub(super) slots: [Entry; 2],
+    /// Index of the slot being gathered, when an entry is pending.
+    pub(super) gathering: Option<usize>,
+    pub(super) clock: SessionClock,
+    pub(super) warnings: Vec<ParseWarning>,
+    pub(super) failed: bool,
+    /// Defer building the kinds that can wait ([`Deferred`]); off when every entry becomes an
+    /// event anyway (the [`Iterator`]), as recognizing them first would be work done twice.
+    pub(super) defer: bool,
+    pub(super) last_process: LastProcess,
+}
+
+impl<R: Read> MsiLogParser<R> {
+    /// A parser over a byte source in a known encoding (see [`crate::text::sniff_encoding`]).
+    pub fn new(
+        source: R,
+        encoding: TextEncoding,
+        input: InputId,
+        settings: MsiLogSettings,
+    ) -> Self {
+        let mut lines = LineReader::with_max_line(source, encoding, settings.max_line);
+        if let Some(screen) = &settings.screen {
+            lines = lines.with_screen(screen.clone());
+        }
+        MsiLogParser {
+            lines,
+            input,
+            settings,
+            slots: [Entry::empty(), Entry::empty()],
+            gathering: None,
+            clock: SessionClock::default(),
+            warnings: Vec::new(),
+            failed: false,
+            defer: true,
+            last_process: LastProcess::default(),
+        }
+    }
+
+    /// Warnings gathered so far (cut lines, undecodable bytes, ambiguous dates).
+    pub fn warnings(&self) -> &[ParseWarning] {
+        &self.warnings
+    }
+
+    /// Lines read so far.
+    pub fn lines_read(&self) -> u64 {
+        self.lines.line_number()
+    }
+
+    /// Bytes read so far from the source.
+    pub fn bytes_read(&self) -> u64 {
+        self.lines.bytes_read()
+    }
+}
+
+impl<R: Read + Send + 'static> MsiLogParser<R> {
+    /// Read and decode the log on a helper thread while entries are parsed (see
+    /// [`LineReader::read_ahead`]). Call before the first entry is read.
+    pub fn read_ahead(mut self) -> Self {
+        self.lines = self.lines.read_ahead();
+        self
+    }
+}
+
+impl<'a> MsiLogParser<&'a [u8]> {
+    /// A parser over in-memory bytes, encoding sniffed, input id 0, default settings.
+    pub fn from_bytes(bytes: &'a [u8]) -> Self {
+        let enc = crate::text::sniff_encoding(bytes);
+        MsiLogParser::new(bytes, enc, 0, MsiLogSettings::default())
+    }
+}
+
+impl<R: Read> MsiLogParser<R> {
+    /// The next complete entry, lent until the next call; `None` at the end of the log. A read
+    /// error ends the log and is returned once.
+    ///
+    /// ```
+    /// use msitrace::source::msilog::MsiLogParser;
+    /// let log = "MSI (s) (18:F4) [12:02:17:898]: CA output follows\nline two\nAction start 12:02:18: X.\n";
+    /// let mut parser = MsiLogParser::from_bytes(log.as_bytes());
+    /// let first = parser.next_entry().unwrap().unwrap();
+    /// assert_eq!((first.line, first.continuation_lines), (1, 1));
+    /// assert_eq!(first.raw, "MSI (s) (18:F4) [12:02:17:898]: CA output follows\nline two");
+    /// assert_eq!(parser.next_entry().unwrap().unwrap().line, 3);
+    /// assert!(parser.next_entry().is_none());
+    /// ```
+    pub fn next_entry(&mut self) -> Option<Result<&mut Entry, SourceError>> {
+        if self.failed {
+            return None;
+        }
+        loop {
+            let line = match self.lines.next_line() {
+                Ok(Some(line)) => line,
+                Ok(None) => {
+                    let slot = self.gathering.take()?;
+                    return Some(Ok(&mut self.slots[slot]));
+                }
+                Err(e) => {
+                    self.failed = true;
+                    let line = self.lines.line_number() + 1;
+                    return Some(Err(SourceError::Read { line, source: e }));
+                }
+            };
+            let line_no = line.number;
+            let may_match = line.may_match;
+            let text = line.text.strip_prefix('\u{feff}').unwrap_or(line.text);
+            let problem = if line.truncated {
+                Some(format!(
+                    "line longer than {} bytes: cut, the rest of the line was skipped",
+                    self.settings.max_line
+                ))
+            } else if (line.maybe_replaced && text.contains('\u{fffd}'))
+                || (line.maybe_binary && has_binary_junk(text))
+            {
+                Some("undecodable or binary bytes in this line".to_string())
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                if self.warnings.len() < MAX_WARNINGS {
+                    self.warnings.push(ParseWarning {
+                        line: line_no,
+                        message,
+                    });
+                }
+            }
+            let scanned = match scan_line(text, self.defer, &mut self.last_process) {
+                Some(scanned) => scanned,
+                None => {
+                    if let Some(entry) = self.gathering.map(|slot| &mut self.slots[slot]) {
+                        if entry.continuation_lines < self.settings.max_entry_lines {
+                            entry.attach(text, may_match);
+                            continue;
+                        }
+                    }
+                    Scanned {
+                        shape: Shape::Built(Kind::Text),
+                        process: None,
+                        time: None,
+                        body_at: 0,
+                    }
+                }
+            };
+            if let Shape::Built(Kind::MsiLogBoundary(b)) = &scanned.shape {
+                if let Some(w) =
+                    self.clock
+                        .reset(line_no, b, scanned.time, self.settings.date_order)
+                {
+                    self.warnings.push(w);
+                }
+            }
+            let slot = self.gathering.map_or(0, |s| 1 - s);
+            let entry = &mut self.slots[slot];
+            (entry.kind, entry.deferred) = match scanned.shape {
+                Shape::Built(kind) => (kind, None),
+                Shape::Deferred(deferred) => (Kind::Text, Some(deferred)),
+            };
+            entry.body_at = scanned.body_at;
+            entry.process = scanned.process;
+            entry.time = self.clock.stamp(scanned.time);
+            entry.line = line_no;
+            entry.continuation_lines = 0;
+            entry.raw.clear();
+            entry.raw.push_str(text);
+            entry.may_match = may_match;
+            if let Some(done) = self.gathering.replace(slot) {
+                return Some(Ok(&mut self.slots[done]));
+            }
+        }
+    }
+}
+
+impl<R: Read> Iterator for MsiLogParser<R> {
+    type Item = Result<Event, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.defer = false;
+        let input = self.input;
+        Some(self.next_entry()?.map(|entry| entry.take_event(input)))
+    }
+}
+
+/// Most warnings kept per input (the rest are counted in the last one).
+pub(super) const MAX_WARNINGS: usize = 1000;
+
+/// Three or more control characters (other than tab and CR) in one line: binary bytes, not text.
+pub(super) fn has_binary_junk(text: &str) -> bool {
+    crate::text::control_bytes(text.as_bytes()) >= 3
+}
