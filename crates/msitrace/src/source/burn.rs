@@ -19,7 +19,7 @@ use std::io::Read;
 /// use msitrace::source::burn::BurnLogParser;
 /// use msitrace::event::{Kind, BurnMeaning};
 /// let log = b"[4D9C:6D90][2026-03-13T15:32:12]i500: Shutting down, exit code: 0x643\r\n";
-/// let events: Vec<_> = BurnLogParser::from_text(log).collect::<Result<_, _>>().unwrap();
+/// let events: Vec<_> = BurnLogParser::from_bytes(log).collect::<Result<_, _>>().unwrap();
 /// let Kind::BurnMessage(m) = &events[0].kind else { panic!() };
 /// assert_eq!(m.meaning, Some(BurnMeaning::Exit { code: 0x643 }));
 /// ```
@@ -375,7 +375,7 @@ mod tests {
     #[test]
     fn continuation_lines_attach() {
         let log = b"[1:2][2020-01-01T10:00:00]e000: Error 0x80004005: failed\r\n  more detail\r\n[1:2][2020-01-01T10:00:01]i500: Shutting down, exit code: 0x1\r\n";
-        let events: Vec<_> = BurnLogParser::from_text(log).map(Result::unwrap).collect();
+        let events: Vec<_> = BurnLogParser::from_bytes(log).map(Result::unwrap).collect();
         assert_eq!(events.len(), 2);
         assert_eq!(
             events[0].raw.as_deref(),
