@@ -26,6 +26,7 @@ pub mod detect;
 pub mod event;
 pub mod findings;
 pub mod graph;
+pub mod locale_date;
 mod parallel;
 pub mod paths;
 pub mod report;

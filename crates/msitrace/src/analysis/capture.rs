@@ -87,7 +87,10 @@ pub fn analyze(input: u32, path: &str, read: &CaptureRead) -> (CaptureReport, Ve
         bad_rows: tally.bad_rows,
         date: tally.first_date,
         date_source: if tally.has_date {
-            "the Date & Time column".to_string()
+            match &tally.date_note {
+                Some(note) => format!("the Date & Time column; {note}"),
+                None => "the Date & Time column".to_string(),
+            }
         } else {
             "unknown: the export has no Date & Time column; times are times of day only".to_string()
         },

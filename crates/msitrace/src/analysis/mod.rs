@@ -32,11 +32,12 @@ use crate::clock::{self, ClockInput, TimeBasis};
 use crate::detect::{collect_inputs, detect_bytes, Detected, Format, SNIFF_LEN};
 use crate::event::{Event, Kind};
 use crate::findings::{Finding, Severity};
+use crate::locale_date::{DateOrder, NumericDate};
 use crate::rules::model::SourceClass;
 use crate::source::burn::BurnLogParser;
 use crate::source::eventxml::EventXmlParser;
 use crate::source::evtx::{EvtxSettings, EvtxSource};
-use crate::source::msilog::{DateOrder, HeaderDate, MsiLogParser, MsiLogSettings};
+use crate::source::msilog::{MsiLogParser, MsiLogSettings};
 use crate::source::procmon::csv::CaptureRead;
 use crate::source::procmon::xml::ProcmonXmlParser;
 use crate::source::procmon::{self, CaptureSettings};
@@ -485,7 +486,7 @@ fn infer_date_order(inputs: &[Planned]) -> Option<DateOrder> {
 }
 
 /// Header dates in the first lines of an MSI log (cheap: reads at most the sniff length).
-fn header_dates(path: &Path, encoding: TextEncoding) -> Vec<HeaderDate> {
+fn header_dates(path: &Path, encoding: TextEncoding) -> Vec<NumericDate> {
     let Ok(file) = File::open(path) else {
         return Vec::new();
     };
@@ -498,7 +499,7 @@ fn header_dates(path: &Path, encoding: TextEncoding) -> Vec<HeaderDate> {
                 if let Some(d) = rest[at + 9..]
                     .split_whitespace()
                     .next()
-                    .and_then(HeaderDate::parse)
+                    .and_then(NumericDate::parse)
                 {
                     out.push(d);
                 }

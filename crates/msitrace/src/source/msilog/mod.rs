@@ -29,7 +29,7 @@
 //! | outcome | `Windows Installer installed the product. ... success or error status: 1603.` | [`Kind::MsiOutcome`] |
 //!
 //! Times: engine lines carry `[HH:MM:SS:mmm]`, action lines `H:MM:SS`; the date comes from the last
-//! log boundary (in the machine's locale order, see [`HeaderDate`]) and moves on at midnight.
+//! log boundary (in the machine's locale order, see [`crate::locale_date`]) and moves on at midnight.
 
 mod dates;
 mod entry;
@@ -37,7 +37,7 @@ mod grammar;
 mod parser;
 mod prefix;
 
-pub use dates::{DateOrder, HeaderDate};
+pub use crate::locale_date::DateOrder;
 pub use entry::{Deferred, Entry};
 pub use grammar::parse_outcome;
 pub use parser::MsiLogParser;

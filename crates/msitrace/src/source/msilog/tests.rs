@@ -1,11 +1,11 @@
 //! One test per grammar rule of the MSI log parser.
 
-use super::dates::*;
 use super::grammar::*;
 use super::parser::has_binary_junk;
 use super::prefix::*;
 use super::*;
 use crate::event::*;
+use crate::locale_date::NumericDate;
 use crate::text::TextEncoding;
 use chrono::NaiveTime;
 
@@ -60,7 +60,7 @@ fn header_dates_in_locales() {
         ("2026-03-04", Some(DateOrder::MonthFirst), "2026-03-04"),
     ];
     for (text, order, date) in cases {
-        let d = HeaderDate::parse(text).unwrap();
+        let d = NumericDate::parse(text).unwrap();
         assert_eq!(d.implied_order(), order, "{text}");
         assert_eq!(
             d.resolve(order.unwrap()).unwrap().to_string(),
@@ -68,8 +68,8 @@ fn header_dates_in_locales() {
             "{text}"
         );
     }
-    assert!(HeaderDate::parse("4/5/2022").unwrap().is_ambiguous());
-    assert!(HeaderDate::parse("[DateTime]").is_none());
+    assert!(NumericDate::parse("4/5/2022").unwrap().is_ambiguous());
+    assert!(NumericDate::parse("[DateTime]").is_none());
 }
 
 #[test]

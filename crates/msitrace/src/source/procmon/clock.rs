@@ -2,6 +2,7 @@
 //! dot or comma before the fraction (`15:42:22,8459553`), 100 ns kept; `Date & Time` in the
 //! machine's locale (`7/31/2020 6:55:07 AM`, `31.07.2020 18:55:07`, `2020-07-31 18:55:07`).
 
+use crate::locale_date::{DateOrder, NumericDate};
 use chrono::{NaiveDate, NaiveTime};
 
 /// Parse a `Time of Day` value.
@@ -56,35 +57,34 @@ fn small_number(text: &str, max: usize) -> Option<u32> {
     text.parse().ok()
 }
 
-/// The date of a `Date & Time` value. Day and month order follow the separator: `/` is the US
-/// month-first form unless the first number exceeds 12; `.` and `-` are day-first unless the
-/// year comes first (`2020-07-31`).
+/// The date of a `Date & Time` value, read with the one locale date reader
+/// ([`crate::locale_date`]): a date that proves its order decides itself (`31/07/2020`,
+/// `2020-07-31`); otherwise `/` is read as the US month-first form and `.` or `-` day-first, the
+/// conventions of the locales that write them. The second value reports an ambiguous `/` date.
 ///
 /// ```
 /// use msitrace::source::procmon::clock::date_of;
 /// use chrono::NaiveDate;
 /// let d = NaiveDate::from_ymd_opt(2020, 7, 31).unwrap();
-/// assert_eq!(date_of("7/31/2020 6:55:07 AM"), Some(d));
-/// assert_eq!(date_of("31.07.2020 18:55:07"), Some(d));
-/// assert_eq!(date_of("2020-07-31 18:55:07"), Some(d));
-/// assert_eq!(date_of("31/07/2020 18:55:07"), Some(d));
+/// assert_eq!(date_of("7/31/2020 6:55:07 AM").0, Some(d));
+/// assert_eq!(date_of("31.07.2020 18:55:07").0, Some(d));
+/// assert_eq!(date_of("2020-07-31 18:55:07").0, Some(d));
+/// assert_eq!(date_of("31/07/2020 18:55:07").0, Some(d));
+/// assert!(date_of("4/5/2020 18:55:07").1.unwrap().contains("ambiguous"));
 /// ```
-pub fn date_of(text: &str) -> Option<NaiveDate> {
-    let date = text.split_whitespace().next()?;
-    let sep = date.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
-    let nums: Vec<u32> = date
-        .split(sep)
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    let [a, b, c] = nums[..] else { return None };
-    let (y, m, d) = if date.split(sep).next()?.len() == 4 {
-        (a, b, c)
-    } else if sep == '/' && a <= 12 {
-        (c, a, b)
-    } else {
-        (c, b, a)
+pub fn date_of(text: &str) -> (Option<NaiveDate>, Option<String>) {
+    let Some(token) = text.split_whitespace().next() else {
+        return (None, None);
     };
-    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
+    let Some(date) = NumericDate::parse(token) else {
+        return (None, None);
+    };
+    let conventional = (!token.contains('/')).then_some(DateOrder::DayFirst);
+    let (order, note) = date.choose_order(conventional);
+    (
+        date.resolve(order),
+        note.map(|n| format!("date '{token}' {n}")),
+    )
 }
 
 #[cfg(test)]
@@ -124,14 +124,14 @@ mod tests {
     #[test]
     fn date_forms() {
         assert_eq!(
-            date_of("7/12/2020 1:18:10 AM"),
+            date_of("7/12/2020 1:18:10 AM").0,
             NaiveDate::from_ymd_opt(2020, 7, 12)
         );
         assert_eq!(
-            date_of("21-11-2016 16:10:56"),
+            date_of("21-11-2016 16:10:56").0,
             NaiveDate::from_ymd_opt(2016, 11, 21)
         );
-        assert_eq!(date_of("n/a"), None);
-        assert_eq!(date_of(""), None);
+        assert_eq!(date_of("n/a"), (None, None));
+        assert_eq!(date_of(""), (None, None));
     }
 }

@@ -330,6 +330,8 @@ impl<R: Read> ProcmonCsvParser<R> {
                 Ok(e) => {
                     if let Some(d) = e.time.local_datetime() {
                         self.keeper.note_date(Some(d.date()));
+                        self.keeper
+                            .note_date_guess(crate::source::procmon::row_date_note(&text));
                     }
                 }
                 Err(_) => self.keeper.kept_row_failed(),

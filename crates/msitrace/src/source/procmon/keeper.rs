@@ -92,6 +92,13 @@ impl Keeper {
         self.tally.has_date = has_date;
     }
 
+    /// Note how the rows' date was read when it needed a guess (from the first such row).
+    pub fn note_date_guess(&mut self, note: Option<String>) {
+        if self.tally.date_note.is_none() {
+            self.tally.date_note = note;
+        }
+    }
+
     /// Note the date of the rows (from the first row that has one).
     pub fn note_date(&mut self, date: Option<NaiveDate>) {
         if let Some(d) = date {

@@ -24,7 +24,7 @@ pub use columns::Column;
 pub use intern::{FastMap, WordHasher};
 pub use keeper::{Keeper, RowDecision, RowProblem};
 pub use operation::operation_class;
-pub use row::{row_date, row_event, row_process_event, row_process_info, RowText};
+pub use row::{row_date, row_date_note, row_event, row_process_event, row_process_info, RowText};
 pub use settings::CaptureSettings;
 pub use tally::{CaptureTally, FailureKey, OperationCount};
 

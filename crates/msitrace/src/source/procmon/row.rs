@@ -129,7 +129,13 @@ fn parse_id(text: &str, row: u64, column: Column) -> Result<u32, SourceError> {
 
 /// The date a capture's rows carry, or `None` when the export has no `Date & Time` column.
 pub fn row_date(row: &RowText) -> Option<NaiveDate> {
-    row.date_time.and_then(clock::date_of)
+    row.date_time.and_then(|t| clock::date_of(t).0)
+}
+
+/// Why the row's date needed a guess (an ambiguous `4/5/2020`), in the one wording of
+/// [`crate::locale_date`].
+pub fn row_date_note(row: &RowText) -> Option<String> {
+    row.date_time.and_then(|t| clock::date_of(t).1)
 }
 
 /// Turn one row into its typed event, dated by the row's own date column when it has one.

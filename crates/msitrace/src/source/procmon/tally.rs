@@ -43,6 +43,8 @@ pub struct CaptureTally {
     pub has_date: bool,
     /// First row's date, when known.
     pub first_date: Option<NaiveDate>,
+    /// How the date was read when it was ambiguous (`date '4/5/2020' is ambiguous ...`).
+    pub date_note: Option<String>,
     /// Operation names not known to msitrace, with the first row of each.
     pub unknown_operations: Vec<(String, u64)>,
     /// Result names not known to msitrace, with the first row of each.
@@ -112,6 +114,7 @@ impl CaptureTally {
         self.bad_rows += other.bad_rows;
         self.has_date |= other.has_date;
         self.first_date = self.first_date.or(other.first_date);
+        self.date_note = self.date_note.take().or(other.date_note);
         for (name, row) in other.unknown_operations {
             if !self.unknown_operations.iter().any(|(n, _)| *n == name) {
                 self.unknown_operations.push((name, row + row_offset));
