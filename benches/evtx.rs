@@ -25,7 +25,7 @@ mod bench_setup;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
-use msitrace::source::evtx::{EvtxSettings, EvtxSource};
+use msitrace::source::evtx::{EvtxParser, EvtxSettings};
 use msitrace::source::KeepPolicy;
 use std::fs;
 use std::hint::black_box;
@@ -86,7 +86,7 @@ fn main() {
 /// Read the file; (records read, records decoded).
 fn read(path: &Path, keep: KeepPolicy, threads: usize) -> (u64, u64) {
     let settings = EvtxSettings { threads, keep };
-    let mut source = EvtxSource::open(path, 0, settings).expect("open");
+    let mut source = EvtxParser::open(path, 0, settings).expect("open");
     for item in source.by_ref() {
         black_box(item.ok());
     }

@@ -36,7 +36,7 @@ fn main() {
     let Some(first) = report
         .inputs
         .iter()
-        .find(|i| i.format == Some(msitrace::detect::Format::MsiLog))
+        .find(|i| i.format == Some(msitrace::source::Format::MsiLog))
     else {
         return;
     };

@@ -12,7 +12,8 @@
 //! the ratio limit (a zip bomb) is refused with an error naming the entry. A corrupt archive is an
 //! error for that input only; the other inputs are still analysed.
 
-use crate::detect::{detect_bytes, Detected, Format, SNIFF_LEN};
+use crate::detect::{detect_bytes, Detected, SNIFF_LEN};
+use crate::source::Format;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

@@ -26,14 +26,7 @@ use crate::findings::Confidence;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 
-/// How an input writes its times.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeBasis {
-    /// UTC instants (event logs).
-    Utc,
-    /// The machine's local wall clock.
-    Local,
-}
+pub use crate::source::TimeBasis;
 
 /// One input as the clock sees it: its kept events, in input order.
 #[derive(Debug, Clone)]

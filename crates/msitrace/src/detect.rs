@@ -4,72 +4,12 @@
 //! Monitor `PML_`, zip, gzip), then, for text, the decoded first lines: MSI log headers and engine
 //! lines, Burn lines, a Process Monitor CSV header, XML roots. [`collect_inputs`] walks folders.
 
-use crate::text::{sniff_encoding, LineReader, TextEncoding};
-use serde::{Deserialize, Serialize};
+use crate::source::{Format, Recognised, Sniff};
+use crate::text::TextEncoding;
 use std::path::{Path, PathBuf};
 
 /// How many bytes detection reads from the start of an input.
 pub const SNIFF_LEN: usize = 16 * 1024;
-
-/// The formats msitrace recognises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// Windows Installer log (`msiexec /l*v`, verbose or not).
-    MsiLog,
-    /// WiX Burn bundle log.
-    BurnLog,
-    /// Windows event log file (`.evtx`).
-    Evtx,
-    /// Event Viewer / `wevtutil` XML export.
-    EventXml,
-    /// Process Monitor CSV export.
-    ProcmonCsv,
-    /// Process Monitor XML export.
-    ProcmonXml,
-    /// Process Monitor native capture (`.PML`).
-    ProcmonPml,
-    /// A zip bundle of collected logs.
-    Zip,
-    /// A gzip-compressed file.
-    Gzip,
-}
-
-impl Format {
-    /// Whether this version of msitrace can analyse the format.
-    pub fn is_supported(self) -> bool {
-        matches!(
-            self,
-            Format::MsiLog
-                | Format::BurnLog
-                | Format::Evtx
-                | Format::EventXml
-                | Format::ProcmonCsv
-                | Format::ProcmonXml
-        )
-    }
-
-    /// Human name of the format.
-    pub fn label(self) -> &'static str {
-        match self {
-            Format::MsiLog => "Windows Installer log",
-            Format::BurnLog => "WiX Burn log",
-            Format::Evtx => "EVTX event log",
-            Format::EventXml => "event-log XML export",
-            Format::ProcmonCsv => "Process Monitor CSV",
-            Format::ProcmonXml => "Process Monitor XML",
-            Format::ProcmonPml => "Process Monitor PML capture",
-            Format::Zip => "zip bundle",
-            Format::Gzip => "gzip file",
-        }
-    }
-}
-
-impl std::fmt::Display for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.label())
-    }
-}
 
 /// What detection found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,10 +20,13 @@ pub struct Detected {
     pub encoding: Option<TextEncoding>,
 }
 
-/// Detect the format of an input from its first bytes (up to [`SNIFF_LEN`]).
+/// Detect the format of an input from its first bytes (up to [`SNIFF_LEN`]): containers (zip,
+/// gzip) and recognised-only formats by their magic, then every registered reader
+/// ([`crate::source::SOURCES`]) is asked; the earliest sure line wins.
 ///
 /// ```
-/// use msitrace::detect::{detect_bytes, Format};
+/// use msitrace::detect::detect_bytes;
+/// use msitrace::source::Format;
 /// let head = b"MSI (s) (18:F4) [12:02:17:898]: Grabbed execution mutex.\r\n";
 /// assert_eq!(detect_bytes(head).unwrap().format, Format::MsiLog);
 /// assert!(detect_bytes(b"hello world").is_none());
@@ -95,13 +38,6 @@ pub fn detect_bytes(head: &[u8]) -> Option<Detected> {
             encoding: None,
         })
     };
-    if head.starts_with(b"ElfFile\0") {
-        return binary(Format::Evtx);
-    }
-    // An EVTX file whose header is damaged: its first chunk is still where it belongs.
-    if head.get(4096..4104) == Some(&b"ElfChnk\0"[..]) {
-        return binary(Format::Evtx);
-    }
     if head.starts_with(b"PML_") {
         return binary(Format::ProcmonPml);
     }
@@ -111,77 +47,26 @@ pub fn detect_bytes(head: &[u8]) -> Option<Detected> {
     if head.starts_with(&[0x1F, 0x8B]) {
         return binary(Format::Gzip);
     }
-    let encoding = sniff_encoding(head);
-    let format = detect_text(head, encoding)?;
+    if head.is_empty() {
+        return None;
+    }
+    let sniff = Sniff::new(head);
+    let mut sure: Option<(usize, &dyn crate::source::Source)> = None;
+    let mut likely = None;
+    for &source in crate::source::SOURCES {
+        match source.recognise(&sniff) {
+            Some(Recognised::Sure { line }) if sure.is_none_or(|(l, _)| line < l) => {
+                sure = Some((line, source))
+            }
+            Some(Recognised::Likely) if likely.is_none() => likely = Some(source),
+            _ => {}
+        }
+    }
+    let source = sure.map(|(_, s)| s).or(likely)?;
     Some(Detected {
-        format,
-        encoding: Some(encoding),
+        format: source.format(),
+        encoding: (!source.is_binary()).then_some(sniff.encoding),
     })
-}
-
-fn detect_text(head: &[u8], encoding: TextEncoding) -> Option<Format> {
-    // Do not decode the possibly cut last character of the sample.
-    let mut reader = LineReader::new(head, encoding);
-    let mut msi_hints = 0;
-    let mut lines = 0;
-    while let Some(line) = reader.next_line().ok().flatten() {
-        let t = line.text.trim_start_matches('\u{feff}').trim();
-        if t.is_empty() {
-            continue;
-        }
-        lines += 1;
-        if lines == 1 {
-            if t.starts_with("=== Verbose logging started") || t.starts_with("=== Logging started")
-            {
-                return Some(Format::MsiLog);
-            }
-            if t.starts_with("<?xml") || t.starts_with('<') {
-                return detect_xml(head, encoding);
-            }
-            if is_procmon_csv_header(t) {
-                return Some(Format::ProcmonCsv);
-            }
-        }
-        if crate::source::burn::is_burn_line(t) {
-            return Some(Format::BurnLog);
-        }
-        if crate::source::msilog::is_engine_line(t) {
-            return Some(Format::MsiLog);
-        }
-        if crate::source::msilog::looks_like_msi_line(t) {
-            msi_hints += 1;
-        }
-        if lines >= 200 {
-            break;
-        }
-    }
-    (msi_hints > 0).then_some(Format::MsiLog)
-}
-
-fn detect_xml(head: &[u8], encoding: TextEncoding) -> Option<Format> {
-    let mut reader = LineReader::new(head, encoding);
-    let mut seen = String::new();
-    while let Some(line) = reader.next_line().ok().flatten() {
-        seen.push_str(line.text);
-        if seen.len() > 4096 {
-            break;
-        }
-    }
-    if seen.contains("<procmon") {
-        Some(Format::ProcmonXml)
-    } else if seen.contains("<Event ") || seen.contains("<Event>") || seen.contains("<Events") {
-        Some(Format::EventXml)
-    } else {
-        None
-    }
-}
-
-/// True for the header row of a Process Monitor CSV export (any column order).
-fn is_procmon_csv_header(line: &str) -> bool {
-    let l = line.trim_start_matches('\u{feff}');
-    l.starts_with('"')
-        && l.contains("\"Operation\"")
-        && (l.contains("\"Process Name\"") || l.contains("\"PID\""))
 }
 
 /// Expand the command-line inputs: files stay, folders are walked (sorted, recursively).

@@ -10,7 +10,7 @@ use msitrace::analysis::{InputStatus, Report};
 use msitrace::event::{Event, Kind, Location};
 use msitrace::findings::Severity;
 use msitrace::source::eventxml::EventXmlParser;
-use msitrace::source::evtx::{EvtxSettings, EvtxSource, EvtxStats, CHUNK_SIZE};
+use msitrace::source::evtx::{EvtxParser, EvtxSettings, EvtxStats, CHUNK_SIZE};
 use msitrace::source::KeepPolicy;
 use msitrace::source::SourceError;
 use msitrace::text::TextEncoding;
@@ -46,7 +46,7 @@ struct Read {
 
 fn read_bytes(bytes: Vec<u8>, keep: KeepPolicy, threads: usize) -> Read {
     let settings = EvtxSettings { keep, threads };
-    let mut source = EvtxSource::new(std::io::Cursor::new(bytes), 0, settings);
+    let mut source = EvtxParser::new(std::io::Cursor::new(bytes), 0, settings);
     let (mut events, mut errors) = (Vec::new(), Vec::new());
     for item in source.by_ref() {
         match item {

@@ -18,18 +18,12 @@
 //! ```
 
 use super::{detect_file, AnalysisSettings};
-use crate::detect::{collect_inputs, Detected, Format};
+use crate::detect::{collect_inputs, Detected};
 use crate::event::{Event, InputId, Kind, ReadTime};
-use crate::source::burn::BurnLogParser;
-use crate::source::eventxml::EventXmlParser;
-use crate::source::evtx::{EvtxSettings, EvtxSource};
-use crate::source::msilog::{MsiLogParser, MsiLogSettings};
-use crate::source::KeepPolicy;
-use crate::source::SourceError;
+use crate::source::Format;
+use crate::source::{source_for, EventStream, KeepPolicy, Opening, SourceError};
 use crate::text::TextEncoding;
 use chrono::{DateTime, Utc};
-use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 /// Which events to list. Empty lists and `None` let everything through.
@@ -109,55 +103,25 @@ pub struct ListedInput {
     pub listed: u64,
 }
 
-/// Open the streaming parser of a detected input.
+/// Open the streaming reader of a detected input through its registered reader.
 pub fn open_source(
     path: &Path,
     detected: Detected,
     input: InputId,
     settings: &AnalysisSettings,
     keep: KeepPolicy,
-) -> std::io::Result<Box<dyn Iterator<Item = Result<Event, SourceError>> + Send>> {
-    let file = BufReader::with_capacity(1 << 16, File::open(path)?);
-    let encoding = detected.encoding.unwrap_or(TextEncoding::Utf8);
-    Ok(match detected.format {
-        Format::MsiLog => Box::new(MsiLogParser::new(
-            file,
-            encoding,
-            input,
-            MsiLogSettings {
-                date_order: settings.date_order,
-                ..Default::default()
-            },
-        )),
-        Format::BurnLog => Box::new(BurnLogParser::new(file, encoding, input)),
-        Format::Evtx => Box::new(EvtxSource::new(
-            file,
-            input,
-            EvtxSettings {
-                threads: settings.threads.unwrap_or(0),
-                keep,
-            },
-        )),
-        Format::EventXml => Box::new(EventXmlParser::new(file, encoding, input)),
-        Format::ProcmonCsv => Box::new(
-            crate::source::procmon::csv::ProcmonCsvParser::new(
-                file,
-                input,
-                crate::source::procmon::CaptureSettings::default(),
-            )
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?,
-        ),
-        Format::ProcmonXml => Box::new(crate::source::procmon::xml::ProcmonXmlParser::new(
-            file,
-            input,
-            crate::source::procmon::CaptureSettings::default(),
-        )),
-        other => {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::Unsupported,
-                format!("{other} is not supported yet"),
-            ))
-        }
+) -> Result<Box<dyn EventStream>, SourceError> {
+    let Some(source) = source_for(detected.format) else {
+        return Err(SourceError::Unsupported {
+            format: detected.format,
+        });
+    };
+    source.open(&Opening {
+        keep,
+        encoding: detected.encoding.unwrap_or(TextEncoding::Utf8),
+        threads: settings.threads.unwrap_or(0),
+        date_order: settings.date_order,
+        ..Opening::new(path, input)
     })
 }
 

@@ -2,9 +2,10 @@
 //! captures, clock, findings and failure graph. The renderers in [`crate::report`] turn it into
 //! text, JSON, SARIF, Markdown and HTML.
 
-use crate::detect::Format;
 use crate::event::InstallOperation;
 use crate::findings::{FailedAction, Finding, Outcome};
+use crate::source::Format;
+use crate::source::RecordCounts;
 use crate::text::TextEncoding;
 use chrono::NaiveDateTime;
 use serde::Serialize;
@@ -94,21 +95,6 @@ pub struct InputReport {
     /// Why the input could not be analysed, when it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-}
-
-/// Record counts of an event-log input (EVTX or XML export).
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct RecordCounts {
-    /// Records read.
-    pub read: u64,
-    /// Records decoded into events (the providers that can explain an install, and records
-    /// without a template).
-    pub decoded: u64,
-    /// Records read but not decoded, per provider (they cannot explain an install).
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub counted: std::collections::BTreeMap<String, u64>,
-    /// Records skipped: unreadable, or lost to a cut at the end of the file.
-    pub skipped: u64,
 }
 
 /// What was done with an input.

@@ -8,7 +8,10 @@
 //! code.
 
 use crate::event::*;
-use crate::source::SourceError;
+use crate::source::{
+    EventStream, Feeds, Opening, Recognised, Source, SourceError, StreamSummary, TimeBasis,
+};
+use crate::source::{Format, Sniff};
 use crate::text::{LineReader, TextEncoding};
 use chrono::NaiveDateTime;
 use std::io::Read;
@@ -273,6 +276,45 @@ fn package_log_variable(text: &str) -> Option<BurnMeaning> {
         path: value.trim().to_string(),
         rollback,
     })
+}
+
+/// The WiX Burn log reader as registered in [`crate::source::SOURCES`].
+pub struct BurnLogSource;
+
+impl Source for BurnLogSource {
+    fn format(&self) -> Format {
+        Format::BurnLog
+    }
+
+    fn feeds(&self) -> Feeds {
+        Feeds::Bundle
+    }
+
+    fn time_basis(&self) -> TimeBasis {
+        TimeBasis::Local
+    }
+
+    fn recognise(&self, sniff: &Sniff) -> Option<Recognised> {
+        let line = sniff.lines.iter().position(|l| is_burn_line(l))?;
+        Some(Recognised::Sure { line })
+    }
+
+    fn open(&self, opening: &Opening<'_>) -> Result<Box<dyn EventStream>, SourceError> {
+        Ok(Box::new(BurnLogParser::new(
+            opening.reader()?,
+            opening.encoding,
+            opening.input,
+        )))
+    }
+}
+
+impl<R: Read + Send> EventStream for BurnLogParser<R> {
+    fn finish(self: Box<Self>) -> StreamSummary {
+        StreamSummary {
+            lines: self.lines_read(),
+            ..Default::default()
+        }
+    }
 }
 
 #[cfg(test)]

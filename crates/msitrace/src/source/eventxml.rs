@@ -22,7 +22,11 @@
 //! [`finish_record`], so an XML export and the EVTX file it came from give equal events.
 
 use crate::event::{Event, EventData, EventRecord, InputId, Kind, Location, ProcessRef, Stamp};
-use crate::source::SourceError;
+use crate::source::{
+    EventStream, Feeds, Opening, Recognised, RecordCounts, Source, SourceError, StreamSummary,
+    TimeBasis,
+};
+use crate::source::{Format, Sniff};
 use crate::text::TextEncoding;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use quick_xml::events::{BytesStart, Event as Xml};
@@ -602,6 +606,72 @@ impl<R: Read> Read for Transcode<R> {
         out[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
         self.out_at += n;
         Ok(n)
+    }
+}
+
+/// The event-log XML export reader as registered in [`crate::source::SOURCES`].
+pub struct EventXmlSource;
+
+impl Source for EventXmlSource {
+    fn format(&self) -> Format {
+        Format::EventXml
+    }
+
+    fn feeds(&self) -> Feeds {
+        Feeds::EventLog
+    }
+
+    fn time_basis(&self) -> TimeBasis {
+        TimeBasis::Utc
+    }
+
+    fn recognise(&self, sniff: &Sniff) -> Option<Recognised> {
+        if !sniff.first_line()?.starts_with('<') {
+            return None;
+        }
+        let text = sniff.text(4096);
+        let events =
+            text.contains("<Event ") || text.contains("<Event>") || text.contains("<Events");
+        (events && !text.contains("<procmon")).then_some(Recognised::Sure { line: 0 })
+    }
+
+    fn open(&self, opening: &Opening<'_>) -> Result<Box<dyn EventStream>, SourceError> {
+        Ok(Box::new(EventXmlStream {
+            parser: EventXmlParser::new(opening.reader()?, opening.encoding, opening.input),
+            skipped: 0,
+        }))
+    }
+}
+
+/// An export read as a stream: its records and the damaged ones skipped.
+struct EventXmlStream<R: Read> {
+    parser: EventXmlParser<R>,
+    skipped: u64,
+}
+
+impl<R: Read> Iterator for EventXmlStream<R> {
+    type Item = Result<Event, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.parser.next()?;
+        self.skipped += u64::from(item.is_err());
+        Some(item)
+    }
+}
+
+impl<R: Read + Send> EventStream for EventXmlStream<R> {
+    fn finish(self: Box<Self>) -> StreamSummary {
+        let read = self.parser.records_read();
+        StreamSummary {
+            lines: self.parser.lines_read(),
+            records: Some(RecordCounts {
+                read,
+                decoded: read,
+                counted: Default::default(),
+                skipped: self.skipped,
+            }),
+            ..Default::default()
+        }
     }
 }
 

@@ -20,10 +20,10 @@
 //! every record decoded, then kept or counted.
 //!
 //! ```no_run
-//! use msitrace::source::evtx::{EvtxSettings, EvtxSource};
+//! use msitrace::source::evtx::{EvtxSettings, EvtxParser};
 //! use msitrace::source::KeepPolicy;
 //! let settings = EvtxSettings { keep: KeepPolicy::All, threads: 0 };
-//! let source = EvtxSource::open("System.evtx".as_ref(), 0, settings).unwrap();
+//! let source = EvtxParser::open("System.evtx".as_ref(), 0, settings).unwrap();
 //! for event in source {
 //!     match event {
 //!         Ok(e) => println!("{:?}", e.at),
@@ -39,7 +39,11 @@ use crate::source::evtx_select::{
     hide_others, walk_records, Classes, Plan, ProviderNames, RawRecord, Substitutions,
     TemplateClass, TemplateKey,
 };
-use crate::source::{KeepPolicy, SourceError};
+use crate::source::{
+    EventStream, Feeds, KeepPolicy, Opening, Recognised, RecordCounts, Source, SourceError,
+    StreamSummary, TimeBasis,
+};
+use crate::source::{Format, Sniff};
 use evtx::err::EvtxError;
 use evtx::{EvtxChunkData, EvtxRecord, ParserSettings};
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -96,7 +100,7 @@ pub struct EvtxStats {
 }
 
 /// A streaming reader of one EVTX file: an iterator of events and per-record errors.
-pub struct EvtxSource<R: Read> {
+pub struct EvtxParser<R: Read> {
     reader: R,
     input: InputId,
     settings: EvtxSettings,
@@ -121,14 +125,14 @@ pub struct EvtxSource<R: Read> {
     next_out: u64,
 }
 
-impl EvtxSource<File> {
+impl EvtxParser<File> {
     /// Open a file.
     pub fn open(path: &Path, input: InputId, settings: EvtxSettings) -> std::io::Result<Self> {
         Ok(Self::new(File::open(path)?, input, settings))
     }
 }
 
-impl<R: Read> EvtxSource<R> {
+impl<R: Read> EvtxParser<R> {
     /// Read from any reader (the file header first).
     pub fn new(reader: R, input: InputId, settings: EvtxSettings) -> Self {
         // Chunks go to a leaf pool, whose jobs never wait: a reader running on any pool can
@@ -138,7 +142,7 @@ impl<R: Read> EvtxSource<R> {
             n => crate::parallel::leaf_pool(n),
         };
         let (sender, results) = std::sync::mpsc::channel();
-        let mut source = EvtxSource {
+        let mut source = EvtxParser {
             reader,
             input,
             settings,
@@ -307,7 +311,7 @@ impl<R: Read> EvtxSource<R> {
     }
 }
 
-impl<R: Read> Iterator for EvtxSource<R> {
+impl<R: Read> Iterator for EvtxParser<R> {
     type Item = Result<Event, SourceError>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -774,5 +778,62 @@ fn record_error(c: &RawChunk, e: EvtxError) -> SourceError {
         record,
         offset,
         message: error_text(&e),
+    }
+}
+
+/// The EVTX reader as registered in [`crate::source::SOURCES`].
+pub struct EvtxSource;
+
+impl Source for EvtxSource {
+    fn format(&self) -> Format {
+        Format::Evtx
+    }
+
+    fn feeds(&self) -> Feeds {
+        Feeds::EventLog
+    }
+
+    fn time_basis(&self) -> TimeBasis {
+        TimeBasis::Utc
+    }
+
+    fn is_binary(&self) -> bool {
+        true
+    }
+
+    fn recognise(&self, sniff: &Sniff) -> Option<Recognised> {
+        // A damaged file header still has its first chunk where it belongs.
+        let chunk = &sniff
+            .head
+            .get(FILE_HEADER_SIZE as usize..FILE_HEADER_SIZE as usize + 8);
+        (sniff.head.starts_with(FILE_MAGIC) || *chunk == Some(&b"ElfChnk\0"[..]))
+            .then_some(Recognised::Sure { line: 0 })
+    }
+
+    fn open(&self, opening: &Opening<'_>) -> Result<Box<dyn EventStream>, SourceError> {
+        let settings = EvtxSettings {
+            threads: opening.threads,
+            keep: opening.keep,
+        };
+        Ok(Box::new(EvtxParser::new(
+            opening.reader()?,
+            opening.input,
+            settings,
+        )))
+    }
+}
+
+impl<R: Read + Send> EventStream for EvtxParser<R> {
+    fn finish(self: Box<Self>) -> StreamSummary {
+        let stats = self.stats();
+        StreamSummary {
+            records: Some(RecordCounts {
+                read: stats.records,
+                decoded: stats.decoded,
+                counted: stats.counted.clone(),
+                skipped: stats.skipped_records,
+            }),
+            ..Default::default()
+        }
     }
 }

@@ -12,8 +12,168 @@ pub mod burn;
 pub mod eventxml;
 pub mod evtx;
 mod evtx_select;
+mod format;
 pub mod msilog;
 pub mod procmon;
+mod registry;
+
+pub use format::{Format, Sniff};
+pub use registry::{source_for, SOURCES};
+
+use crate::event::{Event, InputId};
+use crate::locale_date::DateOrder;
+use crate::text::TextEncoding;
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+/// A reader of one input format, registered in [`SOURCES`]: how to recognise the format by
+/// content, what its events feed, and how to open an input as a stream of events.
+///
+/// A new format is one module implementing this trait plus one line in the table.
+pub trait Source: Sync {
+    /// The format it reads.
+    fn format(&self) -> Format;
+    /// Which analysis step its events feed.
+    fn feeds(&self) -> Feeds;
+    /// How its times are written.
+    fn time_basis(&self) -> TimeBasis;
+    /// True for a binary format (no text encoding).
+    fn is_binary(&self) -> bool {
+        false
+    }
+    /// Whether the first bytes of an input are this format, and how sure that is.
+    fn recognise(&self, sniff: &Sniff) -> Option<Recognised>;
+    /// Open an input as a stream of events.
+    fn open(&self, opening: &Opening<'_>) -> Result<Box<dyn EventStream>, SourceError>;
+}
+
+/// How sure a [`Source`] is that an input is its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recognised {
+    /// Sure, from this line of the sample on (0 for a magic number or a header); the earliest
+    /// sure line wins, ties go to the earlier source in the table.
+    Sure {
+        /// 0-based index among the sample's non-empty lines.
+        line: usize,
+    },
+    /// Lines that look like the format without proving it; used when no source is sure.
+    Likely,
+}
+
+/// The analysis step a source's events feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feeds {
+    /// Windows Installer sessions (MSI logs).
+    Installer,
+    /// WiX Burn bundle runs.
+    Bundle,
+    /// Event-log records (EVTX files and their renderings).
+    EventLog,
+    /// Process Monitor captures.
+    Capture,
+}
+
+/// How an input writes its times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeBasis {
+    /// UTC instants (event logs).
+    Utc,
+    /// The machine's local wall clock.
+    Local,
+}
+
+/// Wraps an opened file, e.g. to count the bytes read for a progress bar.
+pub type ReadThrough<'a> = dyn Fn(File) -> Box<dyn Read + Send> + Sync + 'a;
+
+/// What opening an input needs: where it is, how it was detected, what to keep.
+#[derive(Clone, Copy)]
+pub struct Opening<'a> {
+    /// The file.
+    pub path: &'a Path,
+    /// Its input id, carried by every event.
+    pub input: InputId,
+    /// Its text encoding (text formats).
+    pub encoding: TextEncoding,
+    /// What to turn into events.
+    pub keep: KeepPolicy,
+    /// Threads for the pieces of one input (0: one per core).
+    pub threads: usize,
+    /// Day/month order of numeric dates, when known.
+    pub date_order: Option<DateOrder>,
+    /// What the file is read through (progress counting), if anything.
+    pub read_through: Option<&'a ReadThrough<'a>>,
+}
+
+impl<'a> Opening<'a> {
+    /// Opening `path` as input `input` with everything else at its default: UTF-8, keep what
+    /// matters, one thread per core, no known date order.
+    pub fn new(path: &'a Path, input: InputId) -> Self {
+        Opening {
+            path,
+            input,
+            encoding: TextEncoding::Utf8,
+            keep: KeepPolicy::OfInterest,
+            threads: 0,
+            date_order: None,
+            read_through: None,
+        }
+    }
+
+    /// The input's bytes, buffered, read through [`Opening::read_through`].
+    pub fn reader(&self) -> Result<BufReader<Box<dyn Read + Send>>, SourceError> {
+        let file = File::open(self.path).map_err(|source| SourceError::Read { line: 0, source })?;
+        let inner: Box<dyn Read + Send> = match self.read_through {
+            Some(wrap) => wrap(file),
+            None => Box::new(file),
+        };
+        Ok(BufReader::with_capacity(1 << 16, inner))
+    }
+}
+
+/// The events of one input, one at a time, with what the reading found besides them.
+pub trait EventStream: Iterator<Item = Result<Event, SourceError>> + Send {
+    /// What was read, beyond the events; call once the stream is exhausted.
+    fn finish(self: Box<Self>) -> StreamSummary;
+}
+
+/// What reading one input found besides its events.
+#[derive(Debug, Default)]
+pub struct StreamSummary {
+    /// Lines read (text inputs).
+    pub lines: u64,
+    /// Entries read but not as written (cut lines, undecodable bytes, guessed dates).
+    pub warnings: Vec<ParseWarning>,
+    /// Record counts (event logs).
+    pub records: Option<RecordCounts>,
+    /// Rows counted by operation and result (captures).
+    pub capture: Option<procmon::CaptureTally>,
+}
+
+/// A warning about an entry that was read but not as written (cut, undecodable bytes, guessed date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParseWarning {
+    /// 1-based line number.
+    pub line: u64,
+    /// What happened.
+    pub message: String,
+}
+
+/// Record counts of an event-log input (EVTX or XML export).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RecordCounts {
+    /// Records read.
+    pub read: u64,
+    /// Records decoded into events (the providers that can explain an install, and records
+    /// without a template).
+    pub decoded: u64,
+    /// Records read but not decoded, per provider (they cannot explain an install).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub counted: std::collections::BTreeMap<String, u64>,
+    /// Records skipped: unreadable, or lost to a cut at the end of the file.
+    pub skipped: u64,
+}
 
 /// What a reader turns into events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -29,6 +189,12 @@ pub enum KeepPolicy {
 /// An error while reading one input, with the position where it happened.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
+    /// A format recognised, but without a reader in this version.
+    #[error("{format} recognised, but not yet supported by this version of msitrace")]
+    Unsupported {
+        /// The format.
+        format: Format,
+    },
     /// The input could not be read any further.
     #[error("read failed at line {line}: {source}")]
     Read {

@@ -38,13 +38,17 @@ mod parser;
 mod prefix;
 
 pub use crate::locale_date::DateOrder;
+pub use crate::source::ParseWarning;
 pub use entry::{Deferred, Entry};
 pub use grammar::parse_outcome;
 pub use parser::MsiLogParser;
 pub use prefix::{engine_prefix, is_engine_line, looks_like_msi_line, message_body, EnginePrefix};
 
+use crate::source::{
+    EventStream, Feeds, Opening, Recognised, Source, SourceError, StreamSummary, TimeBasis,
+};
+use crate::source::{Format, Sniff};
 use crate::text::LineScreen;
-use serde::{Deserialize, Serialize};
 
 /// Settings of the MSI log parser.
 #[derive(Debug, Clone)]
@@ -71,13 +75,61 @@ impl Default for MsiLogSettings {
     }
 }
 
-/// A warning about an entry that was read but not as written (cut, undecodable bytes, guessed date).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ParseWarning {
-    /// 1-based line number.
-    pub line: u64,
-    /// What happened.
-    pub message: String,
+/// The Windows Installer log reader as registered in [`crate::source::SOURCES`].
+pub struct MsiLogSource;
+
+impl Source for MsiLogSource {
+    fn format(&self) -> Format {
+        Format::MsiLog
+    }
+
+    fn feeds(&self) -> Feeds {
+        Feeds::Installer
+    }
+
+    fn time_basis(&self) -> TimeBasis {
+        TimeBasis::Local
+    }
+
+    fn recognise(&self, sniff: &Sniff) -> Option<Recognised> {
+        let first = sniff.first_line()?;
+        if first.starts_with("=== Verbose logging started")
+            || first.starts_with("=== Logging started")
+        {
+            return Some(Recognised::Sure { line: 0 });
+        }
+        if let Some(line) = sniff.lines.iter().position(|l| is_engine_line(l)) {
+            return Some(Recognised::Sure { line });
+        }
+        sniff
+            .lines
+            .iter()
+            .any(|l| looks_like_msi_line(l))
+            .then_some(Recognised::Likely)
+    }
+
+    fn open(&self, opening: &Opening<'_>) -> Result<Box<dyn EventStream>, SourceError> {
+        let settings = MsiLogSettings {
+            date_order: opening.date_order,
+            ..Default::default()
+        };
+        Ok(Box::new(MsiLogParser::new(
+            opening.reader()?,
+            opening.encoding,
+            opening.input,
+            settings,
+        )))
+    }
+}
+
+impl<R: std::io::Read + Send> EventStream for MsiLogParser<R> {
+    fn finish(self: Box<Self>) -> StreamSummary {
+        StreamSummary {
+            lines: self.lines_read(),
+            warnings: self.warnings().to_vec(),
+            ..Default::default()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -21,7 +21,10 @@ use crate::source::procmon::{
     row_event, row_process_event, CaptureSettings, CaptureTally, Column, Keeper, RowDecision,
     RowProblem, RowText,
 };
-use crate::source::SourceError;
+use crate::source::{
+    EventStream, Feeds, Opening, Recognised, Source, SourceError, StreamSummary, TimeBasis,
+};
+use crate::source::{Format, Sniff};
 use quick_xml::events::Event as Xml;
 use quick_xml::Reader;
 use std::collections::VecDeque;
@@ -353,6 +356,49 @@ impl<R: BufRead> Iterator for ProcmonXmlParser<R> {
             if !self.step() {
                 self.done = true;
             }
+        }
+    }
+}
+
+/// The Process Monitor XML reader as registered in [`crate::source::SOURCES`].
+pub struct ProcmonXmlSource;
+
+impl Source for ProcmonXmlSource {
+    fn format(&self) -> Format {
+        Format::ProcmonXml
+    }
+
+    fn feeds(&self) -> Feeds {
+        Feeds::Capture
+    }
+
+    fn time_basis(&self) -> TimeBasis {
+        TimeBasis::Local
+    }
+
+    fn recognise(&self, sniff: &Sniff) -> Option<Recognised> {
+        (sniff.first_line()?.starts_with('<') && sniff.text(4096).contains("<procmon"))
+            .then_some(Recognised::Sure { line: 0 })
+    }
+
+    fn open(&self, opening: &Opening<'_>) -> Result<Box<dyn EventStream>, SourceError> {
+        let settings = CaptureSettings {
+            keep: opening.keep,
+            ..CaptureSettings::default()
+        };
+        Ok(Box::new(ProcmonXmlParser::new(
+            opening.reader()?,
+            opening.input,
+            settings,
+        )))
+    }
+}
+
+impl<R: BufRead + Send> EventStream for ProcmonXmlParser<R> {
+    fn finish(self: Box<Self>) -> StreamSummary {
+        StreamSummary {
+            capture: Some(self.into_tally()),
+            ..Default::default()
         }
     }
 }

@@ -1,0 +1,40 @@
+//! The table of registered readers: one line per format. Detection asks each in turn
+//! ([`crate::detect::detect_bytes`]); the analysis and `msitrace events` open inputs through it.
+
+use super::burn::BurnLogSource;
+use super::eventxml::EventXmlSource;
+use super::evtx::EvtxSource;
+use super::msilog::MsiLogSource;
+use super::procmon::csv::ProcmonCsvSource;
+use super::procmon::xml::ProcmonXmlSource;
+use super::Source;
+use crate::source::Format;
+
+/// Every reader, in the order detection breaks ties (binary formats first).
+pub static SOURCES: &[&dyn Source] = &[
+    &EvtxSource,
+    &MsiLogSource,
+    &EventXmlSource,
+    &ProcmonXmlSource,
+    &ProcmonCsvSource,
+    &BurnLogSource,
+];
+
+/// The reader registered for a format, when there is one.
+pub fn source_for(format: Format) -> Option<&'static dyn Source> {
+    SOURCES.iter().copied().find(|s| s.format() == format)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_reader_per_format() {
+        for (i, a) in SOURCES.iter().enumerate() {
+            for b in &SOURCES[i + 1..] {
+                assert_ne!(a.format(), b.format());
+            }
+        }
+    }
+}
