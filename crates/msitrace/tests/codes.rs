@@ -207,3 +207,143 @@ fn explanations_serialize() {
     assert_eq!(json["meanings"][0]["hresult"]["facility_name"], "WIN32");
     assert_eq!(json["meanings"][0]["wraps"]["code"], 1603);
 }
+
+// ---- Message wordings: every documented message, as the SDK words it and as logs print it ----
+
+#[test]
+fn every_documented_message_has_its_wording_and_the_ranges_are_complete() {
+    let cov = codes::coverage();
+    assert_eq!((cov[0].first, cov[0].last), (1101, 1938));
+    assert_eq!((cov[1].first, cov[1].last), (2101, 2950));
+    // The SDK reference documents 140 numbers in 1101-1938 and 393 (with a text) in 2101-2950.
+    assert_eq!(cov[0].with_text, 140, "{cov:?}");
+    assert_eq!(cov[1].with_text, 393, "{cov:?}");
+    // Curated meanings and wordings cover the same numbers.
+    let meanings: HashSet<u32> = all()
+        .iter()
+        .filter(|c| c.scope == CodeScope::Message)
+        .map(|c| c.code)
+        .collect();
+    let worded: HashSet<u32> = codes::message_texts().iter().map(|t| t.code).collect();
+    assert_eq!(
+        meanings.symmetric_difference(&worded).collect::<Vec<_>>(),
+        Vec::<&u32>::new()
+    );
+}
+
+#[test]
+fn explain_2503_shows_the_logged_text_and_the_sdk_wording() {
+    let text = explain("2503").to_string();
+    assert!(
+        text.contains("In logs, as in the SDK: Called RunScript when not marked in progress."),
+        "{text}"
+    );
+    // A message whose logged wording differs shows both.
+    let text = explain("1310").to_string();
+    assert!(
+        text.contains("In logs: Error writing to file: [3]. {{ System error [2].}}"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "SDK:     Error attempting to create the destination file: [3]. System error code: [2]"
+        ),
+        "{text}"
+    );
+    let json = serde_json::to_value(explain("1310")).unwrap();
+    assert_eq!(
+        json["meanings"][0]["wording"]["sdk"],
+        "Error attempting to create the destination file: [3]. System error code: [2]"
+    );
+}
+
+#[test]
+fn real_logged_lines_give_back_their_fields() {
+    let m = codes::match_message(
+        2503,
+        "DEBUG: Error 2503:  Called RunScript when not marked in progress.",
+    )
+    .unwrap();
+    assert!(m.complete && m.args.is_empty(), "{m:?}");
+    let m = codes::match_message(
+        1920,
+        "Error 1920. Service 'Office Software Protection Platform' (osppsvc) failed to start. Verify that you have sufficient privileges to start system services.",
+    )
+    .unwrap();
+    assert_eq!(m.args, ["Office Software Protection Platform", "osppsvc"]);
+    let m = codes::match_message(
+        1310,
+        r"Error 1310. Error writing to file: C:\avcodec-57.dll.  System error 0.  Verify that you have access to that directory.",
+    )
+    .unwrap();
+    assert_eq!(m.args, ["0", r"C:\avcodec-57.dll"]);
+    let m = codes::match_message(
+        1926,
+        r"Error 1926. Could not set file security for file 'F:\Config.Msi\'. Error: 3.  Verify that you have sufficient privileges to modify the security permissions for this file.",
+    )
+    .unwrap();
+    assert_eq!(m.args, ["3", r"F:\Config.Msi\"]);
+    let m = codes::match_message(
+        2826,
+        "DEBUG: Error 2826:  Control BottomLine on dialog WelcomeDlg extends beyond the boundaries of the dialog to the right by 4 pixels",
+    )
+    .unwrap();
+    assert_eq!(m.args, ["WelcomeDlg", "BottomLine", "to the right", "4"]);
+    let m = codes::match_message(
+        2898,
+        "Info 2898. For WixUI_Font_Bigger textstyle, the system created a 'Tahoma' font, in 0 character set, of 19 pixels height.",
+    )
+    .unwrap();
+    assert_eq!(m.args, ["WixUI_Font_Bigger", "Tahoma", "0", "19"]);
+    let m = codes::match_message(
+        1603,
+        r"Info 1603. The file C:\WINDOWS\system32\msvcr71.dll is being held in use by the following process: Name: VMwareService, Id: 1804, Window Title: '(not determined yet)'.  Close that application and retry.",
+    )
+    .unwrap();
+    assert_eq!(
+        format!("{}{}", m.args[0], m.args[1]),
+        r"C:\WINDOWS\system32\msvcr71.dll"
+    );
+    assert_eq!(
+        m.args[2..5],
+        ["VMwareService", "1804", "(not determined yet)"]
+    );
+    // The fields found explain the error value.
+    let decoded = explain_message(1310, &m.args).unwrap_or_default();
+    assert!(!decoded.is_empty());
+}
+
+#[test]
+fn near_misses_do_not_match_a_message() {
+    // Another message's text, and a service that did start.
+    assert!(codes::match_message(
+        1920,
+        "Error 1921. Service 'X' (x) could not be stopped. Verify that you have sufficient privileges to stop system services."
+    )
+    .is_none());
+    assert!(codes::match_message(1920, "Service 'X' (x) started.").is_none());
+    assert!(codes::match_message(2503, "Called RunScript.").is_none());
+    assert!(codes::match_message(9999, "anything").is_none());
+    // A product's own Error table wording is not the shipped one.
+    assert!(codes::match_message(
+        1406,
+        r"Error 1406.Setup cannot write the value to the registry key \CLSID\GUID. Verify that you have sufficient permissions"
+    )
+    .is_none());
+}
+
+#[test]
+fn a_note_line_is_filled_in_the_logged_wording() {
+    let e = explain(r"Note: 1: 2203 2: C:\x.msi 3: -2147287038");
+    assert_eq!(
+        e.logged.as_deref(),
+        Some(r"Database: C:\x.msi. Cannot open database file. System error -2147287038.")
+    );
+    assert!(e.message.unwrap().contains("STG_E_FILENOTFOUND"));
+    let text = explain(r"Note: 1: 2203 2: C:\x.msi 3: -2147287038").to_string();
+    assert!(text.contains("Logged as: Database: C:\\x.msi."), "{text}");
+    assert_eq!(
+        codes::format_message(1406, &["Version", r"HKLM\Software\X", "5"]).unwrap(),
+        r"Could not write value Version to key HKLM\Software\X. System error 5. Verify that you have sufficient access to that key, or contact your support personnel."
+    );
+}

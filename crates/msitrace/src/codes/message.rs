@@ -173,7 +173,7 @@ mod tests {
     fn messages_without_slots_and_unknown_numbers() {
         assert_eq!(
             explain_message(2502, &["x"]).unwrap(),
-            "Could not mark a script as in progress."
+            "InstallFinalize was reached with no installation marked in progress."
         );
         assert_eq!(explain_message(9, &["x"]), None);
     }

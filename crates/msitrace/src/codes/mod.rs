@@ -9,6 +9,8 @@
 //!   prints for `1603`, `0x80070643`, `-2147287035` or `ACCESS DENIED`;
 //! - [`explain_message`]: an installer message with its arguments filled in and error values
 //!   decoded, for `Note: 1: 2203 2: C:\x.msi 3: -2147287035`;
+//! - [`message_text`], [`format_message`], [`match_message`]: every Windows Installer message as
+//!   the SDK words it and as logs print it, filled in or read back into its fields;
 //! - [`HResult`], [`NtStatus`]: the bit layout of any 32-bit status, named or not;
 //! - [`classify_exit`], [`exit_meaning`]: reading an exit status;
 //! - [`procmon_result`], [`event_meaning`], [`win32_meaning`]: lookups in the words other
@@ -28,11 +30,16 @@ pub mod data;
 mod explain;
 mod message;
 mod status;
+mod text;
 
 pub use data::DataError;
 pub use explain::{explain, Explanation, Meaning, QueryForm};
 pub use message::{describe_error_value, explain_message};
 pub use status::{hresult_facility_name, hresult_from_decimal, HResult, NtSeverity, NtStatus};
+pub use text::{
+    coverage, format_message, format_template, match_message, message_text, message_texts,
+    Coverage, MessageMatch, MessageText, MESSAGE_RANGES,
+};
 
 use serde::Serialize;
 use std::collections::HashMap;
