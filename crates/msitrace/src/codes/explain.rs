@@ -176,14 +176,43 @@ impl Meaning {
             (_, Some(code)) => (
                 "unknown",
                 format!("Win32 error {code}"),
-                "msitrace has no entry for this Win32 error.".to_string(),
-            ),
-            (_, None) => (
-                "unknown",
-                format!("Code {} of facility {facility}", hr.code),
-                "msitrace has no entry for this HRESULT; the facility names the component that reported it."
+                "msitrace has no entry for this Win32 error; the number is the Win32 error code \
+                 (GetLastError) of the operation that failed."
                     .to_string(),
             ),
+            (_, None) => match hr.http_status() {
+                Some(status) => (
+                    "network",
+                    format!(
+                        "The server answered HTTP status {status}{}",
+                        super::http_status(status)
+                            .map(|r| format!(" ({r})"))
+                            .unwrap_or_default()
+                    ),
+                    http_remedy(status).to_string(),
+                ),
+                None => {
+                    let part = hr.part();
+                    let title = match part {
+                        Some(p) => {
+                            format!("{}: code 0x{:X} of facility {facility}", p.part, hr.code)
+                        }
+                        None => format!("Code 0x{:X} of facility {facility}", hr.code),
+                    };
+                    let remedy = match (part, hr.facility_info()) {
+                        (Some(p), _) => format!(
+                            "msitrace has no entry for this exact code; {} reported it: look there (and search for the code with that name).",
+                            p.part
+                        ),
+                        (None, Some(f)) => format!(
+                            "msitrace has no entry for this exact code; facility {} reported it: look there (and search for the code with that name).",
+                            f.name
+                        ),
+                        (None, None) => "msitrace knows neither this code nor its facility; the facility number names the component that reported it.".to_string(),
+                    };
+                    ("unknown", title, remedy)
+                }
+            },
         };
         Meaning {
             scope: CodeScope::HResult,
@@ -460,6 +489,18 @@ fn meanings_of_number(v: u32, form: QueryForm) -> Vec<Meaning> {
     out
 }
 
+/// What to do about an HTTP status, by its class.
+fn http_remedy(status: u16) -> &'static str {
+    match status {
+        401 | 403 => "The server refused the credentials or the access: check the account, the proxy's and the server's access rules.",
+        407 => "The proxy asks for authentication: configure proxy credentials (or a proxy bypass) for the account that downloads.",
+        404 | 410 => "The address does not exist (any more) on the server: check the download URL, the update server's content, or a stale catalog.",
+        408 | 504 => "The request timed out: check network reachability, the proxy and the server's load, then retry.",
+        500..=599 => "The server failed: retry later, or check the server (or proxy) that answered.",
+        _ => "Check the URL, the proxy and the server the download or request went to.",
+    }
+}
+
 /// A name in comparable form: upper case, spaces and hyphens as underscores.
 fn normalize_name(name: &str) -> String {
     name.trim()
@@ -563,6 +604,20 @@ impl fmt::Display for Meaning {
                 "  {}, facility {facility}, code {code}.",
                 if hr.failure { "Failure" } else { "Success" },
             )?;
+            match (hr.part(), hr.facility_info()) {
+                (Some(p), _) => writeln!(f, "  Reported by: {} ({}).", p.part, p.what)?,
+                (None, Some(fac)) => writeln!(f, "  Reported by: {}.", fac.what)?,
+                (None, None) => {}
+            }
+            if let Some(status) = hr.http_status() {
+                writeln!(
+                    f,
+                    "  HTTP status {status}{}.",
+                    super::http_status(status)
+                        .map(|r| format!(" {r}"))
+                        .unwrap_or_default()
+                )?;
+            }
         }
         if let Some(s) = &self.ntstatus {
             writeln!(

@@ -28,12 +28,14 @@
 
 pub mod data;
 mod explain;
+mod facility;
 mod message;
 mod status;
 mod text;
 
 pub use data::DataError;
 pub use explain::{explain, Explanation, Meaning, QueryForm};
+pub use facility::{all_facilities, facility, hresult_part, http_status, Facility, HResultPart};
 pub use message::{describe_error_value, explain_message};
 pub use status::{hresult_facility_name, hresult_from_decimal, HResult, NtSeverity, NtStatus};
 pub use text::{
@@ -281,6 +283,8 @@ pub fn exit_meaning(code: u32) -> String {
 /// assert!(d.contains("Win32 error 1603"), "{d}");
 /// let d = msitrace::codes::describe_hresult(0x80030005);
 /// assert!(d.contains("STG_E_ACCESSDENIED"), "{d}");
+/// let d = msitrace::codes::describe_hresult(0x80190194);
+/// assert!(d.ends_with("HTTP status 404 Not Found"), "{d}");
 /// ```
 pub fn describe_hresult(hr: u32) -> String {
     let d = HResult::decode(hr);
@@ -300,8 +304,18 @@ pub fn describe_hresult(hr: u32) -> String {
     } else if let Some(code) = d.win32_code() {
         s.push_str(&format!(": Win32 error {code}"));
         if let Some(info) = win32_meaning(code) {
+            if let Some(name) = info.names.first() {
+                s.push_str(&format!(" {name}"));
+            }
             s.push_str(&format!(", {}", info.title));
         }
+    } else if let Some(status) = d.http_status() {
+        s.push_str(&format!(": HTTP status {status}"));
+        if let Some(reason) = http_status(status) {
+            s.push_str(&format!(" {reason}"));
+        }
+    } else if let Some(part) = d.part() {
+        s.push_str(&format!(": {}", part.part));
     }
     s
 }
