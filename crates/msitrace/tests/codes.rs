@@ -347,3 +347,157 @@ fn a_note_line_is_filled_in_the_logged_wording() {
         r"Could not write value Version to key HKLM\Software\X. System error 5. Verify that you have sufficient access to that key, or contact your support personnel."
     );
 }
+
+// ---- HRESULTs of every facility, Win32 errors and NTSTATUS values ----
+
+fn hresult_meaning(q: &str) -> codes::Meaning {
+    explain(q)
+        .meanings
+        .into_iter()
+        .find(|m| m.scope == CodeScope::HResult)
+        .unwrap_or_else(|| panic!("{q}: no HRESULT meaning"))
+}
+
+#[test]
+fn named_hresults_of_each_facility() {
+    for (q, name, facility) in [
+        ("0x80240017", "WU_E_NOT_APPLICABLE", "WINDOWSUPDATE"),
+        (
+            "0x8024402C",
+            "WU_E_PT_WINHTTP_NAME_NOT_RESOLVED",
+            "WINDOWSUPDATE",
+        ),
+        ("0x800B0109", "CERT_E_UNTRUSTEDROOT", "CERT"),
+        ("0x800B010A", "CERT_E_CHAINING", "CERT"),
+        ("0x80131534", "COR_E_TYPEINITIALIZATION", "URT"),
+        ("0x80131700", "CLR_E_SHIM_RUNTIMELOAD", "URT"),
+        ("0x80090326", "SEC_E_ILLEGAL_MESSAGE", "SECURITY"),
+        ("0x80092013", "CRYPT_E_REVOCATION_OFFLINE", "SECURITY"),
+        ("0x80090016", "NTE_BAD_KEYSET", "SECURITY"),
+        ("0x800F0247", "SPAPI_E_DRIVER_STORE_ADD_FAILED", "SETUPAPI"),
+        ("0x800F0922", "CBS_E_INSTALLERS_FAILED", "SETUPAPI"),
+        ("0x80070005", "E_ACCESSDENIED", "WIN32"),
+        ("0x80041002", "WBEM_E_NOT_FOUND", "ITF"),
+    ] {
+        let m = hresult_meaning(q);
+        assert!(m.known, "{q}");
+        assert_eq!(m.names[0], name, "{q}");
+        assert_eq!(m.hresult.unwrap().facility_name, Some(facility), "{q}");
+    }
+    // Decimal as logged by Burn and custom actions.
+    assert_eq!(
+        hresult_meaning("-2146762487").names[0],
+        "CERT_E_UNTRUSTEDROOT"
+    );
+}
+
+#[test]
+fn a_win32_hresult_gives_the_win32_error_with_its_name() {
+    // 1920 as an HRESULT: the Win32 error, not installer message 1920.
+    let e = explain("0x80070780");
+    let m = &e.meanings[0];
+    assert_eq!(m.scope, CodeScope::HResult);
+    assert_eq!(m.wraps.unwrap().names[0], "ERROR_CANT_ACCESS_FILE");
+    let text = e.to_string();
+    assert!(
+        text.contains("Wraps Win32 error 1920 ERROR_CANT_ACCESS_FILE"),
+        "{text}"
+    );
+    assert!(!text.contains("Installer message"), "{text}");
+    // The wrapped Win32 errors of Note lines and exit codes.
+    for (code, name) in [
+        (2, "ERROR_FILE_NOT_FOUND"),
+        (3, "ERROR_PATH_NOT_FOUND"),
+        (5, "ERROR_ACCESS_DENIED"),
+        (32, "ERROR_SHARING_VIOLATION"),
+        (112, "ERROR_DISK_FULL"),
+        (1058, "ERROR_SERVICE_DISABLED"),
+        (1060, "ERROR_SERVICE_DOES_NOT_EXIST"),
+        (1061, "ERROR_SERVICE_CANNOT_ACCEPT_CTRL"),
+        (1069, "ERROR_SERVICE_LOGON_FAILED"),
+        (1314, "ERROR_PRIVILEGE_NOT_HELD"),
+        (1603, "ERROR_INSTALL_FAILURE"),
+        (1618, "ERROR_INSTALL_ALREADY_RUNNING"),
+        (1619, "ERROR_INSTALL_PACKAGE_OPEN_FAILED"),
+        (1620, "ERROR_INSTALL_PACKAGE_INVALID"),
+        (1625, "ERROR_INSTALL_PACKAGE_REJECTED"),
+        (1638, "ERROR_PRODUCT_VERSION"),
+        (1641, "ERROR_SUCCESS_REBOOT_INITIATED"),
+        (3010, "ERROR_SUCCESS_REBOOT_REQUIRED"),
+        (15603, "ERROR_INSTALL_RESOLVE_DEPENDENCY_FAILED"),
+        (14003, "ERROR_SXS_ASSEMBLY_NOT_FOUND"),
+        (12175, "ERROR_WINHTTP_SECURE_FAILURE"),
+    ] {
+        let info = codes::win32_meaning(code).unwrap_or_else(|| panic!("{code}"));
+        assert_eq!(info.names[0], name, "{code}");
+        let hr = 0x8007_0000 | code;
+        assert!(
+            codes::describe_hresult(hr).contains(name),
+            "{}",
+            codes::describe_hresult(hr)
+        );
+    }
+    // 0x80070643 in a Burn log: the installer's fatal error.
+    assert!(codes::describe_hresult(0x8007_0643).contains("ERROR_INSTALL_FAILURE"));
+}
+
+#[test]
+fn unknown_hresults_are_decoded_structurally() {
+    // HTTP: the status is the low word.
+    let m = hresult_meaning("0x80190194");
+    assert!(!m.known);
+    assert_eq!(m.hresult.unwrap().http_status(), Some(404));
+    assert!(m.title.contains("404 (Not Found)"), "{}", m.title);
+    // Windows Update: the part of the agent, from the range.
+    let m = hresult_meaning("0x80246FFE");
+    assert!(
+        m.title.starts_with("Windows Update: download manager"),
+        "{}",
+        m.title
+    );
+    // A facility without a part, and one msitrace does not know.
+    let text = explain("0x8013ABCD").to_string();
+    assert!(text.contains("facility URT (19), code 0xABCD"), "{text}");
+    assert!(text.contains("Reported by: The .NET runtime"), "{text}");
+    let text = explain("0x81FF0001").to_string();
+    assert!(
+        text.contains("Failure, facility 511, code 0x1 (1)."),
+        "{text}"
+    );
+    // A success HRESULT is not a failure.
+    let hr = codes::HResult::decode(0x0024_0005);
+    assert!(!hr.failure);
+    assert_eq!(hr.facility_name, Some("WINDOWSUPDATE"));
+}
+
+#[test]
+fn ntstatus_values_of_crashes_and_process_monitor() {
+    for (q, name) in [
+        ("0xC0000022", "STATUS_ACCESS_DENIED"),
+        ("0xC0000005", "STATUS_ACCESS_VIOLATION"),
+        ("0xC0000409", "STATUS_STACK_BUFFER_OVERRUN"),
+        ("0xC0000139", "STATUS_ENTRYPOINT_NOT_FOUND"),
+        ("0xC00000FD", "STATUS_STACK_OVERFLOW"),
+        ("0xC0000602", "STATUS_FAIL_FAST_EXCEPTION"),
+        ("0x80000003", "STATUS_BREAKPOINT"),
+    ] {
+        let e = explain(q);
+        let m = e
+            .meanings
+            .iter()
+            .find(|m| m.scope == CodeScope::NtStatus)
+            .unwrap_or_else(|| panic!("{q}"));
+        assert_eq!(m.names[0], name, "{q}");
+    }
+    // Process Monitor's words.
+    assert_eq!(
+        codes::procmon_result("IO DEVICE ERROR").unwrap().code,
+        0xC000_0185
+    );
+    assert!(codes::procmon_result("NOT FOUND").unwrap().noise);
+    // Near miss: a Win32 code is not an NTSTATUS.
+    assert!(explain("5")
+        .meanings
+        .iter()
+        .all(|m| m.scope != CodeScope::NtStatus));
+}

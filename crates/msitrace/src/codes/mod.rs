@@ -301,6 +301,11 @@ pub fn describe_hresult(hr: u32) -> String {
         } else {
             s.push_str(&format!(": {}", info.title));
         }
+        if let Some((code, win32)) = d.win32_code().and_then(|c| Some((c, win32_meaning(c)?))) {
+            if let Some(name) = win32.names.first() {
+                s.push_str(&format!(" (Win32 error {code} {name})"));
+            }
+        }
     } else if let Some(code) = d.win32_code() {
         s.push_str(&format!(": Win32 error {code}"));
         if let Some(info) = win32_meaning(code) {
