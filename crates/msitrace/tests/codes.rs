@@ -501,3 +501,33 @@ fn ntstatus_values_of_crashes_and_process_monitor() {
         .iter()
         .all(|m| m.scope != CodeScope::NtStatus));
 }
+
+// ---- Windows Error Reporting report types ----
+
+#[test]
+fn wer_report_types_say_crash_hang_leak_or_update_failure() {
+    use codes::{wer_report_type, WerKind};
+    for (name, kind) in [
+        ("APPCRASH", WerKind::Crash),
+        ("BEX", WerKind::Crash),
+        ("BEX64", WerKind::Crash),
+        ("MoAppCrash", WerKind::Crash),
+        ("CLR20r3", WerKind::Crash),
+        ("AppHangB1", WerKind::Hang),
+        ("RADAR_PRE_LEAK_32", WerKind::Leak),
+        ("RADAR_PRE_LEAK_64", WerKind::Leak),
+        ("WindowsUpdateFailure3", WerKind::UpdateFailure),
+        ("StoreAgentInstallFailure1", WerKind::StoreFailure),
+        ("PnPDriverImportError", WerKind::Device),
+    ] {
+        assert_eq!(wer_report_type(name).map(|t| t.kind), Some(kind), "{name}");
+    }
+    // A leak report for TrustedInstaller.exe is not an installer crash.
+    let leak = wer_report_type("RADAR_PRE_LEAK_32").unwrap();
+    assert!(!leak.kind.ends_the_process() && !leak.kind.is_crash());
+    assert!(wer_report_type("APPCRASH").unwrap().kind.ends_the_process());
+    // Unknown names are unknown, not crashes.
+    assert!(wer_report_type("SomethingNew").is_none());
+    let json = serde_json::to_value(wer_report_type("BEX64").unwrap()).unwrap();
+    assert_eq!(json["kind"], "crash");
+}

@@ -13,6 +13,10 @@
 //!   the SDK words it and as logs print it, filled in or read back into its fields;
 //! - [`HResult`], [`NtStatus`]: the bit layout of any 32-bit status, named or not;
 //! - [`classify_exit`], [`exit_meaning`]: reading an exit status;
+//! - [`facility`], [`hresult_part`], [`http_status`]: how any HRESULT is read (facility, the part
+//!   of the component, the HTTP status of facility HTTP);
+//! - [`wer_report_type`]: what a Windows Error Reporting event name means ([`WerKind`]: crash,
+//!   hang, memory leak, update failure ...);
 //! - [`procmon_result`], [`event_meaning`], [`win32_meaning`]: lookups in the words other
 //!   inputs use (a Process Monitor Result text, an event provider and id, a Win32 code).
 //!
@@ -32,6 +36,7 @@ mod facility;
 mod message;
 mod status;
 mod text;
+mod wer;
 
 pub use data::DataError;
 pub use explain::{explain, Explanation, Meaning, QueryForm};
@@ -42,6 +47,7 @@ pub use text::{
     coverage, format_message, format_template, match_message, message_text, message_texts,
     Coverage, MessageMatch, MessageText, MESSAGE_RANGES,
 };
+pub use wer::{wer_report_type, wer_report_types, WerKind, WerReportType};
 
 use serde::Serialize;
 use std::collections::HashMap;
