@@ -95,7 +95,7 @@ enum Command {
     /// Explain a code: installer exit status, installer message, Win32 error, HRESULT, NTSTATUS or
     /// event id; every meaning the number has.
     #[command(
-        after_help = "Examples:\n  msitrace explain 1603\n  msitrace explain 0x80070643\n  msitrace explain -2147287035\n  msitrace explain \"ACCESS DENIED\"\n  msitrace explain 2203 --args C:\\x.msi -2147287035\n\nExit status: 0 explained, 1 unknown code, 2 not a code."
+        after_help = "Examples:\n  msitrace explain 1603\n  msitrace explain 2503\n  msitrace explain 0x80070643\n  msitrace explain 0x80240017\n  msitrace explain -2147287035\n  msitrace explain 'ACCESS DENIED'\n  msitrace explain 2203 --args 'C:\\x.msi' -2147287035\n  msitrace explain 'Note: 1: 2203 2: C:\\x.msi 3: -2147287038'\n\nQuote arguments with spaces or backslashes ('...' in bash and PowerShell).\nExit status: 0 explained, 1 unknown code, 2 not a code."
     )]
     Explain {
         /// The code: decimal, hex (0x...), signed decimal HRESULT, or a Process Monitor result name.

@@ -22,7 +22,7 @@
 use super::data::{template_pieces, Piece};
 use super::message::printable;
 use super::status::{HResult, NtStatus};
-use super::{all, lookup, win32_meaning, CodeInfo, CodeScope};
+use super::{all, lookup, win32_meaning, CodeInfo, CodeScope, MessageText};
 use serde::Serialize;
 use std::fmt;
 
@@ -64,10 +64,14 @@ pub struct Explanation {
     pub value: Option<u32>,
     /// One entry per meaning, in scope order.
     pub meanings: Vec<Meaning>,
-    /// For a message line: the message with its arguments filled in (see
-    /// [`explain_message`](super::explain_message)).
+    /// For a message line: the message with its arguments filled in and error values decoded
+    /// (see [`explain_message`](super::explain_message)).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// For a message line: the text the log shows for it, in the usual logged wording (see
+    /// [`format_message`](super::format_message)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logged: Option<String>,
     /// Why the query is not a code, when it is not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
@@ -97,9 +101,13 @@ pub struct Meaning {
     pub title: String,
     /// What to do about it.
     pub remedy: String,
-    /// For messages: the template with its argument slots.
+    /// For messages: msitrace's short template with its argument slots.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<&'static str>,
+    /// For messages: the wording of the SDK's error message reference and the wordings logs
+    /// print (see [`message_text`](super::message_text)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wording: Option<&'static MessageText>,
     /// For HRESULTs: severity, facility and code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hresult: Option<HResult>,
@@ -126,6 +134,9 @@ impl Meaning {
             title: info.title.to_string(),
             remedy: info.remedy.to_string(),
             template: info.template,
+            wording: (info.scope == CodeScope::Message)
+                .then(|| super::message_text(info.code))
+                .flatten(),
             hresult: None,
             ntstatus: None,
             wraps: None,
@@ -165,14 +176,43 @@ impl Meaning {
             (_, Some(code)) => (
                 "unknown",
                 format!("Win32 error {code}"),
-                "msitrace has no entry for this Win32 error.".to_string(),
-            ),
-            (_, None) => (
-                "unknown",
-                format!("Code {} of facility {facility}", hr.code),
-                "msitrace has no entry for this HRESULT; the facility names the component that reported it."
+                "msitrace has no entry for this Win32 error; the number is the Win32 error code \
+                 (GetLastError) of the operation that failed."
                     .to_string(),
             ),
+            (_, None) => match hr.http_status() {
+                Some(status) => (
+                    "network",
+                    format!(
+                        "The server answered HTTP status {status}{}",
+                        super::http_status(status)
+                            .map(|r| format!(" ({r})"))
+                            .unwrap_or_default()
+                    ),
+                    http_remedy(status).to_string(),
+                ),
+                None => {
+                    let part = hr.part();
+                    let title = match part {
+                        Some(p) => {
+                            format!("{}: code 0x{:X} of facility {facility}", p.part, hr.code)
+                        }
+                        None => format!("Code 0x{:X} of facility {facility}", hr.code),
+                    };
+                    let remedy = match (part, hr.facility_info()) {
+                        (Some(p), _) => format!(
+                            "msitrace has no entry for this exact code; {} reported it: look there (and search for the code with that name).",
+                            p.part
+                        ),
+                        (None, Some(f)) => format!(
+                            "msitrace has no entry for this exact code; facility {} reported it: look there (and search for the code with that name).",
+                            f.name
+                        ),
+                        (None, None) => "msitrace knows neither this code nor its facility; the facility number names the component that reported it.".to_string(),
+                    };
+                    ("unknown", title, remedy)
+                }
+            },
         };
         Meaning {
             scope: CodeScope::HResult,
@@ -183,6 +223,7 @@ impl Meaning {
             title,
             remedy,
             template: None,
+            wording: None,
             hresult: Some(hr),
             ntstatus: None,
             wraps,
@@ -202,6 +243,7 @@ impl Meaning {
             title: format!("Code 0x{:X} of facility 0x{:X}", s.code, s.facility),
             remedy: "msitrace has no entry for this status.".to_string(),
             template: None,
+            wording: None,
             hresult: None,
             ntstatus: Some(s),
             wraps: None,
@@ -223,6 +265,7 @@ impl Meaning {
             ),
             remedy: message.remedy.to_string(),
             template: None,
+            wording: None,
             hresult: None,
             ntstatus: None,
             wraps: Some(message),
@@ -250,6 +293,7 @@ pub fn explain(query: &str) -> Explanation {
         value: None,
         meanings: Vec::new(),
         message: None,
+        logged: None,
         problem: None,
     };
     if let Some(fields) = message_line(query) {
@@ -262,6 +306,7 @@ pub fn explain(query: &str) -> Explanation {
                     .into_iter()
                     .collect();
                 e.message = super::explain_message(code, &args);
+                e.logged = super::format_message(code, &args).map(|t| printable(&t));
             }
             Err(problem) => e.problem = Some(problem),
         }
@@ -444,6 +489,18 @@ fn meanings_of_number(v: u32, form: QueryForm) -> Vec<Meaning> {
     out
 }
 
+/// What to do about an HTTP status, by its class.
+fn http_remedy(status: u16) -> &'static str {
+    match status {
+        401 | 403 => "The server refused the credentials or the access: check the account, the proxy's and the server's access rules.",
+        407 => "The proxy asks for authentication: configure proxy credentials (or a proxy bypass) for the account that downloads.",
+        404 | 410 => "The address does not exist (any more) on the server: check the download URL, the update server's content, or a stale catalog.",
+        408 | 504 => "The request timed out: check network reachability, the proxy and the server's load, then retry.",
+        500..=599 => "The server failed: retry later, or check the server (or proxy) that answered.",
+        _ => "Check the URL, the proxy and the server the download or request went to.",
+    }
+}
+
 /// A name in comparable form: upper case, spaces and hyphens as underscores.
 fn normalize_name(name: &str) -> String {
     name.trim()
@@ -500,6 +557,9 @@ impl fmt::Display for Explanation {
             1 => writeln!(f, "{subject}: 1 meaning")?,
             n => writeln!(f, "{subject}: {n} meanings")?,
         }
+        if let Some(logged) = &self.logged {
+            writeln!(f, "  Logged as: {logged}")?;
+        }
         if let Some(message) = &self.message {
             writeln!(f, "  Here: {message}")?;
         }
@@ -544,6 +604,20 @@ impl fmt::Display for Meaning {
                 "  {}, facility {facility}, code {code}.",
                 if hr.failure { "Failure" } else { "Success" },
             )?;
+            match (hr.part(), hr.facility_info()) {
+                (Some(p), _) => writeln!(f, "  Reported by: {} ({}).", p.part, p.what)?,
+                (None, Some(fac)) => writeln!(f, "  Reported by: {}.", fac.what)?,
+                (None, None) => {}
+            }
+            if let Some(status) = hr.http_status() {
+                writeln!(
+                    f,
+                    "  HTTP status {status}{}.",
+                    super::http_status(status)
+                        .map(|r| format!(" {r}"))
+                        .unwrap_or_default()
+                )?;
+            }
         }
         if let Some(s) = &self.ntstatus {
             writeln!(
@@ -558,8 +632,18 @@ impl fmt::Display for Meaning {
                 writeln!(f, "  Wraps Win32 error {}{name}: {}.", w.code, w.title)?;
             }
         }
+        if let Some(w) = self.wording {
+            if w.logged_as_sdk() {
+                writeln!(f, "  In logs, as in the SDK: {}", w.sdk)?;
+            } else {
+                for logged in &w.logged {
+                    writeln!(f, "  In logs: {logged}")?;
+                }
+                writeln!(f, "  SDK:     {}", w.sdk)?;
+            }
+        }
         if let Some(t) = self.template {
-            writeln!(f, "  Text: {}", plain_template(t))?;
+            writeln!(f, "  In short: {}", plain_template(t))?;
         }
         writeln!(f, "  What to do: {}", self.remedy)
     }
@@ -643,7 +727,7 @@ mod tests {
         let text = e.to_string();
         assert!(
             text.starts_with(
-                "Installer message 2205 as logged: 1 meaning\n  Here: Database (empty)"
+                "Installer message 2205 as logged: 1 meaning\n  Logged as: Database: . Table does not exist: Error.\n  Here: Database (empty)"
             ),
             "{text}"
         );
@@ -659,7 +743,11 @@ mod tests {
     fn templates_show_plain_slots() {
         let text = explain("2203").to_string();
         assert!(
-            text.contains("Text: Could not open database [2] (system error [3])."),
+            text.contains("In short: Could not open database [2] (system error [3])."),
+            "{text}"
+        );
+        assert!(
+            text.contains("In logs, as in the SDK: Database: [2]. Cannot open database file. System error [3]."),
             "{text}"
         );
         let text = explain("E_FAIL").to_string();

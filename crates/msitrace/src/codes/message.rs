@@ -118,9 +118,24 @@ fn describe_status_value(v: u32) -> String {
             None => format!("0x{v:08X}: Win32 error {code}"),
         };
     }
+    if let Some(status) = hr.http_status() {
+        return format!(
+            "0x{v:08X}: HTTP status {status}{}",
+            super::http_status(status)
+                .map(|r| format!(" {r}"))
+                .unwrap_or_default()
+        );
+    }
+    let part = hr
+        .part()
+        .map(|p| format!(" ({})", p.part))
+        .unwrap_or_default();
     match hr.facility_name {
-        Some(f) => format!("0x{v:08X}: facility {f}, code {}", hr.code),
-        None => format!("0x{v:08X}: facility {}, code {}", hr.facility, hr.code),
+        Some(f) => format!("0x{v:08X}: facility {f}, code {}{part}", hr.code),
+        None => format!(
+            "0x{v:08X}: facility {}, code {}{part}",
+            hr.facility, hr.code
+        ),
     }
 }
 
@@ -173,7 +188,7 @@ mod tests {
     fn messages_without_slots_and_unknown_numbers() {
         assert_eq!(
             explain_message(2502, &["x"]).unwrap(),
-            "Could not mark a script as in progress."
+            "InstallFinalize was reached with no installation marked in progress."
         );
         assert_eq!(explain_message(9, &["x"]), None);
     }

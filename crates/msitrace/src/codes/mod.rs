@@ -9,8 +9,14 @@
 //!   prints for `1603`, `0x80070643`, `-2147287035` or `ACCESS DENIED`;
 //! - [`explain_message`]: an installer message with its arguments filled in and error values
 //!   decoded, for `Note: 1: 2203 2: C:\x.msi 3: -2147287035`;
+//! - [`message_text`], [`format_message`], [`match_message`]: every Windows Installer message as
+//!   the SDK words it and as logs print it, filled in or read back into its fields;
 //! - [`HResult`], [`NtStatus`]: the bit layout of any 32-bit status, named or not;
 //! - [`classify_exit`], [`exit_meaning`]: reading an exit status;
+//! - [`facility`], [`hresult_part`], [`http_status`]: how any HRESULT is read (facility, the part
+//!   of the component, the HTTP status of facility HTTP);
+//! - [`wer_report_type`]: what a Windows Error Reporting event name means ([`WerKind`]: crash,
+//!   hang, memory leak, update failure ...);
 //! - [`procmon_result`], [`event_meaning`], [`win32_meaning`]: lookups in the words other
 //!   inputs use (a Process Monitor Result text, an event provider and id, a Win32 code).
 //!
@@ -26,13 +32,22 @@
 
 pub mod data;
 mod explain;
+mod facility;
 mod message;
 mod status;
+mod text;
+mod wer;
 
 pub use data::DataError;
 pub use explain::{explain, Explanation, Meaning, QueryForm};
+pub use facility::{all_facilities, facility, hresult_part, http_status, Facility, HResultPart};
 pub use message::{describe_error_value, explain_message};
 pub use status::{hresult_facility_name, hresult_from_decimal, HResult, NtSeverity, NtStatus};
+pub use text::{
+    coverage, format_message, format_template, match_message, message_text, message_texts,
+    Coverage, MessageMatch, MessageText, MESSAGE_RANGES,
+};
+pub use wer::{wer_report_type, wer_report_types, WerKind, WerReportType};
 
 use serde::Serialize;
 use std::collections::HashMap;
@@ -274,6 +289,8 @@ pub fn exit_meaning(code: u32) -> String {
 /// assert!(d.contains("Win32 error 1603"), "{d}");
 /// let d = msitrace::codes::describe_hresult(0x80030005);
 /// assert!(d.contains("STG_E_ACCESSDENIED"), "{d}");
+/// let d = msitrace::codes::describe_hresult(0x80190194);
+/// assert!(d.ends_with("HTTP status 404 Not Found"), "{d}");
 /// ```
 pub fn describe_hresult(hr: u32) -> String {
     let d = HResult::decode(hr);
@@ -290,11 +307,26 @@ pub fn describe_hresult(hr: u32) -> String {
         } else {
             s.push_str(&format!(": {}", info.title));
         }
+        if let Some((code, win32)) = d.win32_code().and_then(|c| Some((c, win32_meaning(c)?))) {
+            if let Some(name) = win32.names.first() {
+                s.push_str(&format!(" (Win32 error {code} {name})"));
+            }
+        }
     } else if let Some(code) = d.win32_code() {
         s.push_str(&format!(": Win32 error {code}"));
         if let Some(info) = win32_meaning(code) {
+            if let Some(name) = info.names.first() {
+                s.push_str(&format!(" {name}"));
+            }
             s.push_str(&format!(", {}", info.title));
         }
+    } else if let Some(status) = d.http_status() {
+        s.push_str(&format!(": HTTP status {status}"));
+        if let Some(reason) = http_status(status) {
+            s.push_str(&format!(" {reason}"));
+        }
+    } else if let Some(part) = d.part() {
+        s.push_str(&format!(": {}", part.part));
     }
     s
 }

@@ -43,49 +43,33 @@ impl HResult {
     pub fn win32_code(&self) -> Option<u32> {
         (self.facility == 7).then_some(u32::from(self.code))
     }
+
+    /// The HTTP status an HRESULT of facility HTTP carries (`0x80190194` carries 404).
+    ///
+    /// ```
+    /// use msitrace::codes::HResult;
+    /// assert_eq!(HResult::decode(0x8019_0194).http_status(), Some(404));
+    /// assert_eq!(HResult::decode(0x8007_0194).http_status(), None);
+    /// ```
+    pub fn http_status(&self) -> Option<u16> {
+        (self.facility == 25 && (100..600).contains(&self.code)).then_some(self.code)
+    }
+
+    /// The facility's entry (name and component), when msitrace knows it.
+    pub fn facility_info(&self) -> Option<&'static super::Facility> {
+        super::facility(self.facility)
+    }
+
+    /// The part of the facility the value comes from, when a known range holds it
+    /// (`0x80246007` is Windows Update's download manager).
+    pub fn part(&self) -> Option<&'static super::HResultPart> {
+        super::hresult_part(self.value)
+    }
 }
 
-/// The name of an HRESULT facility, when msitrace knows it.
+/// The name of an HRESULT facility, when msitrace knows it (from `data/codes/facility.tsv`).
 pub fn hresult_facility_name(facility: u16) -> Option<&'static str> {
-    Some(match facility {
-        0 => "NULL",
-        1 => "RPC",
-        2 => "DISPATCH",
-        3 => "STORAGE",
-        4 => "ITF",
-        7 => "WIN32",
-        8 => "WINDOWS",
-        9 => "SECURITY",
-        10 => "CONTROL",
-        11 => "CERT",
-        12 => "INTERNET",
-        13 => "MEDIASERVER",
-        14 => "MSMQ",
-        15 => "SETUPAPI",
-        16 => "SCARD",
-        17 => "COMPLUS",
-        18 => "AAF",
-        19 => "URT",
-        20 => "ACS",
-        21 => "DPLAY",
-        22 => "UMI",
-        23 => "SXS",
-        24 => "WINDOWS_CE",
-        25 => "HTTP",
-        26 => "USERMODE_COMMONLOG",
-        31 => "USERMODE_FILTER_MANAGER",
-        32 => "BACKGROUNDCOPY",
-        33 => "CONFIGURATION",
-        34 => "STATE_MANAGEMENT",
-        35 => "METADIRECTORY",
-        36 => "WINDOWSUPDATE",
-        37 => "DIRECTORYSERVICE",
-        38 => "GRAPHICS",
-        39 => "SHELL",
-        40 => "TPM_SERVICES",
-        41 => "TPM_SOFTWARE",
-        _ => return None,
-    })
+    super::facility(facility).map(|f| f.name)
 }
 
 /// The severity field of an NTSTATUS value (its top two bits).
