@@ -36,11 +36,12 @@ mod bench_setup;
 
 use criterion::{Criterion, Throughput};
 use encoding_rs::{CoderResult, UTF_16LE};
-use msitrace::analysis::failure_graph::{self, EventIndex};
-use msitrace::analysis::msi::{SessionFacts, SessionTracker};
-use msitrace::analysis::{analyze_paths, rule_subjects, AnalysisSettings};
+use msitrace::internals::{
+    build_failure_graph, rule_subjects, EventIndex, SessionFacts, SessionTracker,
+};
 use msitrace::source::msilog::{MsiLogParser, MsiLogSettings};
-use msitrace::text::TextEncoding;
+use msitrace::source::TextEncoding;
+use msitrace::{analyze_paths, AnalysisSettings};
 use std::fs::{self, File};
 use std::hint::black_box;
 use std::io::{self, BufReader, Read};
@@ -144,7 +145,7 @@ fn bench(c: &mut Criterion, path: &Path, len: u64) {
             let index =
                 EventIndex::new(&report.inputs, facts.iter().flat_map(SessionFacts::events));
             let (graph, chains) =
-                failure_graph::build(&report.findings, &report.sessions, &report.captures, &index);
+                build_failure_graph(&report.findings, &report.sessions, &report.captures, &index);
             black_box((graph.len(), chains.len()))
         })
     });

@@ -48,6 +48,7 @@ const RATIO_EXEMPT: u64 = 1 << 20;
 
 /// Why a bundle, or one of its entries, could not be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BundleError {
     /// The archive (or its temporary folder) could not be read or written.
     #[error("{archive}: cannot read the bundle: {source}")]

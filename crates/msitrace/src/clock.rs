@@ -13,13 +13,6 @@
 //! without an anchor of their own take the offset found for another local input (one machine, one
 //! clock). A date-less input takes its date from an input of the same machine whose times overlap
 //! it, or from the anchor that aligned it. The user can override everything with a fixed offset.
-//!
-//! ```
-//! use msitrace::clock::{quarter_hours, format_offset};
-//! assert_eq!(quarter_hours(-299 * 60 - 50), -300 * 60);
-//! assert_eq!(format_offset(-300 * 60), "UTC-05:00");
-//! assert_eq!(format_offset(330 * 60), "UTC+05:30");
-//! ```
 
 use crate::event::{Event, Kind, ReadTime};
 use crate::findings::Confidence;
@@ -101,15 +94,6 @@ pub struct ClockSettings {
 /// The offset of a time zone at a local date and time (the earlier reading when the clock was
 /// set back and the time occurred twice; the later one for a time skipped when it was set
 /// forward).
-///
-/// ```
-/// use msitrace::clock::zone_offset;
-/// let ny: chrono_tz::Tz = "America/New_York".parse().unwrap();
-/// let winter = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap().and_hms_opt(12, 0, 0).unwrap();
-/// let summer = chrono::NaiveDate::from_ymd_opt(2026, 7, 15).unwrap().and_hms_opt(12, 0, 0).unwrap();
-/// assert_eq!(zone_offset(ny, winter), -5 * 3600);
-/// assert_eq!(zone_offset(ny, summer), -4 * 3600);
-/// ```
 pub fn zone_offset(zone: chrono_tz::Tz, local: NaiveDateTime) -> i32 {
     use chrono::{Offset, TimeZone};
     match zone.offset_from_local_datetime(&local) {
@@ -535,5 +519,35 @@ pub fn apply(events: &mut [Event], clock: &InputClock) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod example_zone_offset_example {
+    #[test]
+    fn zone_offset_example() {
+        use crate::clock::zone_offset;
+        let ny: chrono_tz::Tz = "America/New_York".parse().unwrap();
+        let winter = chrono::NaiveDate::from_ymd_opt(2026, 1, 15)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        let summer = chrono::NaiveDate::from_ymd_opt(2026, 7, 15)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        assert_eq!(zone_offset(ny, winter), -5 * 3600);
+        assert_eq!(zone_offset(ny, summer), -4 * 3600);
+    }
+}
+
+#[cfg(test)]
+mod example_clock_example {
+    #[test]
+    fn clock_example() {
+        use crate::clock::{format_offset, quarter_hours};
+        assert_eq!(quarter_hours(-299 * 60 - 50), -300 * 60);
+        assert_eq!(format_offset(-300 * 60), "UTC-05:00");
+        assert_eq!(format_offset(330 * 60), "UTC+05:30");
     }
 }

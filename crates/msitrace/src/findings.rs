@@ -11,6 +11,7 @@ use serde::Serialize;
 
 /// How a session or bundle ended.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Outcome {
     /// Exit status.
     pub code: u32,
@@ -24,6 +25,7 @@ pub struct Outcome {
 
 /// The action where a session failed.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct FailedAction {
     /// Action name.
     pub name: String,
@@ -79,6 +81,7 @@ impl Confidence {
 
 /// A diagnosis: what failed, why, the evidence and what to do.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// Stable id of the kind of finding (`msi.error.1310`, `msi.custom-action`, ...).
     pub id: String,
@@ -109,6 +112,7 @@ pub struct Finding {
 
 /// One cited line (or record, or row).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Evidence {
     /// Input path.
     pub input: String,

@@ -1,26 +1,40 @@
 //! msitrace: diagnose failed Windows installations offline.
 //!
 //! The library reads what was collected on a failing machine — Windows Installer logs, WiX Burn
-//! logs, event logs (EVTX files and their XML exports) and Process Monitor CSV and XML exports —
-//! turns every input into one stream of typed [`event::Event`]s, and finds what failed, why, and
-//! the evidence lines, records or rows.
+//! logs, event logs (EVTX files and their XML exports), Process Monitor CSV and XML exports, and
+//! `.zip` bundles of them — turns every input into one stream of typed [`Event`]s, and finds
+//! what failed, why, and the evidence lines, records or rows.
 //!
-//! The flow, one module each: [`detect`] → [`source`] → [`analysis`] (sessions, failure point,
-//! process tree, findings from [`rules`] and [`codes`]) → [`graph`] (the failure chain) →
-//! [`report`] (text and JSON). [`event::meaning`] says what an event-log record means for an
-//! installation; [`paths`] normalises Windows paths and recognises known folders.
+//! The handful of types a caller needs are at the root: [`analyze_paths`] with its
+//! [`AnalysisSettings`] gives a [`Report`] (inputs, installer sessions, bundles, captures,
+//! clock, [`Finding`]s with their [`Evidence`], the failure graph), which the renderers of
+//! [`report`] turn into text, JSON, SARIF, Markdown or HTML.
 //!
-//! ```no_run
-//! use msitrace::analysis::{analyze_paths, AnalysisSettings};
-//! let report = analyze_paths(&["install.log".into()], &AnalysisSettings::default());
-//! for finding in &report.findings {
-//!     println!("{}: {}", finding.id, finding.title);
-//! }
 //! ```
+//! use msitrace::{analyze_paths, AnalysisSettings};
+//! let report = analyze_paths(
+//!     &["../../fixtures/msilog/error-1310-utf16.log".into()],
+//!     &AnalysisSettings::default(),
+//! );
+//! for finding in &report.findings {
+//!     println!("{} [{}]: {}", finding.id, finding.severity.label(), finding.title);
+//!     for evidence in &finding.evidence {
+//!         println!("  {} ({})", evidence.place(), evidence.role.label());
+//!     }
+//! }
+//! assert_eq!(report.exit_status(), 1);
+//! ```
+//!
+//! The flow, one module each: [`detect`] → [`source`] (one reader per format behind the
+//! [`source::Source`] trait, each usable on its own as an iterator of events) → [`analysis`]
+//! (sessions, findings from [`rules`] and [`codes`], the clock) → [`graph`] (the failure chain)
+//! → [`report`] (renderers only). [`findings`] and [`event`] are the model every step speaks.
+
+#![forbid(unsafe_code)]
 
 pub mod analysis;
 pub mod bundle;
-pub mod clock;
+pub(crate) mod clock;
 pub mod codes;
 pub mod detect;
 pub mod event;
@@ -28,8 +42,29 @@ pub mod findings;
 pub mod graph;
 pub mod locale_date;
 mod parallel;
-pub mod paths;
+pub(crate) mod paths;
 pub mod report;
 pub mod rules;
 pub mod source;
-pub mod text;
+pub(crate) mod text;
+
+pub use analysis::{
+    analyze_paths, AnalysisSettings, InputError, InputReport, InputStatus, Report, SessionReport,
+};
+pub use bundle::{BundleError, BundleLimits};
+pub use event::{Event, Kind, Location};
+pub use findings::{Confidence, Evidence, EvidenceRole, Finding, Outcome, Severity};
+pub use locale_date::DateOrder;
+pub use rules::RuleError;
+pub use source::{Format, KeepPolicy, SourceError};
+
+/// Internals the benchmarks time on their own and the tests compare; not part of the API
+/// (enabled by the `internals` feature, for the project's own benches and tests only).
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::analysis::assemble::rule_subjects;
+    pub use crate::analysis::failure_graph::{build as build_failure_graph, EventIndex};
+    pub use crate::analysis::msi::{SessionFacts, SessionTracker};
+    pub use crate::analysis::signals::clue_screen;
+}

@@ -8,7 +8,7 @@
 //! "ACCESS DENIED under %TEMP% by msiexec" whatever the drive, user name or spelling.
 //!
 //! ```
-//! use msitrace::paths::{KnownFolder, NormalPath};
+//! use msitrace::event::{KnownFolder, NormalPath};
 //! let p = NormalPath::new(r"\??\C:\Users\jo\AppData\Local\Temp\MSI1A2B.tmp");
 //! assert_eq!(p.text, r"C:\Users\jo\AppData\Local\Temp\MSI1A2B.tmp");
 //! assert_eq!(p.known, Some(KnownFolder::Temp));

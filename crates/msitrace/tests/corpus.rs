@@ -215,13 +215,13 @@ fn deferred_kinds_build_the_same_events() {
 /// it needs them, screened for clue words (what `analyze` does), are the same.
 #[test]
 fn lent_entries_give_the_same_sessions_as_every_event() {
-    use msitrace::analysis::{msi::SessionTracker, signals};
+    use msitrace::internals::{clue_screen, SessionTracker};
     use msitrace::source::msilog::{MsiLogParser, MsiLogSettings};
     let paths = msi_logs();
     let mut compared = 0;
     for path in &paths {
         let bytes = std::fs::read(path).unwrap();
-        let encoding = msitrace::text::sniff_encoding(&bytes);
+        let encoding = msitrace::source::sniff_encoding(&bytes);
         let parser = |settings| MsiLogParser::new(&bytes[..], encoding, 0, settings);
         let mut every = SessionTracker::new(0, "log");
         for event in parser(MsiLogSettings::default()) {
@@ -229,7 +229,7 @@ fn lent_entries_give_the_same_sessions_as_every_event() {
         }
         let mut lent = SessionTracker::new(0, "log");
         let mut entries = parser(MsiLogSettings {
-            screen: Some(signals::clue_screen().clone()),
+            screen: Some(clue_screen().clone()),
             ..Default::default()
         });
         while let Some(entry) = entries.next_entry() {

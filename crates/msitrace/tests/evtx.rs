@@ -13,7 +13,7 @@ use msitrace::source::eventxml::EventXmlParser;
 use msitrace::source::evtx::{EvtxParser, EvtxSettings, EvtxStats, CHUNK_SIZE};
 use msitrace::source::KeepPolicy;
 use msitrace::source::SourceError;
-use msitrace::text::TextEncoding;
+use msitrace::source::TextEncoding;
 use std::path::{Path, PathBuf};
 
 /// Record counts of `evtx_dump -o jsonl <file> | wc -l` (evtx 0.15.1). `evtx_dump` also prints

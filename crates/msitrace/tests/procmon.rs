@@ -6,8 +6,8 @@
 mod common;
 
 use chrono::{NaiveDate, NaiveTime};
-use msitrace::analysis::process_tree::ProcessTree;
 use msitrace::analysis::InputStatus;
+use msitrace::analysis::ProcessTree;
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::event::{Event, Kind, ReadTime};
 use msitrace::findings::Severity;

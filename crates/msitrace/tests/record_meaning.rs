@@ -6,7 +6,7 @@ use msitrace::event::meaning::{Blocker, RecordMeaning, RestartStep, ServiceFailu
 use msitrace::event::{EventRecord, InstallOperation, Kind};
 use msitrace::findings::Severity;
 use msitrace::source::eventxml::EventXmlParser;
-use msitrace::text::TextEncoding;
+use msitrace::source::TextEncoding;
 use std::path::PathBuf;
 
 /// One record: provider, id, level and `<Data>` items (`name=value` for named ones).

@@ -144,18 +144,16 @@ fn sarif_results_point_at_lines_and_rules() {
 
 #[test]
 fn sarif_record_evidence_has_no_region() {
-    use msitrace::findings::{Evidence, EvidenceRole};
+    use msitrace::{Evidence, EvidenceRole, Location};
     let mut r = analyze(&["fixtures/msilog/error-1310-utf16.log"]);
     r.findings[0].evidence.insert(
         0,
-        Evidence {
-            input: "C:\\logs\\Application.evtx".into(),
-            line: None,
-            record: Some(4711),
-            row: None,
-            text: "MsiInstaller 11708".into(),
-            role: EvidenceRole::Cause,
-        },
+        Evidence::new(
+            "C:\\logs\\Application.evtx",
+            Location::Record(4711),
+            "MsiInstaller 11708",
+            EvidenceRole::Cause,
+        ),
     );
     let v: Value = serde_json::from_str(&sarif_of(&r)).unwrap();
     validate(SARIF_SCHEMA, &v).unwrap();

@@ -2,9 +2,9 @@
 //! Monitor capture and event logs of one failing install, read together and alone, and with the
 //! event logs' clock shifted to other time zones.
 
+use msitrace::analysis::ClockMethod;
 use msitrace::analysis::Report;
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
-use msitrace::clock::ClockMethod;
 use std::path::{Path, PathBuf};
 
 fn scenario(name: &str) -> PathBuf {

@@ -487,12 +487,6 @@ fn exit_specific(facts: &SessionFacts) -> Option<(u32, &'static codes::CodeInfo)
 }
 
 /// True for a `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` GUID.
-///
-/// ```
-/// # use msitrace::analysis::diagnose::is_guid;
-/// assert!(is_guid("{2384BC12-775D-4353-9ACE-3D26D6D935D2}"));
-/// assert!(!is_guid("{8B80949A-E983-4B1C-B44A-1A0AF668922}"));
-/// ```
 pub fn is_guid(text: &str) -> bool {
     let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) else {
         return false;
@@ -601,5 +595,15 @@ fn file_in_use_finding(facts: &SessionFacts, session_index: usize) -> Finding {
         remediation: vec![
             "Close the applications or stop the services named before installing, or plan the restart the installer asks for. 'Info 1603' is this file-in-use message, not the 1603 failure status.".to_string(),
         ],
+    }
+}
+
+#[cfg(test)]
+mod example_is_guid_example {
+    #[test]
+    fn is_guid_example() {
+        use crate::analysis::diagnose::is_guid;
+        assert!(is_guid("{2384BC12-775D-4353-9ACE-3D26D6D935D2}"));
+        assert!(!is_guid("{8B80949A-E983-4B1C-B44A-1A0AF668922}"));
     }
 }

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 /// An input that could not be analysed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum InputError {
     /// The file could not be opened or read.
     #[error("{path}: cannot read: {source}")]

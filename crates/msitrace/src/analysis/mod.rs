@@ -9,22 +9,22 @@
 //! assert_eq!(report.findings[0].id, "msi.privileges.not-elevated");
 //! ```
 
-mod assemble;
+pub(crate) mod assemble;
 mod bundles;
-pub mod burn;
-pub mod capture;
+pub(crate) mod burn;
+pub(crate) mod capture;
 mod date_order;
-pub mod diagnose;
-pub mod eventlog;
+pub(crate) mod diagnose;
+pub(crate) mod eventlog;
 pub mod events;
-pub mod failure_graph;
+pub(crate) mod failure_graph;
 mod input;
-pub mod msi;
-pub mod process_tree;
+pub(crate) mod msi;
+pub(crate) mod process_tree;
 pub mod progress;
 mod report;
-pub mod signals;
-pub mod timeline;
+pub(crate) mod signals;
+pub(crate) mod timeline;
 
 pub use crate::source::RecordCounts;
 pub use report::{
@@ -32,8 +32,10 @@ pub use report::{
     ResultTotals, SessionReport, SCHEMA_VERSION,
 };
 
-pub use assemble::rule_subjects;
+pub use crate::clock::{ClockMethod, InputClock};
 pub use input::{detect_file, InputError};
+pub use process_tree::{ProcessNode, ProcessTree};
+pub use timeline::TimelineEntry;
 
 use crate::detect::collect_inputs;
 use crate::locale_date::DateOrder;

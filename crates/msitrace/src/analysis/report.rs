@@ -15,6 +15,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// Everything an analysis found.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Report {
     /// JSON schema version ([`SCHEMA_VERSION`]).
     pub schema_version: u32,
@@ -65,6 +66,7 @@ impl Report {
 
 /// One input and what happened to it.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct InputReport {
     /// Index used by evidence.
     pub id: u32,
@@ -100,6 +102,7 @@ pub struct InputReport {
 /// What was done with an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum InputStatus {
     /// Read and analysed (possibly with warnings).
     Analyzed,
@@ -113,6 +116,7 @@ pub enum InputStatus {
 
 /// One Windows Installer session (one `Logging started` section of an MSI log).
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct SessionReport {
     /// Input the session was read from.
     pub input: u32,
@@ -167,6 +171,7 @@ pub struct SessionReport {
 
 /// One Process Monitor capture (CSV or XML export): what it held, counted.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct CaptureReport {
     /// Input the capture was read from.
     pub input: u32,
@@ -264,6 +269,7 @@ impl FailureGroup {
 
 /// One WiX Burn bundle run.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct BundleReport {
     /// Input the bundle log was read from.
     pub input: u32,
@@ -290,6 +296,7 @@ pub struct BundleReport {
 
 /// A package log named by a bundle.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct PackageLog {
     /// Package id.
     pub package: String,

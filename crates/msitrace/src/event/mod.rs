@@ -8,6 +8,8 @@
 //! Process Monitor rows map onto [`Kind::Operation`], [`Kind::ProcessStart`] and
 //! [`Kind::ProcessExit`].
 
+pub use crate::paths::{KnownFolder, NormalPath, PathSpace};
+
 mod facts;
 pub mod meaning;
 

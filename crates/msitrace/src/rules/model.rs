@@ -143,6 +143,7 @@ pub enum SourceClass {
 /// A problem in a rule file, with its place.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}:{column}: {message}")]
+#[non_exhaustive]
 pub struct RuleError {
     /// The rule file.
     pub file: String,

@@ -17,12 +17,12 @@ pub mod msilog;
 pub mod procmon;
 mod registry;
 
+pub use crate::text::{sniff_encoding, TextEncoding};
 pub use format::{Format, Sniff};
 pub use registry::{source_for, SOURCES};
 
 use crate::event::{Event, InputId};
 use crate::locale_date::DateOrder;
-use crate::text::TextEncoding;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -140,6 +140,7 @@ pub trait EventStream: Iterator<Item = Result<Event, SourceError>> + Send {
 
 /// What reading one input found besides its events.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct StreamSummary {
     /// Lines read (text inputs).
     pub lines: u64,
@@ -162,6 +163,7 @@ pub struct ParseWarning {
 
 /// Record counts of an event-log input (EVTX or XML export).
 #[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
 pub struct RecordCounts {
     /// Records read.
     pub read: u64,
@@ -188,6 +190,7 @@ pub enum KeepPolicy {
 
 /// An error while reading one input, with the position where it happened.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SourceError {
     /// A format recognised, but without a reader in this version.
     #[error("{format} recognised, but not yet supported by this version of msitrace")]

@@ -74,14 +74,6 @@ impl TextEncoding {
 }
 
 /// Decide the encoding of a text input from its first bytes.
-///
-/// ```
-/// use msitrace::text::{sniff_encoding, TextEncoding};
-/// assert_eq!(sniff_encoding(b"\xff\xfe=\0=\0"), TextEncoding::Utf16LeBom);
-/// assert_eq!(sniff_encoding(b"=\0=\0=\0 \0V\0"), TextEncoding::Utf16Le);
-/// assert_eq!(sniff_encoding(b"Action start 7:21:48: INSTALL."), TextEncoding::Utf8);
-/// assert_eq!(sniff_encoding(b"caf\xe9"), TextEncoding::Windows1252);
-/// ```
 pub fn sniff_encoding(head: &[u8]) -> TextEncoding {
     if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return TextEncoding::Utf8Bom;
@@ -142,10 +134,6 @@ pub struct Line<'a> {
 
 /// The number of control characters in `text` other than tab, CR and LF: text has almost none,
 /// binary bytes read as text have many.
-///
-/// ```
-/// assert_eq!(msitrace::text::control_bytes(b"a\tb\r\n\x01\x1b"), 2);
-/// ```
 pub fn control_bytes(text: &[u8]) -> usize {
     // Counted in byte-wide lanes, 255 bytes at a time so no lane overflows: this runs over every
     // byte of a log, and a `usize` count per byte does not vectorize well.
@@ -161,17 +149,6 @@ pub fn control_bytes(text: &[u8]) -> usize {
 }
 
 /// Streaming line reader over any byte source, decoding as it goes.
-///
-/// ```
-/// use msitrace::text::{LineReader, TextEncoding};
-/// let bytes = b"one\r\ntwo\nthree";
-/// let mut r = LineReader::new(&bytes[..], TextEncoding::Utf8);
-/// let mut seen = Vec::new();
-/// while let Some(line) = r.next_line().unwrap() {
-///     seen.push((line.number, line.text.to_string()));
-/// }
-/// assert_eq!(seen, vec![(1, "one".into()), (2, "two".into()), (3, "three".into())]);
-/// ```
 pub struct LineReader<R> {
     chunks: Chunks<R>,
     /// Decoded text not yet handed out; `start..` is pending.
@@ -394,15 +371,6 @@ impl<R: Read + Send + 'static> LineReader<R> {
     /// decoding (and the screen's search) overlaps the caller's work on lines. Memory stays a
     /// few chunks; the thread starts at the first read and ends with the input, at a read
     /// error, or when the reader is dropped.
-    ///
-    /// ```
-    /// use msitrace::text::{LineReader, TextEncoding};
-    /// let source = std::io::Cursor::new(b"one\ntwo\n".to_vec());
-    /// let mut r = LineReader::new(source, TextEncoding::Utf8).read_ahead();
-    /// assert_eq!(r.next_line().unwrap().unwrap().text, "one");
-    /// assert_eq!(r.next_line().unwrap().unwrap().text, "two");
-    /// assert!(r.next_line().unwrap().is_none());
-    /// ```
     pub fn read_ahead(mut self) -> Self {
         self.start_ahead = Some(Ahead::start::<R>);
         self
@@ -669,5 +637,59 @@ mod tests {
             }
             assert_eq!(junk, vec![true], "ahead: {ahead}");
         }
+    }
+}
+
+#[cfg(test)]
+mod example_read_ahead_example {
+    #[test]
+    fn read_ahead_example() {
+        use crate::text::{LineReader, TextEncoding};
+        let source = std::io::Cursor::new(b"one\ntwo\n".to_vec());
+        let mut r = LineReader::new(source, TextEncoding::Utf8).read_ahead();
+        assert_eq!(r.next_line().unwrap().unwrap().text, "one");
+        assert_eq!(r.next_line().unwrap().unwrap().text, "two");
+        assert!(r.next_line().unwrap().is_none());
+    }
+}
+
+#[cfg(test)]
+mod example_line_reader_example {
+    #[test]
+    fn line_reader_example() {
+        use crate::text::{LineReader, TextEncoding};
+        let bytes = b"one\r\ntwo\nthree";
+        let mut r = LineReader::new(&bytes[..], TextEncoding::Utf8);
+        let mut seen = Vec::new();
+        while let Some(line) = r.next_line().unwrap() {
+            seen.push((line.number, line.text.to_string()));
+        }
+        assert_eq!(
+            seen,
+            vec![(1, "one".into()), (2, "two".into()), (3, "three".into())]
+        );
+    }
+}
+
+#[cfg(test)]
+mod example_control_bytes_example {
+    #[test]
+    fn control_bytes_example() {
+        assert_eq!(crate::text::control_bytes(b"a\tb\r\n\x01\x1b"), 2);
+    }
+}
+
+#[cfg(test)]
+mod example_sniff_encoding_example {
+    #[test]
+    fn sniff_encoding_example() {
+        use crate::text::{sniff_encoding, TextEncoding};
+        assert_eq!(sniff_encoding(b"\xff\xfe=\0=\0"), TextEncoding::Utf16LeBom);
+        assert_eq!(sniff_encoding(b"=\0=\0=\0 \0V\0"), TextEncoding::Utf16Le);
+        assert_eq!(
+            sniff_encoding(b"Action start 7:21:48: INSTALL."),
+            TextEncoding::Utf8
+        );
+        assert_eq!(sniff_encoding(b"caf\xe9"), TextEncoding::Windows1252);
     }
 }

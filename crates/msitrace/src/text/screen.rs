@@ -8,15 +8,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 /// of each line on its own, and tells per line whether a word is there
 /// ([`Line::may_match`](super::Line::may_match)): one long search is much cheaper than a short
 /// one per line when, as in installer logs, most lines hold none of the words.
-///
-/// ```
-/// use msitrace::text::{LineReader, LineScreen, TextEncoding};
-/// let screen = LineScreen::new(["denied", "Error 0x"]);
-/// assert!(screen.is_match("Access is DENIED."));
-/// let mut r = LineReader::new(&b"ok\nerror 0X5 here\n"[..], TextEncoding::Utf8).with_screen(screen);
-/// assert!(!r.next_line().unwrap().unwrap().may_match);
-/// assert!(r.next_line().unwrap().unwrap().may_match);
-/// ```
 #[derive(Debug, Clone)]
 pub struct LineScreen {
     /// The words in lower case, searched in lower-cased text (a case-sensitive search can use
@@ -184,5 +175,19 @@ mod tests {
         }
         // An empty word is in every line.
         assert!(LineScreen::new(["", "x"]).is_match("abc"));
+    }
+}
+
+#[cfg(test)]
+mod example_line_screen_example {
+    #[test]
+    fn line_screen_example() {
+        use crate::text::{LineReader, LineScreen, TextEncoding};
+        let screen = LineScreen::new(["denied", "Error 0x"]);
+        assert!(screen.is_match("Access is DENIED."));
+        let mut r =
+            LineReader::new(&b"ok\nerror 0X5 here\n"[..], TextEncoding::Utf8).with_screen(screen);
+        assert!(!r.next_line().unwrap().unwrap().may_match);
+        assert!(r.next_line().unwrap().unwrap().may_match);
     }
 }
