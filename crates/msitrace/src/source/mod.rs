@@ -5,10 +5,13 @@
 //! - [`burn`]: WiX Burn bundle logs.
 //! - [`evtx`]: Windows event log files (`.evtx`).
 //! - [`eventxml`]: event-log XML exports (`wevtutil qe /f:xml`, Event Viewer "Save as XML").
+//! - [`eventtext`]: event-log records copied as text (Event Viewer, `wevtutil /f:text`,
+//!   `Format-List`, saved lists), in any UI language.
 //! - [`procmon_csv`] and [`procmon_xml`]: Process Monitor exports, with what they share in
 //!   [`procmon`] (columns, results, details, what to keep of a capture).
 
 pub mod burn;
+pub mod eventtext;
 pub mod eventxml;
 pub mod evtx;
 mod evtx_select;
@@ -114,6 +117,15 @@ pub enum SourceError {
         record: Option<u64>,
         /// File offset of the record (or of the chunk, when the record's place is unknown).
         offset: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// A record of a text copy (Event Viewer text, Process Monitor rows) that cannot be read; it
+    /// is skipped and the reading goes on.
+    #[error("line {line}: {message}; record skipped")]
+    TextRecord {
+        /// 1-based line where the record starts.
+        line: u64,
         /// What is wrong.
         message: String,
     },
