@@ -23,10 +23,17 @@ pub enum Format {
     Evtx,
     /// Event Viewer / `wevtutil` XML export.
     EventXml,
+    /// Event-log records copied as text: Event Viewer's General tab or XML view, `wevtutil
+    /// /f:text`, `Format-List`, a saved CSV or tab-delimited list (see
+    /// [`crate::source::eventtext`]).
+    EventText,
     /// Process Monitor CSV export.
     ProcmonCsv,
     /// Process Monitor XML export.
     ProcmonXml,
+    /// Process Monitor rows or Event Properties copied as text (see
+    /// [`crate::source::procmon::text`]).
+    ProcmonText,
     /// Process Monitor native capture (`.PML`).
     ProcmonPml,
     /// A zip bundle of collected logs.
@@ -44,8 +51,10 @@ impl Format {
                 | Format::BurnLog
                 | Format::Evtx
                 | Format::EventXml
+                | Format::EventText
                 | Format::ProcmonCsv
                 | Format::ProcmonXml
+                | Format::ProcmonText
         )
     }
 
@@ -56,8 +65,10 @@ impl Format {
             Format::BurnLog => "WiX Burn log",
             Format::Evtx => "EVTX event log",
             Format::EventXml => "event-log XML export",
+            Format::EventText => "event-log text copy",
             Format::ProcmonCsv => "Process Monitor CSV",
             Format::ProcmonXml => "Process Monitor XML",
+            Format::ProcmonText => "Process Monitor text copy",
             Format::ProcmonPml => "Process Monitor PML capture",
             Format::Zip => "zip bundle",
             Format::Gzip => "gzip file",
@@ -154,6 +165,13 @@ fn detect_text(head: &[u8], encoding: TextEncoding) -> Option<Format> {
         if lines >= 200 {
             break;
         }
+    }
+    // Copies of event-log records and Process Monitor rows (stronger evidence than MSI hints).
+    if crate::source::eventtext::detect_head(head, encoding).is_some() {
+        return Some(Format::EventText);
+    }
+    if crate::source::procmon::text::detect_head(head, encoding).is_some() {
+        return Some(Format::ProcmonText);
     }
     (msi_hints > 0).then_some(Format::MsiLog)
 }

@@ -146,6 +146,23 @@ pub fn open_source(
             )
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?,
         ),
+        Format::EventText => Box::new(crate::source::eventtext::EventTextReader::new(
+            file,
+            encoding,
+            input,
+            crate::source::eventtext::EventTextSettings {
+                date_order: settings.date_order,
+            },
+        )),
+        Format::ProcmonText => Box::new(crate::source::procmon::text::ProcmonTextParser::new(
+            file,
+            encoding,
+            input,
+            crate::source::procmon::CaptureSettings {
+                keep: crate::source::procmon::KeepPolicy::All,
+                ..Default::default()
+            },
+        )),
         Format::ProcmonXml => Box::new(crate::source::procmon_xml::ProcmonXmlParser::new(
             file,
             input,
@@ -201,7 +218,12 @@ pub fn read_events(
         if !filter.formats.is_empty() && !filter.formats.contains(&detected.format) {
             continue;
         }
-        if filter.records_only() && !matches!(detected.format, Format::Evtx | Format::EventXml) {
+        if filter.records_only()
+            && !matches!(
+                detected.format,
+                Format::Evtx | Format::EventXml | Format::EventText
+            )
+        {
             continue;
         }
         match open_source(&path, detected, listed.id, settings, Keep::All) {

@@ -340,6 +340,37 @@ fn parse_input(
             });
             Content::EventLog(Box::new(tracker.finish()))
         }
+        Format::EventText => {
+            let settings = crate::source::eventtext::EventTextSettings { date_order: order };
+            let mut reader =
+                crate::source::eventtext::EventTextReader::new(file, encoding, id, settings);
+            let mut tracker = eventlog::EventLogTracker::new(&path);
+            feed_records(reader.by_ref(), &mut report, |e| tracker.push(e));
+            report.lines = reader.lines_read();
+            let summary = reader.describe();
+            report
+                .warnings
+                .extend(summary.notes.iter().map(|n| format!("{path}: {n}")));
+            report.records = Some(RecordCounts {
+                read: summary.events,
+                decoded: summary.events,
+                counted: Default::default(),
+                skipped: report.skipped.len() as u64,
+            });
+            Content::EventLog(Box::new(tracker.finish()))
+        }
+        Format::ProcmonText => {
+            let (read, summary) = crate::source::procmon::text::read_capture(
+                file,
+                encoding,
+                id,
+                CaptureSettings::default(),
+            );
+            report
+                .warnings
+                .extend(summary.notes.iter().map(|n| format!("{path}: {n}")));
+            capture_content(&mut report, &path, read)
+        }
         Format::ProcmonCsv => {
             drop(file);
             let threads = crate::parallel::resolve_threads(threads.unwrap_or(0));
@@ -641,9 +672,14 @@ fn align_clocks(
     for input in inputs.iter().filter(|i| i.status == InputStatus::Analyzed) {
         let basis = match input.format {
             Some(Format::Evtx | Format::EventXml) => TimeBasis::Utc,
-            Some(Format::MsiLog | Format::BurnLog | Format::ProcmonCsv | Format::ProcmonXml) => {
-                TimeBasis::Local
-            }
+            Some(
+                Format::MsiLog
+                | Format::BurnLog
+                | Format::ProcmonCsv
+                | Format::ProcmonXml
+                | Format::EventText
+                | Format::ProcmonText,
+            ) => TimeBasis::Local,
             _ => continue,
         };
         let mut events: Vec<&Event> = facts

@@ -10,6 +10,7 @@
 pub mod clock;
 pub mod detail;
 pub mod status;
+pub mod text;
 
 use crate::event::*;
 use crate::paths::NormalPath;
