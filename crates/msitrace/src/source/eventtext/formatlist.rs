@@ -195,7 +195,10 @@ pub(crate) fn read_block<R: Read>(
             "LevelDisplayName" | "EntryType" => {
                 if let Some((level, langs)) = level_of(value) {
                     d.level.get_or_insert(level);
-                    votes.add(&langs);
+                    // `EntryType` is an enum name, English on every system.
+                    if *name == "LevelDisplayName" {
+                        votes.add(&langs);
+                    }
                 } else if value.eq_ignore_ascii_case("FailureAudit")
                     || value.eq_ignore_ascii_case("SuccessAudit")
                 {

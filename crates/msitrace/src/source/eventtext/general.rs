@@ -258,7 +258,7 @@ fn attach_xml<R: Read>(
         *taken += 1;
     }
     let start = lines.peek(0)?.trimmed().to_string();
-    if !xmlview::is_event_start(&start) {
+    if !xmlview::is_any_event_start(&start) {
         return Some(false);
     }
     match xmlview::read_event_xml(lines) {

@@ -27,18 +27,27 @@ fn strip_marker(text: &str) -> &str {
     t.trim_start()
 }
 
-/// True when a line opens an event's XML (`<Event xmlns=...>`, with or without a tree marker;
-/// not `<EventData>` or `<EventID>`).
+/// True when a line opens an event-log record's XML: `<Event xmlns="http://schemas.microsoft.com/
+/// win/2004/08/events/event">` (with or without a tree marker) or a bare `<Event>`; not
+/// `<EventData>`, and not the `<Event ...>` elements other programs write to their own logs.
 ///
 /// ```
 /// use msitrace::source::eventtext::xmlview::is_event_start;
 /// assert!(is_event_start("- <Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">"));
 /// assert!(is_event_start("<Event>"));
 /// assert!(!is_event_start("- <EventData>"));
+/// assert!(!is_event_start("<Event time=\"2019-12-12T12:49:05Z\" source=\"Agent\">"));
 /// ```
 pub fn is_event_start(text: &str) -> bool {
     let t = strip_marker(text);
-    t.strip_prefix("<Event")
+    t == "<Event>" || is_any_event_start(t) && t.contains("schemas.microsoft.com/win/2004/08/events/event")
+}
+
+/// True when a line opens any `<Event ...>` element (after a label that says it is the record's
+/// XML).
+pub(crate) fn is_any_event_start(text: &str) -> bool {
+    strip_marker(text)
+        .strip_prefix("<Event")
         .is_some_and(|rest| rest.starts_with([' ', '>', '\t']) || rest.is_empty())
 }
 
@@ -73,7 +82,7 @@ pub(crate) fn read_event_xml<R: Read>(lines: &mut Lines<R>) -> Result<EventXml, 
     let mut closed = false;
     while let Some(line) = lines.peek(0) {
         let text = strip_marker(&line.text).to_string();
-        if !taken.is_empty() && (is_event_start(&text) || xml.len() > MAX_XML) {
+        if !taken.is_empty() && (is_any_event_start(&text) || xml.len() > MAX_XML) {
             break;
         }
         if !taken.is_empty() && line.is_blank() {
