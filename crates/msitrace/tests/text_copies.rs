@@ -127,25 +127,43 @@ const EVENT_TEXT: &[Expect] = &[
 fn every_event_text_form_is_detected_read_and_analyzed() {
     for x in EVENT_TEXT {
         let path = fixture(x.file);
-        assert_eq!(detect_file(&path).unwrap().format, Format::EventText, "{}", x.file);
+        assert_eq!(
+            detect_file(&path).unwrap().format,
+            Format::EventText,
+            "{}",
+            x.file
+        );
         let events = events_of(&path);
         assert_eq!(events.len(), x.events, "{}", x.file);
         assert!(
-            events
-                .iter()
-                .all(|e| matches!(e.kind, Kind::EventRecord(_)) && matches!(e.at, Location::Line(_))),
+            events.iter().all(
+                |e| matches!(e.kind, Kind::EventRecord(_)) && matches!(e.at, Location::Line(_))
+            ),
             "{}",
             x.file
         );
         assert_eq!(describe_event_text(&path), x.describe, "{}", x.file);
         let report = analyze(&path);
-        let top = report.findings.first().unwrap_or_else(|| panic!("{}: no finding", x.file));
+        let top = report
+            .findings
+            .first()
+            .unwrap_or_else(|| panic!("{}: no finding", x.file));
         assert_eq!(top.id, x.top, "{}", x.file);
         for l in x.top_lines {
-            assert!(lines_of(top).contains(l), "{}: line {l} not in {:?}", x.file, top.evidence);
+            assert!(
+                lines_of(top).contains(l),
+                "{}: line {l} not in {:?}",
+                x.file,
+                top.evidence
+            );
         }
         for c in x.codes {
-            assert!(top.codes.contains(c), "{}: code {c} not in {:?}", x.file, top.codes);
+            assert!(
+                top.codes.contains(c),
+                "{}: code {c} not in {:?}",
+                x.file,
+                top.codes
+            );
         }
         assert!(report.inputs[0].skipped.is_empty(), "{}", x.file);
     }
@@ -169,13 +187,24 @@ fn general_copies_in_every_language() {
     for (code, language) in languages {
         let file = format!("eventtext/general-{code}.txt");
         let path = fixture(&file);
-        assert_eq!(detect_file(&path).unwrap().format, Format::EventText, "{file}");
+        assert_eq!(
+            detect_file(&path).unwrap().format,
+            Format::EventText,
+            "{file}"
+        );
         let events = events_of(&path);
         assert_eq!(events.len(), 2, "{file}");
         // Localized dates: 18 November 2026, 09:41, whatever the order and the clock.
         for e in &events {
-            let t = e.time.local_datetime().unwrap_or_else(|| panic!("{file}: no date"));
-            assert_eq!(t.format("%Y-%m-%d %H:%M").to_string(), "2026-11-18 09:41", "{file}");
+            let t = e
+                .time
+                .local_datetime()
+                .unwrap_or_else(|| panic!("{file}: no date"));
+            assert_eq!(
+                t.format("%Y-%m-%d %H:%M").to_string(),
+                "2026-11-18 09:41",
+                "{file}"
+            );
         }
         assert_eq!(
             describe_event_text(&path),
@@ -185,8 +214,16 @@ fn general_copies_in_every_language() {
         let top = &report.findings[0];
         assert_eq!(top.id, "eventlog.msi-failed", "{file}");
         assert_eq!(top.codes, [1603], "{file}");
-        assert_eq!(lines_of(top), [1, 13], "{file}: the 11920 notice and the 1033 outcome");
-        assert!(top.title.starts_with("Contoso Agent:"), "{file}: {}", top.title);
+        assert_eq!(
+            lines_of(top),
+            [1, 13],
+            "{file}: the 11920 notice and the 1033 outcome"
+        );
+        assert!(
+            top.title.starts_with("Contoso Agent:"),
+            "{file}: {}",
+            top.title
+        );
     }
 }
 
@@ -195,9 +232,18 @@ fn copy_details_with_event_xml_keeps_the_exported_record() {
     let events = events_of(&fixture("eventtext/general-en.txt"));
     let outcome = events.last().unwrap();
     assert_eq!(outcome.at, Location::Line(38));
-    assert!(matches!(outcome.time.read, ReadTime::Utc { .. }), "the XML's UTC time");
-    let Kind::EventRecord(r) = &outcome.kind else { panic!() };
-    assert_eq!(r.data.len(), 7, "the XML's data items, (NULL) and empty ones included");
+    assert!(
+        matches!(outcome.time.read, ReadTime::Utc { .. }),
+        "the XML's UTC time"
+    );
+    let Kind::EventRecord(r) = &outcome.kind else {
+        panic!()
+    };
+    assert_eq!(
+        r.data.len(),
+        7,
+        "the XML's data items, (NULL) and empty ones included"
+    );
     assert_eq!(
         r.user_sid.as_deref(),
         Some("S-1-5-21-1004336348-1177238915-682003330-1001")
@@ -210,7 +256,9 @@ fn copy_details_with_event_xml_keeps_the_exported_record() {
 
 #[test]
 fn process_monitor_text_copies() {
-    let cases: &[(&str, usize, &str, &[u64], &str, &[u64])] = &[
+    // (file, rows, top finding, its lines, another finding, its lines)
+    type Case<'a> = (&'a str, usize, &'a str, &'a [u64], &'a str, &'a [u64]);
+    let cases: &[Case] = &[
         (
             "procmon/rows-copied-spaces.txt",
             6,
@@ -227,11 +275,22 @@ fn process_monitor_text_copies() {
             "procmon.sharing-violation",
             &[2, 3],
         ),
-        ("procmon/event-properties.txt", 1, "procmon.access-denied", &[1], "", &[]),
+        (
+            "procmon/event-properties.txt",
+            1,
+            "procmon.access-denied",
+            &[1],
+            "",
+            &[],
+        ),
     ];
     for (file, rows, top, top_lines, second, second_lines) in cases {
         let path = fixture(file);
-        assert_eq!(detect_file(&path).unwrap().format, Format::ProcmonText, "{file}");
+        assert_eq!(
+            detect_file(&path).unwrap().format,
+            Format::ProcmonText,
+            "{file}"
+        );
         let d = detect_file(&path).unwrap();
         let mut parser = ProcmonTextParser::new(
             BufReader::new(File::open(&path).unwrap()),
@@ -239,10 +298,15 @@ fn process_monitor_text_copies() {
             0,
             CaptureSettings::default(),
         );
-        parser.by_ref().for_each(|e| assert!(e.is_ok(), "{file}: {e:?}"));
+        parser
+            .by_ref()
+            .for_each(|e| assert!(e.is_ok(), "{file}: {e:?}"));
         assert_eq!(parser.describe().rows, *rows as u64, "{file}");
         let events = events_of(&path);
-        assert!(events.iter().all(|e| matches!(e.at, Location::Line(_))), "{file}");
+        assert!(
+            events.iter().all(|e| matches!(e.at, Location::Line(_))),
+            "{file}"
+        );
         let report = analyze(&path);
         assert_eq!(report.captures.len(), 1, "{file}");
         assert_eq!(report.captures[0].rows, *rows as u64, "{file}");
@@ -252,14 +316,20 @@ fn process_monitor_text_copies() {
         if !second.is_empty() {
             let f = report.findings.iter().find(|f| f.id == *second).unwrap();
             assert_eq!(lines_of(f), *second_lines, "{file}");
-            assert!(f.summary.contains("Process chain:"), "{file}: {}", f.summary);
+            assert!(
+                f.summary.contains("Process chain:"),
+                "{file}: {}",
+                f.summary
+            );
         }
     }
 }
 
 /// The value of `key = "..."` in a case.toml (basic TOML string escapes).
 fn toml_string(text: &str, key: &str) -> Option<String> {
-    let line = text.lines().find(|l| l.starts_with(&format!("{key} = \"")))?;
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{key} = \"")))?;
     let raw = line[key.len() + 4..].strip_suffix('"')?;
     let mut out = String::new();
     let mut chars = raw.chars();
@@ -321,7 +391,8 @@ fn real_cases_in_text_forms() {
             let at = content
                 .lines()
                 .position(|l| l.contains(evidence.trim()))
-                .unwrap_or_else(|| panic!("{dir}: evidence line not in {file}")) as u64
+                .unwrap_or_else(|| panic!("{dir}: evidence line not in {file}"))
+                as u64
                 + 1;
             // The evidence line is part of an event read from the file.
             let events = events_of(&path);
@@ -360,7 +431,10 @@ fn real_cases_in_text_forms() {
                 rests,
                 "{dir}: the top finding does not rest on the record at line {start} holding the evidence line: {top:#?}"
             );
-            assert!(named, "{dir}: the top finding names none of the case's codes: {top:#?}");
+            assert!(
+                named,
+                "{dir}: the top finding names none of the case's codes: {top:#?}"
+            );
             checked.push(dir.to_string());
         }
     }

@@ -36,12 +36,12 @@ pub fn read_header(text: &str) -> Option<SavedListHeader> {
         if names.len() < 4 || names.len() > 12 {
             continue;
         }
-        let columns: Vec<Option<Field>> = names
-            .iter()
-            .map(|n| field_of(n).map(|(f, _)| f))
-            .collect();
+        let columns: Vec<Option<Field>> =
+            names.iter().map(|n| field_of(n).map(|(f, _)| f)).collect();
         let has = |f| columns.contains(&Some(f));
-        if has(Field::Source) && has(Field::EventId) && (has(Field::Level) || has(Field::DateAndTime))
+        if has(Field::Source)
+            && has(Field::EventId)
+            && (has(Field::Level) || has(Field::DateAndTime))
         {
             let mut languages: Vec<Language> = Vec::new();
             for n in &names {
@@ -176,8 +176,18 @@ mod tests {
     #[test]
     fn quoted_fields_with_delimiters_and_quotes() {
         assert_eq!(
-            split_fields("Error,1/2/2020 1:00:00 PM,X,7,None,\"a, \"\"b\"\"\nc\"", ','),
-            ["Error", "1/2/2020 1:00:00 PM", "X", "7", "None", "a, \"b\"\nc"]
+            split_fields(
+                "Error,1/2/2020 1:00:00 PM,X,7,None,\"a, \"\"b\"\"\nc\"",
+                ','
+            ),
+            [
+                "Error",
+                "1/2/2020 1:00:00 PM",
+                "X",
+                "7",
+                "None",
+                "a, \"b\"\nc"
+            ]
         );
         assert_eq!(split_fields("a\tb\t", '\t'), ["a", "b", ""]);
     }

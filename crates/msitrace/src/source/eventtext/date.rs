@@ -372,12 +372,22 @@ mod tests {
         else {
             panic!()
         };
-        assert_eq!((month_first.month(), day_first.month(), separator), (9, 8, '/'));
+        assert_eq!(
+            (month_first.month(), day_first.month(), separator),
+            (9, 8, '/')
+        );
     }
 
     #[test]
     fn placeholders_are_no_dates() {
-        for t in ["datetime", "<Datetime>", "N/A", "", "[DateTime]", "yyyy/mm/dd hh:mm:ss"] {
+        for t in [
+            "datetime",
+            "<Datetime>",
+            "N/A",
+            "",
+            "[DateTime]",
+            "yyyy/mm/dd hh:mm:ss",
+        ] {
             assert!(read_date(t).is_none(), "{t}");
         }
     }
@@ -387,7 +397,10 @@ mod tests {
         let mut r = DateResolver::new(None);
         let note = r.assume('.', Some(Language::English));
         assert_eq!(r.order(), Some(DateOrder::DayFirst));
-        assert!(note.contains("day first") || note.contains("day/month"), "{note}");
+        assert!(
+            note.contains("day first") || note.contains("day/month"),
+            "{note}"
+        );
         let mut r = DateResolver::new(None);
         r.assume('/', Some(Language::English));
         assert_eq!(r.order(), Some(DateOrder::MonthFirst));

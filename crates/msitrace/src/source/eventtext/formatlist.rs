@@ -130,9 +130,7 @@ pub(crate) fn read_block<R: Read>(
             let go_on = match next.as_ref().map(|n| (n, property_line(&n.text))) {
                 None => false,
                 Some((_, Some((name, _, _)))) => !props.iter().any(|(p, _)| *p == name),
-                Some((n, None)) => {
-                    n.text.starts_with(char::is_whitespace) && !props.is_empty()
-                }
+                Some((n, None)) => n.text.starts_with(char::is_whitespace) && !props.is_empty(),
             };
             if !go_on {
                 break;
@@ -207,11 +205,7 @@ pub(crate) fn read_block<R: Read>(
             }
             "LogName" => d.channel = Some(value.to_string()),
             "MachineName" => d.computer = Some(value.to_string()),
-            "UserId" => {
-                if value.starts_with("S-1-") {
-                    d.user_sid = Some(value.to_string());
-                }
-            }
+            "UserId" if value.starts_with("S-1-") => d.user_sid = Some(value.to_string()),
             "ProcessId" => d.pid = value.parse().ok(),
             "ThreadId" => d.tid = value.parse().ok(),
             "ReplacementStrings" => d.data = replacement_strings(value),
@@ -274,7 +268,10 @@ mod tests {
             property_line("TimeCreated  : 8/30/2016 5:21:37 PM").map(|p| (p.0, p.2)),
             Some(("TimeCreated", "8/30/2016 5:21:37 PM"))
         );
-        assert_eq!(property_line("Message      : ").map(|p| p.0), Some("Message"));
+        assert_eq!(
+            property_line("Message      : ").map(|p| p.0),
+            Some("Message")
+        );
         assert!(property_line("   continued : text").is_none());
         assert!(property_line("Product: X -- Installation failed.").is_none());
     }

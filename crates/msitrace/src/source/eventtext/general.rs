@@ -17,7 +17,9 @@
 //! lines (a message may quote a `Source:` line of its own).
 
 use super::labels::{fold, level_of, Field, Language};
-use super::{date, xmlview, Draft, EventTextForm, Lines, TextLine, Votes, MAX_MESSAGE, MAX_RECORD_LINES};
+use super::{
+    date, xmlview, Draft, EventTextForm, Lines, TextLine, Votes, MAX_MESSAGE, MAX_RECORD_LINES,
+};
 use crate::source::SourceError;
 use std::io::Read;
 
@@ -265,8 +267,9 @@ fn attach_xml<R: Read>(
         Ok(xml) => {
             let agrees = (d.provider.is_none()
                 || d.provider.as_deref().is_some_and(|p| {
-                    super::labels::provider_name(p)
-                        .eq_ignore_ascii_case(&super::labels::provider_name(&xml.fields.record.provider))
+                    super::labels::provider_name(p).eq_ignore_ascii_case(
+                        &super::labels::provider_name(&xml.fields.record.provider),
+                    )
                 }))
                 && d.event_id.is_none_or(|id| id == xml.fields.record.event_id);
             if agrees {
@@ -316,8 +319,10 @@ fn set_field(d: &mut Draft, field: Field, value: &str, votes: &mut Votes) {
                 d.level = Some(level);
                 votes.add(&langs);
             } else if !v.is_empty() {
-                d.notes
-                    .push(format!("level {:?} not recognised", v.chars().take(40).collect::<String>()));
+                d.notes.push(format!(
+                    "level {:?} not recognised",
+                    v.chars().take(40).collect::<String>()
+                ));
             }
         }
         Field::User => {

@@ -638,7 +638,10 @@ mod tests {
 
     #[test]
     fn labels_are_matched_leniently() {
-        assert_eq!(field_of("Ereignis-ID").unwrap(), (Field::EventId, L::German));
+        assert_eq!(
+            field_of("Ereignis-ID").unwrap(),
+            (Field::EventId, L::German)
+        );
         assert_eq!(field_of("**Event ID**").unwrap().0, Field::EventId);
         assert_eq!(field_of("イベント ID").unwrap().1, L::Japanese);
         assert_eq!(field_of("ID de l’événement").unwrap().1, L::French);

@@ -151,8 +151,7 @@ pub fn product_notice(message: &str) -> Option<String> {
             continue;
         };
         let word = rest[..colon].trim_end();
-        if word.is_empty() || word.chars().any(|c| !c.is_alphabetic()) || colon + 1 >= rest.len()
-        {
+        if word.is_empty() || word.chars().any(|c| !c.is_alphabetic()) || colon + 1 >= rest.len() {
             continue;
         }
         let mut out = String::with_capacity(message.len() - s);
@@ -383,7 +382,10 @@ fn defender(message: &str) -> Vec<EventData> {
                 "path" => "Path",
                 _ => continue,
             };
-            if !v.is_empty() && !data.iter().any(|d: &EventData| d.name.as_deref() == Some(name))
+            if !v.is_empty()
+                && !data
+                    .iter()
+                    .any(|d: &EventData| d.name.as_deref() == Some(name))
             {
                 data.push(named(name, v));
             }
@@ -780,7 +782,10 @@ mod tests {
     fn a_label_before_the_message_is_skipped() {
         let m = "Event detail: Windows Installer installed the product. Product Name: Microsoft Application Error Reporting. Product Version: 12.0.6012.5000. Product Language: 1033. Manufacturer: Microsoft Corporation. Installation success or error status: 1603.";
         let d = recover_data("MsiInstaller", 1033, m);
-        assert_eq!(d[0].value.as_deref(), Some("Microsoft Application Error Reporting"));
+        assert_eq!(
+            d[0].value.as_deref(),
+            Some("Microsoft Application Error Reporting")
+        );
         assert_eq!(d[3].value.as_deref(), Some("1603"));
     }
 
@@ -856,7 +861,10 @@ mod tests {
         let new = "Faulting application name: msiexec.exe, version: 5.0.19041.1, time stamp: 0x5b3ee5d4\nFaulting module name: agentca.dll, version: 1.0.0.0, time stamp: 0x5b3ee5d4\nException code: 0xc0000005\nFault offset: 0x0001a2b3\nFaulting process id: 0x1a2c\nFaulting application start time: 0x01d4\nFaulting application path: C:\\Windows\\System32\\msiexec.exe\nFaulting module path: C:\\Windows\\Installer\\MSI1.tmp\nReport Id: 1234\nFaulting package full name: \nFaulting package-relative application ID: ";
         let d = recover_data("Application Error", 1000, new);
         assert_eq!(d[3], named("ModuleName", "agentca.dll"));
-        assert_eq!(d[10], named("AppPath", "C:\\Windows\\System32\\msiexec.exe"));
+        assert_eq!(
+            d[10],
+            named("AppPath", "C:\\Windows\\System32\\msiexec.exe")
+        );
         assert_eq!(d.len(), 15);
     }
 

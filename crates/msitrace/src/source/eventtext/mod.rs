@@ -251,7 +251,10 @@ fn clean_line(text: &str) -> (String, bool) {
         }
     }
     let mut s = t;
-    while let Some(rest) = s.strip_prefix("> ").or_else(|| s.strip_prefix('>').filter(|r| r.is_empty())) {
+    while let Some(rest) = s
+        .strip_prefix("> ")
+        .or_else(|| s.strip_prefix('>').filter(|r| r.is_empty()))
+    {
         s = rest;
         changed = true;
     }
@@ -396,7 +399,12 @@ pub struct EventTextReader<R> {
 
 impl<R: Read> EventTextReader<R> {
     /// A reader of `source`, written in `encoding`, whose events belong to `input`.
-    pub fn new(source: R, encoding: TextEncoding, input: InputId, settings: EventTextSettings) -> Self {
+    pub fn new(
+        source: R,
+        encoding: TextEncoding,
+        input: InputId,
+        settings: EventTextSettings,
+    ) -> Self {
         EventTextReader {
             lines: Lines::new(source, encoding),
             input,

@@ -113,8 +113,16 @@ pub const APPLICATION_HANG_TEMPLATE: &str =
 
 /// Restart Manager (English): (event id, template, data names of the inserts).
 pub const RESTART_MANAGER_TEMPLATES: &[(u32, &str, &[&str])] = &[
-    (10000, "Starting session {1} - {2}.", &["RmSessionId", "UTCStartTime"]),
-    (10001, "Ending session {1} started {2}.", &["RmSessionId", "UTCStartTime"]),
+    (
+        10000,
+        "Starting session {1} - {2}.",
+        &["RmSessionId", "UTCStartTime"],
+    ),
+    (
+        10001,
+        "Ending session {1} started {2}.",
+        &["RmSessionId", "UTCStartTime"],
+    ),
     (
         10010,
         "Application '{1}' (pid {2}) cannot be restarted",

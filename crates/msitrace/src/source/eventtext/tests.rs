@@ -60,7 +60,12 @@ fn general_copy_in_english_gives_the_records_and_their_meanings() {
     assert_eq!(events.len(), 2);
     let scm = record(&events[0]);
     assert_eq!(
-        (scm.channel.as_str(), scm.provider.as_str(), scm.event_id, scm.level),
+        (
+            scm.channel.as_str(),
+            scm.provider.as_str(),
+            scm.event_id,
+            scm.level
+        ),
         ("System", "Service Control Manager", 7000, 2)
     );
     let Some(RecordMeaning::ServiceFailure(f)) = scm.meaning.as_deref() else {
@@ -78,7 +83,10 @@ fn general_copy_in_english_gives_the_records_and_their_meanings() {
     assert_eq!(o.manufacturer.as_deref(), Some("Contoso Ltd."));
     let t = events[0].time.local_datetime().unwrap();
     assert_eq!((t.month(), t.day(), t.hour()), (3, 14, 22));
-    assert_eq!(summary.to_string(), "Event Viewer text copy, English; 2 events");
+    assert_eq!(
+        summary.to_string(),
+        "Event Viewer text copy, English; 2 events"
+    );
     // Raw lines are the user's lines.
     let raw: Vec<_> = events[1].raw_lines().collect();
     assert_eq!(raw[0], (14, "Log Name:      Application"));
@@ -88,10 +96,11 @@ fn general_copy_in_english_gives_the_records_and_their_meanings() {
 fn the_same_record_as_the_xml_export_gives() {
     // What an EVTX/XML export says of the 1033 record above.
     let xml = r#"<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="MsiInstaller"/><EventID Qualifiers="0">1033</EventID><Level>4</Level><Channel>Application</Channel><Computer>WS01.contoso.test</Computer></System><EventData><Data>Contoso Agent</Data><Data>2.1.0</Data><Data>1033</Data><Data>1603</Data><Data>Contoso Ltd.</Data></EventData></Event>"#;
-    let from_xml = crate::source::eventxml::EventXmlParser::new(xml.as_bytes(), TextEncoding::Utf8, 0)
-        .next()
-        .unwrap()
-        .unwrap();
+    let from_xml =
+        crate::source::eventxml::EventXmlParser::new(xml.as_bytes(), TextEncoding::Utf8, 0)
+            .next()
+            .unwrap()
+            .unwrap();
     let (events, _, _) = read(GENERAL_EN);
     let text = record(&events[1]);
     let exported = record(&from_xml);
@@ -161,7 +170,10 @@ fn general_copies_in_other_languages() {
         };
         assert_eq!(product, "Contoso Agent", "{language}");
         assert!(failed, "{language}");
-        let t = events[0].time.local_datetime().expect(language.name());
+        let t = events[0]
+            .time
+            .local_datetime()
+            .unwrap_or_else(|| panic!("{language}: no date"));
         assert_eq!(
             (t.year(), t.month(), t.day(), t.hour(), t.minute()),
             (2019, 3, 14, 22, 21),
@@ -212,7 +224,10 @@ Event Xml:
     assert_eq!(r.qualifiers, Some(32768));
     assert_eq!(r.data.len(), 2);
     assert!(r.message.as_deref().unwrap().starts_with("A provider, Foo"));
-    assert!(matches!(events[0].time.read, crate::event::ReadTime::Utc { .. }));
+    assert!(matches!(
+        events[0].time.read,
+        crate::event::ReadTime::Utc { .. }
+    ));
     assert_eq!(events[0].raw_lines().last().unwrap().0, 27);
 }
 
@@ -234,7 +249,10 @@ fn records_without_dates_are_in_file_order_and_noted() {
     assert_eq!(o.status, 1603);
     assert_eq!(record(&events[1]).channel, "Application");
     assert!(
-        summary.notes.iter().any(|n| n.contains("timestamps scrubbed")),
+        summary
+            .notes
+            .iter()
+            .any(|n| n.contains("timestamps scrubbed")),
         "{:?}",
         summary.notes
     );
@@ -250,12 +268,18 @@ fn ambiguous_dates_wait_for_a_date_that_proves_the_order() {
     assert_eq!(events.len(), 2);
     let t = events[0].time.local_datetime().unwrap();
     assert_eq!((t.day(), t.month()), (3, 4), "day first, proven by 25/4");
-    assert!(!summary.notes.iter().any(|n| n.contains("no date in the copy proves")));
+    assert!(!summary
+        .notes
+        .iter()
+        .any(|n| n.contains("no date in the copy proves")));
     let (events, _, summary) = read(&block("3/4/2019 10:00:00", 7022));
     let t = events[0].time.local_datetime().unwrap();
     assert_eq!((t.month(), t.day()), (3, 4), "English '/' read month first");
     assert!(
-        summary.notes.iter().any(|n| n.contains("no date in the copy proves")),
+        summary
+            .notes
+            .iter()
+            .any(|n| n.contains("no date in the copy proves")),
         "{:?}",
         summary.notes
     );
@@ -307,7 +331,10 @@ Product: Contoso -- Installation failed.
     assert_eq!(f.error.as_ref().unwrap().code, Some(1326));
     assert_eq!(record(&events[1]).user_sid.as_deref(), Some("S-1-5-18"));
     assert_eq!(summary.forms, [EventTextForm::Wevtutil]);
-    assert_eq!(events[0].time.local_datetime().unwrap().nanosecond(), 123_000_000);
+    assert_eq!(
+        events[0].time.local_datetime().unwrap().nanosecond(),
+        123_000_000
+    );
 }
 
 const XML_VIEW: &str = r#"- <Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
@@ -350,7 +377,10 @@ fn xml_view_with_tree_markers() {
         product_code.as_deref(),
         Some("{A8608E0F-56B8-465C-A762-86D68FF4FC72}")
     );
-    assert!(matches!(events[0].time.read, crate::event::ReadTime::Utc { .. }));
+    assert!(matches!(
+        events[0].time.read,
+        crate::event::ReadTime::Utc { .. }
+    ));
     assert_eq!(summary.forms, [EventTextForm::XmlView]);
 }
 
@@ -365,7 +395,11 @@ fn a_cut_xml_view_is_read_up_to_the_cut_after_bare_messages() {
     assert_eq!(record(&events[0]).level, 2);
     assert_eq!(events[1].at, Location::Line(3));
     assert_eq!(record(&events[1]).event_id, 11708);
-    assert!(summary.notes.iter().any(|n| n.contains("cut")), "{:?}", summary.notes);
+    assert!(
+        summary.notes.iter().any(|n| n.contains("cut")),
+        "{:?}",
+        summary.notes
+    );
     assert_eq!(
         summary.forms,
         [EventTextForm::Message, EventTextForm::XmlView]
@@ -399,7 +433,10 @@ Message      : Windows Installer installed the product. Product Name: Contoso. P
     let Some(RecordMeaning::ServiceFailure(f)) = r.meaning.as_deref() else {
         panic!("{:?}", r.meaning)
     };
-    assert_eq!((f.failure, f.service.as_str()), (ServiceFailureKind::LogonFailed, "MSSQLSERVER"));
+    assert_eq!(
+        (f.failure, f.service.as_str()),
+        (ServiceFailureKind::LogonFailed, "MSSQLSERVER")
+    );
     assert!(r.message.as_deref().unwrap().contains("Domain and account"));
     assert_eq!(events[1].at, Location::Line(12));
     let t = events[1].time.local_datetime().unwrap();
@@ -472,12 +509,16 @@ fn detection_of_every_form() {
         Some(EventTextForm::SavedList)
     );
     assert_eq!(detect("Source: some notes\nnothing here\n"), None);
-    assert_eq!(detect("MSI (s) (18:F4) [12:02:17:898]: Note: 1: 2203\n"), None);
+    assert_eq!(
+        detect("MSI (s) (18:F4) [12:02:17:898]: Note: 1: 2203\n"),
+        None
+    );
 }
 
 #[test]
 fn a_record_without_an_event_id_is_an_error_naming_its_line() {
-    let (events, errors, _) = read("Log Name: Application\nSource: MsiInstaller\nDescription:\nhello\n");
+    let (events, errors, _) =
+        read("Log Name: Application\nSource: MsiInstaller\nDescription:\nhello\n");
     assert!(events.is_empty());
     assert!(
         matches!(errors[0], SourceError::TextRecord { line: 1, .. }),
@@ -491,8 +532,13 @@ fn utf16_copies_are_read() {
     for u in GENERAL_EN.encode_utf16() {
         bytes.extend_from_slice(&u.to_le_bytes());
     }
-    let n = EventTextReader::new(&bytes[..], TextEncoding::Utf16LeBom, 0, EventTextSettings::default())
-        .filter(Result::is_ok)
-        .count();
+    let n = EventTextReader::new(
+        &bytes[..],
+        TextEncoding::Utf16LeBom,
+        0,
+        EventTextSettings::default(),
+    )
+    .filter(Result::is_ok)
+    .count();
     assert_eq!(n, 2);
 }

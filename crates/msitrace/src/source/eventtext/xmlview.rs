@@ -40,7 +40,8 @@ fn strip_marker(text: &str) -> &str {
 /// ```
 pub fn is_event_start(text: &str) -> bool {
     let t = strip_marker(text);
-    t == "<Event>" || is_any_event_start(t) && t.contains("schemas.microsoft.com/win/2004/08/events/event")
+    t == "<Event>"
+        || is_any_event_start(t) && t.contains("schemas.microsoft.com/win/2004/08/events/event")
 }
 
 /// True when a line opens any `<Event ...>` element (after a label that says it is the record's
@@ -161,7 +162,8 @@ fn escape_ampersands(text: &str, out: &mut String) {
             end > 0
                 && end <= 10
                 && (name.chars().all(|c| c.is_ascii_alphanumeric())
-                    || name.starts_with('#') && name[1..].chars().all(|c| c.is_ascii_alphanumeric()))
+                    || name.starts_with('#')
+                        && name[1..].chars().all(|c| c.is_ascii_alphanumeric()))
         });
         out.push_str(if entity { "&" } else { "&amp;" });
         rest = after;

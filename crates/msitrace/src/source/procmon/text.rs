@@ -144,7 +144,12 @@ pub struct ProcmonTextParser<R> {
 
 impl<R: Read> ProcmonTextParser<R> {
     /// A reader of `source`, written in `encoding`.
-    pub fn new(source: R, encoding: TextEncoding, input: InputId, settings: CaptureSettings) -> Self {
+    pub fn new(
+        source: R,
+        encoding: TextEncoding,
+        input: InputId,
+        settings: CaptureSettings,
+    ) -> Self {
         ProcmonTextParser {
             reader: LineReader::new(source, encoding),
             ahead: VecDeque::new(),
@@ -179,8 +184,10 @@ impl<R: Read> ProcmonTextParser<R> {
             ));
         }
         if self.unread > 0 {
-            s.notes
-                .push(format!("{} line(s) that are no row were not read", self.unread));
+            s.notes.push(format!(
+                "{} line(s) that are no row were not read",
+                self.unread
+            ));
         }
         s
     }
@@ -346,7 +353,10 @@ impl<R: Read> ProcmonTextParser<R> {
             self.halved += 1;
         }
         let line = row.line;
-        let pid = row.pid.as_deref().and_then(|p| p.trim().parse::<u32>().ok());
+        let pid = row
+            .pid
+            .as_deref()
+            .and_then(|p| p.trim().parse::<u32>().ok());
         if pid.is_none() {
             self.keeper.bad_row();
             self.queue.push_back(Err(SourceError::TextRecord {
@@ -355,7 +365,10 @@ impl<R: Read> ProcmonTextParser<R> {
             }));
             return;
         }
-        let parent = row.parent_pid.as_deref().and_then(|p| p.trim().parse().ok());
+        let parent = row
+            .parent_pid
+            .as_deref()
+            .and_then(|p| p.trim().parse().ok());
         let b = |v: &Option<String>| v.as_deref().unwrap_or("").as_bytes().to_vec();
         let decision = self.keeper.decide(
             line,
@@ -541,9 +554,7 @@ fn parse_row(text: &str) -> Option<Row> {
             }
         }
         v.push((start, text.len()));
-        v.into_iter()
-            .map(|(a, b)| trim_span(text, a, b))
-            .collect()
+        v.into_iter().map(|(a, b)| trim_span(text, a, b)).collect()
     } else {
         let mut v = Vec::new();
         let mut start = None;
@@ -574,7 +585,8 @@ fn parse_row(text: &str) -> Option<Row> {
     // Time of day, with a separate AM/PM word.
     let mut time = cell(0)?.to_string();
     i += 1;
-    if let Some(m) = cell(1).filter(|m| m.eq_ignore_ascii_case("AM") || m.eq_ignore_ascii_case("PM"))
+    if let Some(m) =
+        cell(1).filter(|m| m.eq_ignore_ascii_case("AM") || m.eq_ignore_ascii_case("PM"))
     {
         time = format!("{time} {m}");
         i += 1;
@@ -837,7 +849,12 @@ mod tests {
                 )
             ]
         );
-        let Kind::Operation(op) = &events.iter().find(|e| matches!(e.kind, Kind::Operation(_))).unwrap().kind else {
+        let Kind::Operation(op) = &events
+            .iter()
+            .find(|e| matches!(e.kind, Kind::Operation(_)))
+            .unwrap()
+            .kind
+        else {
             panic!()
         };
         assert_eq!(op.detail("Disposition"), Some("OverwriteIf"));
@@ -874,9 +891,15 @@ mod tests {
         );
         assert!(summary.notes.iter().any(|n| n.contains("doubled")));
         // The raw text is the user's lines.
-        let first = events.iter().find(|e| matches!(e.kind, Kind::Operation(_))).unwrap();
+        let first = events
+            .iter()
+            .find(|e| matches!(e.kind, Kind::Operation(_)))
+            .unwrap();
         assert_eq!(first.raw_lines().count(), 2);
-        assert_eq!(summary.to_string(), "Process Monitor rows copied as text; 2 rows");
+        assert_eq!(
+            summary.to_string(),
+            "Process Monitor rows copied as text; 2 rows"
+        );
     }
 
     #[test]
@@ -894,12 +917,17 @@ mod tests {
                 "ACCESS DENIED".into()
             )]
         );
-        let op = events.iter().find(|e| matches!(e.kind, Kind::Operation(_))).unwrap();
+        let op = events
+            .iter()
+            .find(|e| matches!(e.kind, Kind::Operation(_)))
+            .unwrap();
         assert_eq!(op.process.as_ref().unwrap().pid, 4242);
         assert_eq!(op.process.as_ref().unwrap().tid, Some(4321));
         let t = op.time.local_datetime().unwrap();
         assert_eq!(t.to_string(), "2020-09-14 15:21:36.123456700");
-        let Kind::Operation(o) = &op.kind else { panic!() };
+        let Kind::Operation(o) = &op.kind else {
+            panic!()
+        };
         assert_eq!(o.detail("Disposition"), Some("OverwriteIf"));
         let info = events
             .iter()
