@@ -557,8 +557,9 @@ fn msi(r: &EventRecord) -> Option<RecordMeaning> {
                 failed: matches!(message, 1708 | 1725 | 1729)
                     || said.trim_start().starts_with("Error ")
                     || said.contains(" failed.")
-                    // Installer errors are logged at level Error, whatever the language.
-                    || matches!(r.level, 1 | 2),
+                    // Installer errors are logged at level Error, whatever the language
+                    // (the success completions are never failures).
+                    || matches!(r.level, 1 | 2) && !matches!(message, 1707 | 1724 | 1728),
                 product_code: r.binary.as_deref().and_then(product_code_from_binary),
             }
         }
