@@ -64,8 +64,8 @@ pub fn label_line(text: &str) -> Option<(Field, Vec<Language>, String)> {
     if label.chars().count() > 48 {
         return None;
     }
-    let (field, _) = super::labels::field_of(label)?;
-    let langs = super::labels::languages_of(label);
+    let (field, langs) = super::labels::lookup(label)?;
+    let langs = langs.to_vec();
     let colon = t[at..].chars().next().map_or(1, char::len_utf8);
     let value = t[at + colon..]
         .trim()

@@ -512,28 +512,76 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// The labels folded once: folded label → (field, languages writing it).
+fn folded_labels() -> &'static std::collections::HashMap<String, (Field, Vec<Language>)> {
+    static LABELS: std::sync::OnceLock<std::collections::HashMap<String, (Field, Vec<Language>)>> =
+        std::sync::OnceLock::new();
+    LABELS.get_or_init(|| {
+        let mut map: std::collections::HashMap<String, (Field, Vec<Language>)> =
+            std::collections::HashMap::new();
+        for (field, lang, label) in FIELD_LABELS {
+            let entry = map.entry(fold(label)).or_insert((*field, Vec::new()));
+            if !entry.1.contains(lang) {
+                entry.1.push(*lang);
+            }
+        }
+        map
+    })
+}
+
+/// The level names folded once: folded name → (level, languages writing it).
+fn folded_levels() -> &'static std::collections::HashMap<String, (u8, Vec<Language>)> {
+    static LEVELS: std::sync::OnceLock<std::collections::HashMap<String, (u8, Vec<Language>)>> =
+        std::sync::OnceLock::new();
+    LEVELS.get_or_init(|| {
+        let mut map: std::collections::HashMap<String, (u8, Vec<Language>)> =
+            std::collections::HashMap::new();
+        for (lang, name, level) in LEVEL_NAMES {
+            let entry = map.entry(fold(name)).or_insert((*level, Vec::new()));
+            entry.1.push(*lang);
+        }
+        // "Error" and "Information" are also Spanish and French words.
+        if let Some(e) = map.get_mut("error") {
+            e.1.push(L::Spanish);
+        }
+        if let Some(e) = map.get_mut("information") {
+            e.1.push(L::French);
+        }
+        map
+    })
+}
+
 /// The field a label names, with the language it is written in. Labels several languages share
 /// (`Source`, `Computer`, `Data`) answer with the first language listed; [`languages_of`] gives
 /// all of them.
 pub fn field_of(label: &str) -> Option<(Field, Language)> {
-    let f = fold(label);
-    if f.is_empty() || f.len() > 80 {
+    if label.len() > 160 {
         return None;
     }
-    FIELD_LABELS
-        .iter()
-        .find(|(_, _, l)| fold(l) == f)
-        .map(|(field, lang, _)| (*field, *lang))
+    folded_labels()
+        .get(&fold(label))
+        .map(|(field, langs)| (*field, langs[0]))
 }
 
-/// Every language that writes this label for this field.
+/// The field a label names and every language writing it that way, in one look-up.
+pub fn lookup(label: &str) -> Option<(Field, &'static [Language])> {
+    if label.len() > 160 {
+        return None;
+    }
+    folded_labels()
+        .get(&fold(label))
+        .map(|(field, langs)| (*field, langs.as_slice()))
+}
+
+/// Every language that writes this label.
 pub fn languages_of(label: &str) -> Vec<Language> {
-    let f = fold(label);
-    FIELD_LABELS
-        .iter()
-        .filter(|(_, _, l)| fold(l) == f)
-        .map(|(_, lang, _)| *lang)
-        .collect()
+    if label.len() > 160 {
+        return Vec::new();
+    }
+    folded_labels()
+        .get(&fold(label))
+        .map(|(_, langs)| langs.clone())
+        .unwrap_or_default()
 }
 
 /// The level a level name stands for (a number is read as written), with the languages writing
@@ -550,23 +598,10 @@ pub fn level_of(name: &str) -> Option<(u8, Vec<Language>)> {
     if let Ok(n) = t.parse::<u8>() {
         return Some((n, Vec::new()));
     }
-    let f = fold(t);
-    let mut level = None;
-    let mut langs = Vec::new();
-    for (lang, n, value) in LEVEL_NAMES {
-        if fold(n) == f {
-            level.get_or_insert(*value);
-            langs.push(*lang);
-        }
+    if t.len() > 80 {
+        return None;
     }
-    // "Error", "Information" are also Spanish / French words.
-    match f.as_str() {
-        "error" => langs.push(L::Spanish),
-        "information" => langs.push(L::French),
-        "informationen" | "informations" => {}
-        _ => {}
-    }
-    level.map(|l| (l, langs))
+    folded_levels().get(&fold(t)).cloned()
 }
 
 /// The channel a provider's records go to, when the copy does not say.
