@@ -171,10 +171,11 @@ fn read_iso_instant(t: &str) -> Option<DateTime<Utc>> {
     if t.len() < 20 || !t.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let zoned = t.ends_with('Z') || t.ends_with('z') || {
-        let tail = &t[t.len().saturating_sub(6)..];
-        tail.len() == 6 && (tail.starts_with('+') || tail.starts_with('-')) && tail[3..4] == *":"
-    };
+    let zoned = t.ends_with('Z')
+        || t.ends_with('z')
+        || t.get(t.len() - 6..).is_some_and(|tail| {
+            (tail.starts_with('+') || tail.starts_with('-')) && tail.get(3..4) == Some(":")
+        });
     if !zoned {
         return None;
     }
@@ -199,12 +200,13 @@ fn take_meridiem(t: &str) -> (String, Option<bool>) {
 /// Where `marker` stands as a word of its own in `t` (ASCII case ignored): not inside a longer
 /// run of letters (`AM` in `Amsterdam` is no marker).
 fn find_word(t: &str, marker: &str) -> Option<usize> {
-    let lower = t.to_lowercase();
-    if !marker.is_ascii() || lower.len() != t.len() {
+    if !marker.is_ascii() {
         // CJK markers stand next to digits and date characters (`30日下午5:21`).
         return t.find(marker);
     }
-    let m = marker.to_lowercase();
+    // ASCII lowering keeps every byte where it is.
+    let lower = t.to_ascii_lowercase();
+    let m = marker.to_ascii_lowercase();
     let mut from = 0;
     while let Some(i) = lower[from..].find(&m) {
         let at = from + i;

@@ -115,7 +115,6 @@ pub(crate) fn read_block<R: Read>(
         })?;
     let mut d = Draft::at(first.number, EventTextForm::FormatList);
     let mut props: Vec<(&'static str, String)> = Vec::new();
-    let mut col = 0usize;
     let mut taken = 0usize;
     while let Some(line) = lines.peek(0).cloned() {
         if taken >= MAX_RECORD_LINES {
@@ -141,11 +140,10 @@ pub(crate) fn read_block<R: Read>(
             }
             continue;
         }
-        if let Some((name, c, value)) = property_line(&line.text) {
+        if let Some((name, _, value)) = property_line(&line.text) {
             if props.iter().any(|(p, _)| *p == name) {
                 break;
             }
-            col = c;
             props.push((name, value.trim_end().to_string()));
             take(lines, &mut d, &line, &mut taken);
             continue;
@@ -158,8 +156,7 @@ pub(crate) fn read_block<R: Read>(
         let Some((_, v)) = props.last_mut() else {
             break;
         };
-        let indent = line.text.len() - line.text.trim_start().len();
-        let text = &line.text[indent.min(col)..];
+        let text = line.text.trim_start();
         if v.len() < MAX_MESSAGE {
             v.push('\n');
             v.push_str(text.trim_end());

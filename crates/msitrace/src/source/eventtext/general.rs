@@ -59,7 +59,12 @@ pub fn is_wevtutil_start(text: &str) -> bool {
 /// ```
 pub fn label_line(text: &str) -> Option<(Field, Vec<Language>, String)> {
     let t = text.trim();
-    let at = t.find([':', '：'])?;
+    // A label is short: look for its colon close to the start only.
+    let mut end = t.len().min(200);
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    let at = t[..end].find([':', '：'])?;
     let label = &t[..at];
     if label.chars().count() > 48 {
         return None;

@@ -440,7 +440,9 @@ pub fn labelled_values(text: &str) -> Vec<(String, String)> {
         let rest = &text[start..];
         let skipped = rest.len() - rest.trim_start().len();
         let rest = rest.trim_start();
-        let Some(colon) = rest.find([':', '：']) else {
+        // A label is short: look for its colon close to the start only.
+        let window = &rest[..floor_boundary(rest, rest.len().min(240))];
+        let Some(colon) = window.find([':', '：']) else {
             continue;
         };
         let label = &rest[..colon];
@@ -518,6 +520,12 @@ pub fn match_template(template: &str, text: &str) -> Option<Vec<String>> {
     } else {
         text
     };
+    // Cheap refusal first: a template opening with fixed text needs the message to open with
+    // its first word.
+    let first_word = template.split([' ', '{']).next().unwrap_or("");
+    if !first_word.is_empty() && !starts_with_ignore_case(text.trim_start(), first_word) {
+        return None;
+    }
     let pieces = parse_template(template);
     let t: Vec<char> = text.trim().chars().collect();
     let mut at = 0usize;

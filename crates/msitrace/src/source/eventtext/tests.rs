@@ -542,3 +542,116 @@ fn utf16_copies_are_read() {
     .count();
     assert_eq!(n, 2);
 }
+
+/// Deterministic pseudo-random text: labels, digits, colons, markers, multi-byte characters.
+fn noise(seed: u64, lines: usize) -> String {
+    const PIECES: &[&str] = &[
+        "Log Name:",
+        "Source:",
+        "Event ID:",
+        "Date:",
+        "Level:",
+        "Description:",
+        "Event Xml:",
+        "Ereignis-ID:",
+        "日付:",
+        "- <Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">",
+        "<Data>",
+        "</Event>",
+        "Event[0]:",
+        "TimeCreated  :",
+        "Id           :",
+        "Message      :",
+        "Level,Date and Time,Source,Event ID,Task Category",
+        "\"",
+        ",",
+        "\t",
+        " ",
+        "  ",
+        "Product: X -- ",
+        "Error 1920.",
+        "12/31/2019",
+        "31.12.2019",
+        "午後",
+        "오후",
+        "PM",
+        "0x",
+        "7000",
+        "1033",
+        "status: 1603.",
+        "İ",
+        "ẞ",
+        "日本語",
+        "\u{3000}",
+        "é",
+        "&",
+        "<",
+        ">",
+        "> ",
+        "<br />",
+        ":",
+        "：",
+        "。",
+        ". ",
+        "(",
+        ")",
+        "{1}",
+        "%%1326",
+        "\u{feff}",
+    ];
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut out = String::new();
+    for _ in 0..lines {
+        let n = (x >> 60) as usize + 1;
+        for _ in 0..n {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            out.push_str(PIECES[(x >> 33) as usize % PIECES.len()]);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn arbitrary_text_never_panics_and_errors_name_their_line() {
+    for seed in 0..300 {
+        let text = noise(seed, 60);
+        let (_, errors, _) = read(&text);
+        for e in errors {
+            assert!(
+                matches!(e, SourceError::TextRecord { line, .. } if line >= 1),
+                "{e}"
+            );
+        }
+        let _ = detect_head(text.as_bytes(), TextEncoding::Utf8);
+        let _ = crate::source::procmon::text::detect_head(text.as_bytes(), TextEncoding::Utf8);
+        let _ = crate::source::procmon::text::ProcmonTextParser::new(
+            text.as_bytes(),
+            TextEncoding::Utf8,
+            0,
+            crate::source::procmon::CaptureSettings::default(),
+        )
+        .count();
+        for line in text.lines() {
+            let _ = date::read_date(line);
+            let _ = message::identify(line);
+            let _ = message::labelled_values(line);
+        }
+    }
+    // Binary junk.
+    let junk: Vec<u8> = (0..20_000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    let n = EventTextReader::new(
+        &junk[..],
+        TextEncoding::Utf8,
+        0,
+        EventTextSettings::default(),
+    )
+    .count();
+    assert!(n < 1000);
+}
