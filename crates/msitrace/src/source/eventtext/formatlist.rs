@@ -61,6 +61,9 @@ const PROPERTIES: &[&str] = &[
     "Container",
 ];
 
+/// Most replacement strings kept per record (a bound on input-driven allocation).
+const MAX_ITEMS: usize = 4096;
+
 /// Properties that identify an event (one must be there for a run of lines to be a record).
 const KEY_PROPERTIES: &[&str] = &["Id", "EventID", "InstanceId", "ProviderName", "TimeCreated"];
 
@@ -239,7 +242,11 @@ fn replacement_strings(value: &str) -> Vec<EventData> {
     if inner.trim().is_empty() {
         return Vec::new();
     }
-    let mut items: Vec<String> = inner.split(", ").map(str::to_string).collect();
+    let mut items: Vec<String> = inner
+        .split(", ")
+        .take(MAX_ITEMS)
+        .map(str::to_string)
+        .collect();
     if let Some(last) = items.last_mut() {
         if let Some(cut) = last.strip_suffix("...") {
             *last = cut.to_string();
