@@ -211,8 +211,10 @@ enum SourceArg {
     BurnLog,
     Evtx,
     EventXml,
+    EventText,
     ProcmonCsv,
     ProcmonXml,
+    ProcmonText,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -524,8 +526,10 @@ fn list_events(
                 SourceArg::BurnLog => Format::BurnLog,
                 SourceArg::Evtx => Format::Evtx,
                 SourceArg::EventXml => Format::EventXml,
+                SourceArg::EventText => Format::EventText,
                 SourceArg::ProcmonCsv => Format::ProcmonCsv,
                 SourceArg::ProcmonXml => Format::ProcmonXml,
+                SourceArg::ProcmonText => Format::ProcmonText,
             })
             .collect(),
         providers,

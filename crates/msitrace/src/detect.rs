@@ -22,7 +22,8 @@ pub struct Detected {
 
 /// Detect the format of an input from its first bytes (up to [`SNIFF_LEN`]): containers (zip,
 /// gzip) and recognised-only formats by their magic, then every registered reader
-/// ([`crate::source::SOURCES`]) is asked; the earliest sure line wins.
+/// ([`crate::source::SOURCES`]) is asked; the earliest sure line wins, then a probable
+/// source, then a likely one.
 ///
 /// ```
 /// use msitrace::detect::detect_bytes;
@@ -52,17 +53,18 @@ pub fn detect_bytes(head: &[u8]) -> Option<Detected> {
     }
     let sniff = Sniff::new(head);
     let mut sure: Option<(usize, &dyn crate::source::Source)> = None;
-    let mut likely = None;
+    let (mut probable, mut likely) = (None, None);
     for &source in crate::source::SOURCES {
         match source.recognise(&sniff) {
             Some(Recognised::Sure { line }) if sure.is_none_or(|(l, _)| line < l) => {
                 sure = Some((line, source))
             }
+            Some(Recognised::Probable) if probable.is_none() => probable = Some(source),
             Some(Recognised::Likely) if likely.is_none() => likely = Some(source),
             _ => {}
         }
     }
-    let source = sure.map(|(_, s)| s).or(likely)?;
+    let source = sure.map(|(_, s)| s).or(probable).or(likely)?;
     Some(Detected {
         format: source.format(),
         encoding: (!source.is_binary()).then_some(sniff.encoding),

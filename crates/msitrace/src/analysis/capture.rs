@@ -181,7 +181,8 @@ fn retried_narrower(events: &[Event], i: usize, op: &Operation) -> bool {
 
 fn row_of(at: Location) -> u64 {
     match at {
-        Location::Row(n) => n,
+        // Rows copied as text are located by their line.
+        Location::Row(n) | Location::Line(n) => n,
         _ => 0,
     }
 }

@@ -274,7 +274,19 @@ impl EventLogTracker {
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
-        let occurrences = outcomes.len().max(messages.len()).max(1);
+        // One transaction may log several failure messages (an error, then "Installation
+        // failed."): count the outcomes, else the completion messages.
+        let completions = messages
+            .iter()
+            .filter(|m| {
+                matches!(m.meaning(), Some(RecordMeaning::InstallerMessage { message, .. }) if matches!(message, 1708 | 1725 | 1729))
+            })
+            .count();
+        let occurrences = if outcomes.is_empty() {
+            completions.max(1)
+        } else {
+            outcomes.len()
+        };
         let mut summary = format!(
             "The event log records that the {operation} of {product} ended with status {status} ({}){}",
             codes::exit_meaning(status),

@@ -142,6 +142,7 @@ pub(super) fn parse_input(
         path: path.clone(),
         format: planned.detected.map(|d| d.format),
         encoding: planned.detected.and_then(|d| d.encoding),
+        form: None,
         status: InputStatus::Analyzed,
         lines: 0,
         events: 0,
@@ -285,7 +286,7 @@ fn read_capture(mut stream: Box<dyn EventStream>, report: &mut InputReport) -> C
             Err(_) => {}
         }
     }
-    let summary = stream.finish();
+    let summary = note_summary(stream.finish(), report);
     read.lines = summary.lines;
     read.tally = summary.capture.unwrap_or_default();
     let path = report.path.clone();
@@ -328,7 +329,7 @@ fn feed(
             )),
         }
     }
-    stream.finish()
+    note_summary(stream.finish(), report)
 }
 
 /// Run an event-log source to its end: a damaged record or chunk is listed as skipped and the
@@ -354,5 +355,16 @@ fn feed_records(
             }
         }
     }
-    stream.finish()
+    note_summary(stream.finish(), report)
+}
+
+/// Put what the reader says of its reading in the input's report: the form read, and where it
+/// was lenient (as warnings naming the input).
+fn note_summary(mut summary: StreamSummary, report: &mut InputReport) -> StreamSummary {
+    report.form = summary.form.take();
+    let path = &report.path;
+    report
+        .warnings
+        .extend(summary.notes.drain(..).map(|n| format!("{path}: {n}")));
+    summary
 }

@@ -201,6 +201,7 @@ impl SessionTracker {
         }
     }
 
+    #[cfg(any(test, feature = "internals"))]
     /// Take one event of the log, in order.
     pub fn push(&mut self, event: Event) {
         let session = self.session_for(Some(&event.kind));

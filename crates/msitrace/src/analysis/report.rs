@@ -78,6 +78,9 @@ pub struct InputReport {
     /// Detected text encoding, for text inputs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<TextEncoding>,
+    /// The form read, when the format has several (`Event Viewer text copy, German; 3 events`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
     /// What was done with it.
     pub status: InputStatus,
     /// Lines read (text inputs).

@@ -545,7 +545,9 @@ fn msi(r: &EventRecord) -> Option<RecordMeaning> {
         },
         10000..=19999 => {
             let t = text();
-            let rest = t.strip_prefix("Product: ")?;
+            let rest = t
+                .strip_prefix("Product: ")
+                .or_else(|| after_product_label(&t))?;
             let (product, said) = rest.split_once(" -- ")?;
             let message = id - 10000;
             RecordMeaning::InstallerMessage {
@@ -554,13 +556,28 @@ fn msi(r: &EventRecord) -> Option<RecordMeaning> {
                 text: said.trim().to_string(),
                 failed: matches!(message, 1708 | 1725 | 1729)
                     || said.trim_start().starts_with("Error ")
-                    || said.contains(" failed."),
+                    || said.contains(" failed.")
+                    // Installer errors are logged at level Error, whatever the language
+                    // (the success completions are never failures).
+                    || matches!(r.level, 1 | 2) && !matches!(message, 1707 | 1724 | 1728),
                 product_code: r.binary.as_deref().and_then(product_code_from_binary),
             }
         }
         1005 | 1013 | 1015 | 1029 => RecordMeaning::InstallerNotice { text: text() },
         _ => return None,
     })
+}
+
+/// The text after the product label of an installer notice written in another language
+/// (`Produkt: X -- ...`, `Produit : X -- ...`, `製品: X -- ...`): one word, then a colon.
+fn after_product_label(text: &str) -> Option<&str> {
+    let at = text.find([':', '：'])?;
+    let word = text[..at].trim_end();
+    if word.is_empty() || word.chars().count() > 24 || !word.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let colon = text[at..].chars().next()?.len_utf8();
+    Some(text[at + colon..].trim_start())
 }
 
 /// The package named by `The installation of X is not permitted ...`.

@@ -16,10 +16,17 @@ pub enum Format {
     Evtx,
     /// Event Viewer / `wevtutil` XML export.
     EventXml,
+    /// Event-log records copied as text: Event Viewer's General tab or XML view, `wevtutil
+    /// /f:text`, `Format-List`, a saved CSV or tab-delimited list (see
+    /// [`crate::source::eventtext`]).
+    EventText,
     /// Process Monitor CSV export.
     ProcmonCsv,
     /// Process Monitor XML export.
     ProcmonXml,
+    /// Process Monitor rows or Event Properties copied as text (see
+    /// [`crate::source::procmon::text`]).
+    ProcmonText,
     /// Process Monitor native capture (`.PML`).
     ProcmonPml,
     /// A zip bundle of collected logs.
@@ -41,8 +48,10 @@ impl Format {
             Format::BurnLog => "WiX Burn log",
             Format::Evtx => "EVTX event log",
             Format::EventXml => "event-log XML export",
+            Format::EventText => "event-log text copy",
             Format::ProcmonCsv => "Process Monitor CSV",
             Format::ProcmonXml => "Process Monitor XML",
+            Format::ProcmonText => "Process Monitor text copy",
             Format::ProcmonPml => "Process Monitor PML capture",
             Format::Zip => "zip bundle",
             Format::Gzip => "gzip file",

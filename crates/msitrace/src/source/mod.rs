@@ -5,10 +5,13 @@
 //! - [`burn`]: WiX Burn bundle logs.
 //! - [`evtx`]: Windows event log files (`.evtx`).
 //! - [`eventxml`]: event-log XML exports (`wevtutil qe /f:xml`, Event Viewer "Save as XML").
-//! - [`procmon`]: Process Monitor exports ([`procmon::csv`], [`procmon::xml`]) and what they
-//!   share (columns, results, details, what to keep of a capture).
+//! - [`eventtext`]: event-log records copied as text (Event Viewer, `wevtutil /f:text`,
+//!   `Format-List`, saved lists), in any UI language.
+//! - [`procmon`]: Process Monitor exports ([`procmon::csv`], [`procmon::xml`], rows copied as
+//!   text: [`procmon::text`]) and what they share (columns, results, details, what to keep).
 
 pub mod burn;
+pub mod eventtext;
 pub mod eventxml;
 pub mod evtx;
 mod evtx_select;
@@ -58,7 +61,11 @@ pub enum Recognised {
         /// 0-based index among the sample's non-empty lines.
         line: usize,
     },
-    /// Lines that look like the format without proving it; used when no source is sure.
+    /// The shape of the format's records (records copied as text), weaker than a header or an
+    /// engine line: used when no source is sure; ties go to the earlier source in the table.
+    Probable,
+    /// Lines that look like the format without proving it; used when no source is sure or
+    /// probable.
     Likely,
 }
 
@@ -150,6 +157,11 @@ pub struct StreamSummary {
     pub records: Option<RecordCounts>,
     /// Rows counted by operation and result (captures).
     pub capture: Option<procmon::CaptureTally>,
+    /// The form read, for the Inputs section (`Event Viewer text copy, German; 3 events`), when
+    /// the format has several.
+    pub form: Option<String>,
+    /// Where reading was lenient (`timestamps scrubbed: order taken from the file`).
+    pub notes: Vec<String>,
 }
 
 /// A warning about an entry that was read but not as written (cut, undecodable bytes, guessed date).
@@ -292,6 +304,15 @@ pub enum SourceError {
         record: Option<u64>,
         /// File offset of the record (or of the chunk, when the record's place is unknown).
         offset: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// A record of a text copy (Event Viewer text, Process Monitor rows) that cannot be read; it
+    /// is skipped and the reading goes on.
+    #[error("line {line}: {message}; record skipped")]
+    TextRecord {
+        /// 1-based line where the record starts.
+        line: u64,
         /// What is wrong.
         message: String,
     },

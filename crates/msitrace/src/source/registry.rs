@@ -2,10 +2,12 @@
 //! ([`crate::detect::detect_bytes`]); the analysis and `msitrace events` open inputs through it.
 
 use super::burn::BurnLogSource;
+use super::eventtext::EventTextSource;
 use super::eventxml::EventXmlSource;
 use super::evtx::EvtxSource;
 use super::msilog::MsiLogSource;
 use super::procmon::csv::ProcmonCsvSource;
+use super::procmon::text::ProcmonTextSource;
 use super::procmon::xml::ProcmonXmlSource;
 use super::Source;
 use crate::source::Format;
@@ -18,6 +20,8 @@ pub static SOURCES: &[&dyn Source] = &[
     &ProcmonXmlSource,
     &ProcmonCsvSource,
     &BurnLogSource,
+    &EventTextSource,
+    &ProcmonTextSource,
 ];
 
 /// The reader registered for a format, when there is one.

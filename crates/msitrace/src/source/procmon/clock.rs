@@ -17,7 +17,8 @@ use chrono::{NaiveDate, NaiveTime};
 /// ```
 pub fn time_of_day(text: &str) -> Option<NaiveTime> {
     let t = text.trim();
-    let (clock, meridiem) = match t.len().checked_sub(2).map(|i| t.split_at(i)) {
+    let split = t.len().checked_sub(2).filter(|&i| t.is_char_boundary(i));
+    let (clock, meridiem) = match split.map(|i| t.split_at(i)) {
         Some((head, tail)) if tail.eq_ignore_ascii_case("AM") => (head.trim_end(), Some(false)),
         Some((head, tail)) if tail.eq_ignore_ascii_case("PM") => (head.trim_end(), Some(true)),
         _ => (t, None),
@@ -116,6 +117,7 @@ mod tests {
             "a:b:c",
             "10:00:00.1234567890",
             "1:00:00:00",
+            "1:00:0。",
         ] {
             assert!(time_of_day(bad).is_none(), "{bad}");
         }

@@ -18,6 +18,7 @@ mod row;
 mod settings;
 pub mod status;
 mod tally;
+pub mod text;
 pub mod xml;
 
 pub use columns::Column;
