@@ -33,6 +33,14 @@ pub enum Format {
     Zip,
     /// A gzip-compressed file.
     Gzip,
+    /// A ConfigMgr or Intune client log (CMTrace, SMS trace, a CMTrace copy or its messages).
+    ConfigmgrLog,
+    /// Package-manager or deployment-tool output (Chocolatey, winget, Ansible, Puppet, Chef,
+    /// PowerShell, PSAppDeployToolkit).
+    DeploymentLog,
+    /// A product setup log relaying installer results (SQL Server Setup, Visual Studio
+    /// Installer, .NET Framework setup).
+    SetupLog,
 }
 
 impl Format {
@@ -46,6 +54,9 @@ impl Format {
                 | Format::EventXml
                 | Format::ProcmonCsv
                 | Format::ProcmonXml
+                | Format::ConfigmgrLog
+                | Format::DeploymentLog
+                | Format::SetupLog
         )
     }
 
@@ -61,6 +72,9 @@ impl Format {
             Format::ProcmonPml => "Process Monitor PML capture",
             Format::Zip => "zip bundle",
             Format::Gzip => "gzip file",
+            Format::ConfigmgrLog => "ConfigMgr/Intune log",
+            Format::DeploymentLog => "package-manager or deployment-tool output",
+            Format::SetupLog => "product setup log",
         }
     }
 }
@@ -124,12 +138,18 @@ fn detect_text(head: &[u8], encoding: TextEncoding) -> Option<Format> {
     let mut reader = LineReader::new(head, encoding);
     let mut msi_hints = 0;
     let mut lines = 0;
+    // The lines read, for the tool-log forms (see `crate::source::toollog::detect_lines`).
+    let mut sample: Vec<String> = Vec::new();
     while let Some(line) = reader.next_line().ok().flatten() {
         let t = line.text.trim_start_matches('\u{feff}').trim();
         if t.is_empty() {
             continue;
         }
         lines += 1;
+        sample.push(line.text.trim_start_matches('\u{feff}').to_string());
+        if crate::source::cmtrace::is_cmtrace_line(t) {
+            return Some(Format::ConfigmgrLog);
+        }
         if lines == 1 {
             if t.starts_with("=== Verbose logging started") || t.starts_with("=== Logging started")
             {
@@ -154,6 +174,10 @@ fn detect_text(head: &[u8], encoding: TextEncoding) -> Option<Format> {
         if lines >= 200 {
             break;
         }
+    }
+    let sample: Vec<&str> = sample.iter().map(String::as_str).collect();
+    if let Some(form) = crate::source::toollog::detect_lines(&sample) {
+        return Some(form.format());
     }
     (msi_hints > 0).then_some(Format::MsiLog)
 }

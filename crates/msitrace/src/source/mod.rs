@@ -7,15 +7,24 @@
 //! - [`eventxml`]: event-log XML exports (`wevtutil qe /f:xml`, Event Viewer "Save as XML").
 //! - [`procmon_csv`] and [`procmon_xml`]: Process Monitor exports, with what they share in
 //!   [`procmon`] (columns, results, details, what to keep of a capture).
+//! - [`toollog`]: the logs of the tools around the installer, read by one reader in many forms:
+//!   [`cmtrace`] (ConfigMgr and Intune client logs), [`pkgmgr`] (package managers and deployment
+//!   tools), [`setuplog`] (product setup logs); [`relay`] reads what their lines relay about the
+//!   installer (exit statuses, the `msiexec` command and its log, relayed installer messages).
 
 pub mod burn;
+pub mod cmtrace;
 pub mod eventxml;
 pub mod evtx;
 mod evtx_select;
 pub mod msilog;
+pub mod pkgmgr;
 pub mod procmon;
 pub mod procmon_csv;
 pub mod procmon_xml;
+pub mod relay;
+pub mod setuplog;
+pub mod toollog;
 
 /// An error while reading one input, with the position where it happened.
 #[derive(Debug, thiserror::Error)]

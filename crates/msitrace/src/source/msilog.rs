@@ -787,6 +787,12 @@ pub fn message_body(line: &str) -> &str {
     }
 }
 
+/// The kind of an installer line body read outside an MSI log (a tool relaying the installer's
+/// words: `MSI: Error 1920. ...`); `None` when the text has no installer shape.
+pub fn body_kind(body: &str) -> Option<Kind> {
+    parse_body(body).map(|(kind, _)| kind)
+}
+
 /// Parse `HH:MM:SS:mmm`, `H:MM:SS`, `HH:MM:SS.mmm` (a hand-written scanner: this runs on every
 /// engine line).
 fn parse_clock(text: &str) -> Option<NaiveTime> {
