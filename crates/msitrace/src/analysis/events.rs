@@ -151,6 +151,9 @@ pub fn open_source(
             input,
             crate::source::procmon::CaptureSettings::default(),
         )),
+        Format::ConfigmgrLog | Format::DeploymentLog | Format::SetupLog => Box::new(
+            crate::source::toollog::ToolLogReader::new(file, encoding, input),
+        ),
         other => {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::Unsupported,

@@ -13,6 +13,7 @@ mod bundles;
 pub mod burn;
 pub mod capture;
 pub mod chain;
+pub mod deployment;
 pub mod diagnose;
 pub mod eventlog;
 pub mod events;
@@ -220,6 +221,7 @@ enum Content {
     Burn(Box<burn::BundleTracker>),
     EventLog(Box<eventlog::EventLogFacts>),
     Capture(Box<(crate::report::CaptureReport, Vec<Finding>, Vec<Event>)>),
+    Deployment(Box<deployment::DeploymentFacts>),
 }
 
 fn parse_input(
@@ -242,6 +244,7 @@ fn parse_input(
         skipped: Vec::new(),
         records: None,
         error: None,
+        form: None,
     };
     if let Some(err) = &planned.error {
         report.status = match err {
@@ -365,6 +368,16 @@ fn parse_input(
             }
             read.tally = parser.into_tally();
             capture_content(&mut report, &path, read)
+        }
+        Format::ConfigmgrLog | Format::DeploymentLog | Format::SetupLog => {
+            let mut reader = crate::source::toollog::ToolLogReader::new(file, encoding, id);
+            let mut tracker = deployment::DeploymentTracker::new(&path);
+            feed(reader.by_ref(), &mut report, |e| tracker.push(e));
+            report.lines = reader.lines_read();
+            report.form = Some(reader.describe());
+            let notes = reader.notes().into_iter().map(|n| format!("{path}: {n}"));
+            report.warnings.extend(notes);
+            Content::Deployment(Box::new(tracker.finish()))
         }
         _ => Content::None,
     };
@@ -641,9 +654,15 @@ fn align_clocks(
     for input in inputs.iter().filter(|i| i.status == InputStatus::Analyzed) {
         let basis = match input.format {
             Some(Format::Evtx | Format::EventXml) => TimeBasis::Utc,
-            Some(Format::MsiLog | Format::BurnLog | Format::ProcmonCsv | Format::ProcmonXml) => {
-                TimeBasis::Local
-            }
+            Some(
+                Format::MsiLog
+                | Format::BurnLog
+                | Format::ProcmonCsv
+                | Format::ProcmonXml
+                | Format::ConfigmgrLog
+                | Format::DeploymentLog
+                | Format::SetupLog,
+            ) => TimeBasis::Local,
             _ => continue,
         };
         let mut events: Vec<&Event> = facts
@@ -749,6 +768,8 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     let mut eventlog_findings = Vec::new();
     let mut captures = Vec::new();
     let mut capture_findings = Vec::new();
+    let mut deployment_failures = Vec::new();
+    let mut deployment_findings = Vec::new();
     // Kept events of the event logs and captures, per input.
     let mut kept: Vec<KeptInput> = Vec::new();
     for p in parsed {
@@ -773,6 +794,16 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
                     input: p.report.id,
                     source: SourceClass::Procmon,
                     events,
+                });
+            }
+            Content::Deployment(facts) => {
+                let facts = *facts;
+                deployment_failures.extend(facts.failures);
+                deployment_findings.extend(facts.findings);
+                kept.push(KeptInput {
+                    input: p.report.id,
+                    source: SourceClass::ToolLog,
+                    events: facts.events,
                 });
             }
             Content::None => {}
@@ -813,6 +844,8 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     let cited: Vec<&crate::report::Evidence> = eventlog_findings
         .iter()
         .chain(&capture_findings)
+        .chain(&deployment_findings)
+        .chain(deployment_failures.iter().map(|f| &f.finding))
         .flat_map(|f| f.evidence.iter())
         .collect();
     for m in &matches {
@@ -867,9 +900,17 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     // Root causes first: errors before warnings; within errors, the more certain first; a bundle's
     // failure comes after the package failures it results from.
     let unexplained = eventlog::link_sessions(install_failures, &sessions, &mut session_findings);
+    let deployment_rest = deployment::fold_into_sessions(
+        deployment_failures,
+        &mut session_findings,
+        &sessions,
+        &inputs,
+    );
     let mut findings = session_findings;
     findings.extend(bundle_findings);
     findings.extend(unexplained);
+    findings.extend(deployment_rest);
+    findings.extend(deployment_findings);
     let eventlog_findings = fold_into_sessions(eventlog_findings, &mut findings);
     findings.extend(eventlog_findings);
     let mut capture_findings = fold_into_sessions(capture_findings, &mut findings);

@@ -107,6 +107,10 @@ pub struct InputReport {
     /// Why the input could not be analysed, when it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The form read within the format, with counts, when the reader says more than the format
+    /// (`ConfigMgr/Intune log (CMTrace), AppEnforce; 120 entries`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
 }
 
 /// Record counts of an event-log input (EVTX or XML export).

@@ -121,7 +121,11 @@ fn viewer_copy(line: &str) -> Option<(String, String, String, String, u32)> {
     let caps = COPY_TRAILING
         .captures(line)
         .or_else(|| COPY_LEADING.captures(line))?;
-    let get = |n: &str| caps.name(n).map(|m| m.as_str().to_string()).unwrap_or_default();
+    let get = |n: &str| {
+        caps.name(n)
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_default()
+    };
     parse_date(&get("date"))?;
     parse_time(&get("time"))?;
     Some((
@@ -226,7 +230,11 @@ impl CmDialect {
     fn push_fielded(&mut self, line: u64, text: &str, out: &mut Vec<RawEntry>) {
         let fields = if self.form == ToolForm::SmsTrace {
             SMS.captures(text).map(|c| {
-                let get = |n: &str| c.name(n).map(|m| m.as_str().to_string()).unwrap_or_default();
+                let get = |n: &str| {
+                    c.name(n)
+                        .map(|m| m.as_str().to_string())
+                        .unwrap_or_default()
+                };
                 (
                     get("msg"),
                     get("comp"),
@@ -402,9 +410,8 @@ static LP_DEFINED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `[Win32App] lpExitCode 1603`, `... for lpExitCode: 1603 of app: ...` (Intune).
-static LP_CODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)lpExitCode:?\s+(?P<code>-?\d+)").expect("lpExitCode regex")
-});
+static LP_CODE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)lpExitCode:?\s+(?P<code>-?\d+)").expect("lpExitCode regex"));
 
 /// The application an entry is about: `processing targeted app (name='X', id=...)` (Intune),
 /// `for App DT "X"` (AppEnforce).
@@ -608,7 +615,9 @@ mod tests {
 
     #[test]
     fn appenforce_table_verdicts() {
-        let line = |m: &str| format!("<![LOG[{m}]LOG]!><time=\"17:56:47.620+000\" date=\"01-13-2016\" component=\"AppEnforce\" context=\"\" type=\"1\" thread=\"2216\" file=\"\">\n");
+        let line = |m: &str| {
+            format!("<![LOG[{m}]LOG]!><time=\"17:56:47.620+000\" date=\"01-13-2016\" component=\"AppEnforce\" context=\"\" type=\"1\" thread=\"2216\" file=\"\">\n")
+        };
         let text = line("Matched exit code 1618 to a FastRetry entry in exit codes table.")
             + &line("Matched exit code 1603 to a Failure entry in exit codes table.")
             + &line("Unmatched exit code (5) is considered an execution failure.")
@@ -662,7 +671,8 @@ mod tests {
             .unwrap();
         assert_eq!((x.code, x.tool), (1639, DeploymentTool::PsAppDeployToolkit));
 
-        let spaces = "Installation failed with error code 1603 ccmsetup 12-11-2010 16:26:12 3264 (0x0CC0)\n";
+        let spaces =
+            "Installation failed with error code 1603 ccmsetup 12-11-2010 16:26:12 3264 (0x0CC0)\n";
         let (events, _) = read(spaces);
         assert_eq!(
             entries(&events)[0].1.message,
@@ -671,7 +681,10 @@ mod tests {
 
         let leading = "01-13-2016 17:56:47.620 AppEnforce 2216 (0x8a8) Matched exit code 0 to a Success entry in exit codes table.\n";
         let (events, _) = read(leading);
-        assert_eq!(entries(&events)[0].1.component.as_deref(), Some("AppEnforce"));
+        assert_eq!(
+            entries(&events)[0].1.component.as_deref(),
+            Some("AppEnforce")
+        );
     }
 
     #[test]
@@ -682,9 +695,9 @@ mod tests {
         assert_eq!(e.len(), 3);
         assert_eq!(e[1].1.level, EntryLevel::Error);
         assert!(e[1].1.message.ends_with("80004005"));
-        assert!(events
-            .iter()
-            .any(|e| matches!(&e.kind, Kind::MsiAction { name, .. } if name == "CcmRegisterWmiMofFile")));
+        assert!(events.iter().any(
+            |e| matches!(&e.kind, Kind::MsiAction { name, .. } if name == "CcmRegisterWmiMofFile")
+        ));
     }
 
     #[test]
@@ -698,7 +711,10 @@ mod tests {
                 _ => None,
             })
             .unwrap();
-        assert_eq!(x.msi_log.as_deref(), Some(r"C:\WINDOWS\ccmsetup\Logs\client.msi.log"));
+        assert_eq!(
+            x.msi_log.as_deref(),
+            Some(r"C:\WINDOWS\ccmsetup\Logs\client.msi.log")
+        );
     }
 
     #[test]

@@ -143,6 +143,7 @@ pub fn says_failure(message: &str) -> bool {
 /// assert_eq!(implied_level("MSI: Setup failed due to unexpected circumstances"), EntryLevel::Error);
 /// assert_eq!(implied_level("WARNING: Another installation currently in progress."), EntryLevel::Warning);
 /// assert_eq!(implied_level("Installing 7zip..."), EntryLevel::Info);
+/// assert_eq!(implied_level("Sco: File 'X:\\x.msi' does not exist"), EntryLevel::Warning);
 /// assert_eq!(implied_level("Completed with 0 errors"), EntryLevel::Info);
 /// ```
 pub fn implied_level(message: &str) -> EntryLevel {
@@ -153,6 +154,10 @@ pub fn implied_level(message: &str) -> EntryLevel {
     static WARNING: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^\W*warn(?:ing)?\b|\bwarning\s*:").expect("warning regex")
     });
+    static MISSING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:does\s+not\s+exist|not\s+found|is\s+missing|cannot\s+find|could\s+not\s+find)\b")
+            .expect("missing regex")
+    });
     static ERROR: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)\b(?:fail(?:ed|s|ure)?|error|unable|cannot|can't|could\s+not|exception|fatal|not\s+successful|unsuccessful|is\s+not\s+installed)\b")
             .expect("error words regex")
@@ -161,6 +166,8 @@ pub fn implied_level(message: &str) -> EntryLevel {
         EntryLevel::Warning
     } else if ERROR.is_match(message) && !NO_ERRORS.is_match(message) {
         EntryLevel::Error
+    } else if MISSING.is_match(message) {
+        EntryLevel::Warning
     } else {
         EntryLevel::Info
     }
@@ -217,12 +224,13 @@ pub fn msiexec_command(message: &str) -> Option<String> {
         " ----",
         "' returned",
         " returned ",
-        "...",
     ] {
         if let Some(i) = cmd.to_ascii_lowercase().find(tail) {
             cmd = &cmd[..i];
         }
     }
+    // `Executing [...]...`: the dots after the command.
+    let cmd = cmd.trim_end().trim_end_matches("...");
     let cmd = cmd.trim().trim_end_matches(['.', ',']).trim();
     // A command has switches after the program (`msiexec.exe version 5` is not one).
     let has_switch = tokens(cmd)
@@ -274,9 +282,7 @@ pub fn msi_log_path(text: &str) -> Option<String> {
         let is_log = switch == "log"
             || (switch.starts_with('l')
                 && switch.len() <= 14
-                && switch[1..]
-                    .chars()
-                    .all(|c| "iwearucmopvx+!*".contains(c)));
+                && switch[1..].chars().all(|c| "iwearucmopvx+!*".contains(c)));
         if !is_log {
             continue;
         }
@@ -333,6 +339,23 @@ pub fn named_log(message: &str) -> Option<String> {
         .or_else(|| HEADING.captures(message))?;
     let path = caps.name("path")?.as_str().trim();
     (path.len() > 4).then(|| cut(path, 1024))
+}
+
+/// True when a command line has an `msiexec` logging switch (`/l*v`, `/log`), whether or not its
+/// path survived (a copy may show `/l*v "..."`).
+pub fn has_log_switch(command: &str) -> bool {
+    tokens(command).iter().any(|t| {
+        let lower = t.to_ascii_lowercase();
+        lower
+            .strip_prefix('/')
+            .or_else(|| lower.strip_prefix('-'))
+            .is_some_and(|s| {
+                s == "log"
+                    || (s.starts_with('l')
+                        && s.len() <= 14
+                        && s[1..].chars().all(|c| "iwearucmopvx+!*".contains(c)))
+            })
+    })
 }
 
 /// Whitespace-separated tokens, double-quoted runs kept together (quotes kept).
@@ -477,7 +500,9 @@ mod tests {
     #[test]
     fn verdicts_come_from_failure_words() {
         assert_eq!(
-            find_exit("Installer failed with exit code: 1603").unwrap().verdict,
+            find_exit("Installer failed with exit code: 1603")
+                .unwrap()
+                .verdict,
             Some(ExitVerdict::Failure)
         );
         assert_eq!(
@@ -511,13 +536,17 @@ mod tests {
 
     #[test]
     fn commands_in_each_wording() {
-        let puppet = "Error: Execution of 'msiexec.exe /qn /norestart /i C:\\x.msi' returned 1603: ";
+        let puppet =
+            "Error: Execution of 'msiexec.exe /qn /norestart /i C:\\x.msi' returned 1603: ";
         assert_eq!(
             msiexec_command(puppet).unwrap(),
             r"msiexec.exe /qn /norestart /i C:\x.msi"
         );
         let chef = r#"---- Begin output of msiexec /qn /i "C:\chef\cache\x.msi" ----"#;
-        assert_eq!(msiexec_command(chef).unwrap(), r#"msiexec /qn /i "C:\chef\cache\x.msi""#);
+        assert_eq!(
+            msiexec_command(chef).unwrap(),
+            r#"msiexec /qn /i "C:\chef\cache\x.msi""#
+        );
         let psadt = r"[Install] :: Executing [C:\Windows\system32\msiexec.exe /i C:\f\n.msi REBOOT=ReallySuppress /QN /L*V C:\Logs\n_Install.log]...";
         let cmd = msiexec_command(psadt).unwrap();
         assert!(cmd.ends_with(r"n_Install.log"), "{cmd}");
@@ -559,7 +588,9 @@ mod tests {
             Some(Kind::MsiMessage(m)) if m.code == 25150
         ));
         assert!(matches!(
-            relayed_installer_kind("MSI (s) (7C:D0) [17:24:15:870]: Product: Puppet -- Installation failed."),
+            relayed_installer_kind(
+                "MSI (s) (7C:D0) [17:24:15:870]: Product: Puppet -- Installation failed."
+            ),
             Some(Kind::ProductNotice { .. })
         ));
         assert!(relayed_installer_kind("Installing MSI package").is_none());

@@ -399,8 +399,7 @@ impl<G: Grammar> Dialect for LineDialect<G> {
                 self.grouper.start(entry, text, out);
             }
             None => {
-                let continues =
-                    self.grammar.headless_continues() || text.starts_with([' ', '\t']);
+                let continues = self.grammar.headless_continues() || text.starts_with([' ', '\t']);
                 if continues && self.grouper.continue_with(text, text.trim()) {
                     return;
                 }
@@ -458,6 +457,8 @@ struct Context {
     command: Option<String>,
     log: Option<String>,
     subject: Option<String>,
+    /// The title of the quoted excerpt the entries are in (`--- from the MSI log ---`).
+    quoted: Option<String>,
 }
 
 impl<R: Read> ToolLogReader<R> {
@@ -523,9 +524,8 @@ impl<R: Read> ToolLogReader<R> {
             s.push_str(", ");
             s.push_str(component);
         }
-        let plural = |n: u64, one: &str, many: &str| {
-            format!("{n} {}", if n == 1 { one } else { many })
-        };
+        let plural =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         s.push_str("; ");
         s.push_str(&plural(self.counts.entries, "entry", "entries"));
         if self.counts.exits > 0 {
@@ -615,15 +615,28 @@ impl<R: Read> ToolLogReader<R> {
         if let Some(s) = &reading.subject {
             self.context.subject = Some(s.clone());
         }
-        let event = |kind: Kind, raw: String| Event {
+        // A separator a person wrote (`--- from the MSI log ---`) starts an excerpt of another log.
+        let mut component = entry.component.clone();
+        if let Some(title) = separator_title(&entry.message) {
+            self.context.quoted = quotes_a_log(&title).then_some(title);
+        } else if let (Some(title), None) = (&self.context.quoted, &component) {
+            component = Some(format!("{QUOTED_PREFIX}{title}"));
+        }
+        let event = |kind: Kind, at: u64, raw: String| Event {
             time: time.clone(),
             input: self.input,
-            at: Location::Line(entry.line),
+            at: Location::Line(at),
             process: None,
             kind,
             raw: Some(raw),
         };
-        let relayed = relay::relayed_installer_kind(&entry.message);
+        let relayed = relay::relayed_installer_kind(&entry.message).or_else(|| {
+            self.context
+                .quoted
+                .as_ref()
+                .and_then(|_| crate::source::msilog::body_kind(entry.message.trim()))
+                .filter(|k| !matches!(k, Kind::Text))
+        });
         let exit = reading
             .exit
             .clone()
@@ -632,16 +645,18 @@ impl<R: Read> ToolLogReader<R> {
         self.queue.push_back(event(
             Kind::from(LogEntry {
                 level,
-                component: entry.component.clone(),
+                component,
                 thread: entry.thread,
                 message: entry.message.clone(),
             }),
+            entry.line,
             entry.raw.clone(),
         ));
         let first_raw = entry.raw.lines().next().unwrap_or("").to_string();
         if let Some(kind) = relayed {
             self.counts.relayed += 1;
-            self.queue.push_back(event(kind, first_raw.clone()));
+            self.queue
+                .push_back(event(kind, entry.line, first_raw.clone()));
         }
         if let Some(exit) = exit {
             let record = DeploymentExit {
@@ -659,7 +674,12 @@ impl<R: Read> ToolLogReader<R> {
             if record.effective_verdict() == ExitVerdict::Failure {
                 self.counts.failed_exits += 1;
             }
-            self.queue.push_back(event(Kind::from(record), first_raw));
+            // Cite the line that states the code (an entry can span lines).
+            let (offset, line) =
+                line_of_code(&entry.raw, record.code).unwrap_or((0, first_raw.as_str()));
+            let line = line.to_string();
+            self.queue
+                .push_back(event(Kind::from(record), entry.line + offset as u64, line));
             // What ran is told of once; the next run names its own.
             self.context.command = None;
             self.context.log = None;
@@ -725,6 +745,50 @@ impl<R: Read> Iterator for ToolLogReader<R> {
             }
         }
     }
+}
+
+/// The component given to the entries of an excerpt quoted from another log.
+pub const QUOTED_PREFIX: &str = "quoted from: ";
+
+/// The title of a separator line a person wrote between excerpts (`--- from the MSI log ---`,
+/// `=== install.log ===`, `## winget output`).
+fn separator_title(message: &str) -> Option<String> {
+    let t = message.trim();
+    let fence = |c: char| t.starts_with(&c.to_string().repeat(3)) || t.starts_with("##");
+    if !['-', '=', '#'].into_iter().any(fence)
+        || t.starts_with("----------") && t.trim_matches('-').is_empty()
+    {
+        return None;
+    }
+    let title = t.trim_matches(|c: char| c == '-' || c == '=' || c == '#' || c.is_whitespace());
+    (!title.is_empty() && title.len() < 200).then(|| title.to_string())
+}
+
+/// True when a separator's title says the lines after it come from an installer's log.
+fn quotes_a_log(title: &str) -> bool {
+    let t = title.to_ascii_lowercase();
+    (t.contains("log") || t.contains("msi") || t.contains("installer")) && !t.contains("output")
+}
+
+/// The line of a raw entry that states a code (decimal, negative decimal or hex), and its offset.
+fn line_of_code(raw: &str, code: u32) -> Option<(usize, &str)> {
+    let forms = [
+        code.to_string(),
+        (code as i32).to_string(),
+        format!("{code:x}"),
+        format!("{code:08x}"),
+    ];
+    raw.lines().enumerate().find(|(_, l)| {
+        let lower = l.to_ascii_lowercase();
+        forms.iter().any(|f| {
+            lower.match_indices(f.as_str()).any(|(i, _)| {
+                let before = lower[..i].chars().next_back();
+                let after = lower[i + f.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_alphanumeric() && c != 'x')
+                    && !after.is_some_and(|c| c.is_ascii_digit())
+            })
+        })
+    })
 }
 
 /// The dialect of a form.
@@ -872,8 +936,15 @@ mod tests {
             })
             .unwrap();
         assert_eq!(exit.code, 1603);
-        assert_eq!(exit.msi_log.as_deref(), Some(r"C:\WINDOWS\ccm\logs\x_install.log"));
-        assert!(exit.command_line.as_deref().unwrap().contains("msiexec.exe"));
+        assert_eq!(
+            exit.msi_log.as_deref(),
+            Some(r"C:\WINDOWS\ccm\logs\x_install.log")
+        );
+        assert!(exit
+            .command_line
+            .as_deref()
+            .unwrap()
+            .contains("msiexec.exe"));
         assert_eq!(exit.tool, DeploymentTool::ConfigMgr);
     }
 
@@ -902,9 +973,6 @@ mod tests {
         assert!(parse_date("a-b-c").is_none());
         assert!(parse_time("10:00").is_none());
         assert!(parse_time("10:00:00:00").is_none());
-        assert_eq!(
-            parse_time("12:00:01 AM"),
-            NaiveTime::from_hms_opt(0, 0, 1)
-        );
+        assert_eq!(parse_time("12:00:01 AM"), NaiveTime::from_hms_opt(0, 0, 1));
     }
 }

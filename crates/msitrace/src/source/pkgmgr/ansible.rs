@@ -22,7 +22,8 @@ static RESULT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static TASK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<what>TASK|PLAY|RUNNING HANDLER) \[(?P<name>[^\]]*)\]|^PLAY RECAP").expect("task regex")
+    Regex::new(r"^(?P<what>TASK|PLAY|RUNNING HANDLER) \[(?P<name>[^\]]*)\]|^PLAY RECAP")
+        .expect("task regex")
 });
 
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {

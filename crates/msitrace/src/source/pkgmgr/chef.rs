@@ -25,12 +25,12 @@ static STRONG: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static WEAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"windows_package\[|Recipe: |\bchef\b|Error executing action").expect("chef weak regex")
+    Regex::new(r"windows_package\[|Recipe: |\bchef\b|Error executing action")
+        .expect("chef weak regex")
 });
 
-static RECEIVED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"but received '(?P<code>-?\d+)'").expect("received regex")
-});
+static RECEIVED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"but received '(?P<code>-?\d+)'").expect("received regex"));
 
 static RAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^\s*Ran (?P<cmd>.+?) returned (?P<code>-?\d+)\s*$").expect("ran regex")
@@ -75,9 +75,7 @@ impl Grammar for Chef {
 
     fn read(&mut self, entry: &RawEntry) -> Reading {
         let m = &entry.message;
-        let subject = RESOURCE
-            .captures(m)
-            .map(|c| relay::cut(&c["name"], 256));
+        let subject = RESOURCE.captures(m).map(|c| relay::cut(&c["name"], 256));
         let mut reading = Reading {
             subject: subject.clone(),
             ..Reading::default()
@@ -121,7 +119,11 @@ mod tests {
             .unwrap();
         assert_eq!((x.code, x.tool), (1603, DeploymentTool::Chef));
         assert_eq!(x.subject.as_deref(), Some("7zip"));
-        assert!(x.command_line.as_deref().unwrap().starts_with("msiexec /qn /i"));
+        assert!(x
+            .command_line
+            .as_deref()
+            .unwrap()
+            .starts_with("msiexec /qn /i"));
     }
 
     #[test]

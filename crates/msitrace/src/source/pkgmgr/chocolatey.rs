@@ -159,7 +159,10 @@ mod tests {
         let chars: Vec<char> = long.chars().collect();
         let cut: Vec<String> = chars.chunks(80).map(|c| c.iter().collect()).collect();
         assert!(cut.len() > 2 && cut[0].chars().count() == 80);
-        let text = format!("Installing putty...\n{}\nThe install of putty was NOT successful.\n", cut.join("\n"));
+        let text = format!(
+            "Installing putty...\n{}\nThe install of putty was NOT successful.\n",
+            cut.join("\n")
+        );
         let x = exits(&text);
         assert_eq!(x.len(), 1);
         assert_eq!(x[0].code, 1603);

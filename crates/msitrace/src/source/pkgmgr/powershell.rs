@@ -15,7 +15,8 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static STREAM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<level>VERBOSE|WARNING|DEBUG|ERROR|INFO):\s?(?P<msg>.*)$").expect("stream regex")
+    Regex::new(r"^(?P<level>VERBOSE|WARNING|DEBUG|ERROR|INFO):\s?(?P<msg>.*)$")
+        .expect("stream regex")
 });
 
 static ERROR_RECORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -37,7 +38,8 @@ static NOT_EXPECTED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\[\[x?Package\](?P<a>[^\]]{1,256})\]|Package '(?P<b>[^']{1,256})'").expect("subject regex")
+    Regex::new(r"\[\[x?Package\](?P<a>[^\]]{1,256})\]|Package '(?P<b>[^']{1,256})'")
+        .expect("subject regex")
 });
 
 /// How strongly lines look like PowerShell's.

@@ -32,9 +32,8 @@ static EXECUTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"Execution of '(?P<cmd>.+?)' returned (?P<code>-?\d+)").expect("execution regex")
 });
 
-static PACKAGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"Package\[(?P<name>[^\]]{1,256})\]").expect("package regex")
-});
+static PACKAGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"Package\[(?P<name>[^\]]{1,256})\]").expect("package regex"));
 
 /// How strongly lines look like Puppet's.
 pub(crate) fn score(lines: &[&str]) -> u32 {
@@ -48,18 +47,21 @@ pub(crate) struct Puppet;
 impl Grammar for Puppet {
     fn head(&mut self, line: &str) -> Option<Head> {
         let c = LINE.captures(line)?;
-        let level = c
-            .name("sev")
-            .or_else(|| c.name("level"))
-            .map(|l| match l.as_str().to_ascii_lowercase().as_str() {
+        let level = c.name("sev").or_else(|| c.name("level")).map(|l| {
+            match l.as_str().to_ascii_lowercase().as_str() {
                 "error" | "err" | "crit" | "alert" | "emerg" => EntryLevel::Error,
                 "warning" => EntryLevel::Warning,
                 "debug" => EntryLevel::Verbose,
                 _ => EntryLevel::Info,
-            });
+            }
+        });
         Some(Head {
             when: c.name("when").and_then(|w| {
-                chrono::NaiveDateTime::parse_from_str(&w.as_str().replace('T', " "), "%Y-%m-%d %H:%M:%S").ok()
+                chrono::NaiveDateTime::parse_from_str(
+                    &w.as_str().replace('T', " "),
+                    "%Y-%m-%d %H:%M:%S",
+                )
+                .ok()
             }),
             level,
             message: c["msg"].to_string(),
@@ -73,9 +75,7 @@ impl Grammar for Puppet {
 
     fn read(&mut self, entry: &RawEntry) -> Reading {
         let m = &entry.message;
-        let subject = PACKAGE
-            .captures(m)
-            .map(|c| relay::cut(&c["name"], 256));
+        let subject = PACKAGE.captures(m).map(|c| relay::cut(&c["name"], 256));
         let mut reading = Reading {
             subject: subject.clone(),
             ..Reading::default()

@@ -27,8 +27,10 @@ static STRONG: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static WEAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bwinget\b|^Found .+ \[[\w.+-]+\](?: Version .+)?$|licensed to you by its owner")
-        .expect("winget weak regex")
+    Regex::new(
+        r"(?i)\bwinget\b|^Found .+ \[[\w.+-]+\](?: Version .+)?$|licensed to you by its owner",
+    )
+    .expect("winget weak regex")
 });
 
 static FOUND: LazyLock<Regex> = LazyLock::new(|| {

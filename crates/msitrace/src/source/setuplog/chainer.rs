@@ -17,8 +17,10 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[(?P<date>\d{1,2}/\d{1,2}/\d{4}), (?P<time>\d{1,2}:\d{1,2}:\d{1,2})\]\s*(?P<msg>.*)$")
-        .expect("chainer line regex")
+    Regex::new(
+        r"^\[(?P<date>\d{1,2}/\d{1,2}/\d{4}), (?P<time>\d{1,2}:\d{1,2}:\d{1,2})\]\s*(?P<msg>.*)$",
+    )
+    .expect("chainer line regex")
 });
 
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
@@ -148,6 +150,9 @@ mod tests {
             })
             .unwrap();
         assert_eq!(x.code, 0x8024_0017);
-        assert_eq!(x.subject.as_deref(), Some("Windows6.1-KB958488-v6001-x64.msu"));
+        assert_eq!(
+            x.subject.as_deref(),
+            Some("Windows6.1-KB958488-v6001-x64.msu")
+        );
     }
 }

@@ -19,15 +19,18 @@ static LINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\(\d+\) \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} )?Slp: ").expect("Detail.txt strong regex")
+    Regex::new(r"^(?:\(\d+\) \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} )?Slp: ")
+        .expect("Detail.txt strong regex")
 });
 
 static ERROR_RESULT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:Sco: )?Error result:\s*(?P<code>0x[0-9a-f]+|-?\d+)\s*$").expect("error result regex")
+    Regex::new(r"(?i)^\s*(?:Sco: )?Error result:\s*(?P<code>0x[0-9a-f]+|-?\d+)\s*$")
+        .expect("error result regex")
 });
 
 static MSI_RESULT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)returned (?:the )?result code (?P<code>0x[0-9a-f]+|-?\d+)").expect("msi result regex")
+    Regex::new(r"(?i)returned (?:the )?result code (?P<code>0x[0-9a-f]+|-?\d+)")
+        .expect("msi result regex")
 });
 
 static LOG_PATH: LazyLock<Regex> = LazyLock::new(|| {
@@ -52,11 +55,12 @@ impl Grammar for SqlDetail {
     fn head(&mut self, line: &str) -> Option<Head> {
         let c = LINE.captures(line)?;
         let msg = c["msg"].to_string();
-        let level = if ERROR_RESULT.is_match(&msg) || msg.trim_start().starts_with("Exception type:") {
-            Some(EntryLevel::Error)
-        } else {
-            None
-        };
+        let level =
+            if ERROR_RESULT.is_match(&msg) || msg.trim_start().starts_with("Exception type:") {
+                Some(EntryLevel::Error)
+            } else {
+                None
+            };
         Some(Head {
             when: c
                 .name("when")

@@ -77,12 +77,15 @@ impl Grammar for SqlSummary {
             }
             "requested action" => self.action = Some(value.clone()),
             "status" => {
-                self.status_failed = relay::says_failure(&value) || value.eq_ignore_ascii_case("failure");
+                self.status_failed =
+                    relay::says_failure(&value) || value.eq_ignore_ascii_case("failure");
             }
             _ => {}
         }
         let level = match key.as_str() {
-            "exit message" | "error description" | "reason for failure" if self.failed != Some(false) => {
+            "exit message" | "error description" | "reason for failure"
+                if self.failed != Some(false) =>
+            {
                 EntryLevel::Error
             }
             "status" if self.status_failed => EntryLevel::Warning,
@@ -163,7 +166,10 @@ mod tests {
         assert_eq!(x.code, 0x84B3_0001);
         assert_eq!(x.tool, DeploymentTool::SqlServerSetup);
         assert_eq!(x.verdict, Some(ExitVerdict::Failure));
-        assert!(x.msi_log.is_none(), "the log with failure comes after the exit line");
+        assert!(
+            x.msi_log.is_none(),
+            "the log with failure comes after the exit line"
+        );
         let errors: Vec<_> = events
             .iter()
             .filter_map(|e| match &e.kind {
@@ -188,7 +194,14 @@ mod tests {
             })
             .unwrap();
         assert_eq!(x.code, 1635);
-        assert!(x.msi_log.as_deref().unwrap().ends_with("sqlrun_sql.msp.log"));
-        assert_eq!(x.subject.as_deref(), Some("SQL Server Database Services 2005 (MSSQLSERVER)"));
+        assert!(x
+            .msi_log
+            .as_deref()
+            .unwrap()
+            .ends_with("sqlrun_sql.msp.log"));
+        assert_eq!(
+            x.subject.as_deref(),
+            Some("SQL Server Database Services 2005 (MSSQLSERVER)")
+        );
     }
 }

@@ -30,7 +30,8 @@ static WEAK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static PACKAGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"Package '(?P<id>[^',]{1,256})[^']*' failed to (?:install|uninstall|repair|modify)").expect("package regex")
+    Regex::new(r"Package '(?P<id>[^',]{1,256})[^']*' failed to (?:install|uninstall|repair|modify)")
+        .expect("package regex")
 });
 
 static COMMAND: LazyLock<Regex> = LazyLock::new(|| {
@@ -102,7 +103,15 @@ mod tests {
             .unwrap();
         assert_eq!((x.code, x.tool), (1603, DeploymentTool::VisualStudioSetup));
         assert_eq!(x.subject.as_deref(), Some("Microsoft.VisualCpp.Redist.14"));
-        assert!(x.msi_log.as_deref().unwrap().ends_with("Microsoft.VisualCpp.Redist.14.log"));
-        assert!(x.command_line.as_deref().unwrap().contains("VC_redist.x86.exe"));
+        assert!(x
+            .msi_log
+            .as_deref()
+            .unwrap()
+            .ends_with("Microsoft.VisualCpp.Redist.14.log"));
+        assert!(x
+            .command_line
+            .as_deref()
+            .unwrap()
+            .contains("VC_redist.x86.exe"));
     }
 }
