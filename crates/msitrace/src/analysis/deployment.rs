@@ -39,6 +39,8 @@ const MAX_EXIT_EVIDENCE: usize = 6;
 pub struct DeploymentTracker {
     path: String,
     events: Vec<Event>,
+    /// Indexes of the entries that state an exit (not causes of it).
+    exit_entries: Vec<usize>,
     dropped: u64,
 }
 
@@ -72,6 +74,7 @@ impl DeploymentTracker {
         DeploymentTracker {
             path: path.to_string(),
             events: Vec::new(),
+            exit_entries: Vec::new(),
             dropped: 0,
         }
     }
@@ -85,6 +88,7 @@ impl DeploymentTracker {
                     || e.component
                         .as_deref()
                         .is_some_and(|c| c.starts_with(QUOTED_PREFIX))
+                    || names_log(&e.message).is_some()
             }
             Kind::MsiMessage(_)
             | Kind::MsiAction { .. }
@@ -98,6 +102,21 @@ impl DeploymentTracker {
             return;
         }
         if self.events.len() < MAX_KEPT {
+            if matches!(event.kind, Kind::DeploymentExit(_)) {
+                // The entry that states the exit is the one just before it, when it spans the
+                // exit's line.
+                let entry = self
+                    .events
+                    .iter()
+                    .rposition(|e| matches!(e.kind, Kind::LogEntry(_)));
+                if let Some(i) = entry {
+                    let e = &self.events[i];
+                    let (from, lines) = (line_of(e), e.raw_lines().count() as u64);
+                    if (from..from + lines.max(1)).contains(&line_of(&event)) {
+                        self.exit_entries.push(i);
+                    }
+                }
+            }
             self.events.push(event);
         } else {
             self.dropped += 1;
@@ -125,13 +144,31 @@ impl DeploymentTracker {
                     continue;
                 }
             };
-            match target.iter_mut().find(|(c, _)| *c == x.code) {
+            let key = same_status(x.code);
+            match target.iter_mut().find(|(c, _)| same_status(*c) == key) {
                 Some((_, list)) => list.push(i),
                 None => target.push((x.code, vec![i])),
             }
         }
+        // A tool's own code after a failure (PSAppDeployToolkit's 60001 after msiexec's 1603)
+        // is that failure's outcome, not another failure.
+        let mut merged: Vec<(u32, Vec<usize>)> = Vec::new();
+        for (code, exits) in groups {
+            let tool = self.exit(exits[0]).tool;
+            let own = code_meaning(code, tool).tool_own;
+            match merged.first_mut() {
+                Some((_, first)) if own => first.extend(exits),
+                _ => merged.push((code, exits)),
+            }
+        }
+        let groups = merged;
+        let failed: Vec<usize> = groups
+            .iter()
+            .chain(&retries)
+            .flat_map(|(_, x)| x.iter().copied())
+            .collect();
         for (code, exits) in &groups {
-            let cause = self.cause(exits[0], &used_causes);
+            let cause = self.cause(exits, *code, &failed, &used_causes);
             if let Some(c) = cause {
                 used_causes.push(c);
             }
@@ -144,7 +181,7 @@ impl DeploymentTracker {
             });
         }
         for (code, exits) in &retries {
-            let cause = self.cause(exits[0], &used_causes);
+            let cause = self.cause(exits, *code, &failed, &used_causes);
             facts
                 .findings
                 .push(self.failure(*code, exits, cause, Severity::Warning));
@@ -169,25 +206,43 @@ impl DeploymentTracker {
         Evidence::new(&self.path, e.at, e.first_line(), role)
     }
 
-    /// The line that best says why the run failed, near the exit at `exit` (before it first),
-    /// among those not used by another failure.
-    fn cause(&self, exit: usize, used: &[usize]) -> Option<usize> {
+    /// The line that best says why the run of a group of exits failed, among those not used by
+    /// another failure. A line belongs to the first failed exit at or after it (causes come
+    /// before the failure they lead to); lines after the last exit belong to it (a summary's
+    /// details, an excerpt quoted from the MSI log).
+    fn cause(&self, exits: &[usize], code: u32, failed: &[usize], used: &[usize]) -> Option<usize> {
         let exit_lines: Vec<Location> = self
             .events
             .iter()
             .filter(|e| matches!(e.kind, Kind::DeploymentExit(_)))
             .map(|e| e.at)
             .collect();
-        let at = line_of(&self.events[exit]);
+        let owner = |line: u64| -> Option<usize> {
+            failed
+                .iter()
+                .copied()
+                .filter(|&x| line_of(&self.events[x]) >= line)
+                .min_by_key(|&x| line_of(&self.events[x]))
+                .or_else(|| {
+                    failed
+                        .iter()
+                        .copied()
+                        .max_by_key(|&x| line_of(&self.events[x]))
+                })
+        };
+        let at = line_of(&self.events[exits[0]]);
         let mut best: Option<(i64, usize)> = None;
         for (i, e) in self.events.iter().enumerate() {
-            if used.contains(&i) {
+            if used.contains(&i) || self.exit_entries.contains(&i) || restates(e, code) {
                 continue;
             }
             let Some(score) = cause_score(e, &exit_lines) else {
                 continue;
             };
             let line = line_of(e);
+            if !owner(line).is_some_and(|o| exits.contains(&o)) {
+                continue;
+            }
             // Nearer is better; a line after the exit counts as further away.
             let distance = if line <= at {
                 at - line
@@ -222,7 +277,11 @@ impl DeploymentTracker {
         let command = exits
             .iter()
             .find_map(|&i| self.exit(i).command_line.as_deref());
-        let msi_log = exits.iter().find_map(|&i| self.exit(i).msi_log.as_deref());
+        let msi_log = exits
+            .iter()
+            .find_map(|&i| self.exit(i).msi_log.clone())
+            .or_else(|| self.log_named_after(exits[0]));
+        let msi_log = msi_log.as_deref();
         let what = if subjects.is_empty() {
             match command {
                 Some(c) if c.to_ascii_lowercase().contains("msiexec") => "msiexec".to_string(),
@@ -353,7 +412,7 @@ impl DeploymentTracker {
                 }
             }
             Kind::LogEntry(l) => {
-                let mut text = l.message.replace('\n', " ");
+                let mut text = l.message.replace('\n', " ").trim().to_string();
                 if let Some(hr) = relay::hresult_in(&l.message) {
                     text.push_str(&format!(" ({})", codes::describe_hresult(hr)));
                 }
@@ -361,6 +420,17 @@ impl DeploymentTracker {
             }
             _ => e.first_line().to_string(),
         }
+    }
+
+    /// A log named after an exit and before the next one (a summary's `Log with failure:`).
+    fn log_named_after(&self, exit: usize) -> Option<String> {
+        self.events[exit + 1..]
+            .iter()
+            .take_while(|e| !matches!(e.kind, Kind::DeploymentExit(_)))
+            .find_map(|e| match &e.kind {
+                Kind::LogEntry(l) => names_log(&l.message),
+                _ => None,
+            })
     }
 
     /// The cause line for a title: its first line, with the name of the HRESULT it states.
@@ -530,6 +600,41 @@ impl DeploymentTracker {
     }
 }
 
+/// The installer log a message names, with a label or a logging switch.
+fn names_log(message: &str) -> Option<String> {
+    relay::named_log(message).or_else(|| relay::msi_log_path(message))
+}
+
+/// The status an exit code stands for: the Win32 code an HRESULT of facility WIN32 wraps
+/// (`0x80070643` is 1603), else the code.
+fn same_status(code: u32) -> u32 {
+    codes::HResult::decode(code)
+        .win32_code()
+        .filter(|_| code >= 0x8000_0000)
+        .unwrap_or(code)
+}
+
+/// True when a log entry only restates the failing code (`Error 0x80070643` after exit 1603).
+fn restates(e: &Event, code: u32) -> bool {
+    let Kind::LogEntry(l) = &e.kind else {
+        return false;
+    };
+    let status = same_status(code);
+    if relay::hresult_in(&l.message).is_some_and(|hr| same_status(hr) == status) {
+        return true;
+    }
+    let decimal = status.to_string();
+    let wrapped = (status < 0x1_0000).then(|| format!("{:08x}", 0x8007_0000 | status));
+    l.message
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|token| {
+            token == decimal
+                || wrapped
+                    .as_deref()
+                    .is_some_and(|w| token.eq_ignore_ascii_case(w))
+        })
+}
+
 /// The line number of an event (0 when it has none).
 fn line_of(e: &Event) -> u64 {
     match e.at {
@@ -540,7 +645,7 @@ fn line_of(e: &Event) -> u64 {
 
 /// Bare failure statements that say nothing of why.
 static BARE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)see (?:the )?(?:log|details)|was not successful|^failures?\s*:?$|^error while running|\d+ packages? failed|final result\s*:|^status\s*:|installation (?:operation )?failed\.?$|^error record:?$|^-+$|had an error|error executing action")
+    Regex::new(r"(?i)see (?:the )?(?:log|details)|was not successful|^failures?\s*:?$|^error while running|\d+ packages? failed|final result\s*:|^status\s*:|installation (?:operation )?failed\.?$|^error record:?$|^-+$|had an error|error executing action|stack ?trace")
         .expect("bare failure regex")
 });
 
@@ -604,6 +709,8 @@ pub struct CodeMeaning {
     pub wrapped: Option<u32>,
     /// False for the generic codes that say only "it failed" (1603 and its HRESULT, 1, E_FAIL).
     pub specific: bool,
+    /// True for a code that is neither a Windows Installer, Win32 nor system code: the tool's own.
+    pub tool_own: bool,
 }
 
 /// What an exit code reported by a tool means: a Windows Installer status or Win32 error, an
@@ -639,6 +746,7 @@ pub fn code_meaning(code: u32, tool: DeploymentTool) -> CodeMeaning {
                     remedy: Some(info.remedy),
                     wrapped: None,
                     specific: true,
+                    tool_own: false,
                 };
             }
         }
@@ -672,6 +780,7 @@ pub fn code_meaning(code: u32, tool: DeploymentTool) -> CodeMeaning {
             remedy: known.or(wrapped_info).map(|i| i.remedy),
             wrapped,
             specific: !generic && (known.is_some() || wrapped_info.is_some()),
+            tool_own: false,
         };
     }
     if tool == DeploymentTool::PsAppDeployToolkit && (60000..69000).contains(&code) {
@@ -684,6 +793,7 @@ pub fn code_meaning(code: u32, tool: DeploymentTool) -> CodeMeaning {
             remedy: None,
             wrapped: None,
             specific: false,
+            tool_own: true,
         };
     }
     match codes::lookup(CodeScope::Exit, code).or_else(|| codes::win32_meaning(code)) {
@@ -700,6 +810,7 @@ pub fn code_meaning(code: u32, tool: DeploymentTool) -> CodeMeaning {
                 remedy: Some(info.remedy),
                 wrapped: None,
                 specific: !generic,
+                tool_own: false,
             }
         }
         None => CodeMeaning {
@@ -709,6 +820,7 @@ pub fn code_meaning(code: u32, tool: DeploymentTool) -> CodeMeaning {
             remedy: None,
             wrapped: None,
             specific: false,
+            tool_own: true,
         },
     }
 }

@@ -198,6 +198,8 @@ pub(crate) struct RawEntry {
     pub message: String,
     /// The tool, when the entry itself says (a CMTrace component); else the form's.
     pub tool: Option<DeploymentTool>,
+    /// True when lines a console cut at its width were joined into this entry.
+    pub wrapped: bool,
 }
 
 impl RawEntry {
@@ -214,6 +216,7 @@ impl RawEntry {
             thread: None,
             message: relay::cut(message, MAX_MESSAGE),
             tool: None,
+            wrapped: false,
         }
     }
 
@@ -231,6 +234,7 @@ impl RawEntry {
             self.message.push_str(message);
         }
         self.lines += 1;
+        self.wrapped |= wrapped;
     }
 
     /// Set date and time from a local date-time.
@@ -675,8 +679,9 @@ impl<R: Read> ToolLogReader<R> {
                 self.counts.failed_exits += 1;
             }
             // Cite the line that states the code (an entry can span lines).
-            let (offset, line) =
-                line_of_code(&entry.raw, record.code).unwrap_or((0, first_raw.as_str()));
+            let (offset, line) = line_of_code(&entry.raw, record.code)
+                .filter(|_| !entry.wrapped)
+                .unwrap_or((0, first_raw.as_str()));
             let line = line.to_string();
             self.queue
                 .push_back(event(Kind::from(record), entry.line + offset as u64, line));
@@ -770,7 +775,8 @@ fn quotes_a_log(title: &str) -> bool {
     (t.contains("log") || t.contains("msi") || t.contains("installer")) && !t.contains("output")
 }
 
-/// The line of a raw entry that states a code (decimal, negative decimal or hex), and its offset.
+/// The last line of a raw entry that states a code (decimal, negative decimal or hex), and its
+/// offset (the last: a package's summary states the code in a link before its `Return code:`).
 fn line_of_code(raw: &str, code: u32) -> Option<(usize, &str)> {
     let forms = [
         code.to_string(),
@@ -778,17 +784,20 @@ fn line_of_code(raw: &str, code: u32) -> Option<(usize, &str)> {
         format!("{code:x}"),
         format!("{code:08x}"),
     ];
-    raw.lines().enumerate().find(|(_, l)| {
-        let lower = l.to_ascii_lowercase();
-        forms.iter().any(|f| {
-            lower.match_indices(f.as_str()).any(|(i, _)| {
-                let before = lower[..i].chars().next_back();
-                let after = lower[i + f.len()..].chars().next();
-                !before.is_some_and(|c| c.is_ascii_alphanumeric() && c != 'x')
-                    && !after.is_some_and(|c| c.is_ascii_digit())
+    raw.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let lower = l.to_ascii_lowercase();
+            forms.iter().any(|f| {
+                lower.match_indices(f.as_str()).any(|(i, _)| {
+                    let before = lower[..i].chars().next_back();
+                    let after = lower[i + f.len()..].chars().next();
+                    !before.is_some_and(|c| c.is_ascii_alphanumeric() && c != 'x')
+                        && !after.is_some_and(|c| c.is_ascii_digit())
+                })
             })
         })
-    })
+        .last()
 }
 
 /// The dialect of a form.

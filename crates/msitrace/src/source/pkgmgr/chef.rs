@@ -66,8 +66,8 @@ impl Grammar for Chef {
             });
         }
         // Console output: each line, but the indented lines of a resource's error block stay
-        // one entry with the line that opened it.
-        (!line.starts_with([' ', '\t'])).then(|| Head {
+        // one entry with the resource line (`  * windows_package[X] action install`) above them.
+        (!line.starts_with([' ', '\t']) || line.trim_start().starts_with("* ")).then(|| Head {
             message: line.trim().to_string(),
             ..Head::default()
         })

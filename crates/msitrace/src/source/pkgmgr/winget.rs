@@ -42,6 +42,11 @@ static STARTING: LazyLock<Regex> = LazyLock::new(|| {
         .expect("starting regex")
 });
 
+static INSTALLER_LOG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?P<path>[a-z]:\\[^"'\r\n]*\\WinGet-[^"'\\\r\n]+\.log)"#)
+        .expect("winget log regex")
+});
+
 /// How strongly lines look like winget's.
 pub(crate) fn score(lines: &[&str]) -> u32 {
     super::count(lines, &STRONG, Some(&WEAK))
@@ -83,6 +88,10 @@ impl Grammar for Winget {
         let mut reading = Reading::default();
         if let Some(c) = FOUND.captures(&entry.message) {
             reading.subject = Some(relay::cut(&c["id"], 256));
+        }
+        // winget's installer logs keep their English file name in every UI language.
+        if let Some(c) = INSTALLER_LOG.captures(&entry.message) {
+            reading.log = Some(relay::cut(&c["path"], 1024));
         }
         if let Some(c) = STARTING.captures(&entry.message) {
             let command = format!("\"{}\" {}", &c["exe"], &c["args"]);

@@ -83,11 +83,8 @@ impl Grammar for SqlSummary {
             _ => {}
         }
         let level = match key.as_str() {
-            "exit message" | "error description" | "reason for failure"
-                if self.failed != Some(false) =>
-            {
-                EntryLevel::Error
-            }
+            "exit message" | "error description" if self.failed != Some(false) => EntryLevel::Error,
+            "reason for failure" => EntryLevel::Warning,
             "status" if self.status_failed => EntryLevel::Warning,
             "final result" if self.failed == Some(true) => EntryLevel::Warning,
             "component error code" | "error number" | "exit error code" => EntryLevel::Warning,
