@@ -323,6 +323,7 @@ pub fn msi_log_path(text: &str) -> Option<String> {
 /// assert_eq!(named_log("MSI (x.msi) Installation failed. Msi Log: Microsoft .NET Framework 4 Setup_MSI_netfx_Core_x64.msi.txt").unwrap(),
 ///     "Microsoft .NET Framework 4 Setup_MSI_netfx_Core_x64.msi.txt");
 /// assert_eq!(named_log("Package failed.\n    Log\n        C:\\Temp\\dd_setup_x.log").unwrap(), r"C:\Temp\dd_setup_x.log");
+/// assert_eq!(named_log(r"Das Installationsprotokoll ist verfügbar unter: C:\t\WinGet-x.log").unwrap(), r"C:\t\WinGet-x.log");
 /// assert!(named_log("Logging started").is_none());
 /// ```
 pub fn named_log(message: &str) -> Option<String> {
@@ -334,9 +335,15 @@ pub fn named_log(message: &str) -> Option<String> {
         Regex::new(r#"(?im)^\s*log\s*\n\s*"?(?P<path>(?:[a-z]:|\\\\|%\w+%)[^"\r\n]{1,512}?\.(?:log|txt))"?\s*$"#)
             .expect("log heading regex")
     });
+    // Any language: `<words>: C:\...\x.log` ending the line (`... verfügbar unter: C:\...\x.log`).
+    static TRAILING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?m):\s+"?(?P<path>(?:[A-Za-z]:\\|\\\\)[^"\r\n]{1,512}?\.log)"?\s*$"#)
+            .expect("trailing log regex")
+    });
     let caps = LABELLED
         .captures(message)
-        .or_else(|| HEADING.captures(message))?;
+        .or_else(|| HEADING.captures(message))
+        .or_else(|| TRAILING.captures(message))?;
     let path = caps.name("path")?.as_str().trim();
     (path.len() > 4).then(|| cut(path, 1024))
 }

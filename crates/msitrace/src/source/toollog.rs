@@ -775,9 +775,17 @@ fn quotes_a_log(title: &str) -> bool {
     (t.contains("log") || t.contains("msi") || t.contains("installer")) && !t.contains("output")
 }
 
-/// The last line of a raw entry that states a code (decimal, negative decimal or hex), and its
-/// offset (the last: a package's summary states the code in a link before its `Return code:`).
+/// The line of a raw entry that reports a code: the first that says it in words, else the last
+/// that states it (decimal, negative decimal or hex), with its offset.
 fn line_of_code(raw: &str, code: u32) -> Option<(usize, &str)> {
+    // The line that reports it in words first (not a link that carries it).
+    let reported = raw
+        .lines()
+        .enumerate()
+        .find(|(_, l)| !l.contains("://") && relay::find_exit(l).is_some_and(|e| e.code == code));
+    if reported.is_some() {
+        return reported;
+    }
     let forms = [
         code.to_string(),
         (code as i32).to_string(),
