@@ -247,10 +247,10 @@ impl CmDialect {
             viewer_copy(text)
         };
         let Some((message, component, date, time, thread)) = fields else {
-            if self.grouper.last_was_wrapped() || text.starts_with([' ', '\t']) {
-                if self.grouper.continue_with(text, text.trim()) {
-                    return;
-                }
+            if (self.grouper.last_was_wrapped() || text.starts_with([' ', '\t']))
+                && self.grouper.continue_with(text, text.trim())
+            {
+                return;
             }
             if !text.trim().is_empty() && self.prefix.len() < MAX_ENTRY_LINES {
                 self.prefix.push((line, text.to_string()));
