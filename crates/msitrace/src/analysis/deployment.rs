@@ -39,8 +39,10 @@ const MAX_EXIT_EVIDENCE: usize = 6;
 pub struct DeploymentTracker {
     path: String,
     events: Vec<Event>,
-    /// Indexes of the entries that state an exit (not causes of it).
+    /// Indexes of the entries that state an exit (not causes of it), ascending.
     exit_entries: Vec<usize>,
+    /// Index of the last log entry kept.
+    last_entry: Option<usize>,
     dropped: u64,
 }
 
@@ -75,6 +77,7 @@ impl DeploymentTracker {
             path: path.to_string(),
             events: Vec::new(),
             exit_entries: Vec::new(),
+            last_entry: None,
             dropped: 0,
         }
     }
@@ -105,17 +108,16 @@ impl DeploymentTracker {
             if matches!(event.kind, Kind::DeploymentExit(_)) {
                 // The entry that states the exit is the one just before it, when it spans the
                 // exit's line.
-                let entry = self
-                    .events
-                    .iter()
-                    .rposition(|e| matches!(e.kind, Kind::LogEntry(_)));
-                if let Some(i) = entry {
+                if let Some(i) = self.last_entry {
                     let e = &self.events[i];
                     let (from, lines) = (line_of(e), e.raw_lines().count() as u64);
                     if (from..from + lines.max(1)).contains(&line_of(&event)) {
                         self.exit_entries.push(i);
                     }
                 }
+            }
+            if matches!(event.kind, Kind::LogEntry(_)) {
+                self.last_entry = Some(self.events.len());
             }
             self.events.push(event);
         } else {
@@ -211,7 +213,7 @@ impl DeploymentTracker {
     /// before the failure they lead to); lines after the last exit belong to it (a summary's
     /// details, an excerpt quoted from the MSI log).
     fn cause(&self, exits: &[usize], code: u32, failed: &[usize], used: &[usize]) -> Option<usize> {
-        let exit_lines: Vec<Location> = self
+        let exit_lines: std::collections::HashSet<Location> = self
             .events
             .iter()
             .filter(|e| matches!(e.kind, Kind::DeploymentExit(_)))
@@ -233,7 +235,8 @@ impl DeploymentTracker {
         let at = line_of(&self.events[exits[0]]);
         let mut best: Option<(i64, usize)> = None;
         for (i, e) in self.events.iter().enumerate() {
-            if used.contains(&i) || self.exit_entries.contains(&i) || restates(e, code) {
+            if used.contains(&i) || self.exit_entries.binary_search(&i).is_ok() || restates(e, code)
+            {
                 continue;
             }
             let Some(score) = cause_score(e, &exit_lines) else {
@@ -650,7 +653,7 @@ static BARE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// How much a kept event says why a run failed (`None`: not a cause).
-fn cause_score(e: &Event, exit_lines: &[Location]) -> Option<i64> {
+fn cause_score(e: &Event, exit_lines: &std::collections::HashSet<Location>) -> Option<i64> {
     match &e.kind {
         Kind::MsiMessage(m)
             if matches!(m.level, MessageLevel::Error | MessageLevel::Internal)
