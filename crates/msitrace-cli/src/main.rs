@@ -213,6 +213,9 @@ enum SourceArg {
     EventXml,
     ProcmonCsv,
     ProcmonXml,
+    ConfigmgrLog,
+    DeploymentLog,
+    SetupLog,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -526,6 +529,9 @@ fn list_events(
                 SourceArg::EventXml => Format::EventXml,
                 SourceArg::ProcmonCsv => Format::ProcmonCsv,
                 SourceArg::ProcmonXml => Format::ProcmonXml,
+                SourceArg::ConfigmgrLog => Format::ConfigmgrLog,
+                SourceArg::DeploymentLog => Format::DeploymentLog,
+                SourceArg::SetupLog => Format::SetupLog,
             })
             .collect(),
         providers,

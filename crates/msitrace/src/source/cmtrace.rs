@@ -330,26 +330,28 @@ impl Dialect for CmDialect {
     fn read(&mut self, entry: &RawEntry) -> Reading {
         let m = entry.message.as_str();
         let mut reading = Reading::default();
-        if let Some(c) = TABLE_MATCH.captures(m) {
+        let exit_table = m.contains("xit code");
+        let intune = m.contains("lpExitCode");
+        if let Some(c) = exit_table.then(|| TABLE_MATCH.captures(m)).flatten() {
             reading.exit = Some(ExitMention {
                 code: relay::parse_code(&c["code"]).unwrap_or(0),
                 verdict: Some(table_verdict(&c["entry"])),
                 subject: None,
             });
-        } else if let Some(c) = UNMATCHED.captures(m) {
+        } else if let Some(c) = exit_table.then(|| UNMATCHED.captures(m)).flatten() {
             reading.exit = relay::parse_code(&c["code"]).map(|code| ExitMention {
                 code,
                 verdict: Some(ExitVerdict::Failure),
                 subject: None,
             });
-        } else if let Some(c) = LP_DEFINED.captures(m) {
+        } else if let Some(c) = intune.then(|| LP_DEFINED.captures(m)).flatten() {
             // Intune's verdict on the code of the line before.
             reading.exit = self.last_code.take().map(|code| ExitMention {
                 code,
                 verdict: Some(table_verdict(&c["entry"])),
                 subject: None,
             });
-        } else if let Some(c) = LP_CODE.captures(m) {
+        } else if let Some(c) = intune.then(|| LP_CODE.captures(m)).flatten() {
             let code = relay::parse_code(&c["code"]);
             self.last_code = code;
             let verdict = m
@@ -361,7 +363,8 @@ impl Dialect for CmDialect {
                 subject: None,
             });
         }
-        if let Some(c) = SUBJECT.captures(m) {
+        let names_app = m.contains("app (name=") || m.contains("App DT");
+        if let Some(c) = names_app.then(|| SUBJECT.captures(m)).flatten() {
             reading.subject = c
                 .name("name")
                 .or_else(|| c.name("dt"))
@@ -369,7 +372,11 @@ impl Dialect for CmDialect {
         }
         // ccmsetup names the package and its log on the lines of one entry:
         // `Running installation package\n  Package: ...\n  Log: ...\n  Properties: ...`.
-        if let Some(c) = CCM_PACKAGE_LOG.captures(m) {
+        if let Some(c) = m
+            .contains("Log:")
+            .then(|| CCM_PACKAGE_LOG.captures(m))
+            .flatten()
+        {
             reading.log = Some(relay::cut(c["log"].trim(), 1024));
         }
         reading

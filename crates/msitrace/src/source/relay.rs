@@ -68,6 +68,33 @@ static EXITED: LazyLock<Regex> = LazyLock::new(|| {
     .expect("exited regex")
 });
 
+/// Stems of every exit phrasing, searched before the phrasings themselves.
+static EXIT_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "code",
+            "exit",
+            "status",
+            "rückgabe",
+            "sortie",
+            "retour",
+            "salida",
+            "saída",
+            "uscita",
+            "ritorno",
+            "wyj",
+            "afsluit",
+            "код",
+            "代码",
+            "代碼",
+            "码",
+            "コード",
+            "코드",
+        ])
+        .expect("exit words")
+});
+
 static FAILURE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(FAILURE_WORDS).expect("failure words regex"));
 
@@ -114,6 +141,10 @@ pub fn parse_code(text: &str) -> Option<u32> {
 /// assert!(find_exit("The error code is 80004005").is_none());
 /// ```
 pub fn find_exit(message: &str) -> Option<ExitMention> {
+    // Most lines name no code: a cheap look for a digit and a word of the phrasings first.
+    if !message.bytes().any(|b| b.is_ascii_digit()) || !EXIT_WORDS.is_match(message) {
+        return None;
+    }
     if NOT_A_REPORT.is_match(message) {
         return None;
     }
@@ -185,8 +216,7 @@ pub fn implied_level(message: &str) -> EntryLevel {
 /// assert!(msiexec_command("Installing 7zip...").is_none());
 /// ```
 pub fn msiexec_command(message: &str) -> Option<String> {
-    let lower = message.to_ascii_lowercase();
-    let at = lower.find("msiexec")?;
+    let at = find_ignoring_case(message, "msiexec")?;
     // The start of the path holding `msiexec`: back to a space outside quotes, a bracket or a
     // single quote.
     let bytes = message.as_bytes();
@@ -240,6 +270,18 @@ pub fn msiexec_command(message: &str) -> Option<String> {
     has_switch.then(|| cut(cmd, 4096))
 }
 
+/// Where `needle` (ASCII, lower case) first occurs in `text`, ignoring ASCII case.
+fn find_ignoring_case(text: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    let first = n.first()?;
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(*first, first.to_ascii_uppercase(), bytes).find(|&i| {
+        bytes
+            .get(i..i + n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
+}
+
 /// The offset of the bracket closing the one opened just before `text` (nested pairs counted).
 fn closing(text: &str, open: u8, close: u8) -> Option<usize> {
     let mut depth = 0usize;
@@ -273,6 +315,13 @@ fn closing(text: &str, open: u8, close: u8) -> Option<usize> {
 /// assert!(msi_log_path(r#"/l*v "...""#).is_none());
 /// ```
 pub fn msi_log_path(text: &str) -> Option<String> {
+    // A logging switch is `/l` or `-l`: no such pair, no switch.
+    let b = text.as_bytes();
+    let has_switch =
+        memchr::memchr2_iter(b'/', b'-', b).any(|i| matches!(b.get(i + 1), Some(b'l' | b'L')));
+    if !has_switch {
+        return None;
+    }
     let tokens = tokens(text);
     for (i, t) in tokens.iter().enumerate() {
         let lower = t.to_ascii_lowercase();
@@ -327,6 +376,7 @@ pub fn msi_log_path(text: &str) -> Option<String> {
 /// assert!(named_log("Logging started").is_none());
 /// ```
 pub fn named_log(message: &str) -> Option<String> {
+    find_ignoring_case(message, "log")?;
     static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"(?i)\blog(?:\s+file)?(?:\s+with\s+failure|\s+is\s+available\s+at|\s+location|\s+path)?\s*[:=]\s*"?(?P<path>[^"\r\n]{1,512}?\.(?:log|txt|html?))"?(?:\s|$|[,;)\]])"#)
             .expect("named log regex")

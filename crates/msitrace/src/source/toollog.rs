@@ -451,6 +451,8 @@ pub struct ToolLogReader<R> {
     queue: VecDeque<Event>,
     context: Context,
     counts: ToolLogCounts,
+    /// Entries with a time of day.
+    timed: u64,
     done: bool,
 }
 
@@ -479,6 +481,7 @@ impl<R: Read> ToolLogReader<R> {
             queue: VecDeque::new(),
             context: Context::default(),
             counts: ToolLogCounts::default(),
+            timed: 0,
             done: false,
         }
     }
@@ -508,7 +511,11 @@ impl<R: Read> ToolLogReader<R> {
 
     /// Notes on where reading was lenient.
     pub fn notes(&self) -> Vec<String> {
-        self.dialect.as_ref().map(|d| d.notes()).unwrap_or_default()
+        let mut notes = self.dialect.as_ref().map(|d| d.notes()).unwrap_or_default();
+        if self.counts.entries > 0 && self.timed == 0 {
+            notes.push("no times in these lines: their order is taken from the file".to_string());
+        }
+        notes
     }
 
     /// One line for the Inputs section: the form, its main component and the counts
@@ -577,7 +584,7 @@ impl<R: Read> ToolLogReader<R> {
     /// Turn a complete entry into its events.
     fn emit(&mut self, entry: RawEntry) {
         let form = self.form.unwrap_or(ToolForm::ConfigMgrText);
-        let reading = match self.dialect.as_mut() {
+        let mut reading = match self.dialect.as_mut() {
             Some(d) => d.read(&entry),
             None => Reading::default(),
         };
@@ -589,6 +596,9 @@ impl<R: Read> ToolLogReader<R> {
             _ => Stamp::none(),
         };
         self.counts.entries += 1;
+        if entry.time.is_some() {
+            self.timed += 1;
+        }
         if level == EntryLevel::Error {
             self.counts.errors += 1;
         }
@@ -600,7 +610,7 @@ impl<R: Read> ToolLogReader<R> {
         // What the entry says was run, and the log that run writes.
         let command = reading
             .command
-            .clone()
+            .take()
             .or_else(|| relay::msiexec_command(&entry.message));
         if let Some(cmd) = &command {
             self.context.command = Some(cmd.clone());
@@ -610,7 +620,7 @@ impl<R: Read> ToolLogReader<R> {
         }
         if let Some(log) = reading
             .log
-            .clone()
+            .take()
             .or_else(|| relay::msi_log_path(&entry.message))
             .or_else(|| relay::named_log(&entry.message))
         {
@@ -643,33 +653,40 @@ impl<R: Read> ToolLogReader<R> {
         });
         let exit = reading
             .exit
-            .clone()
+            .take()
             .or_else(|| relay::find_exit(&entry.message));
         let tool = reading.tool.or(entry.tool).unwrap_or_else(|| form.tool());
+        let first_raw = entry.raw.lines().next().unwrap_or("").to_string();
+        // The line that states the exit's code (an entry can span lines).
+        let exit_at = exit.as_ref().map(|x| {
+            let (offset, line) = line_of_code(&entry.raw, x.code)
+                .filter(|_| !entry.wrapped)
+                .unwrap_or((0, first_raw.as_str()));
+            (entry.line + offset as u64, line.to_string())
+        });
+        let line = entry.line;
         self.queue.push_back(event(
             Kind::from(LogEntry {
                 level,
                 component,
                 thread: entry.thread,
-                message: entry.message.clone(),
+                message: entry.message,
             }),
-            entry.line,
-            entry.raw.clone(),
+            line,
+            entry.raw,
         ));
-        let first_raw = entry.raw.lines().next().unwrap_or("").to_string();
         if let Some(kind) = relayed {
             self.counts.relayed += 1;
-            self.queue
-                .push_back(event(kind, entry.line, first_raw.clone()));
+            self.queue.push_back(event(kind, line, first_raw));
         }
-        if let Some(exit) = exit {
+        if let (Some(exit), Some((at, text))) = (exit, exit_at) {
             let record = DeploymentExit {
                 tool,
                 code: exit.code,
                 verdict: exit.verdict,
                 subject: exit
                     .subject
-                    .or_else(|| reading.subject.clone())
+                    .or(reading.subject)
                     .or_else(|| self.context.subject.clone()),
                 command_line: command.or_else(|| self.context.command.clone()),
                 msi_log: self.context.log.clone(),
@@ -678,13 +695,7 @@ impl<R: Read> ToolLogReader<R> {
             if record.effective_verdict() == ExitVerdict::Failure {
                 self.counts.failed_exits += 1;
             }
-            // Cite the line that states the code (an entry can span lines).
-            let (offset, line) = line_of_code(&entry.raw, record.code)
-                .filter(|_| !entry.wrapped)
-                .unwrap_or((0, first_raw.as_str()));
-            let line = line.to_string();
-            self.queue
-                .push_back(event(Kind::from(record), entry.line + offset as u64, line));
+            self.queue.push_back(event(Kind::from(record), at, text));
             // What ran is told of once; the next run names its own.
             self.context.command = None;
             self.context.log = None;
