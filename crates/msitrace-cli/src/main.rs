@@ -215,6 +215,9 @@ enum SourceArg {
     ProcmonCsv,
     ProcmonXml,
     ProcmonText,
+    ConfigmgrLog,
+    DeploymentLog,
+    SetupLog,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -530,6 +533,9 @@ fn list_events(
                 SourceArg::ProcmonCsv => Format::ProcmonCsv,
                 SourceArg::ProcmonXml => Format::ProcmonXml,
                 SourceArg::ProcmonText => Format::ProcmonText,
+                SourceArg::ConfigmgrLog => Format::ConfigmgrLog,
+                SourceArg::DeploymentLog => Format::DeploymentLog,
+                SourceArg::SetupLog => Format::SetupLog,
             })
             .collect(),
         providers,

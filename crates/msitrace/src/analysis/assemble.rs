@@ -3,8 +3,8 @@
 
 use super::input::{Content, Parsed};
 use super::{
-    burn, diagnose, eventlog, failure_graph, msi, AnalysisSettings, InputReport, InputStatus,
-    Report, SCHEMA_VERSION,
+    burn, deployment, diagnose, eventlog, failure_graph, msi, AnalysisSettings, InputReport,
+    InputStatus, Report, SCHEMA_VERSION,
 };
 use crate::clock::{self, ClockInput};
 use crate::event::{Event, Kind};
@@ -254,6 +254,8 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     let mut eventlog_findings = Vec::new();
     let mut captures = Vec::new();
     let mut capture_findings = Vec::new();
+    let mut deployment_failures = Vec::new();
+    let mut deployment_findings = Vec::new();
     // Kept events of the event logs and captures, per input.
     let mut kept: Vec<KeptInput> = Vec::new();
     for p in parsed {
@@ -278,6 +280,16 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
                     input: p.report.id,
                     source: SourceClass::Procmon,
                     events,
+                });
+            }
+            Content::Deployment(facts) => {
+                let facts = *facts;
+                deployment_failures.extend(facts.failures);
+                deployment_findings.extend(facts.findings);
+                kept.push(KeptInput {
+                    input: p.report.id,
+                    source: SourceClass::ToolLog,
+                    events: facts.events,
                 });
             }
             Content::None => {}
@@ -318,6 +330,8 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     let cited: Vec<&crate::findings::Evidence> = eventlog_findings
         .iter()
         .chain(&capture_findings)
+        .chain(&deployment_findings)
+        .chain(deployment_failures.iter().map(|f| &f.finding))
         .flat_map(|f| f.evidence.iter())
         .collect();
     for m in &matches {
@@ -372,9 +386,17 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     // Root causes first: errors before warnings; within errors, the more certain first; a bundle's
     // failure comes after the package failures it results from.
     let unexplained = eventlog::link_sessions(install_failures, &sessions, &mut session_findings);
+    let deployment_rest = deployment::fold_into_sessions(
+        deployment_failures,
+        &mut session_findings,
+        &sessions,
+        &inputs,
+    );
     let mut findings = session_findings;
     findings.extend(bundle_findings);
     findings.extend(unexplained);
+    findings.extend(deployment_rest);
+    findings.extend(deployment_findings);
     let eventlog_findings = fold_into_sessions(eventlog_findings, &mut findings);
     findings.extend(eventlog_findings);
     let mut capture_findings = fold_into_sessions(capture_findings, &mut findings);

@@ -2,7 +2,9 @@
 //! ([`InputReport`]) and its content (installer sessions, a bundle run, event-log facts, a
 //! capture). Every format goes through its registered reader; only the analysis step differs.
 
-use super::{burn, capture, eventlog, msi, progress, signals, InputReport, InputStatus};
+use super::{
+    burn, capture, deployment, eventlog, msi, progress, signals, InputReport, InputStatus,
+};
 use crate::detect::{detect_bytes, Detected, SNIFF_LEN};
 use crate::event::Event;
 use crate::findings::Finding;
@@ -124,6 +126,7 @@ pub(super) enum Content {
     Msi(Vec<msi::SessionFacts>),
     Burn(Box<burn::BundleTracker>),
     EventLog(Box<eventlog::EventLogFacts>),
+    Deployment(Box<deployment::DeploymentFacts>),
     Capture(Box<(crate::analysis::CaptureReport, Vec<Finding>, Vec<Event>)>),
 }
 
@@ -208,6 +211,14 @@ pub(super) fn parse_input(
         }),
         Feeds::Capture => open_stream(source, &opening, &mut report)
             .map_or(Content::None, |s| read_capture(s, &mut report)),
+        Feeds::Deployment => {
+            open_stream(source, &opening, &mut report).map_or(Content::None, |s| {
+                let mut tracker = deployment::DeploymentTracker::new(&path);
+                let summary = feed(s, &mut report, |event| tracker.push(event));
+                report.lines = summary.lines;
+                Content::Deployment(Box::new(tracker.finish()))
+            })
+        }
     };
     Parsed { report, content }
 }

@@ -14,6 +14,7 @@ mod bundles;
 pub(crate) mod burn;
 pub(crate) mod capture;
 mod date_order;
+pub(crate) mod deployment;
 pub(crate) mod diagnose;
 pub(crate) mod eventlog;
 pub mod events;

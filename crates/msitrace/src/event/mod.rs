@@ -312,6 +312,11 @@ pub enum Kind {
         #[serde(skip_serializing_if = "Option::is_none")]
         status: Option<u32>,
     },
+    /// An entry of a tool's own log (ConfigMgr and Intune client logs, package managers, product
+    /// setup logs): its level, component and thread as the tool wrote them.
+    LogEntry(Box<LogEntry>),
+    /// A deployment tool saying how an installer it ran (or the tool itself) exited.
+    DeploymentExit(Box<DeploymentExit>),
 }
 
 /// The large payloads of [`Kind`] are boxed, so that every event (most are small log lines)
@@ -326,7 +331,14 @@ macro_rules! boxed_kind {
     )*};
 }
 
-boxed_kind!(EventRecord, Operation, ProcessStart, ProcessInfo);
+boxed_kind!(
+    EventRecord,
+    Operation,
+    ProcessStart,
+    ProcessInfo,
+    LogEntry,
+    DeploymentExit
+);
 
 /// Start or end of one logging session in an MSI log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -780,4 +792,156 @@ pub struct ProcessInfo {
     /// Integrity level, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integrity: Option<String>,
+}
+
+/// One entry of a tool's own log, as the tool wrote it. The time is the event's; the text as read
+/// (markup included) is in [`Event::raw`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// How serious the tool says the entry is (implied from the words when the form has no level).
+    pub level: EntryLevel,
+    /// The component that wrote it (`AppEnforce`, `ccmsetup`, `Execute-MSI`), when the form says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
+    /// Thread id, when the form says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread: Option<u32>,
+    /// The message without markup; lines of a multi-line message joined with `\n`.
+    pub message: String,
+}
+
+/// Level of a tool's log entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryLevel {
+    /// Debug or verbose output.
+    Verbose,
+    /// Information (CMTrace type 1).
+    Info,
+    /// A warning (CMTrace type 2).
+    Warning,
+    /// An error (CMTrace type 3).
+    Error,
+}
+
+impl EntryLevel {
+    /// `verbose`, `info`, `warning` or `error`.
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryLevel::Verbose => "verbose",
+            EntryLevel::Info => "info",
+            EntryLevel::Warning => "warning",
+            EntryLevel::Error => "error",
+        }
+    }
+}
+
+/// A deployment tool's report of an exit status: which tool, the code, what the tool made of it,
+/// and what was run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentExit {
+    /// The tool that reported it.
+    pub tool: DeploymentTool,
+    /// The exit code (negative decimals and HRESULTs as their 32-bit pattern).
+    pub code: u32,
+    /// What the tool concluded, when it says (an exit-code table entry, "was not successful");
+    /// `None` when the line gives only the number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<ExitVerdict>,
+    /// The package, application or feature it was about, when named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The command line that exited (an `msiexec` call, a setup program), when the log names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command_line: Option<String>,
+    /// The Windows Installer log that run wrote (`/l*v <path>`, a component log), when named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msi_log: Option<String>,
+}
+
+impl DeploymentExit {
+    /// The verdict: the tool's own, else the code read as a Windows Installer exit status
+    /// (0, 3010 and 1641 are never failures).
+    pub fn effective_verdict(&self) -> ExitVerdict {
+        let by_code = match crate::codes::classify_exit(self.code) {
+            crate::codes::OutcomeClass::Success => ExitVerdict::Success,
+            crate::codes::OutcomeClass::RebootRequired => ExitVerdict::RebootRequired,
+            crate::codes::OutcomeClass::Cancelled | crate::codes::OutcomeClass::Failure => {
+                ExitVerdict::Failure
+            }
+        };
+        match (self.verdict, by_code) {
+            // Success codes stay successes whatever the tool's table says.
+            (_, ExitVerdict::Success | ExitVerdict::RebootRequired) => by_code,
+            (Some(v), _) => v,
+            (None, v) => v,
+        }
+    }
+}
+
+/// The tools that run installers and log their exit statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeploymentTool {
+    /// Configuration Manager client (ccmsetup, AppEnforce, execmgr).
+    ConfigMgr,
+    /// Intune Management Extension (Win32 apps, AgentExecutor).
+    Intune,
+    /// PSAppDeployToolkit.
+    PsAppDeployToolkit,
+    /// Chocolatey.
+    Chocolatey,
+    /// winget (Windows Package Manager).
+    Winget,
+    /// PowerShell: DSC package resources, Install-Package, Start-Process.
+    PowerShell,
+    /// Ansible `win_package` / `win_chocolatey`.
+    Ansible,
+    /// Puppet package resources.
+    Puppet,
+    /// Chef package resources.
+    Chef,
+    /// SQL Server Setup.
+    SqlServerSetup,
+    /// Visual Studio Installer.
+    VisualStudioSetup,
+    /// The setup chainer of .NET Framework, Visual C++ runtimes and other Microsoft redistributables.
+    SetupChainer,
+    /// Another tool.
+    Other,
+}
+
+impl DeploymentTool {
+    /// The tool's name as people write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeploymentTool::ConfigMgr => "Configuration Manager",
+            DeploymentTool::Intune => "Intune Management Extension",
+            DeploymentTool::PsAppDeployToolkit => "PSAppDeployToolkit",
+            DeploymentTool::Chocolatey => "Chocolatey",
+            DeploymentTool::Winget => "winget",
+            DeploymentTool::PowerShell => "PowerShell",
+            DeploymentTool::Ansible => "Ansible",
+            DeploymentTool::Puppet => "Puppet",
+            DeploymentTool::Chef => "Chef",
+            DeploymentTool::SqlServerSetup => "SQL Server Setup",
+            DeploymentTool::VisualStudioSetup => "Visual Studio Installer",
+            DeploymentTool::SetupChainer => "setup chainer",
+            DeploymentTool::Other => "deployment tool",
+        }
+    }
+}
+
+/// What a tool made of an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExitVerdict {
+    /// Success.
+    Success,
+    /// Success; a restart completes it.
+    RebootRequired,
+    /// The tool will try again (a retry entry of an exit-code table).
+    Retry,
+    /// Failure.
+    Failure,
 }

@@ -122,6 +122,9 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
     let _ = writeln!(out, "\n{}", p.paint("1", "Inputs"));
     for i in &report.inputs {
         let what = match (i.format, i.encoding) {
+            (Some(_), Some(e)) if i.form.is_some() => {
+                format!("{}, {}", i.form.as_deref().unwrap_or(""), e.label())
+            }
             (Some(f), Some(e)) => format!("{f}, {}", e.label()),
             (Some(f), None) => f.to_string(),
             _ => "unrecognised".to_string(),
@@ -138,6 +141,7 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                         String::new()
                     }
                 ),
+                None if i.form.is_some() => format!("{} lines", i.lines),
                 None => format!("{} lines, {} entries", i.lines, i.events),
             },
             InputStatus::Unsupported => p.paint("33", "not yet supported"),

@@ -138,6 +138,8 @@ pub enum SourceClass {
     EventLog,
     /// Process Monitor exports.
     Procmon,
+    /// Tools' own logs: ConfigMgr/Intune (CMTrace), package managers, product setup logs.
+    ToolLog,
 }
 
 /// A problem in a rule file, with its place.
@@ -198,6 +200,8 @@ pub const KINDS: &[&str] = &[
     "process_start",
     "process_info",
     "process_exit",
+    "log_entry",
+    "deployment_exit",
 ];
 
 /// The name rules use for an event's kind.
@@ -222,6 +226,8 @@ pub fn kind_name(event: &Event) -> &'static str {
         ProcessStart(_) => "process_start",
         ProcessInfo(_) => "process_info",
         ProcessExit { .. } => "process_exit",
+        LogEntry(_) => "log_entry",
+        DeploymentExit(_) => "deployment_exit",
     }
 }
 
@@ -452,9 +458,10 @@ impl Compiler<'_> {
                     "burnlog" => sources.push(SourceClass::BurnLog),
                     "evtx" | "eventlog" => sources.push(SourceClass::EventLog),
                     "procmon" => sources.push(SourceClass::Procmon),
+                    "toollog" => sources.push(SourceClass::ToolLog),
                     other => self.err(
                         span,
-                        format!("unknown source '{other}' (msilog, burnlog, eventlog, procmon)"),
+                        format!("unknown source '{other}' (msilog, burnlog, eventlog, procmon, toollog)"),
                     ),
                 }
             }

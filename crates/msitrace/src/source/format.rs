@@ -27,6 +27,14 @@ pub enum Format {
     /// Process Monitor rows or Event Properties copied as text (see
     /// [`crate::source::procmon::text`]).
     ProcmonText,
+    /// A ConfigMgr or Intune client log (CMTrace, SMS trace, a CMTrace copy or its messages).
+    ConfigmgrLog,
+    /// Package-manager or deployment-tool output (Chocolatey, winget, Ansible, Puppet, Chef,
+    /// PowerShell, PSAppDeployToolkit).
+    DeploymentLog,
+    /// A product setup log relaying installer results (SQL Server Setup, Visual Studio
+    /// Installer, .NET Framework setup).
+    SetupLog,
     /// Process Monitor native capture (`.PML`).
     ProcmonPml,
     /// A zip bundle of collected logs.
@@ -52,6 +60,9 @@ impl Format {
             Format::ProcmonCsv => "Process Monitor CSV",
             Format::ProcmonXml => "Process Monitor XML",
             Format::ProcmonText => "Process Monitor text copy",
+            Format::ConfigmgrLog => "ConfigMgr/Intune log",
+            Format::DeploymentLog => "package-manager or deployment-tool output",
+            Format::SetupLog => "product setup log",
             Format::ProcmonPml => "Process Monitor PML capture",
             Format::Zip => "zip bundle",
             Format::Gzip => "gzip file",

@@ -10,15 +10,25 @@
 //! - [`procmon`]: Process Monitor exports ([`procmon::csv`], [`procmon::xml`], rows copied as
 //!   text: [`procmon::text`]) and what they share (columns, results, details, what to keep).
 
+//! - [`toollog`]: the logs of the tools around the installer, read by one reader in many forms:
+//!   [`cmtrace`] (ConfigMgr and Intune client logs), [`pkgmgr`] (package managers and deployment
+//!   tools), [`setuplog`] (product setup logs); [`relay`] reads what their lines relay about the
+//!   installer (exit statuses, the `msiexec` command and its log, relayed installer messages).
+
 pub mod burn;
+pub mod cmtrace;
 pub mod eventtext;
 pub mod eventxml;
 pub mod evtx;
 mod evtx_select;
 mod format;
 pub mod msilog;
+pub mod pkgmgr;
 pub mod procmon;
 mod registry;
+pub mod relay;
+pub mod setuplog;
+pub mod toollog;
 
 pub use crate::text::{sniff_encoding, TextEncoding};
 pub use format::{Format, Sniff};
@@ -80,6 +90,9 @@ pub enum Feeds {
     EventLog,
     /// Process Monitor captures.
     Capture,
+    /// Deployment runs of the tools around the installer (ConfigMgr, Intune, package managers,
+    /// product setups).
+    Deployment,
 }
 
 /// How an input writes its times.

@@ -9,12 +9,14 @@ use super::msilog::MsiLogSource;
 use super::procmon::csv::ProcmonCsvSource;
 use super::procmon::text::ProcmonTextSource;
 use super::procmon::xml::ProcmonXmlSource;
+use super::toollog::ToolLogSource;
 use super::Source;
 use crate::source::Format;
 
 /// Every reader, in the order detection breaks ties (binary formats first).
 pub static SOURCES: &[&dyn Source] = &[
     &EvtxSource,
+    &ToolLogSource::CONFIGMGR,
     &MsiLogSource,
     &EventXmlSource,
     &ProcmonXmlSource,
@@ -22,6 +24,8 @@ pub static SOURCES: &[&dyn Source] = &[
     &BurnLogSource,
     &EventTextSource,
     &ProcmonTextSource,
+    &ToolLogSource::SETUP,
+    &ToolLogSource::DEPLOYMENT,
 ];
 
 /// The reader registered for a format, when there is one.

@@ -103,6 +103,12 @@ pub(super) fn scan_body(body: &str, defer: bool) -> Option<(Shape, Option<NaiveT
 }
 
 /// Classify the body of a line (after any engine prefix).
+/// The kind of an installer line body read outside an MSI log (a tool relaying the installer's
+/// words: `MSI: Error 1920. ...`); `None` when the text has no installer shape.
+pub fn body_kind(body: &str) -> Option<Kind> {
+    parse_body(body).map(|(kind, _)| kind)
+}
+
 pub(super) fn parse_body(body: &str) -> Option<(Kind, Option<NaiveTime>)> {
     let first = *body.as_bytes().first()?;
     let none = |k| Some((k, None));

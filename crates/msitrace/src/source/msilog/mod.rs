@@ -40,7 +40,7 @@ mod prefix;
 pub use crate::locale_date::DateOrder;
 pub use crate::source::ParseWarning;
 pub use entry::{Deferred, Entry};
-pub use grammar::parse_outcome;
+pub use grammar::{body_kind, parse_outcome};
 pub use parser::MsiLogParser;
 pub use prefix::{engine_prefix, is_engine_line, looks_like_msi_line, message_body, EnginePrefix};
 
