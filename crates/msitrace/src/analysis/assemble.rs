@@ -3,7 +3,7 @@
 
 use super::input::{Content, Parsed};
 use super::{
-    burn, diagnose, eventlog, failure_graph, msi, AnalysisSettings, InputReport, InputStatus,
+    burn, diagnose, failure_graph, installs, msi, AnalysisSettings, InputReport, InputStatus,
     Report, SCHEMA_VERSION,
 };
 use crate::clock::{self, ClockInput};
@@ -250,8 +250,9 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     let mut inputs = Vec::new();
     let mut facts: Vec<msi::SessionFacts> = Vec::new();
     let mut trackers = Vec::new();
-    let mut install_failures = Vec::new();
+    let mut recorded_installs = Vec::new();
     let mut eventlog_findings = Vec::new();
+    let mut crashes = Vec::new();
     let mut captures = Vec::new();
     let mut capture_findings = Vec::new();
     // Kept events of the event logs and captures, per input.
@@ -262,8 +263,12 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
             Content::Burn(t) => trackers.push(t),
             Content::EventLog(facts) => {
                 let facts = *facts;
-                install_failures.extend(facts.install_failures);
+                recorded_installs.extend(facts.installs.into_iter().map(|mut i| {
+                    i.report.input = p.report.id;
+                    i
+                }));
                 eventlog_findings.extend(facts.findings);
+                crashes.extend(facts.crashes);
                 kept.push(KeptInput {
                     input: p.report.id,
                     source: SourceClass::EventLog,
@@ -371,7 +376,14 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     }
     // Root causes first: errors before warnings; within errors, the more certain first; a bundle's
     // failure comes after the package failures it results from.
-    let unexplained = eventlog::link_sessions(install_failures, &sessions, &mut session_findings);
+    let unexplained = installs::merge(
+        recorded_installs,
+        &facts,
+        &mut sessions,
+        &mut session_findings,
+    );
+    let failed = installs::failed_spans(&sessions, &facts);
+    eventlog_findings.extend(crate::analysis::crashes::rank(crashes, &failed, &sessions));
     let mut findings = session_findings;
     findings.extend(bundle_findings);
     findings.extend(unexplained);
@@ -384,6 +396,8 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
         a.severity
             .cmp(&b.severity)
             .then(a.bundle.is_some().cmp(&b.bundle.is_some()))
+            // A failed installation ranks above what happened around it (ambient noise).
+            .then(a.session.is_none().cmp(&b.session.is_none()))
             .then(a.confidence.cmp(&b.confidence))
     });
     let failed = findings.iter().any(|f| f.severity == Severity::Error);

@@ -13,12 +13,14 @@ mod assemble;
 mod bundles;
 pub mod burn;
 pub mod capture;
+pub mod crashes;
 mod date_order;
 pub mod diagnose;
 pub mod eventlog;
 pub mod events;
 pub mod failure_graph;
 mod input;
+pub mod installs;
 pub mod msi;
 pub mod process_tree;
 pub mod progress;
@@ -28,8 +30,8 @@ pub mod timeline;
 
 pub use crate::source::RecordCounts;
 pub use report::{
-    BundleReport, CaptureReport, FailureGroup, InputReport, InputStatus, PackageLog, Report,
-    ResultTotals, SessionReport, SCHEMA_VERSION,
+    BundleReport, CaptureReport, FailureGroup, InputReport, InputStatus, PackageLog,
+    RecordedInstall, Report, ResultTotals, SessionReport, SCHEMA_VERSION,
 };
 
 pub use assemble::rule_subjects;

@@ -608,6 +608,7 @@ impl Session {
             outcome,
             failed_action: self.failed_action,
             bundle: None,
+            recorded: None,
         };
         SessionFacts {
             report,
