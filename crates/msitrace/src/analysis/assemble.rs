@@ -323,6 +323,7 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     let cited: Vec<&crate::findings::Evidence> = eventlog_findings
         .iter()
         .chain(&capture_findings)
+        .chain(crashes.iter().map(|c| &c.finding))
         .flat_map(|f| f.evidence.iter())
         .collect();
     for m in &matches {
