@@ -212,6 +212,7 @@ pub fn rule_subjects(facts: &[msi::SessionFacts]) -> Vec<crate::rules::Subject<'
         out.extend(f.earlier.iter().map(|e| subject(e, false)));
         out.extend(f.window.iter().map(|e| subject(e, true)));
         out.extend(f.failure_point.iter().map(|e| subject(e, true)));
+        out.extend(f.later.iter().map(|e| subject(e, false)));
         out.extend(f.outcome_events.iter().map(|e| subject(e, false)));
         out.extend(f.file_in_use.iter().map(|e| subject(e, false)));
     }
