@@ -211,6 +211,7 @@ pub fn session_findings(
     if !facts.file_in_use.is_empty() {
         findings.push(file_in_use_finding(facts, session_index));
     }
+    findings.extend(super::success::warnings(facts, session_index));
     findings
 }
 

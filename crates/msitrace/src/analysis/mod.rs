@@ -26,6 +26,7 @@ pub mod process_tree;
 pub mod progress;
 mod report;
 pub mod signals;
+pub mod success;
 pub mod timeline;
 
 pub use crate::source::RecordCounts;

@@ -289,7 +289,11 @@ impl CustomActionError<'_> {
     /// (`Command line returned an error.`, `QuietExec Failed`, `Failed in ExecCommon method`):
     /// they say only that a step failed; the output above them says why.
     pub fn is_wrapper(&self) -> bool {
-        let m = self.message.trim().trim_end_matches('.').to_ascii_lowercase();
+        let m = self
+            .message
+            .trim()
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
         m.contains("command line returned an error")
             || m.starts_with("failed in ")
             || m.starts_with("failed to get command line")
