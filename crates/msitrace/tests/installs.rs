@@ -234,3 +234,30 @@ fn real_event_logs_list_their_installs() {
     assert!(r.sessions.iter().all(|s| s.outcome.is_none()));
     assert!(!r.failed);
 }
+
+#[test]
+fn a_service_failing_after_a_successful_install_is_a_warning() {
+    let r = analyze(&[fixture("eventlog/service-after-install.xml")]);
+    assert_eq!(r.sessions.len(), 1);
+    let agent = r
+        .findings
+        .iter()
+        .find(|f| f.title.contains("Fabrikam Agent"))
+        .unwrap();
+    assert_eq!(agent.severity, Severity::Warning);
+    assert_eq!(agent.session, Some(0));
+    assert!(
+        agent.summary.contains("which succeeded"),
+        "{}",
+        agent.summary
+    );
+    // Near miss: a service failing two days later, with no installation near it, stays a
+    // failure of its own.
+    let other = r
+        .findings
+        .iter()
+        .find(|f| f.title.contains("Contoso Indexer"))
+        .unwrap();
+    assert_eq!(other.severity, Severity::Error);
+    assert_eq!(other.session, None);
+}

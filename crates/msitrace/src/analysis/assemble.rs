@@ -254,6 +254,7 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     let mut recorded_installs = Vec::new();
     let mut eventlog_findings = Vec::new();
     let mut crashes = Vec::new();
+    let mut services = Vec::new();
     let mut captures = Vec::new();
     let mut capture_findings = Vec::new();
     // Kept events of the event logs and captures, per input.
@@ -270,6 +271,7 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
                 }));
                 eventlog_findings.extend(facts.findings);
                 crashes.extend(facts.crashes);
+                services.extend(facts.services);
                 kept.push(KeptInput {
                     input: p.report.id,
                     source: SourceClass::EventLog,
@@ -324,7 +326,7 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     let cited: Vec<&crate::findings::Evidence> = eventlog_findings
         .iter()
         .chain(&capture_findings)
-        .chain(crashes.iter().map(|c| &c.finding))
+        .chain(crashes.iter().chain(&services).map(|c| &c.finding))
         .flat_map(|f| f.evidence.iter())
         .collect();
     for m in &matches {
@@ -384,8 +386,12 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
         &mut sessions,
         &mut session_findings,
     );
-    let failed = installs::failed_spans(&sessions, &facts);
-    eventlog_findings.extend(crate::analysis::crashes::rank(crashes, &failed, &sessions));
+    let spans = installs::install_spans(&sessions, &facts);
+    let nearby = crate::analysis::nearby::rank_services(services, &spans, &sessions);
+    eventlog_findings.splice(0..0, nearby);
+    eventlog_findings.extend(crate::analysis::nearby::rank_crashes(
+        crashes, &spans, &sessions,
+    ));
     let mut findings = session_findings;
     findings.extend(bundle_findings);
     findings.extend(unexplained);

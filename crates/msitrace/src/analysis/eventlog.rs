@@ -77,7 +77,9 @@ pub struct EventLogFacts {
     /// Other findings (services, blocks).
     pub findings: Vec<Finding>,
     /// Crashes and hangs of installer processes, ranked once the failed installations are known.
-    pub crashes: Vec<super::crashes::Crash>,
+    pub crashes: Vec<super::nearby::Timed>,
+    /// Services that failed, ranked once the installations are known.
+    pub services: Vec<super::nearby::Timed>,
 }
 
 impl EventLogTracker {
@@ -179,17 +181,17 @@ impl EventLogTracker {
         sort(&mut self.other);
         let mut findings = Vec::new();
         let installs = super::installs::group(&self.path, &self.installer);
-        findings.extend(self.service_findings());
         findings.extend(self.other_findings());
         EventLogFacts {
             events: std::mem::take(&mut self.events),
             installs,
             crashes: self.crash_findings(),
+            services: self.service_findings(),
             findings,
         }
     }
 
-    fn service_findings(&self) -> Vec<Finding> {
+    fn service_findings(&self) -> Vec<super::nearby::Timed> {
         let path = &self.path;
         let mut groups: BTreeMap<(String, ServiceFailureKind), Vec<&Kept>> = BTreeMap::new();
         for k in &self.services {
@@ -219,10 +221,15 @@ impl EventLogTracker {
             if findings.len() >= MAX_SERVICE_FINDINGS {
                 break;
             }
-            findings.push(self.service_finding(&records, installed));
+            findings.push(super::nearby::Timed {
+                finding: self.service_finding(&records, installed),
+                times: records.iter().filter_map(|k| k.time).collect(),
+            });
         }
         if total > MAX_SERVICE_FINDINGS {
-            findings.push(Finding {
+            findings.push(super::nearby::Timed {
+                times: Vec::new(),
+                finding: Finding {
                 id: "eventlog.service-failures-more".to_string(),
                 title: format!(
                     "{} more services failed (not listed one by one)",
@@ -239,6 +246,7 @@ impl EventLogTracker {
                 codes: Vec::new(),
                 evidence: Vec::new(),
                 remediation: vec!["List them with `msitrace events <log> --provider \"Service Control Manager\"`.".to_string()],
+            },
             });
         }
         findings
@@ -377,8 +385,8 @@ impl EventLogTracker {
     }
 
     /// Crashes and hangs of installer processes, one per image, as warnings: whether one is an
-    /// installer crash depends on a failed installation near it ([`super::crashes::rank`]).
-    fn crash_findings(&self) -> Vec<super::crashes::Crash> {
+    /// installer crash depends on a failed installation near it ([`super::nearby::rank_crashes`]).
+    fn crash_findings(&self) -> Vec<super::nearby::Timed> {
         let mut by_image: BTreeMap<String, Vec<(&Kept, CrashView<'_>)>> = BTreeMap::new();
         for k in &self.crashes {
             if let Some(c) = crash_view(k) {
@@ -446,7 +454,7 @@ impl EventLogTracker {
                         "A crashing custom action or setup program fails the install: find the custom action in the verbose MSI log at the crash time, and the Windows Error Reporting (1001) report of the crash.".to_string(),
                     ],
                 };
-                super::crashes::Crash {
+                super::nearby::Timed {
                     finding,
                     times: records.iter().filter_map(|(k, _)| k.time).collect(),
                 }

@@ -668,27 +668,27 @@ fn utc_span(f: &SessionFacts) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     Some((min?, max?))
 }
 
-/// The failed installations (sessions with a failure status) on the UTC timeline: the event log's
-/// times, else the aligned times of the MSI log session.
-pub(super) fn failed_spans(
+/// The installations with a status on the UTC timeline: the event log's times, else the aligned
+/// times of the MSI log session.
+pub(super) fn install_spans(
     sessions: &[SessionReport],
     facts: &[SessionFacts],
-) -> Vec<super::crashes::FailedSpan> {
+) -> Vec<super::nearby::InstallSpan> {
     sessions
         .iter()
         .enumerate()
-        .filter(|(_, s)| {
-            s.outcome
-                .as_ref()
-                .is_some_and(|o| o.class == OutcomeClass::Failure)
-        })
+        .filter(|(_, s)| s.outcome.is_some())
         .filter_map(|(i, s)| {
             let recorded = s.recorded.as_ref().and_then(|r| Some((r.start?, r.end?)));
             let (start, end) = recorded.or_else(|| facts.get(i).and_then(utc_span))?;
-            Some(super::crashes::FailedSpan {
+            Some(super::nearby::InstallSpan {
                 session: i,
                 start,
                 end,
+                failed: s
+                    .outcome
+                    .as_ref()
+                    .is_some_and(|o| o.class == OutcomeClass::Failure),
             })
         })
         .collect()
