@@ -605,15 +605,12 @@ fn fold_repeated_failures(installs: &mut [EventLogInstall]) {
         };
         let mut times = vec![installs[first].report.recorded.as_ref().and_then(|r| r.end)];
         let mut extra = Vec::new();
-        for later in first + 1..installs.len() {
-            if key(&installs[later]).as_ref() != Some(&k) {
+        for later in installs[first + 1..].iter_mut() {
+            if key(later).as_ref() != Some(&k) {
                 continue;
             }
-            let f = installs[later]
-                .failure
-                .take()
-                .expect("keyed installs failed");
-            times.push(installs[later].report.recorded.as_ref().and_then(|r| r.end));
+            let f = later.failure.take().expect("keyed installs failed");
+            times.push(later.report.recorded.as_ref().and_then(|r| r.end));
             extra.extend(
                 f.evidence
                     .into_iter()

@@ -370,8 +370,14 @@ mod tests {
 
     #[test]
     fn alarm_words() {
+        // A custom action's own error line names why it failed; the lines that only wrap a
+        // command's output do not.
         assert_eq!(
             text_strength("WixQuietExec64:  Error 0x80070057: invalid command line property value"),
+            Some(Strength::CustomActionError)
+        );
+        assert_eq!(
+            text_strength("WixQuietExec64:  Error 0x80070057: Failed in ExecCommon method"),
             Some(Strength::StrongText)
         );
         assert_eq!(
