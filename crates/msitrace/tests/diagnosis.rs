@@ -169,3 +169,36 @@ fn real_cases_rest_on_their_evidence_line() {
         );
     }
 }
+
+#[test]
+fn an_excerpt_of_notices_is_read_and_names_its_errors() {
+    let r = fixture("excerpt-notices.log");
+    assert_eq!(
+        r.inputs[0].status,
+        msitrace::analysis::InputStatus::Analyzed,
+        "{:?}",
+        r.inputs[0].error
+    );
+    assert!(r.failed);
+    let top = &r.findings[0];
+    assert!(top.codes.contains(&2502), "{top:#?}");
+    assert!(
+        top.evidence
+            .iter()
+            .any(|e| e.line == Some(3) && e.text.contains("The error code is 2503")),
+        "{top:#?}"
+    );
+    // Near miss: prose naming a product is not a notice.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(
+        &path,
+        "Product: Fabrikam Tools\nVersion: 3.0\nThe error code is 2503.\n",
+    )
+    .unwrap();
+    let r = analyze_paths(&[path], &AnalysisSettings::default());
+    assert_ne!(
+        r.inputs[0].status,
+        msitrace::analysis::InputStatus::Analyzed
+    );
+}

@@ -445,7 +445,7 @@ fn failure_finding(
 /// True for a `Product: X -- Error N. …` notice (or a line quoting `The error code is N`) whose
 /// message number is already cited: the numbered line itself says it.
 fn repeats_cited_message(c: &Candidate<'_>, cited: &[u32]) -> bool {
-    !matches!(c.event.kind, Kind::MsiMessage(_))
+    !(c.own && matches!(c.event.kind, Kind::MsiMessage(_)))
         && signals::quoted_error_code(quoted_message(c.text)).is_some_and(|n| cited.contains(&n))
 }
 

@@ -415,7 +415,11 @@ impl EventLogTracker {
                     summary.push_str(&format!(" ({e})"));
                 }
                 if let Some(r) = c.report {
-                    summary.push_str(&format!(" (Windows Error Reporting {r} report)"));
+                    summary.push_str(&format!(" (Windows Error Reporting {r} report"));
+                    if let Some(t) = codes::wer_report_type(r) {
+                        summary.push_str(&format!(": {}", t.what.trim_end_matches('.')));
+                    }
+                    summary.push(')');
                 }
                 summary.push('.');
                 if records.len() > 1 {
