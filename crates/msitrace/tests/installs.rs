@@ -261,3 +261,22 @@ fn a_service_failing_after_a_successful_install_is_a_warning() {
     assert_eq!(other.severity, Severity::Error);
     assert_eq!(other.session, None);
 }
+
+#[test]
+fn the_event_log_names_the_cause_a_non_verbose_log_lacks() {
+    let r = analyze(&[
+        fixture("eventlog/contoso-agent-application.xml"),
+        fixture("msilog/contoso-nonverbose.log"),
+    ]);
+    assert_eq!(r.sessions.len(), 1, "{:#?}", r.sessions);
+    let top = &r.findings[0];
+    assert_eq!(top.session, Some(0));
+    assert_eq!(top.evidence[0].role, EvidenceRole::Cause);
+    assert_eq!(top.evidence[0].record, Some(4712));
+    assert!(top.codes.contains(&1310), "{:?}", top.codes);
+    // The MSI log's own lines stay cited.
+    assert!(top.evidence.iter().any(|e| e.line == Some(6)));
+    // Near miss: alone, the non-verbose log names no cause.
+    let r = analyze(&[fixture("msilog/contoso-nonverbose.log")]);
+    assert_eq!(r.findings[0].id, "msi.failed-without-error");
+}

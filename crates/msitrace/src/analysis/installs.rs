@@ -665,6 +665,51 @@ fn utc_span(f: &SessionFacts) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     Some((min?, max?))
 }
 
+/// Say in a session's finding that the event log records the same outcome, citing its records.
+fn tell_same_outcome(main: &mut Finding, install: &SessionReport, evidence: Vec<Evidence>) {
+    let code = install.outcome.as_ref().map_or(0, |o| o.code);
+    main.summary.push_str(&format!(
+        " The event log records the same outcome ({} with status {code}), so both sources tell one story.",
+        install.product.as_deref().unwrap_or("the product"),
+    ));
+    for mut e in evidence.into_iter().take(4) {
+        e.role = EvidenceRole::Outcome;
+        main.evidence.push(e);
+    }
+}
+
+/// A session's finding that names no cause takes the cause its event log records: the event
+/// log's finding, then the session's own evidence as what it led to.
+fn take_cause(main: &mut Finding, from_log: Finding) {
+    let own = std::mem::take(&mut main.evidence);
+    let session = main.session;
+    let summary = format!(
+        "{} The MSI log of this install names no cause; the event log's error record does.",
+        from_log.summary
+    );
+    let mut codes = from_log.codes.clone();
+    for c in &main.codes {
+        if !codes.contains(c) {
+            codes.push(*c);
+        }
+    }
+    let mut remediation = from_log.remediation.clone();
+    remediation.retain(|r| !r.starts_with("Collect the verbose installer log"));
+    *main = Finding {
+        summary,
+        codes,
+        remediation,
+        session,
+        ..from_log
+    };
+    main.evidence.extend(own.into_iter().map(|mut e| {
+        if e.role == EvidenceRole::Cause {
+            e.role = EvidenceRole::Context;
+        }
+        e
+    }));
+}
+
 /// The installations with a status on the UTC timeline: the event log's times, else the aligned
 /// times of the MSI log session.
 pub(super) fn install_spans(
@@ -760,16 +805,16 @@ pub(super) fn merge(
             .iter_mut()
             .find(|x| x.session == Some(index) && x.severity == Severity::Error);
         match (main, failed) {
-            (Some(main), Some(o)) => {
-                main.summary.push_str(&format!(
-                    " The event log records the same outcome ({} with status {}), so both sources tell one story.",
-                    install.report.product.as_deref().unwrap_or("the product"),
-                    o.code
-                ));
-                for mut e in install.outcome_evidence.into_iter().take(4) {
-                    e.role = EvidenceRole::Outcome;
-                    main.evidence.push(e);
+            (Some(main), Some(_)) if main.confidence == Confidence::Low => {
+                // The MSI log names no cause (a log that is not verbose): the event log's does.
+                if let Some(f) = install.failure.filter(|f| f.confidence != Confidence::Low) {
+                    take_cause(main, f);
+                } else {
+                    tell_same_outcome(main, &install.report, install.outcome_evidence);
                 }
+            }
+            (Some(main), Some(_)) => {
+                tell_same_outcome(main, &install.report, install.outcome_evidence);
             }
             (None, Some(_)) => {
                 if let Some(mut f) = install.failure {
