@@ -15,7 +15,7 @@
 //!   Windows Update install failures and side-by-side errors, as warnings.
 //!
 //! Successful transactions are not failures; the installations are tied to the MSI log session
-//! of the same install by [`super::installs::merge`], so the report tells one story.
+//! of the same install (`installs::merge`), so the report tells one story.
 
 use crate::codes;
 use crate::event::meaning::{
@@ -385,7 +385,7 @@ impl EventLogTracker {
     }
 
     /// Crashes and hangs of installer processes, one per image, as warnings: whether one is an
-    /// installer crash depends on a failed installation near it ([`super::nearby::rank_crashes`]).
+    /// installer crash depends on a failed installation near it (`nearby::rank_crashes`).
     fn crash_findings(&self) -> Vec<super::nearby::Timed> {
         let mut by_image: BTreeMap<String, Vec<(&Kept, CrashView<'_>)>> = BTreeMap::new();
         for k in &self.crashes {

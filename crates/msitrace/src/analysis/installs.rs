@@ -8,9 +8,9 @@
 //! `Product: X -- Error N …` records, 1001/1004/1005 resiliency) say why it failed; 1029/1031
 //! (side-by-side) and 1038 (restart) are context. The records of one installation do not always
 //! come in that order (the outcome often follows the 1042, a failed install may have no 1040), so
-//! [`group`] gives each record to the installation still open that it can belong to.
+//! `group` gives each record to the installation still open that it can belong to.
 //!
-//! [`merge`] lists each installation as a session of the report, merged with the MSI log session
+//! `merge` lists each installation as a session of the report, merged with the MSI log session
 //! of the same install when both are given; a failed installation's finding names the cause the
 //! event log holds (the error record before its outcome) when it holds one.
 

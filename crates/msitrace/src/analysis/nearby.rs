@@ -10,7 +10,7 @@
 //! installer said it worked; the service it installed did not start.
 //!
 //! The event logs say what happened ([`super::eventlog`]); the installations come from every
-//! input ([`super::installs::install_spans`]).
+//! input (`installs::install_spans`).
 
 use super::SessionReport;
 use crate::findings::{Finding, Severity};
