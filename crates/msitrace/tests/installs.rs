@@ -208,6 +208,14 @@ fn real_event_logs_list_their_installs() {
         "{:#?}",
         r.findings
     );
+    // A character reference the provider wrote into its data is decoded (`&#x2a;` is `*`).
+    let sxs = r
+        .findings
+        .iter()
+        .find(|f| f.id == "eventlog.side-by-side")
+        .unwrap();
+    assert!(sxs.summary.contains(r#"language="*""#), "{}", sxs.summary);
+    assert!(!sxs.summary.contains("&#x2a;"), "{}", sxs.summary);
     // Splunk: the 1013 'already installed' error record is the cause of the failed
     // reconfiguration (11729 + 1035 status 1603).
     let r = analyze(&[corpus("AD-DC_Application.evtx")]);
