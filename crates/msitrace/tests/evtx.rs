@@ -172,6 +172,15 @@ fn expected_rows_hold() {
             );
         } else {
             let status: u32 = outcome.parse().unwrap();
+            // An event-log-only file lists its installs as sessions: the outcome column is a
+            // session's outcome code.
+            assert!(
+                report
+                    .sessions
+                    .iter()
+                    .any(|s| s.outcome.as_ref().is_some_and(|o| o.code == status)),
+                "{file}: no session with outcome {status}"
+            );
             let f = report
                 .findings
                 .iter()

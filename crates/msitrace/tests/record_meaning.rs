@@ -438,7 +438,8 @@ fn event_log_alone_reports_the_failed_install_with_record_evidence() {
     assert!(report.failed);
     let f = &report.findings[0];
     assert_eq!(f.id, "eventlog.msi-failed");
-    assert_eq!(f.codes, vec![1603]);
+    // The message number of the error record before the outcome is named with the status.
+    assert_eq!(f.codes, vec![1310, 1603]);
     assert!(f.summary.contains("Error 1310"), "{}", f.summary);
     assert!(f.summary.contains("{5C1A9E3B-7D2F-4B8A-9C61-0E4F2A7B3D90}"));
     let records: Vec<_> = f.evidence.iter().filter_map(|e| e.record).collect();

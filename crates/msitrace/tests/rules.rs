@@ -567,3 +567,95 @@ fn context_rules() {
     );
     assert_no_match("msi.file-in-use.held", "Info 1603. Nothing held.");
 }
+
+#[test]
+fn engine_statements_that_explain_a_failure() {
+    assert_match(
+        "msi.engine.suspended-install",
+        "MSI (s) (54:74) [16:26:11:416]: Suspended install detected. Resuming.",
+    );
+    assert_no_match(
+        "msi.engine.suspended-install",
+        "MSI (s) (54:74) [16:26:11:416]: Checking in-progress install: no install in progress.",
+    );
+    assert_match(
+        "msi.concurrency.execution-mutex",
+        "MSI (c) (A8:2C) [10:14:03:113]: Failed to grab execution mutex. System error 258.",
+    );
+    assert_no_match(
+        "msi.concurrency.execution-mutex",
+        "MSI (c) (A8:2C) [10:14:03:113]: Grabbed execution mutex.",
+    );
+    assert_match(
+        "msi.patch.not-applicable",
+        "MSI (c) (EC:D4) [19:57:50:272]: PATCH SEQUENCER: QFE patch e:\\Contoso-KB100-x64.msp is not applicable.",
+    );
+    assert_no_match(
+        "msi.patch.not-applicable",
+        "MSI (c) (EC:D4) [19:57:50:272]: PATCH SEQUENCER: verifying the applicability of QFE patch e:\\Contoso-KB100-x64.msp against product code: {CD981244-E9B8-405A-9026-6AEB9DCEF1F1}",
+    );
+    assert_match(
+        "msi.source.package-unreadable",
+        "MSI (s) (8C:14) [15:32:57:584]: Source is incorrect. Unable to open or validate MSI package D:\\setup\\contoso.msi.",
+    );
+    assert_no_match(
+        "msi.source.package-unreadable",
+        "MSI (s) (8C:14) [15:32:57:584]: SOURCEMGMT: Resolved source to: 'contoso.msi'",
+    );
+    assert_match(
+        "msi.repair.secure-repair-failed",
+        "MSI (s) (C8:6C) [01:06:24:078]: SECREPAIR: Failed to open the file:C:\\Users\\lee\\Downloads\\contoso for computing its hash. Error:3",
+    );
+    assert_no_match(
+        "msi.repair.secure-repair-failed",
+        "MSI (s) (C8:6C) [01:06:24:078]: SECREPAIR: CryptAcquireContext succeeded",
+    );
+    assert_match(
+        "msi.service.connect-failed",
+        "MSI (c) (5C:18) [11:55:48:328]: Failed to connect to server. Error: 0x80070005",
+    );
+    assert_no_match(
+        "msi.service.connect-failed",
+        "MSI (c) (5C:18) [11:55:48:328]: Connected to service for CA interface.",
+    );
+    assert_match(
+        "msi.restart-manager.shutdown-failed",
+        "MSI (s) (50:2C) [03:18:54:674]: RESTART MANAGER: Failed to shut down all applications in the service's session. Error: 5",
+    );
+    assert_no_match(
+        "msi.restart-manager.shutdown-failed",
+        "MSI (s) (50:2C) [03:18:54:674]: RESTART MANAGER: Session opened.",
+    );
+}
+
+#[test]
+fn a_downgrade_names_the_product_found() {
+    let log = "MSI (c) (AC:9C) [22:17:22:598]: PROPERTY CHANGE: Adding WIX_DOWNGRADE_DETECTED property. Its value is '{5594F5B4-B8BD-4165-AEEB-317C324F93BB}'.
+Action start 22:17:22: LaunchConditions.
+MSI (c) (AC:9C) [22:17:25:855]: Product: Contoso -- A later version of Contoso is already installed.  Setup will now exit.
+Action ended 22:17:25: LaunchConditions. Return value 3.";
+    let found = matches(log);
+    for id in [
+        "msi.upgrade.downgrade-blocked",
+        "msi.upgrade.newer-version-installed",
+    ] {
+        assert!(found.iter().any(|f| f == id), "{id}: {found:?}");
+    }
+    // An upgrade found (WIX_UPGRADE_DETECTED) is no downgrade.
+    assert_no_match(
+        "msi.upgrade.newer-version-installed",
+        "MSI (c) (AC:9C) [22:17:22:598]: PROPERTY CHANGE: Adding WIX_UPGRADE_DETECTED property. Its value is '{5594F5B4-B8BD-4165-AEEB-317C324F93BB}'.",
+    );
+}
+
+#[test]
+fn a_deliberate_failure_is_called_one() {
+    assert_match(
+        "msi.custom-action.deliberate-failure",
+        "CustomAction WixFailWhenDeferred returned actual error code 1603 (note this may not be 100% accurate if translation happened inside sandbox)",
+    );
+    assert_no_match(
+        "msi.custom-action.deliberate-failure",
+        "CustomAction ExecSecureObjects returned actual error code 1603 (note this may not be 100% accurate if translation happened inside sandbox)",
+    );
+}

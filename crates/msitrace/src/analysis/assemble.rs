@@ -3,7 +3,7 @@
 
 use super::input::{Content, Parsed};
 use super::{
-    burn, deployment, diagnose, eventlog, failure_graph, msi, AnalysisSettings, InputReport,
+    burn, deployment, diagnose, failure_graph, installs, msi, AnalysisSettings, InputReport,
     InputStatus, Report, SCHEMA_VERSION,
 };
 use crate::clock::{self, ClockInput};
@@ -212,6 +212,7 @@ pub fn rule_subjects(facts: &[msi::SessionFacts]) -> Vec<crate::rules::Subject<'
         out.extend(f.earlier.iter().map(|e| subject(e, false)));
         out.extend(f.window.iter().map(|e| subject(e, true)));
         out.extend(f.failure_point.iter().map(|e| subject(e, true)));
+        out.extend(f.later.iter().map(|e| subject(e, false)));
         out.extend(f.outcome_events.iter().map(|e| subject(e, false)));
         out.extend(f.file_in_use.iter().map(|e| subject(e, false)));
     }
@@ -250,8 +251,10 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     let mut inputs = Vec::new();
     let mut facts: Vec<msi::SessionFacts> = Vec::new();
     let mut trackers = Vec::new();
-    let mut install_failures = Vec::new();
+    let mut recorded_installs = Vec::new();
     let mut eventlog_findings = Vec::new();
+    let mut crashes = Vec::new();
+    let mut services = Vec::new();
     let mut captures = Vec::new();
     let mut capture_findings = Vec::new();
     let mut deployment_failures = Vec::new();
@@ -264,8 +267,13 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
             Content::Burn(t) => trackers.push(t),
             Content::EventLog(facts) => {
                 let facts = *facts;
-                install_failures.extend(facts.install_failures);
+                recorded_installs.extend(facts.installs.into_iter().map(|mut i| {
+                    i.report.input = p.report.id;
+                    i
+                }));
                 eventlog_findings.extend(facts.findings);
+                crashes.extend(facts.crashes);
+                services.extend(facts.services);
                 kept.push(KeptInput {
                     input: p.report.id,
                     source: SourceClass::EventLog,
@@ -332,6 +340,7 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
         .chain(&capture_findings)
         .chain(&deployment_findings)
         .chain(deployment_failures.iter().map(|f| &f.finding))
+        .chain(crashes.iter().chain(&services).map(|c| &c.finding))
         .flat_map(|f| f.evidence.iter())
         .collect();
     for m in &matches {
@@ -385,7 +394,18 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     }
     // Root causes first: errors before warnings; within errors, the more certain first; a bundle's
     // failure comes after the package failures it results from.
-    let unexplained = eventlog::link_sessions(install_failures, &sessions, &mut session_findings);
+    let unexplained = installs::merge(
+        recorded_installs,
+        &facts,
+        &mut sessions,
+        &mut session_findings,
+    );
+    let spans = installs::install_spans(&sessions, &facts);
+    let nearby = crate::analysis::nearby::rank_services(services, &spans, &sessions);
+    eventlog_findings.splice(0..0, nearby);
+    eventlog_findings.extend(crate::analysis::nearby::rank_crashes(
+        crashes, &spans, &sessions,
+    ));
     let deployment_rest = deployment::fold_into_sessions(
         deployment_failures,
         &mut session_findings,
@@ -406,6 +426,8 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
         a.severity
             .cmp(&b.severity)
             .then(a.bundle.is_some().cmp(&b.bundle.is_some()))
+            // A failed installation ranks above what happened around it (ambient noise).
+            .then(a.session.is_none().cmp(&b.session.is_none()))
             .then(a.confidence.cmp(&b.confidence))
     });
     let failed = findings.iter().any(|f| f.severity == Severity::Error);

@@ -78,14 +78,37 @@ struct Candidate<'a> {
     own: bool,
 }
 
+/// Most stack-trace lines kept after an exception line.
+const MAX_TRACE: usize = 4;
+
 fn candidates<'a>(window: &'a [Event], rules: &RuleContext<'_, '_>) -> Vec<Candidate<'a>> {
     let mut out = Vec::new();
     for event in window {
+        // Frames of a stack trace after an exception line (`   at Namespace.Type.Method(...)`)
+        // are context, though they hold no alarm word.
+        let mut trace = 0;
         for (i, (line, text)) in event.raw_lines().enumerate() {
             let strength = if i == 0 {
                 signals::entry_strength(event)
             } else {
                 signals::text_strength(text)
+            };
+            let frame = text.trim_start().starts_with("at ");
+            let strength = match strength {
+                None if frame && trace > 0 => {
+                    trace -= 1;
+                    Some(Strength::WeakText)
+                }
+                s => {
+                    if !frame {
+                        trace = if memchr::memmem::find(text.as_bytes(), b"xception").is_some() {
+                            MAX_TRACE
+                        } else {
+                            0
+                        };
+                    }
+                    s
+                }
             };
             // A cause rule on the line outranks its generic kind.
             let ruled = rules.cause_at(event.input, Location::Line(line)).is_some();
@@ -105,7 +128,32 @@ fn candidates<'a>(window: &'a [Event], rules: &RuleContext<'_, '_>) -> Vec<Candi
             }
         }
     }
+    demote_ignored_action_errors(window, &mut out);
     out
+}
+
+/// A custom action's error line belongs to the first custom-action result after it: when that
+/// action's failure was ignored (translated to success), the line does not explain this failure.
+fn demote_ignored_action_errors(window: &[Event], cands: &mut [Candidate<'_>]) {
+    let results: Vec<(u64, bool)> = window
+        .iter()
+        .filter_map(|e| match &e.kind {
+            Kind::CustomActionResult {
+                translated_to_success,
+                ..
+            } => Some((line_of(e), *translated_to_success)),
+            _ => None,
+        })
+        .collect();
+    for c in cands.iter_mut() {
+        if c.strength < Strength::StrongText || signals::custom_action_error(c.text).is_none() {
+            continue;
+        }
+        let next = results.iter().find(|(line, _)| *line > c.line);
+        if next.is_some_and(|(_, translated)| *translated) {
+            c.strength = Strength::WeakText;
+        }
+    }
 }
 
 /// Findings for one session (none for a clean success or a cancel).
@@ -118,6 +166,16 @@ pub fn session_findings(
     let class = facts.report.outcome.as_ref().map(|o| o.class);
     let failed = class == Some(OutcomeClass::Failure);
     let mut cands = candidates(&facts.window, rules);
+    // Nothing before the failure explains it: an error line after it (in the rollback, at the end
+    // of the log, quoted after it) may.
+    if !cands.iter().any(|c| c.strength >= Strength::StrongText) {
+        let later = candidates(&facts.later, rules);
+        cands.extend(
+            later
+                .into_iter()
+                .filter(|c| c.strength >= Strength::CustomActionError),
+        );
+    }
     // Entries outside the window that a cause rule points at (the failing LaunchConditions action,
     // the elevation line of a non-elevated install) compete too.
     for e in facts.failure_point.iter().chain(&facts.settings) {
@@ -153,6 +211,7 @@ pub fn session_findings(
     if !facts.file_in_use.is_empty() {
         findings.push(file_in_use_finding(facts, session_index));
     }
+    findings.extend(super::success::warnings(facts, session_index));
     findings
 }
 
@@ -239,7 +298,17 @@ fn failure_finding(
             }
             None => (id, title, category, remediation, confidence, cause_text),
         };
-    // Context: other explaining lines, in order, the strongest first when there are too many.
+    // Context: other explaining lines, in order; when there are too many, the strongest, then
+    // those nearest the cause. A notice repeating a message already cited, and a custom action's
+    // own report that something is fine or absent, explain nothing.
+    let numbered: Vec<u32> = cands
+        .iter()
+        .filter_map(|c| match &c.event.kind {
+            Kind::MsiMessage(m) if c.own => Some(m.code),
+            _ => None,
+        })
+        .chain(codes_cited.iter().copied())
+        .collect();
     let mut context: Vec<&Candidate<'_>> = cands
         .iter()
         .filter(|c| cause.is_none_or(|k| k.line != c.line))
@@ -248,9 +317,16 @@ fn failure_finding(
                 .iter()
                 .any(|e| e.line == Some(c.line) && e.input == *path)
         })
+        .filter(|c| !repeats_cited_message(c, &numbered))
+        .filter(|c| c.strength > Strength::WeakText || !reports_fine_or_absent(c.text))
         .collect();
     if context.len() > MAX_CONTEXT {
-        context.sort_by(|a, b| b.strength.cmp(&a.strength).then(a.line.cmp(&b.line)));
+        let near = cause.map_or(u64::MAX, |k| k.line);
+        context.sort_by(|a, b| {
+            b.strength
+                .cmp(&a.strength)
+                .then(a.line.abs_diff(near).cmp(&b.line.abs_diff(near)))
+        });
         context.truncate(MAX_CONTEXT);
         context.sort_by_key(|c| c.line);
     }
@@ -366,6 +442,30 @@ fn failure_finding(
     }
 }
 
+/// True for a `Product: X -- Error N. …` notice (or a line quoting `The error code is N`) whose
+/// message number is already cited: the numbered line itself says it.
+fn repeats_cited_message(c: &Candidate<'_>, cited: &[u32]) -> bool {
+    !(c.own && matches!(c.event.kind, Kind::MsiMessage(_)))
+        && signals::quoted_error_code(quoted_message(c.text)).is_some_and(|n| cited.contains(&n))
+}
+
+/// True for a custom action's line reporting that something is fine, absent or left alone
+/// (`Service 'X' not found`, `skipping`, `already exists, not creating`): routine output.
+fn reports_fine_or_absent(text: &str) -> bool {
+    const FINE: &[&str] = &[
+        "not found",
+        "skipping",
+        "skip ",
+        "already exists",
+        "does not exist",
+        "nothing to",
+        "no need to",
+        "not installed, ",
+    ];
+    let lower = text.to_ascii_lowercase();
+    FINE.iter().any(|f| lower.contains(f))
+}
+
 type Described = (String, String, String, Vec<String>, Confidence, String);
 
 /// Id, title, category, remediation, confidence and sentence from a matched rule.
@@ -465,18 +565,102 @@ fn describe_cause(c: &Candidate<'_>, codes_cited: &mut Vec<u32>) -> Described {
                 format!("custom action {name} returned error code {code}"),
             )
         }
-        _ => {
-            let strong = c.strength >= Strength::StrongText;
-            (
-                "msi.logged-error".to_string(),
-                format!("Failure explained by a logged error: {}", shorten(c.text.trim(), 100)),
-                "logged_error".to_string(),
-                vec!["The line cited as cause is the first strong error in the failing action: search it together with the failing action's name.".to_string()],
-                if strong { Confidence::Medium } else { Confidence::Low },
-                c.text.trim().to_string(),
-            )
+        _ if c.strength >= Strength::CustomActionError => {
+            if let Some(e) = signals::custom_action_error(c.text) {
+                return describe_action_error(&e, c, codes_cited);
+            }
+            if let Some(code) = signals::quoted_error_code(quoted_message(c.text)) {
+                return describe_quoted_error(code, c, codes_cited);
+            }
+            describe_logged_error(c)
         }
+        _ => describe_logged_error(c),
     }
+}
+
+/// The text after `Product: X -- ` (a notice), or the line.
+fn quoted_message(text: &str) -> &str {
+    let body = text
+        .find("Product: ")
+        .map_or(text, |at| &text[at + "Product: ".len()..]);
+    body.split_once(" -- ").map_or(text, |(_, said)| said)
+}
+
+/// A custom action's own `Error 0x…` line: the action, its HRESULT explained, its words.
+fn describe_action_error(
+    e: &signals::CustomActionError<'_>,
+    c: &Candidate<'_>,
+    codes_cited: &mut Vec<u32>,
+) -> Described {
+    codes_cited.push(e.hresult);
+    let hr = codes::describe_hresult(e.hresult);
+    let short = codes::HResult::decode(e.hresult)
+        .win32_code()
+        .and_then(|w| codes::lookup(CodeScope::Win32, w))
+        .map(|i| i.title.to_string());
+    let title = match &short {
+        Some(t) => format!(
+            "Custom action {} failed with 0x{:08X}: {t}",
+            e.action, e.hresult
+        ),
+        None => format!("Custom action {} failed with 0x{:08X}", e.action, e.hresult),
+    };
+    let mut remediation = vec![format!("0x{:08X} is {hr}.", e.hresult)];
+    if let Some(info) = codes::HResult::decode(e.hresult)
+        .win32_code()
+        .and_then(|w| codes::lookup(CodeScope::Win32, w))
+    {
+        remediation.push(info.remedy.to_string());
+    }
+    remediation.push(format!("The line is custom action {}'s own account of why it failed: fix what it names (an account, a path, a service, a setting the package passes it), or the package's data for the action.", e.action));
+    (
+        "msi.custom-action.error".to_string(),
+        title,
+        "custom_action".to_string(),
+        remediation,
+        Confidence::High,
+        format!(
+            "custom action {} reported: {} ({hr})",
+            e.action,
+            c.text.trim()
+        ),
+    )
+}
+
+/// A line quoting an installer error in words (`Product: X -- Error 1935. …`, `… The error
+/// code is 2503. …`).
+fn describe_quoted_error(code: u32, c: &Candidate<'_>, codes_cited: &mut Vec<u32>) -> Described {
+    codes_cited.push(code);
+    let info = signals::message_info(code);
+    let title = match info {
+        Some(i) => format!("Error {code}: {}", i.title),
+        None => format!("Error {code}"),
+    };
+    (
+        format!("msi.error.{code}"),
+        title,
+        info.map_or("installer_error", |i| i.category).to_string(),
+        info.map(|i| vec![i.remedy.to_string()]).unwrap_or_default(),
+        if info.is_some() {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        },
+        c.text.trim().to_string(),
+    )
+}
+
+/// A line that is a clue by its words only.
+fn describe_logged_error(c: &Candidate<'_>) -> Described {
+    let strong = c.strength >= Strength::StrongText;
+    (
+        "msi.logged-error".to_string(),
+        format!("Failure explained by a logged error: {}", shorten(c.text.trim(), 100)),
+        "logged_error".to_string(),
+        vec!["The line cited as cause is the first strong error in the failing action: search it together with the failing action's name.".to_string()],
+        if strong { Confidence::Medium } else { Confidence::Low },
+        c.text.trim().to_string(),
+    )
 }
 
 /// The exit status when it says more than the generic 1603 (e.g. 1620, 1625, 1618).

@@ -3,8 +3,8 @@
 //! [`EventLogTracker`] keeps the records whose [`RecordMeaning`] can explain an installation and
 //! turns them into findings:
 //!
-//! - a Windows Installer transaction that ended with a failure status (MsiInstaller 1033–1037
-//!   with status ≠ 0, 11708/11725/11729), with its failure message and ProductCode;
+//! - the installations the log records (every MsiInstaller record goes to
+//!   [`super::installs`], which groups them into transactions listed as sessions);
 //! - a service that failed to start, hung, stopped with an error or could not log on (Service
 //!   Control Manager 7000/7001/7009/7011/7022/7023/7024/7031/7034/7038/7041), an error when the
 //!   logs show the service being installed (7045) or when it is a start failure, a warning
@@ -14,15 +14,14 @@
 //! - policy blocks (MsiInstaller 1007/1008, AppLocker, Code Integrity), Defender detections,
 //!   Windows Update install failures and side-by-side errors, as warnings.
 //!
-//! Successful transactions are not failures. [`link_sessions`] ties a failed transaction to the
-//! MSI log session of the same product and status, so the report tells one story.
+//! Successful transactions are not failures; the installations are tied to the MSI log session
+//! of the same install (`installs::merge`), so the report tells one story.
 
-use crate::analysis::SessionReport;
-use crate::codes::{self, classify_exit, OutcomeClass};
+use crate::codes;
 use crate::event::meaning::{
     Blocker, ProcessCrash, RecordMeaning, ServiceFailure, ServiceFailureKind,
 };
-use crate::event::{Event, EventRecord, InstallOperation, Kind, Location};
+use crate::event::{Event, EventRecord, Kind, Location};
 use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Severity};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -36,14 +35,14 @@ const MAX_SERVICE_FINDINGS: usize = 10;
 
 /// A record kept for the findings.
 #[derive(Debug, Clone)]
-struct Kept {
-    at: Location,
-    time: Option<DateTime<Utc>>,
-    record: Box<EventRecord>,
+pub(super) struct Kept {
+    pub(super) at: Location,
+    pub(super) time: Option<DateTime<Utc>>,
+    pub(super) record: Box<EventRecord>,
 }
 
 impl Kept {
-    fn evidence(&self, path: &str, role: EvidenceRole) -> Evidence {
+    pub(super) fn evidence(&self, path: &str, role: EvidenceRole) -> Evidence {
         let mut text = self.record.summary_line();
         if let Some(t) = self.time {
             text = format!("{} {text}", t.format("%Y-%m-%dT%H:%M:%SZ"));
@@ -51,13 +50,10 @@ impl Kept {
         Evidence::new(path, self.at, &text, role)
     }
 
-    fn meaning(&self) -> Option<&RecordMeaning> {
+    pub(super) fn meaning(&self) -> Option<&RecordMeaning> {
         self.record.meaning.as_deref()
     }
 }
-
-/// A failed transaction's operation, outcome records and failure-message records.
-type FailureGroup<'k> = (InstallOperation, Vec<&'k Kept>, Vec<&'k Kept>);
 
 /// Collects the records of one event-log input that findings rest on.
 #[derive(Debug)]
@@ -76,21 +72,14 @@ pub struct EventLogTracker {
 pub struct EventLogFacts {
     /// The records kept, as events (for the rules, the clock and the failure graph).
     pub events: Vec<Event>,
-    /// Findings about failed installs, linkable to MSI sessions.
-    pub install_failures: Vec<InstallFailure>,
-    /// Other findings (services, crashes, blocks).
+    /// The installations the log records (MsiInstaller transactions), each as a session.
+    pub installs: Vec<super::installs::EventLogInstall>,
+    /// Other findings (services, blocks).
     pub findings: Vec<Finding>,
-}
-
-/// A failed installer transaction seen in an event log.
-#[derive(Debug)]
-pub struct InstallFailure {
-    /// Product name.
-    pub product: String,
-    /// Exit status.
-    pub status: u32,
-    /// The finding, as reported when no MSI session explains it.
-    pub finding: Finding,
+    /// Crashes and hangs of installer processes, ranked once the failed installations are known.
+    pub crashes: Vec<super::nearby::Timed>,
+    /// Services that failed, ranked once the installations are known.
+    pub services: Vec<super::nearby::Timed>,
 }
 
 impl EventLogTracker {
@@ -117,13 +106,30 @@ impl EventLogTracker {
         let Kind::EventRecord(record) = event.kind else {
             return;
         };
+        // Every MsiInstaller record goes to the grouping of installations; policy blocks are
+        // also findings of their own.
+        if record.provider.eq_ignore_ascii_case("MsiInstaller") {
+            let kept = |record| Kept {
+                at: event.at,
+                time: event.time.aligned,
+                record,
+            };
+            if matches!(
+                record.meaning.as_deref(),
+                Some(RecordMeaning::InstallerPolicyBlock { .. })
+            ) && self.other.len() < MAX_KEPT
+            {
+                self.other.push(kept(record.clone()));
+            }
+            if self.installer.len() < MAX_KEPT * 4 {
+                self.installer.push(kept(record));
+            }
+            return;
+        }
         let Some(meaning) = record.meaning.as_deref() else {
             return;
         };
         let list = match meaning {
-            RecordMeaning::InstallerOutcome(_)
-            | RecordMeaning::InstallerMessage { .. }
-            | RecordMeaning::InstallerTransaction { .. } => &mut self.installer,
             RecordMeaning::ServiceFailure(_) => &mut self.services,
             RecordMeaning::ServiceInstalled { service, .. } => {
                 let key = service.to_ascii_lowercase();
@@ -140,6 +146,11 @@ impl EventLogTracker {
                 return;
             }
             RecordMeaning::ProcessCrash(c) if c.is_installer_process() => &mut self.crashes,
+            RecordMeaning::ErrorReport { event_name, p1 }
+                if installer_crash_report(event_name, p1.as_deref()) =>
+            {
+                &mut self.crashes
+            }
             RecordMeaning::InstallerPolicyBlock { .. }
             | RecordMeaning::Blocked { .. }
             | RecordMeaning::Defender { .. }
@@ -169,169 +180,18 @@ impl EventLogTracker {
         sort(&mut self.crashes);
         sort(&mut self.other);
         let mut findings = Vec::new();
-        let install_failures = self.install_failures();
-        findings.extend(self.service_findings());
-        findings.extend(self.crash_findings());
+        let installs = super::installs::group(&self.path, &self.installer);
         findings.extend(self.other_findings());
         EventLogFacts {
             events: std::mem::take(&mut self.events),
-            install_failures,
+            installs,
+            crashes: self.crash_findings(),
+            services: self.service_findings(),
             findings,
         }
     }
 
-    /// Failed transactions, one finding per product, operation and status.
-    fn install_failures(&self) -> Vec<InstallFailure> {
-        // (product, status) -> (operation, outcome records, failure-message records)
-        let mut groups: BTreeMap<(String, u32), FailureGroup<'_>> = BTreeMap::new();
-        let mut pending_messages: Vec<&Kept> = Vec::new();
-        for k in &self.installer {
-            match k.meaning() {
-                Some(RecordMeaning::InstallerOutcome(o)) => {
-                    // The failure messages just before it are about the same transaction.
-                    let (mine, others): (Vec<&Kept>, Vec<&Kept>) =
-                        pending_messages.drain(..).partition(|m| {
-                            matches!(m.meaning(), Some(RecordMeaning::InstallerMessage { product, .. }) if product == &o.product)
-                        });
-                    pending_messages = others;
-                    // A transaction that ended well recovered from its messages.
-                    if !matches!(classify_exit(o.status), OutcomeClass::Failure) {
-                        continue;
-                    }
-                    let g = groups.entry((o.product.clone(), o.status)).or_insert((
-                        o.operation,
-                        Vec::new(),
-                        Vec::new(),
-                    ));
-                    g.1.push(k);
-                    g.2.extend(mine);
-                }
-                Some(RecordMeaning::InstallerMessage { failed: true, .. }) => {
-                    pending_messages.push(k)
-                }
-                _ => {}
-            }
-        }
-        // Failure messages without an outcome record still say the transaction failed.
-        for m in pending_messages {
-            if let Some(RecordMeaning::InstallerMessage { product, .. }) = m.meaning() {
-                let g = groups.entry((product.clone(), 1603)).or_insert((
-                    InstallOperation::Unknown,
-                    Vec::new(),
-                    Vec::new(),
-                ));
-                g.2.push(m);
-            }
-        }
-        groups
-            .into_iter()
-            .map(|((product, status), (operation, outcomes, messages))| {
-                self.install_failure(product, status, operation, &outcomes, &messages)
-            })
-            .collect()
-    }
-
-    fn install_failure(
-        &self,
-        product: String,
-        status: u32,
-        operation: InstallOperation,
-        outcomes: &[&Kept],
-        messages: &[&Kept],
-    ) -> InstallFailure {
-        let path = &self.path;
-        let mut evidence = Vec::new();
-        let mut detail = Vec::new();
-        let mut product_code = None;
-        for m in messages.iter().take(MAX_EVIDENCE / 2) {
-            let role = if evidence.is_empty() {
-                EvidenceRole::Cause
-            } else {
-                EvidenceRole::Failure
-            };
-            evidence.push(m.evidence(path, role));
-            if let Some(RecordMeaning::InstallerMessage {
-                text,
-                product_code: code,
-                ..
-            }) = m.meaning()
-            {
-                let text = text.trim_end_matches('.').to_string();
-                if !detail.contains(&text) {
-                    detail.push(text);
-                }
-                product_code = product_code.or(code.clone());
-            }
-        }
-        for o in outcomes.iter().take(MAX_EVIDENCE / 2) {
-            evidence.push(o.evidence(path, EvidenceRole::Outcome));
-        }
-        let times: Vec<String> = outcomes
-            .iter()
-            .chain(messages)
-            .filter_map(|k| k.time)
-            .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        // One transaction may log several failure messages (an error, then "Installation
-        // failed."): count the outcomes, else the completion messages.
-        let completions = messages
-            .iter()
-            .filter(|m| {
-                matches!(m.meaning(), Some(RecordMeaning::InstallerMessage { message, .. }) if matches!(message, 1708 | 1725 | 1729))
-            })
-            .count();
-        let occurrences = if outcomes.is_empty() {
-            completions.max(1)
-        } else {
-            outcomes.len()
-        };
-        let mut summary = format!(
-            "The event log records that the {operation} of {product} ended with status {status} ({}){}",
-            codes::exit_meaning(status),
-            match occurrences {
-                1 => String::new(),
-                n => format!(", {n} times"),
-            }
-        );
-        if !times.is_empty() {
-            summary.push_str(&format!(" at {}", times.join(", ")));
-        }
-        summary.push('.');
-        if !detail.is_empty() {
-            summary.push_str(&format!(" The installer said: {}.", detail.join(" / ")));
-        }
-        if let Some(code) = &product_code {
-            summary.push_str(&format!(" ProductCode {code}."));
-        }
-        summary.push_str(" Event logs hold only the outcome: the cause is in the verbose MSI log of this install.");
-        let mut remediation = vec![
-            "Collect the verbose installer log of this install (msiexec /i package.msi /l*v install.log, or the Logging policy) and analyse it with the event logs.".to_string(),
-        ];
-        if let Some(info) = codes::lookup(codes::CodeScope::Exit, status) {
-            remediation.push(info.remedy.to_string());
-        }
-        InstallFailure {
-            finding: Finding {
-                id: "eventlog.msi-failed".to_string(),
-                title: format!("{product}: {operation} failed with status {status} (event log)"),
-                severity: Severity::Error,
-                confidence: Confidence::Low,
-                category: "install".to_string(),
-                summary,
-                session: None,
-                bundle: None,
-                codes: vec![status],
-                evidence,
-                remediation,
-            },
-            product,
-            status,
-        }
-    }
-
-    fn service_findings(&self) -> Vec<Finding> {
+    fn service_findings(&self) -> Vec<super::nearby::Timed> {
         let path = &self.path;
         let mut groups: BTreeMap<(String, ServiceFailureKind), Vec<&Kept>> = BTreeMap::new();
         for k in &self.services {
@@ -361,10 +221,15 @@ impl EventLogTracker {
             if findings.len() >= MAX_SERVICE_FINDINGS {
                 break;
             }
-            findings.push(self.service_finding(&records, installed));
+            findings.push(super::nearby::Timed {
+                finding: self.service_finding(&records, installed),
+                times: records.iter().filter_map(|k| k.time).collect(),
+            });
         }
         if total > MAX_SERVICE_FINDINGS {
-            findings.push(Finding {
+            findings.push(super::nearby::Timed {
+                times: Vec::new(),
+                finding: Finding {
                 id: "eventlog.service-failures-more".to_string(),
                 title: format!(
                     "{} more services failed (not listed one by one)",
@@ -381,6 +246,7 @@ impl EventLogTracker {
                 codes: Vec::new(),
                 evidence: Vec::new(),
                 remediation: vec!["List them with `msitrace events <log> --provider \"Service Control Manager\"`.".to_string()],
+            },
             });
         }
         findings
@@ -518,50 +384,66 @@ impl EventLogTracker {
         }
     }
 
-    fn crash_findings(&self) -> Vec<Finding> {
-        let mut by_image: BTreeMap<String, Vec<&Kept>> = BTreeMap::new();
+    /// Crashes and hangs of installer processes, one per image, as warnings: whether one is an
+    /// installer crash depends on a failed installation near it (`nearby::rank_crashes`).
+    fn crash_findings(&self) -> Vec<super::nearby::Timed> {
+        let mut by_image: BTreeMap<String, Vec<(&Kept, CrashView<'_>)>> = BTreeMap::new();
         for k in &self.crashes {
-            if let Some(RecordMeaning::ProcessCrash(c)) = k.meaning() {
+            if let Some(c) = crash_view(k) {
                 by_image
                     .entry(c.image.to_ascii_lowercase())
                     .or_default()
-                    .push(k);
+                    .push((k, c));
             }
         }
         by_image
             .into_values()
             .map(|records| {
-                let Some(RecordMeaning::ProcessCrash(c)) = records[0].meaning() else {
-                    unreachable!("crash records have a crash meaning")
-                };
-                let c: &ProcessCrash = c;
-                let what = if c.hang { "hung" } else { "crashed" };
+                // The Application Error record says more than the report about it.
+                let c = records
+                    .iter()
+                    .map(|(_, c)| c)
+                    .find(|c| c.report.is_none())
+                    .unwrap_or(&records[0].1);
+                let hang = c.hang;
+                let what = if hang { "hung" } else { "crashed" };
                 let mut summary = format!("Installer process {} {what}", c.image);
-                if let Some(m) = &c.module {
+                if let Some(m) = c.module {
                     summary.push_str(&format!(" in module {m}"));
                 }
-                if let Some(e) = &c.exception {
+                if let Some(e) = c.exception {
                     summary.push_str(&format!(" ({e})"));
+                }
+                if let Some(r) = c.report {
+                    summary.push_str(&format!(" (Windows Error Reporting {r} report"));
+                    if let Some(t) = codes::wer_report_type(r) {
+                        summary.push_str(&format!(": {}", t.what.trim_end_matches('.')));
+                    }
+                    summary.push(')');
                 }
                 summary.push('.');
                 if records.len() > 1 {
-                    summary.push_str(&format!(" {} times.", records.len()));
+                    summary.push_str(&format!(" {} records about it.", records.len()));
                 }
-                Finding {
-                    id: format!("eventlog.installer-{}", if c.hang { "hang" } else { "crash" }),
-                    title: format!("{} {what} during an installation", c.image),
-                    severity: Severity::Error,
+                let finding = Finding {
+                    id: format!("eventlog.installer-{}", if hang { "hang" } else { "crash" }),
+                    title: format!("{} {what}", c.image),
+                    severity: Severity::Warning,
                     confidence: Confidence::Medium,
                     category: "crash".to_string(),
                     summary,
                     session: None,
                     bundle: None,
-                    codes: records.iter().map(|k| k.record.event_id).take(1).collect(),
+                    codes: records
+                        .iter()
+                        .map(|(k, _)| k.record.event_id)
+                        .take(1)
+                        .collect(),
                     evidence: records
                         .iter()
                         .take(MAX_EVIDENCE)
                         .enumerate()
-                        .map(|(n, k)| {
+                        .map(|(n, (k, _))| {
                             k.evidence(
                                 &self.path,
                                 if n == 0 {
@@ -575,6 +457,10 @@ impl EventLogTracker {
                     remediation: vec![
                         "A crashing custom action or setup program fails the install: find the custom action in the verbose MSI log at the crash time, and the Windows Error Reporting (1001) report of the crash.".to_string(),
                     ],
+                };
+                super::nearby::Timed {
+                    finding,
+                    times: records.iter().filter_map(|(k, _)| k.time).collect(),
                 }
             })
             .collect()
@@ -655,44 +541,51 @@ impl EventLogTracker {
     }
 }
 
-/// Tie event-log install failures to the MSI sessions of the same product and status: the
-/// session's finding gets the records as evidence and a sentence saying so; failures no session
-/// explains stay findings of their own.
-pub fn link_sessions(
-    failures: Vec<InstallFailure>,
-    sessions: &[SessionReport],
-    findings: &mut [Finding],
-) -> Vec<Finding> {
-    let mut own = Vec::new();
-    for f in failures {
-        let session = sessions.iter().position(|s| {
-            s.product
-                .as_deref()
-                .is_some_and(|p| p.trim().eq_ignore_ascii_case(f.product.trim()))
-                && s.outcome.as_ref().is_some_and(|o| o.code == f.status)
-        });
-        let target = session.and_then(|index| {
-            findings
-                .iter_mut()
-                .find(|x| x.session == Some(index) && x.severity == Severity::Error)
-        });
-        match target {
-            Some(main) => {
-                main.summary.push_str(&format!(
-                    " The event log records the same outcome ({} with status {}), so both sources tell one story.",
-                    f.product, f.status
-                ));
-                for mut e in f.finding.evidence.into_iter().take(4) {
-                    e.role = EvidenceRole::Outcome;
-                    main.evidence.push(e);
-                }
-            }
-            None => {
-                let mut finding = f.finding;
-                finding.session = session;
-                own.push(finding);
-            }
-        }
+/// A crash or hang as the record tells it (Application Error/Hang, .NET Runtime, or a Windows
+/// Error Reporting report).
+struct CrashView<'k> {
+    image: &'k str,
+    hang: bool,
+    module: Option<&'k str>,
+    exception: Option<&'k str>,
+    /// The Windows Error Reporting event name, for a report.
+    report: Option<&'k str>,
+}
+
+fn crash_view(k: &Kept) -> Option<CrashView<'_>> {
+    match k.meaning()? {
+        RecordMeaning::ProcessCrash(c) => Some(CrashView {
+            image: &c.image,
+            hang: c.hang,
+            module: c.module.as_deref(),
+            exception: c.exception.as_deref(),
+            report: None,
+        }),
+        RecordMeaning::ErrorReport { event_name, p1 } => Some(CrashView {
+            image: p1.as_deref()?,
+            hang: codes::wer_report_type(event_name).is_some_and(|t| t.kind.is_hang()),
+            module: None,
+            exception: None,
+            report: Some(event_name),
+        }),
+        _ => None,
     }
-    own
+}
+
+/// True for a Windows Error Reporting report of a crash or hang (not a memory leak, an update
+/// failure or telemetry: see [`codes::wer_report_type`]) of an installer process.
+fn installer_crash_report(event_name: &str, image: Option<&str>) -> bool {
+    let ends = codes::wer_report_type(event_name).is_some_and(|t| t.kind.ends_the_process());
+    ends && image.is_some_and(|image| {
+        ProcessCrash {
+            hang: false,
+            image: image.to_string(),
+            version: None,
+            module: None,
+            exception: None,
+            pid: None,
+            path: None,
+        }
+        .is_installer_process()
+    })
 }

@@ -20,17 +20,20 @@ pub(crate) mod eventlog;
 pub mod events;
 pub(crate) mod failure_graph;
 mod input;
+pub(crate) mod installs;
 pub(crate) mod msi;
+pub(crate) mod nearby;
 pub(crate) mod process_tree;
 pub mod progress;
 mod report;
 pub(crate) mod signals;
+pub(crate) mod success;
 pub(crate) mod timeline;
 
 pub use crate::source::RecordCounts;
 pub use report::{
-    BundleReport, CaptureReport, FailureGroup, InputReport, InputStatus, PackageLog, Report,
-    ResultTotals, SessionReport, SCHEMA_VERSION,
+    BundleReport, CaptureReport, FailureGroup, InputReport, InputStatus, PackageLog,
+    RecordedInstall, Report, ResultTotals, SessionReport, SCHEMA_VERSION,
 };
 
 pub use crate::clock::{ClockMethod, InputClock};

@@ -41,6 +41,8 @@ const MAX_ACTIONS: usize = 8192;
 const MAX_SETTINGS: usize = 64;
 /// Most file-in-use messages kept per session.
 const MAX_FILE_IN_USE: usize = 8;
+/// Most error lines kept from after the failure point.
+const MAX_LATER: usize = 16;
 
 /// What a finished session hands to the diagnosis.
 #[derive(Debug)]
@@ -51,6 +53,9 @@ pub struct SessionFacts {
     pub window: Vec<Event>,
     /// Notable entries just before the failing action: clues when the action itself logs none.
     pub earlier: Vec<Event>,
+    /// Error lines after the failure point (rollback, the end of the log, lines quoted after
+    /// it): clues when nothing before the failure explains it.
+    pub later: Vec<Event>,
     /// The line that states the ProductCode, for package checks.
     pub product_code_event: Option<Event>,
     /// The entry where the failure surfaced (`Return value 3`, `FatalError`, failed status).
@@ -78,6 +83,7 @@ impl SessionFacts {
             .iter()
             .chain(&self.earlier)
             .chain(&self.window)
+            .chain(&self.later)
             .chain(&self.failure_point)
             .chain(&self.outcome_events)
             .chain(&self.file_in_use)
@@ -135,6 +141,7 @@ impl SessionFacts {
         visit(&mut self.settings);
         visit(&mut self.earlier);
         visit(&mut self.window);
+        visit(&mut self.later);
         visit(&mut self.outcome_events);
         visit(&mut self.file_in_use);
         visit(&mut self.actions);
@@ -180,6 +187,7 @@ struct Session {
     ring: VecDeque<Event>,
     window: Option<Vec<Event>>,
     earlier: Vec<Event>,
+    later: Vec<Event>,
     product_code_event: Option<Event>,
     failure_point: Option<Event>,
     failed_action: Option<FailedAction>,
@@ -482,6 +490,11 @@ impl Session {
 
     fn remember(&mut self, event: Event) {
         if self.window.is_some() {
+            // After the failure point only error lines are kept: an error the log quotes after
+            // the failure (or after its end) still explains it when nothing before does.
+            if self.later.len() < MAX_LATER && is_error_line(&event) {
+                self.later.push(event);
+            }
             return;
         }
         if self.ring.len() == RING {
@@ -609,11 +622,13 @@ impl Session {
             outcome,
             failed_action: self.failed_action,
             bundle: None,
+            recorded: None,
         };
         SessionFacts {
             report,
             window,
             earlier: self.earlier,
+            later: self.later,
             product_code_event: self.product_code_event,
             failure_point: self.failure_point,
             outcome_events,
@@ -634,10 +649,26 @@ fn engine_body(line: &str) -> &str {
         .unwrap_or(line)
 }
 
+/// True for an entry with an error line as strong as an installer error message (`Error N.`,
+/// `DEBUG: Error N`, a custom action's `Error 0x…` line), on its first line or a continuation.
+fn is_error_line(event: &Event) -> bool {
+    let strong = |s: Option<Strength>| s.is_some_and(|s| s >= Strength::CustomActionError);
+    strong(signals::entry_strength(event))
+        || event
+            .raw_lines()
+            .skip(1)
+            .any(|(_, l)| strong(signals::text_strength(l)))
+}
+
 /// True for entries worth remembering for a diagnosis: by their kind and first line, or by the
 /// continuation lines of their raw text (custom-action output may carry the explanation).
 /// `may_match` false (no line holds a clue word) spares the text checks, which would find nothing.
+/// Every custom action's result is kept (one translated to success tells whose error lines did
+/// not fail the install).
 fn is_notable(kind: &Kind, raw: &str, may_match: bool) -> bool {
+    if matches!(kind, Kind::CustomActionResult { code, .. } if *code != 0) {
+        return true;
+    }
     if !may_match {
         return !matches!(kind, Kind::Text) && signals::kind_strength(kind, "").is_some();
     }

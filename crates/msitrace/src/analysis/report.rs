@@ -170,6 +170,39 @@ pub struct SessionReport {
     /// Index of the bundle that ran this session, when a Burn log names this log.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bundle: Option<usize>,
+    /// What an event log recorded about this installation (MsiInstaller records), when one was
+    /// given: for a session read from an event log alone, or merged with its MSI log session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<RecordedInstall>,
+}
+
+/// An installation as an event log records it: the MsiInstaller records of one transaction.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RecordedInstall {
+    /// The event log the records were read from.
+    pub path: String,
+    /// Record ids of the transaction, in order (at most [`RecordedInstall::MAX_RECORDS`]).
+    pub records: Vec<u64>,
+    /// The package path or ProductCode the transaction began with (MsiInstaller 1040).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// The process that asked for the installation (client process id of MsiInstaller 1040).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_pid: Option<u32>,
+    /// The user the records were written for (security identifier).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_sid: Option<String>,
+    /// Time of the first record (UTC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<chrono::DateTime<chrono::Utc>>,
+    /// Time of the last record (UTC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl RecordedInstall {
+    /// Most record ids listed for one installation.
+    pub const MAX_RECORDS: usize = 64;
 }
 
 /// One Process Monitor capture (CSV or XML export): what it held, counted.

@@ -137,6 +137,9 @@ pub enum Strength {
     ActionNote = 85,
     /// `CustomAction X returned actual error code N`.
     CustomAction = 88,
+    /// A custom action's own error line with its HRESULT (see [`custom_action_error`]): it says
+    /// why the action returned its error code.
+    CustomActionError = 89,
     /// `DEBUG: Error N` (not noise).
     DebugError = 90,
     /// `Internal Error N` / unexpected-error text.
@@ -152,6 +155,15 @@ pub fn text_strength(line: &str) -> Option<Strength> {
     let found = scan(line);
     if found.ignore && !found.needle {
         None
+    } else if let Some(code) = (found.strong || found.weak)
+        .then(|| quoted_error_code(line))
+        .flatten()
+    {
+        // The wording of an installer error: as strong as the `DEBUG: Error N` line it repeats,
+        // unless the number is UI or lookup chatter.
+        message_strength(MessageLevel::Debug, code)
+    } else if found.strong && custom_action_error(line).is_some_and(|e| !e.is_wrapper()) {
+        Some(Strength::CustomActionError)
     } else if found.strong {
         Some(Strength::StrongText)
     } else if found.weak || found.needle {
@@ -177,6 +189,15 @@ pub fn kind_strength(kind: &Kind, first_line: &str) -> Option<Strength> {
             ..
         } if *code != 0 => Some(Strength::CustomAction),
         Kind::Text => text_strength(first_line),
+        // A property whose name a rule looks for (`WIX_DOWNGRADE_DETECTED`): kept for the rule,
+        // never a clue by its words.
+        Kind::Property { .. } => scan(first_line).needle.then_some(Strength::WeakText),
+        // An error the installer told the user (`Product: X -- Error 1920. …`, `… The error code
+        // is 2503. …`): as strong as a debug error, so that the message's own line (`Error
+        // 1920.`), when the log has it, is the one cited.
+        Kind::ProductNotice { text, .. } if quoted_error_code(text).is_some() => {
+            quoted_error_code(text).and_then(|code| message_strength(MessageLevel::Debug, code))
+        }
         // What the installer told the user (`Product: X -- <message>`): a launch condition's text,
         // an error shown in a dialog. Routine status lines are not clues.
         Kind::ProductNotice { text, .. } => {
@@ -214,6 +235,101 @@ pub fn message_strength(level: MessageLevel, code: u32) -> Option<Strength> {
     }
 }
 
+/// The installer message number a line quotes in words: `Error 1935. …`, `Internal Error
+/// 2203. …` (as a `Product: X -- ` notice repeats them), or `… The error code is 2503. …` (the
+/// wording of an internal error shown to the user).
+pub fn quoted_error_code(text: &str) -> Option<u32> {
+    let number = |s: &str| -> Option<u32> {
+        let digits = s.trim_start();
+        let end = digits
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(digits.len());
+        let after = &digits[end..];
+        // `Error 1935.` / `Error 2503:` / the end of a cut line; not `Error 0x…`.
+        let ends = after.is_empty() || after.starts_with(['.', ':', ' ', ',']);
+        digits[..end]
+            .parse()
+            .ok()
+            .filter(|n| (1000..=29999).contains(n) && ends)
+    };
+    let text = text.trim_start();
+    for word in ["Internal Error ", "Error "] {
+        if let Some(rest) = text.strip_prefix(word) {
+            return number(rest);
+        }
+    }
+    const SAID: &str = "error code is ";
+    let at = memchr::memmem::find(text.to_ascii_lowercase().as_bytes(), SAID.as_bytes())?;
+    number(&text[at + SAID.len()..])
+}
+
+/// A custom action's own error line: `Name:  Error 0x80070534: message` (WiX custom actions:
+/// ExecSecureObjects, ExecServiceConfig, WixQuietExec, ExecXmlFile, …) or `Name:  Error: message.
+/// HResult: 0x80070057.`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CustomActionError<'a> {
+    /// The custom action (its entry point) as the line names it.
+    pub action: &'a str,
+    /// The HRESULT.
+    pub hresult: u32,
+    /// What the action says after the HRESULT.
+    pub message: &'a str,
+}
+
+impl CustomActionError<'_> {
+    /// True for the lines a command-running action adds after the command's own output
+    /// (`Command line returned an error.`, `QuietExec Failed`, `Failed in ExecCommon method`):
+    /// they say only that a step failed; the output above them says why.
+    pub fn is_wrapper(&self) -> bool {
+        let m = self
+            .message
+            .trim()
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        m.contains("command line returned an error")
+            || m.starts_with("failed in ")
+            || m.starts_with("failed to get command line")
+            || (m.ends_with(" failed") && m.split_whitespace().count() <= 2)
+    }
+}
+
+/// Read a custom action's error line (see [`CustomActionError`]).
+pub fn custom_action_error(line: &str) -> Option<CustomActionError<'_>> {
+    let line = line.trim_start();
+    let colon = line.find(':')?;
+    let action = &line[..colon];
+    let named = action.len() <= 80
+        && action.starts_with(|c: char| c.is_ascii_alphabetic())
+        && action
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    if !named {
+        return None;
+    }
+    let rest = line[colon + 1..].trim_start();
+    let hex = |h: &str| -> Option<u32> { u32::from_str_radix(h.get(..8)?, 16).ok() };
+    if let Some(r) = rest
+        .strip_prefix("Error 0x")
+        .or_else(|| rest.strip_prefix("error 0x"))
+    {
+        let hresult = hex(r)?;
+        let message = r.get(8..)?.strip_prefix(':')?.trim();
+        return Some(CustomActionError {
+            action,
+            hresult,
+            message,
+        });
+    }
+    let r = rest.strip_prefix("Error:")?;
+    let at = r.rfind("HResult: 0x")?;
+    let hresult = hex(&r[at + "HResult: 0x".len()..])?;
+    Some(CustomActionError {
+        action,
+        hresult,
+        message: r[..at].trim().trim_end_matches('.'),
+    })
+}
+
 /// True when an installer message is the file-in-use information (`Info 1603.`), which is not
 /// the 1603 exit status.
 pub fn is_file_in_use(event: &Event) -> bool {
@@ -231,8 +347,14 @@ mod tests {
 
     #[test]
     fn alarm_words() {
+        // A custom action's own error line names why it failed; the lines that only wrap a
+        // command's output do not.
         assert_eq!(
             text_strength("WixQuietExec64:  Error 0x80070057: invalid command line property value"),
+            Some(Strength::CustomActionError)
+        );
+        assert_eq!(
+            text_strength("WixQuietExec64:  Error 0x80070057: Failed in ExecCommon method"),
             Some(Strength::StrongText)
         );
         assert_eq!(
@@ -265,5 +387,58 @@ mod tests {
             text_strength("MSI (s) (0C:F4) [16:45:33:255]: Doing action: _MSIExecute wait"),
             Some(Strength::WeakText)
         );
+    }
+}
+
+#[cfg(test)]
+mod example_custom_action_error_example {
+    #[test]
+    fn custom_action_error_example() {
+        use crate::analysis::signals::custom_action_error;
+        let e = custom_action_error(
+            r"ExecSecureObjects:  Error 0x80070534: failed to get sid for account: BUILTIN\Users",
+        )
+        .unwrap();
+        assert_eq!((e.action, e.hresult), ("ExecSecureObjects", 0x80070534));
+        assert_eq!(e.message, r"failed to get sid for account: BUILTIN\Users");
+        let e = custom_action_error("CAInitSPPTokenStore.x86:  Error: Failed to initialize the SPP Token store. HResult: 0x80070057.").unwrap();
+        assert_eq!(e.hresult, 0x80070057);
+        assert!(custom_action_error(
+            "WixQuietExec64:  Error 0x80070001: Command line returned an error."
+        )
+        .unwrap()
+        .is_wrapper());
+        assert!(
+            custom_action_error("CAQuietExec:  Error 0x80070005: CAQuietExec Failed")
+                .unwrap()
+                .is_wrapper()
+        );
+        // Near misses: an engine line, a message number, a line without an HRESULT.
+        assert!(
+            custom_action_error("MSI (s) (0C:F4) [16:45:32:241]: Error 0x80070005: denied")
+                .is_none()
+        );
+        assert!(custom_action_error(
+            "DEBUG: Error 2503:  Called RunScript when not marked in progress."
+        )
+        .is_none());
+        assert!(custom_action_error("ExecServiceConfig:  Service not found, skipping").is_none());
+    }
+}
+
+#[cfg(test)]
+mod example_quoted_error_code_example {
+    #[test]
+    fn quoted_error_code_example() {
+        use crate::analysis::signals::quoted_error_code;
+        assert_eq!(
+            quoted_error_code(
+                "Error 1935. An error occurred during the installation of assembly component"
+            ),
+            Some(1935)
+        );
+        assert_eq!(quoted_error_code("The installer has encountered an unexpected error installing this package. This may indicate a problem with this package. The error code is 2503. The arguments are: , , "), Some(2503));
+        assert_eq!(quoted_error_code("Error writing to file"), None);
+        assert_eq!(quoted_error_code("Error 0x80070005: access denied"), None);
     }
 }

@@ -147,14 +147,31 @@ fn summary(out: &mut String, report: &Report) {
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(" ");
-            let time = match (s.start, s.end) {
-                (Some(a), Some(b)) => format!("{a} → {b}"),
-                (Some(a), None) => a.to_string(),
+            let recorded = s.recorded.as_ref().filter(|r| r.path == s.path);
+            let time = match (s.start, s.end, recorded) {
+                (Some(a), Some(b), _) => format!("{a} → {b}"),
+                (Some(a), None, _) => a.to_string(),
+                (None, _, Some(r)) => match (r.start, r.end) {
+                    (Some(a), Some(b)) => format!(
+                        "{} → {} UTC",
+                        a.format("%Y-%m-%d %H:%M:%S"),
+                        b.format("%Y-%m-%d %H:%M:%S")
+                    ),
+                    _ => String::new(),
+                },
                 _ => String::new(),
+            };
+            let (unit, first, last) = match recorded {
+                Some(r) => (
+                    "records",
+                    r.records.first().copied().unwrap_or(0),
+                    r.records.last().copied().unwrap_or(0),
+                ),
+                None => ("lines", s.lines[0], s.lines[1]),
             };
             let _ = writeln!(
                 out,
-                r#"<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="mono">{} lines {}–{}</td><td>{}</td></tr>"#,
+                r#"<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="mono">{} {unit} {first}–{last}</td><td>{}</td></tr>"#,
                 n + 1,
                 escape::html(&s.operation.to_string()),
                 escape::html(&product),
@@ -164,8 +181,6 @@ fn summary(out: &mut String, report: &Report) {
                     .map(|a| format!("{} (line {})", escape::html(&a.name), a.line))
                     .unwrap_or_default(),
                 escape::html(&s.path),
-                s.lines[0],
-                s.lines[1],
                 escape::html(&time)
             );
         }

@@ -80,15 +80,26 @@ pub fn render(report: &Report) -> String {
                 (Some(p), None) => escape::markdown(p),
                 _ => "—".into(),
             };
+            let place = match s.recorded.as_ref().filter(|r| r.path == s.path) {
+                Some(r) => format!(
+                    "{} records {}–{}",
+                    escape::markdown_code_span(&s.path),
+                    r.records.first().copied().unwrap_or(0),
+                    r.records.last().copied().unwrap_or(0)
+                ),
+                None => format!(
+                    "{} lines {}–{}",
+                    escape::markdown_code_span(&s.path),
+                    s.lines[0],
+                    s.lines[1]
+                ),
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {product} | {} | {} lines {}–{} |",
+                "| {} | {} | {product} | {} | {place} |",
                 n + 1,
                 escape::markdown(&s.operation.to_string()),
                 outcome_cell(s.outcome.as_ref()),
-                escape::markdown_code_span(&s.path),
-                s.lines[0],
-                s.lines[1]
             );
         }
         for (n, b) in report.bundles.iter().enumerate() {

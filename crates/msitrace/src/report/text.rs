@@ -235,14 +235,46 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             None => "no exit status in the log".to_string(),
         };
         let _ = writeln!(out, "  [{}] {} of {product}: {result}", n + 1, s.operation);
-        let _ = writeln!(
-            out,
-            "      log:      {} lines {}-{}{}",
-            sanitize(&s.path),
-            s.lines[0],
-            s.lines[1],
-            if s.verbose { "" } else { " (not verbose)" }
-        );
+        let from_event_log = s.recorded.as_ref().filter(|r| r.path == s.path);
+        if from_event_log.is_none() {
+            let _ = writeln!(
+                out,
+                "      log:      {} lines {}-{}{}",
+                sanitize(&s.path),
+                s.lines[0],
+                s.lines[1],
+                if s.verbose { "" } else { " (not verbose)" }
+            );
+        }
+        if let Some(r) = &s.recorded {
+            let records = match (r.records.first(), r.records.last()) {
+                (Some(a), Some(b)) if a != b => format!(" records {a}-{b}"),
+                (Some(a), _) => format!(" record {a}"),
+                _ => String::new(),
+            };
+            let _ = writeln!(out, "      events:   {}{records}", sanitize(&r.path));
+            if let Some(p) = &r.package {
+                let _ = writeln!(out, "      package:  {}", cut(&sanitize(p), width - 16));
+            }
+            let who = [
+                r.client_pid.map(|p| format!("client process {p}")),
+                r.user_sid
+                    .as_deref()
+                    .map(|u| format!("user {}", sanitize(u))),
+            ];
+            let who: Vec<String> = who.into_iter().flatten().collect();
+            if !who.is_empty() {
+                let _ = writeln!(out, "      by:       {}", who.join(", "));
+            }
+            if let (Some(a), Some(b)) = (r.start, r.end) {
+                let _ = writeln!(
+                    out,
+                    "      time:     {} → {} (UTC)",
+                    a.format("%Y-%m-%d %H:%M:%S"),
+                    b.format("%Y-%m-%d %H:%M:%S")
+                );
+            }
+        }
         if let Some(c) = &s.calling_process {
             let _ = writeln!(out, "      caller:   {}", sanitize(c));
         }

@@ -96,7 +96,16 @@ pub fn finish_record(
         level: d.level,
         computer: d.computer,
         user_sid: d.user_sid,
-        data: d.data,
+        data: d
+            .data
+            .into_iter()
+            .map(|mut item| {
+                if let Some(v) = item.value.as_mut().filter(|v| v.contains("&#")) {
+                    *v = decode_char_refs(v);
+                }
+                item
+            })
+            .collect(),
         binary: d.binary,
         message: d.message,
         meaning: None,
@@ -121,6 +130,45 @@ pub fn finish_record(
         kind: Kind::from(record),
         raw: None,
     }
+}
+
+/// Decode the XML character references a record's data still holds after its XML was read
+/// (`&#x2a;` → `*`, `&#42;` → `*`): some providers write their strings escaped, so the rendering
+/// escapes them twice. Anything else (`&amp;`, a malformed or out-of-range reference) stays as
+/// written.
+///
+/// ```
+/// use msitrace::source::eventxml::decode_char_refs;
+/// assert_eq!(decode_char_refs(r#"language="&#x2a;""#), r#"language="*""#);
+/// assert_eq!(decode_char_refs("a &#42; b &amp; &#xZZ; &#1114112;"), "a * b &amp; &#xZZ; &#1114112;");
+/// ```
+pub fn decode_char_refs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("&#") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let decoded = after.find(';').filter(|&end| end <= 8).and_then(|end| {
+            let body = &after[..end];
+            let value = match body.strip_prefix('x').or_else(|| body.strip_prefix('X')) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => body.parse::<u32>().ok(),
+            };
+            Some((char::from_u32(value?)?, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str("&#");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Read `2016-08-30T15:21:37.0000000Z` (7 fraction digits, `Z` or an offset).

@@ -154,6 +154,7 @@ pub fn looks_like_msi_line(line: &str) -> bool {
                 | Kind::Property { .. }
                 | Kind::EngineReturn { .. }
                 | Kind::MsiOutcome(_)
+                | Kind::ProductNotice { .. }
         )
     )
 }
