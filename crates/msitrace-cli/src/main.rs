@@ -379,6 +379,13 @@ fn graph_command(
             eprintln!("msitrace: {}", text::sanitize(e));
         }
     }
+    if report.verdict == msitrace::report::Verdict::NothingAnalysed {
+        eprintln!(
+            "msitrace: nothing analysed: {}",
+            report.verdict.reason(&report.inputs)
+        );
+        return ExitCode::from(2);
+    }
     let Some(graph) = &report.graph else {
         eprintln!("msitrace: no failure with a chain to draw in these inputs");
         return ExitCode::from(1);
@@ -575,7 +582,19 @@ fn list_events(
             );
         }
     }
-    if broken || (failed && listed.iter().all(|i| i.error.is_some())) {
+    // Nothing read (no input found, or none readable): exit 2, as `analyze` does.
+    let nothing = listed.iter().all(|i| i.error.is_some());
+    if nothing {
+        eprintln!(
+            "msitrace: nothing analysed: {}",
+            if failed {
+                "no input could be read"
+            } else {
+                "no input was found in the paths given"
+            }
+        );
+    }
+    if broken || nothing {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS

@@ -368,6 +368,21 @@ fn parse_input(
         }
         _ => Content::None,
     };
+    // An input of which not one record or line could be read (every part damaged) was not
+    // analysed: it must not make a run whose logs are all broken look like a clean pass.
+    let nothing_read = match &report.records {
+        Some(r) => r.read == 0,
+        None => report.events == 0 && report.lines == 0,
+    };
+    let problems = report.skipped.len() + report.warnings.len();
+    if report.status == InputStatus::Analyzed && nothing_read && problems > 0 {
+        report.status = InputStatus::Error;
+        let first = report.skipped.first().or(report.warnings.first());
+        report.error = Some(format!(
+            "{path}: nothing could be read ({problems} damaged part(s)); first: {}",
+            first.map_or("", String::as_str)
+        ));
+    }
     Parsed { report, content }
 }
 
@@ -892,6 +907,7 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
     let (graph, chains) = chain::build(&findings, &sessions, &captures, &index);
     let graph = (!chains.is_empty()).then(|| graph.report(&chains));
     drop(index);
+    let verdict = crate::report::Verdict::of(&inputs, &findings);
     Report {
         schema_version: SCHEMA_VERSION,
         tool: format!("msitrace {}", env!("CARGO_PKG_VERSION")),
@@ -903,6 +919,7 @@ fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Report {
         findings,
         graph,
         failed,
+        verdict,
         timeline,
     }
 }
