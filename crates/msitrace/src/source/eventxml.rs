@@ -22,6 +22,7 @@
 //! [`finish_record`], so an XML export and the EVTX file it came from give equal events.
 
 use crate::event::{Event, EventData, EventRecord, InputId, Kind, Location, ProcessRef, Stamp};
+use crate::source::bounded::{over_budget, XmlBudget, MAX_XML_RECORD};
 use crate::source::SourceError;
 use crate::text::TextEncoding;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -384,7 +385,7 @@ fn end_element(
 /// A streaming reader of an event-log XML export: one [`Event`] per `<Event>` element.
 pub struct EventXmlParser<R: Read> {
     /// The XML reader; replaced by a fresh one past a syntax error (`None` only while swapping).
-    reader: Option<Reader<LineCounter<BufReader<Transcode<R>>>>>,
+    reader: Option<Reader<XmlBudget<LineCounter<BufReader<Transcode<R>>>>>>,
     /// Byte offset (in the UTF-8 text) where the current reader started.
     reader_base: u64,
     input: InputId,
@@ -398,7 +399,7 @@ impl<R: Read> EventXmlParser<R> {
     /// Read `source`, written in `encoding` (UTF-16 exports are transcoded while streaming).
     pub fn new(source: R, encoding: TextEncoding, input: InputId) -> Self {
         let buffered = BufReader::with_capacity(1 << 16, Transcode::new(source, encoding));
-        let reader = fresh_reader(LineCounter::new(buffered));
+        let reader = fresh_reader(XmlBudget::new(LineCounter::new(buffered), MAX_XML_RECORD));
         EventXmlParser {
             reader: Some(reader),
             reader_base: 0,
@@ -417,7 +418,9 @@ impl<R: Read> EventXmlParser<R> {
 
     /// Lines read so far.
     pub fn lines_read(&self) -> u64 {
-        self.reader.as_ref().map_or(0, |r| r.get_ref().newlines + 1)
+        self.reader
+            .as_ref()
+            .map_or(0, |r| r.get_ref().get_ref().newlines + 1)
     }
 }
 
@@ -433,6 +436,8 @@ impl<R: Read> Iterator for EventXmlParser<R> {
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
             let reader = self.reader.as_mut()?;
+            // One budget for each top-level item: a whole `<Event>` record is read on it.
+            reader.get_mut().renew();
             self.buf.clear();
             let item = match reader.read_event_into(&mut self.buf) {
                 Ok(Xml::Start(e)) if e.local_name().as_ref() == b"Event" => {
@@ -462,20 +467,35 @@ impl<R: Read> Iterator for EventXmlParser<R> {
                     // consumed since the last error.
                     let old = self.reader.take()?;
                     let offset = self.reader_base + old.error_position();
-                    let counter = old.into_inner();
-                    let at = counter.consumed;
+                    let mut budget = old.into_inner();
+                    let counter = budget.get_ref();
+                    let over = over_budget(&e);
                     let error = SourceError::Xml {
                         line: counter.newlines + 1,
                         column: offset.saturating_sub(counter.last_newline_at) + 1,
                         offset,
-                        message: e.to_string(),
+                        message: if over {
+                            format!("{e}; skipped to the next element")
+                        } else {
+                            e.to_string()
+                        },
                     };
+                    // Past an over-long record, go on at the next element.
+                    let skip = if over {
+                        budget.skip_to_markup().is_ok()
+                    } else {
+                        true
+                    };
+                    let at = budget.get_ref().consumed;
                     self.reader_base = at;
-                    if self.last_error_at == Some(at) || matches!(e, quick_xml::Error::Io(_)) {
+                    if self.last_error_at == Some(at)
+                        || !skip
+                        || (matches!(e, quick_xml::Error::Io(_)) && !over)
+                    {
                         self.done = true;
                     }
                     self.last_error_at = Some(at);
-                    self.reader = Some(fresh_reader(counter));
+                    self.reader = Some(fresh_reader(budget));
                     return Some(Err(error));
                 }
             }

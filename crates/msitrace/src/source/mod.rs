@@ -8,6 +8,7 @@
 //! - [`procmon_csv`] and [`procmon_xml`]: Process Monitor exports, with what they share in
 //!   [`procmon`] (columns, results, details, what to keep of a capture).
 
+pub(crate) mod bounded;
 pub mod burn;
 pub mod eventxml;
 pub mod evtx;
