@@ -92,7 +92,11 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         name: "procmon_csv",
-        seeds: &["corpus/procmon-csv", "fixtures/procmon", "fixtures/scenarios"],
+        seeds: &[
+            "corpus/procmon-csv",
+            "fixtures/procmon",
+            "fixtures/scenarios",
+        ],
         shape: Shape::Csv,
         run: procmon_csv,
     },
@@ -116,7 +120,12 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         name: "end_to_end",
-        seeds: &["fixtures", "corpus/msilog", "corpus/procmon-csv", "corpus/evtx"],
+        seeds: &[
+            "fixtures",
+            "corpus/msilog",
+            "corpus/procmon-csv",
+            "corpus/evtx",
+        ],
         shape: Shape::Any,
         run: end_to_end,
     },
@@ -253,7 +262,11 @@ pub fn check_positions(data: &[u8], outcome: &Outcome) {
             Location::Offset(o) => o <= b.len,
             Location::Record(_) => true,
         };
-        assert!(ok, "event at {at:?} outside the input ({} bytes, {} lines)", b.len, b.lines);
+        assert!(
+            ok,
+            "event at {at:?} outside the input ({} bytes, {} lines)",
+            b.len, b.lines
+        );
     }
     for e in &outcome.errors {
         // Errors name the place in the words of `SourceError`'s messages.
@@ -262,7 +275,7 @@ pub fn check_positions(data: &[u8], outcome: &Outcome) {
             within("line ", b.lines)
                 && within("row ", b.rows)
                 && within("byte ", b.len)
-                && within("offset ", b.len)
+                && within("offset 0x", b.len)
                 && within("chunk ", b.chunks),
             "error names a place outside the input ({} bytes, {} lines): {e}",
             b.len,
@@ -321,7 +334,10 @@ pub fn bundle_with(d: &[u8], limits: &msitrace::bundle::BundleLimits) -> Outcome
                     "an entry named {name:?} was copied out"
                 );
                 let size = std::fs::metadata(extracted).map(|m| m.len()).unwrap_or(0);
-                assert!(size <= limits.max_entry_bytes, "{name}: {size} bytes copied");
+                assert!(
+                    size <= limits.max_entry_bytes,
+                    "{name}: {size} bytes copied"
+                );
                 total += size;
                 outcome.events.push(Location::Offset(n as u64));
             }
@@ -329,7 +345,10 @@ pub fn bundle_with(d: &[u8], limits: &msitrace::bundle::BundleLimits) -> Outcome
             EntryOutcome::Refused(e) => outcome.errors.push(e.to_string()),
         }
     }
-    assert!(total <= limits.max_total_bytes, "{total} bytes copied in all");
+    assert!(
+        total <= limits.max_total_bytes,
+        "{total} bytes copied in all"
+    );
     outcome
 }
 
@@ -382,7 +401,11 @@ fn rules(d: &[u8]) -> Outcome {
         Err(errors) => {
             let lines = text.lines().count() + 1;
             for e in errors {
-                assert!(e.line <= lines, "rule error on line {} of {lines}: {e}", e.line);
+                assert!(
+                    e.line <= lines,
+                    "rule error on line {} of {lines}: {e}",
+                    e.line
+                );
                 outcome.errors.push(e.to_string());
             }
         }
@@ -431,7 +454,11 @@ fn end_to_end(d: &[u8]) -> Outcome {
         graph.to_mermaid(None);
     }
     let b = Bounds::of(d);
-    let shown = report.inputs.first().map(|i| i.path.clone()).unwrap_or_default();
+    let shown = report
+        .inputs
+        .first()
+        .map(|i| i.path.clone())
+        .unwrap_or_default();
     let mut outcome = Outcome::default();
     for f in &report.findings {
         // Evidence in the file itself (not in an entry of it, when it is a bundle).

@@ -90,12 +90,15 @@ pub struct ProcmonXmlParser<R> {
 
 impl<R: BufRead> ProcmonXmlParser<R> {
     /// A reader over an XML export.
-    pub fn new(source: R, input: InputId, settings: CaptureSettings) -> Self {
+    pub fn new(mut source: R, input: InputId, settings: CaptureSettings) -> Self {
+        // The XML reader drops a UTF-8 byte order mark without counting it: offsets (of
+        // `<process>` elements, of errors) count it, so that they are offsets in the file.
+        let bom = matches!(source.fill_buf(), Ok(b) if b.starts_with(b"\xEF\xBB\xBF"));
         let mut reader = Reader::from_reader(XmlBudget::new(source, MAX_XML_RECORD));
         reader.config_mut().trim_text(false);
         ProcmonXmlParser {
             reader: Some(reader),
-            base: 0,
+            base: if bom { 3 } else { 0 },
             buf: Vec::new(),
             place: Place::Outside,
             text: String::new(),
