@@ -720,8 +720,13 @@ fn specials(target: &Target, head: &[u8], plan: &Plan) -> Vec<Case> {
 }
 
 /// Hostile archives: names that leave the bundle, a zip in a zip, sizes that lie, a bomb of
-/// entries sharing one compressed kernel, 100,000 tiny entries.
+/// entries sharing one compressed kernel, 100,000 tiny entries (one in 50 a log). Built once.
 fn hostile_zips(plan: &Plan) -> Vec<(String, Vec<u8>)> {
+    static BUILT: std::sync::OnceLock<Vec<(String, Vec<u8>)>> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| build_hostile_zips(plan)).clone()
+}
+
+fn build_hostile_zips(plan: &Plan) -> Vec<(String, Vec<u8>)> {
     let log = b"MSI (s) (18:F4) [12:02:17:898]: Grabbed execution mutex.\r\n".to_vec();
     let mut out = Vec::new();
     out.push((
@@ -751,7 +756,7 @@ fn hostile_zips(plan: &Plan) -> Vec<(String, Vec<u8>)> {
         .map(|i| {
             (
                 format!("logs/{i}.log"),
-                if i % 2 == 0 {
+                if i % 50 == 0 {
                     log.clone()
                 } else {
                     b"x".to_vec()
@@ -806,7 +811,7 @@ fn zip_stored(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
         let mut c = b"PK\x01\x02".to_vec();
         c.extend_from_slice(&20u16.to_le_bytes()); // made by
         c.extend_from_slice(&fields);
-        c.extend_from_slice(&[0; 8]); // comment length, disk, attributes
+        c.extend_from_slice(&[0; 6]); // comment length, disk, internal attributes
         c.extend_from_slice(&0u32.to_le_bytes()); // external attributes
         c.extend_from_slice(&offset.to_le_bytes());
         c.extend_from_slice(name.as_bytes());
@@ -912,7 +917,7 @@ fn overlapping_bomb(line: &[u8], entries: usize) -> Vec<u8> {
         central.extend_from_slice(b"PK\x01\x02");
         central.extend_from_slice(&20u16.to_le_bytes());
         central.extend_from_slice(&f);
-        central.extend_from_slice(&[0; 8]);
+        central.extend_from_slice(&[0; 6]);
         central.extend_from_slice(&0u32.to_le_bytes());
         central.extend_from_slice(&0u32.to_le_bytes()); // every entry at offset 0
         central.extend_from_slice(entry_name.as_bytes());
