@@ -1,7 +1,10 @@
 //! `msitrace`: the command-line shell over the msitrace library.
 //!
 //! Argument parsing, choosing the output format, and the exit status (0 no failure found,
-//! 1 failure found, 2 usage or input error). All analysis lives in the library.
+//! 1 failure found, 2 usage error or nothing analysed; computed by the library,
+//! `Report::exit_status_at`). All analysis lives in the library.
+
+#![forbid(unsafe_code)]
 
 mod completions;
 mod output;

@@ -18,6 +18,8 @@
 //! }
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod analysis;
 pub mod bundle;
 pub mod clock;

@@ -382,10 +382,13 @@ fn end_element(
     }
 }
 
+/// What the XML reader of an export reads: the text as UTF-8, lines counted, a record at a time.
+type Budgeted<R> = XmlBudget<LineCounter<BufReader<Transcode<R>>>>;
+
 /// A streaming reader of an event-log XML export: one [`Event`] per `<Event>` element.
 pub struct EventXmlParser<R: Read> {
     /// The XML reader; replaced by a fresh one past a syntax error (`None` only while swapping).
-    reader: Option<Reader<XmlBudget<LineCounter<BufReader<Transcode<R>>>>>>,
+    reader: Option<Reader<Budgeted<R>>>,
     /// Byte offset (in the UTF-8 text) where the current reader started.
     reader_base: u64,
     input: InputId,
