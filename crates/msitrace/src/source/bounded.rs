@@ -91,6 +91,47 @@ impl<R: Read> CsvRowLimit<R> {
         }
     }
 
+    /// Follow the grammar over `buf[from..stop]`, a search at a time (quoted text up to its quote,
+    /// other text up to a quote or a line break); stop just after a byte that ends the row.
+    /// Returns where it stopped and whether the row ended there.
+    fn scan(&mut self, from: usize, stop: usize) -> (usize, bool) {
+        let mut i = from;
+        while i < stop {
+            let rest = &self.buf[i..stop];
+            if self.state == CsvState::Quoted {
+                match memchr::memchr(b'"', rest) {
+                    // `","`: the field ends and the next one is quoted too (every field of a
+                    // Process Monitor export), one search per field.
+                    Some(k) if rest.get(k + 1..k + 3) == Some(b",\"") => i += k + 3,
+                    Some(k) => {
+                        i += k + 1;
+                        self.state = CsvState::QuoteInQuoted;
+                    }
+                    None => i = stop,
+                }
+                continue;
+            }
+            let k = memchr::memchr3(b'"', b'\r', b'\n', rest).unwrap_or(rest.len());
+            if k == 0 {
+                let (next, ended) = self.state.step(rest[0]);
+                self.state = next;
+                i += 1;
+                if ended {
+                    return (i, true);
+                }
+            } else {
+                // Bytes that are neither quotes nor line breaks: the last one tells the state.
+                self.state = if rest[k - 1] == b',' {
+                    CsvState::FieldStart
+                } else {
+                    CsvState::Unquoted
+                };
+                i += k;
+            }
+        }
+        (i, false)
+    }
+
     /// Start cutting the current row: close an open quoted field and add the mark field.
     fn cut(&mut self) {
         self.mark.clear();
@@ -128,36 +169,42 @@ impl<R: Read> Read for CsvRowLimit<R> {
             }
             if self.cutting {
                 // Drop the rest of the row; its end is handed on below.
-                while self.at < self.len {
-                    let b = self.buf[self.at];
-                    if self.state != CsvState::Quoted && matches!(b, b'\r' | b'\n') {
-                        self.cutting = false;
-                        self.state = CsvState::FieldStart;
-                        self.row = 0;
-                        break;
-                    }
-                    self.state = self.state.step(b).0;
-                    self.at += 1;
+                let (at, ended) = self.scan(self.at, self.len);
+                self.at = at;
+                if ended {
+                    self.at -= 1;
+                    self.cutting = false;
+                    self.row = 0;
                 }
                 continue;
             }
             let end = self.len.min(self.at + (out.len() - n));
             let mut i = self.at;
+            let mut cut = false;
             while i < end {
-                let b = self.buf[i];
-                let (next, ended) = self.state.step(b);
-                if !ended && self.row >= self.limit {
+                let room = self.limit.saturating_sub(self.row);
+                if room == 0 {
+                    // Only the end of the row may follow.
+                    let b = self.buf[i];
+                    if self.state != CsvState::Quoted && matches!(b, b'\r' | b'\n') {
+                        self.state = CsvState::FieldStart;
+                        self.row = 0;
+                        i += 1;
+                        continue;
+                    }
+                    cut = true;
                     break;
                 }
-                self.state = next;
-                self.row = if ended { 0 } else { self.row + 1 };
-                i += 1;
+                let stop = end.min(i.saturating_add(usize::try_from(room).unwrap_or(usize::MAX)));
+                let (at, ended) = self.scan(i, stop);
+                self.row = if ended { 0 } else { self.row + (at - i) as u64 };
+                i = at;
             }
             let k = i - self.at;
             out[n..n + k].copy_from_slice(&self.buf[self.at..i]);
             n += k;
             self.at = i;
-            if i < end {
+            if cut {
                 self.cut();
             }
         }
@@ -303,6 +350,69 @@ mod tests {
             .byte_records()
             .map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect())
             .collect()
+    }
+
+    /// The cut rows of `input`, byte by byte: what the searching reader must give.
+    fn reference(input: &[u8], limit: u64) -> Vec<u8> {
+        let (mut state, mut row, mut cutting) = (CsvState::FieldStart, 0u64, false);
+        let mut out = Vec::new();
+        for &b in input {
+            let terminator = state != CsvState::Quoted && matches!(b, b'\r' | b'\n');
+            if cutting {
+                if terminator {
+                    cutting = false;
+                    row = 0;
+                    state = CsvState::FieldStart;
+                    out.push(b);
+                } else {
+                    state = state.step(b).0;
+                }
+                continue;
+            }
+            let (next, ended) = state.step(b);
+            if !ended && row >= limit {
+                if state == CsvState::Quoted {
+                    out.push(b'"');
+                }
+                out.extend_from_slice(b",\"");
+                out.extend_from_slice(CUT_ROW_MARK);
+                out.push(b'"');
+                cutting = true;
+                state = next;
+                continue;
+            }
+            state = next;
+            row = if ended { 0 } else { row + 1 };
+            out.push(b);
+        }
+        out
+    }
+
+    #[test]
+    fn the_searching_reader_cuts_exactly_where_a_byte_by_byte_one_does() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for case in 0..400 {
+            let len = (case * 7) % 300;
+            let input: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    b"\"\"\",,,\r\nab"[(x % 9) as usize]
+                })
+                .collect();
+            for limit in [1, 2, 5, 17, 1000] {
+                let want = reference(&input, limit);
+                for size in [1, 3, 64] {
+                    assert_eq!(
+                        through_limit(&input, limit, size),
+                        want,
+                        "{:?} limit {limit} reads of {size}",
+                        String::from_utf8_lossy(&input)
+                    );
+                }
+            }
+        }
     }
 
     #[test]
