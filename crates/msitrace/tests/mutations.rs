@@ -382,11 +382,30 @@ fn complete_before(target: &Target, data: &[u8], full: &Outcome, cut: usize) -> 
 
 // ---- mutations -----------------------------------------------------------------------------
 
-/// One input to run: what it is, its bytes, and (for a cut at a boundary) what must be read.
+/// One input to run: what it is, its bytes, and how much of its seed it keeps.
 struct Case {
     what: String,
     bytes: Vec<u8>,
-    cut: Option<usize>,
+    /// The seed's bytes before this offset are intact: every record complete before it must be
+    /// read.
+    intact: Option<usize>,
+    /// True for a cut at a record boundary (checked however early it falls).
+    boundary: bool,
+}
+
+/// Where damage may change what a reader makes of the bytes before it: the encoding is sniffed
+/// from the first 16 KiB of text, a CSV's columns come from its header, an EVTX file's header
+/// says where chunks are.
+fn guard(shape: Shape, seed: &[u8]) -> usize {
+    match shape {
+        Shape::Text | Shape::Xml => msitrace::detect::SNIFF_LEN,
+        Shape::Csv => boundaries(shape, seed)
+            .first()
+            .copied()
+            .unwrap_or(usize::MAX),
+        Shape::Evtx => 4096,
+        Shape::Zip | Shape::Toml | Shape::Any => usize::MAX,
+    }
 }
 
 /// A digit run of the input, to overwrite with a huge number.
@@ -492,10 +511,16 @@ fn mutate(seed: &Seed, other: &Seed, rng: &mut Rng) -> Case {
             format!("{n} random bytes at byte {at}")
         }
     };
+    let intact = d
+        .iter()
+        .zip(&out)
+        .position(|(a, b)| a != b)
+        .unwrap_or(d.len().min(out.len()));
     Case {
         what: format!("{}: {what}", seed.name),
         bytes: out,
-        cut: None,
+        intact: Some(intact),
+        boundary: false,
     }
 }
 
@@ -504,7 +529,8 @@ fn specials(target: &Target, head: &[u8], plan: &Plan) -> Vec<Case> {
     let case = |what: &str, bytes: Vec<u8>| Case {
         what: format!("special: {what}"),
         bytes,
-        cut: None,
+        intact: None,
+        boundary: false,
     };
     let long = plan.long_line;
     let mut out = vec![
@@ -1038,7 +1064,8 @@ fn run_target(target: &'static Target, shared: Option<&Path>, plan: &Plan) -> Ta
         let original = Case {
             what: format!("{}: as it is", seed.name),
             bytes: seed.bytes.clone(),
-            cut: None,
+            intact: None,
+            boundary: false,
         };
         let Some(full) = exec(&original, &mut tally) else {
             continue;
@@ -1059,20 +1086,24 @@ fn run_target(target: &'static Target, shared: Option<&Path>, plan: &Plan) -> Ta
                 Case {
                     what: format!("{}: cut at the record boundary at byte {cut}", seed.name),
                     bytes: seed.bytes[..cut].to_vec(),
-                    cut: Some(cut),
+                    intact: Some(cut),
+                    boundary: true,
                 },
                 Some(full.clone()),
             ));
         }
         let other = &seeds[(i + 1) % seeds.len()];
         for _ in 0..plan.mutations {
-            cases.push((mutate(seed, other, &mut rng), None));
+            cases.push((mutate(seed, other, &mut rng), Some(full.clone())));
         }
         for (case, full) in cases.drain(..) {
             let Some(outcome) = exec(&case, &mut tally) else {
                 continue;
             };
-            if let (Some(cut), Some(full)) = (case.cut, full) {
+            let checked = case
+                .intact
+                .filter(|&p| case.boundary || p >= guard(target.shape, &seed.bytes));
+            if let (Some(cut), Some(full)) = (checked, full) {
                 let read: std::collections::HashSet<String> =
                     outcome.events.iter().map(|l| format!("{l:?}")).collect();
                 let lost: Vec<String> = complete_before(target, &seed.bytes, &full, cut)
@@ -1080,12 +1111,14 @@ fn run_target(target: &'static Target, shared: Option<&Path>, plan: &Plan) -> Ta
                     .filter(|k| !read.contains(k))
                     .collect();
                 if !lost.is_empty() {
+                    let kept = keep_failing(target.name, tally.failures.len(), &case.bytes);
                     tally.failures.push(format!(
-                        "{}: {}: {} complete record(s) before the cut not read, first {}",
+                        "{}: {}: {} complete record(s) before byte {cut} not read, first {} (input kept in {})",
                         target.name,
                         case.what,
                         lost.len(),
-                        lost[0]
+                        lost[0],
+                        kept.display()
                     ));
                 }
             }
