@@ -23,6 +23,7 @@
 
 use crate::event::{Event, EventData, EventRecord, InputId, Kind, Location, ProcessRef, Stamp};
 use crate::source::bounded::{over_budget, XmlBudget, MAX_XML_RECORD};
+use crate::source::file_offsets::FileOffsets;
 use crate::source::SourceError;
 use crate::text::TextEncoding;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -402,7 +403,8 @@ impl<R: Read> EventXmlParser<R> {
     /// Read `source`, written in `encoding` (UTF-16 exports are transcoded while streaming).
     pub fn new(source: R, encoding: TextEncoding, input: InputId) -> Self {
         let buffered = BufReader::with_capacity(1 << 16, Transcode::new(source, encoding));
-        let reader = fresh_reader(XmlBudget::new(LineCounter::new(buffered), MAX_XML_RECORD));
+        let counter = LineCounter::new(buffered, FileOffsets::new(encoding));
+        let reader = fresh_reader(XmlBudget::new(counter, MAX_XML_RECORD));
         EventXmlParser {
             reader: Some(reader),
             reader_base: 0,
@@ -469,13 +471,23 @@ impl<R: Read> Iterator for EventXmlParser<R> {
                     // stopped (the rest of the damaged record is skipped), unless no byte was
                     // consumed since the last error.
                     let old = self.reader.take()?;
-                    let offset = self.reader_base + old.error_position();
+                    // The reader places syntax errors; others (an undecodable text) are where
+                    // it stopped.
+                    let at = match &e {
+                        quick_xml::Error::Syntax(_) | quick_xml::Error::IllFormed(_) => {
+                            old.error_position()
+                        }
+                        _ => old.buffer_position(),
+                    };
+                    let decoded = self.reader_base + at;
                     let mut budget = old.into_inner();
                     let counter = budget.get_ref();
                     let over = over_budget(&e);
+                    // Positions in the file, not in the text decoded from it.
+                    let offset = counter.offsets.file_offset(decoded);
                     let error = SourceError::Xml {
                         line: counter.newlines + 1,
-                        column: offset.saturating_sub(counter.last_newline_at) + 1,
+                        column: offset.saturating_sub(counter.offsets.line_start()) + 1,
                         offset,
                         message: if over {
                             format!("{e}; skipped to the next element")
@@ -507,21 +519,22 @@ impl<R: Read> Iterator for EventXmlParser<R> {
     }
 }
 
-/// Counts the newlines the XML reader has consumed, for error positions.
+/// Counts the newlines the XML reader has consumed, and where its bytes were in the file, for
+/// error positions.
 struct LineCounter<R> {
     inner: R,
     newlines: u64,
     consumed: u64,
-    last_newline_at: u64,
+    offsets: FileOffsets,
 }
 
 impl<R> LineCounter<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, offsets: FileOffsets) -> Self {
         LineCounter {
             inner,
             newlines: 0,
             consumed: 0,
-            last_newline_at: 0,
+            offsets,
         }
     }
 }
@@ -547,10 +560,8 @@ impl<R: BufRead> BufRead for LineCounter<R> {
     fn consume(&mut self, amt: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let amt = amt.min(buf.len());
-            for at in memchr::memchr_iter(b'\n', &buf[..amt]) {
-                self.newlines += 1;
-                self.last_newline_at = self.consumed + at as u64 + 1;
-            }
+            self.newlines += memchr::memchr_iter(b'\n', &buf[..amt]).count() as u64;
+            self.offsets.advance(&buf[..amt]);
             self.consumed += amt as u64;
         }
         self.inner.consume(amt);

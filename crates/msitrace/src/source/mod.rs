@@ -13,6 +13,7 @@ pub mod burn;
 pub mod eventxml;
 pub mod evtx;
 mod evtx_select;
+mod file_offsets;
 pub mod msilog;
 pub mod procmon;
 pub mod procmon_csv;
@@ -37,9 +38,9 @@ pub enum SourceError {
     Xml {
         /// 1-based line.
         line: u64,
-        /// 1-based column (in bytes).
+        /// 1-based column (in bytes of the file).
         column: u64,
-        /// Byte offset in the (UTF-8) text.
+        /// Byte offset in the file.
         offset: u64,
         /// What the XML reader said.
         message: String,
