@@ -1,7 +1,10 @@
 //! `msitrace`: the command-line shell over the msitrace library.
 //!
 //! Argument parsing, choosing the output format, and the exit status (0 no failure found,
-//! 1 failure found, 2 usage or input error). All analysis lives in the library.
+//! 1 failure found, 2 usage error or nothing analysed; computed by the library,
+//! `Report::exit_status_at`). All analysis lives in the library.
+
+#![forbid(unsafe_code)]
 
 mod completions;
 mod output;
@@ -384,6 +387,13 @@ fn graph_command(
             eprintln!("msitrace: {}", text::sanitize(e));
         }
     }
+    if report.verdict == msitrace::analysis::Verdict::NothingAnalysed {
+        eprintln!(
+            "msitrace: nothing analysed: {}",
+            report.verdict.reason(&report.inputs)
+        );
+        return ExitCode::from(2);
+    }
     let Some(graph) = &report.graph else {
         eprintln!("msitrace: no failure with a chain to draw in these inputs");
         return ExitCode::from(1);
@@ -585,7 +595,19 @@ fn list_events(
             );
         }
     }
-    if broken || (failed && listed.iter().all(|i| i.error.is_some())) {
+    // Nothing read (no input found, or none readable): exit 2, as `analyze` does.
+    let nothing = listed.iter().all(|i| i.error.is_some());
+    if nothing {
+        eprintln!(
+            "msitrace: nothing analysed: {}",
+            if failed {
+                "no input could be read"
+            } else {
+                "no input was found in the paths given"
+            }
+        );
+    }
+    if broken || nothing {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS

@@ -6,7 +6,7 @@
 
 use clap::{ArgMatches, Args, ValueEnum};
 use msitrace::analysis::progress::{ProgressSink, ProgressUpdate};
-use msitrace::analysis::{InputStatus, Report};
+use msitrace::analysis::{Report, Verdict};
 use msitrace::findings::Severity;
 use msitrace::report::{html, json, jsonl, markdown, sarif, text};
 use std::io::{IsTerminal, Write};
@@ -135,29 +135,14 @@ pub fn targets(args: &ReportArgs, matches: Option<&ArgMatches>) -> Result<Vec<Ta
     Ok(out)
 }
 
-/// The exit status: 1 when a finding reaches `fail_on`, 2 when no input could be analysed, else 0.
+/// The exit status: the library's ([`Report::exit_status_at`]) at the `--fail-on` severity.
 pub fn exit_status(report: &Report, fail_on: FailOn) -> u8 {
-    let threshold = match fail_on {
+    report.exit_status_at(match fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
-    };
-    if let Some(t) = threshold {
-        if report.findings.iter().any(|f| f.severity <= t) {
-            return 1;
-        }
-    }
-    let none_read = !report.inputs.is_empty()
-        && report
-            .inputs
-            .iter()
-            .all(|i| i.status != InputStatus::Analyzed);
-    if none_read {
-        2
-    } else {
-        0
-    }
+    })
 }
 
 /// A progress bar on stderr, when stderr is a terminal, not in CI, and not `--quiet`.
@@ -208,6 +193,14 @@ pub fn report_inputs(report: &Report, args: &ReportArgs) {
         if let Some(e) = &input.error {
             let _ = writeln!(err, "msitrace: {}", text::sanitize(e));
         }
+    }
+    // Each input not analysed said why above; with no input at all, say it here.
+    if report.verdict == Verdict::NothingAnalysed && report.inputs.is_empty() {
+        let _ = writeln!(
+            err,
+            "msitrace: nothing analysed: {}",
+            report.verdict.reason(&report.inputs)
+        );
     }
 }
 

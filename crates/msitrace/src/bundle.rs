@@ -9,7 +9,9 @@
 //!
 //! Decompression is bounded ([`BundleLimits`]): an entry larger than the per-entry limit, an
 //! archive whose entries add up to more than the total limit, or an entry that expands more than
-//! the ratio limit (a zip bomb) is refused with an error naming the entry. A corrupt archive is an
+//! the ratio limit (a zip bomb) is refused with an error naming the entry; so is an entry whose
+//! compressed data is another entry's (a bomb of entries sharing one kernel), and the entries
+//! past the point where the archive has expanded more than the ratio limit times its own size. A corrupt archive is an
 //! error for that input only; the other inputs are still analysed.
 
 use crate::detect::{detect_bytes, Detected, SNIFF_LEN};
@@ -45,6 +47,10 @@ impl Default for BundleLimits {
 /// Entries at most this size are never refused for their compression ratio (a 1 MiB log of one
 /// repeated line is not a bomb).
 const RATIO_EXEMPT: u64 = 1 << 20;
+
+/// An archive may always expand to this much in all; beyond, to at most [`BundleLimits::max_ratio`]
+/// times its own size (many small entries that each pass the ratio check are a bomb too).
+const TOTAL_RATIO_EXEMPT: u64 = 64 << 20;
 
 /// Why a bundle, or one of its entries, could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +110,15 @@ pub enum BundleError {
         entry: String,
         /// The limit.
         limit: u64,
+    },
+    /// An entry whose compressed data is also another entry's (a zip bomb of entries sharing one
+    /// compressed kernel).
+    #[error("{archive}!/{entry}: entry shares its compressed data with another entry; refused (zip bomb)")]
+    SharedData {
+        /// The archive as shown.
+        archive: String,
+        /// The entry name.
+        entry: String,
     },
     /// More entries than [`BundleLimits::max_entries`].
     #[error("{archive}: more than {limit} entries; the rest were not read")]
@@ -172,6 +187,13 @@ pub fn open_zip(path: &Path, limits: &BundleLimits) -> Result<Bundle, BundleErro
         source,
     };
     let file = File::open(path).map_err(io)?;
+    let archive_len = file.metadata().map_err(io)?.len();
+    // The total allowed: the limit, and no more than the ratio times the archive's own size.
+    let max_total = limits.max_total_bytes.min(
+        archive_len
+            .saturating_mul(limits.max_ratio)
+            .max(TOTAL_RATIO_EXEMPT),
+    );
     let mut zip =
         zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| BundleError::Corrupt {
             archive: archive.clone(),
@@ -185,6 +207,8 @@ pub fn open_zip(path: &Path, limits: &BundleLimits) -> Result<Bundle, BundleErro
     let mut notes = Vec::new();
     let mut total: u64 = 0;
     let mut over_total: Option<String> = None;
+    // Compressed data of the entries read so far, by start: (start, end).
+    let mut data_ranges: std::collections::BTreeMap<u64, u64> = Default::default();
     for index in 0..zip.len() {
         if index >= limits.max_entries {
             notes.push(BundleError::TooManyEntries {
@@ -232,10 +256,24 @@ pub fn open_zip(path: &Path, limits: &BundleLimits) -> Result<Bundle, BundleErro
             entries.push(refuse(BundleError::TotalTooLarge {
                 archive: archive.clone(),
                 entry: first.clone(),
-                limit: limits.max_total_bytes,
+                limit: max_total,
             }));
             continue;
         }
+        let start = entry.data_start().unwrap_or_else(|| entry.header_start());
+        let end = start.saturating_add(entry.compressed_size());
+        let before = data_ranges.range(..=start).next_back();
+        let after = data_ranges.range(start..).next();
+        if end > start
+            && (before.is_some_and(|(_, &e)| e > start) || after.is_some_and(|(&s, _)| s < end))
+        {
+            entries.push(refuse(BundleError::SharedData {
+                archive: archive.clone(),
+                entry: name,
+            }));
+            continue;
+        }
+        data_ranges.insert(start, end);
         let declared = entry.size();
         let compressed = entry.compressed_size().max(1);
         if declared > limits.max_entry_bytes {
@@ -255,9 +293,7 @@ pub fn open_zip(path: &Path, limits: &BundleLimits) -> Result<Bundle, BundleErro
             continue;
         }
         // The declared size may lie: every read below is bounded by what was actually decompressed.
-        let entry_limit = limits
-            .max_entry_bytes
-            .min(limits.max_total_bytes.saturating_sub(total));
+        let entry_limit = limits.max_entry_bytes.min(max_total.saturating_sub(total));
         let mut head = Vec::with_capacity(SNIFF_LEN.min(declared as usize + 1));
         if let Err(e) = (&mut entry).take(SNIFF_LEN as u64).read_to_end(&mut head) {
             entries.push(refuse(BundleError::Entry {
@@ -356,7 +392,7 @@ pub fn open_zip(path: &Path, limits: &BundleLimits) -> Result<Bundle, BundleErro
                         BundleError::TotalTooLarge {
                             archive: archive.clone(),
                             entry: name,
-                            limit: limits.max_total_bytes,
+                            limit: max_total,
                         }
                     }
                     Refusal::Size => BundleError::EntryTooLarge {

@@ -31,6 +31,7 @@
 //! → [`report`] (renderers only). [`findings`] and [`event`] are the model every step speaks.
 
 #![forbid(unsafe_code)]
+#![forbid(unsafe_code)]
 
 pub mod analysis;
 pub mod bundle;

@@ -441,6 +441,7 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     let (graph, chains) = failure_graph::build(&findings, &sessions, &captures, &index);
     let graph = (!chains.is_empty()).then(|| graph.report(&chains));
     drop(index);
+    let verdict = crate::analysis::Verdict::of(&inputs, &findings);
     Report {
         schema_version: SCHEMA_VERSION,
         tool: format!("msitrace {}", env!("CARGO_PKG_VERSION")),
@@ -452,6 +453,7 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
         findings,
         graph,
         failed,
+        verdict,
         timeline,
     }
 }

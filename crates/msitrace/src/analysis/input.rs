@@ -220,6 +220,22 @@ pub(super) fn parse_input(
             })
         }
     };
+    // An input of which not one record or line could be read (every part damaged) was not
+    // analysed: it must not make a run whose logs are all broken look like a clean pass.
+    let nothing_read = match (&content, &report.records) {
+        (Content::Capture(c), _) => c.0.rows == c.0.bad_rows && c.0.processes.is_empty(),
+        (_, Some(r)) => r.read == 0,
+        _ => report.events == 0 && report.lines == 0,
+    };
+    let problems = report.skipped.len() + report.warnings.len();
+    if report.status == InputStatus::Analyzed && nothing_read && problems > 0 {
+        report.status = InputStatus::Error;
+        let first = report.skipped.first().or(report.warnings.first());
+        report.error = Some(format!(
+            "{path}: nothing could be read ({problems} damaged part(s)); first: {}",
+            first.map_or("", String::as_str)
+        ));
+    }
     Parsed { report, content }
 }
 

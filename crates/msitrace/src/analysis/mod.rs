@@ -33,7 +33,7 @@ pub(crate) mod timeline;
 pub use crate::source::RecordCounts;
 pub use report::{
     BundleReport, CaptureReport, FailureGroup, InputReport, InputStatus, PackageLog,
-    RecordedInstall, Report, ResultTotals, SessionReport, SCHEMA_VERSION,
+    RecordedInstall, Report, ResultTotals, SessionReport, Verdict, SCHEMA_VERSION,
 };
 
 pub use crate::clock::{ClockMethod, InputClock};

@@ -3,7 +3,7 @@
 //! text, JSON, SARIF, Markdown and HTML.
 
 use crate::event::InstallOperation;
-use crate::findings::{FailedAction, Finding, Outcome};
+use crate::findings::{FailedAction, Finding, Outcome, Severity};
 use crate::source::Format;
 use crate::source::RecordCounts;
 use crate::text::TextEncoding;
@@ -40,6 +40,8 @@ pub struct Report {
     pub graph: Option<crate::graph::GraphReport>,
     /// True when a failure was found (an error-severity finding).
     pub failed: bool,
+    /// What the analysis concluded: a failure, no failure, or nothing analysed at all.
+    pub verdict: Verdict,
     /// The kept events, in input and line order (not part of the JSON report: rendered by
     /// [`crate::report::jsonl`] and [`crate::report::html`]).
     #[serde(skip)]
@@ -47,20 +49,84 @@ pub struct Report {
 }
 
 impl Report {
-    /// The process exit status the CLI uses: 0 no failure, 1 failure found, 2 input error only.
+    /// The exit status at the default threshold (error findings): see [`Report::exit_status_at`].
     pub fn exit_status(&self) -> i32 {
-        if self.failed {
+        self.exit_status_at(Some(Severity::Error)).into()
+    }
+
+    /// The process exit status: 1 when a finding is at least as severe as `fail_on` (`None`:
+    /// never), else 2 when nothing was analysed ([`Verdict::NothingAnalysed`]), else 0. The CLI
+    /// exits with it, so that a pipeline whose log collection failed does not pass.
+    pub fn exit_status_at(&self, fail_on: Option<Severity>) -> u8 {
+        if fail_on.is_some_and(|t| self.findings.iter().any(|f| f.severity <= t)) {
             1
-        } else if !self.inputs.is_empty()
-            && self
-                .inputs
-                .iter()
-                .all(|i| i.status != InputStatus::Analyzed)
-        {
+        } else if self.verdict == Verdict::NothingAnalysed {
             2
         } else {
             0
         }
+    }
+}
+
+/// What an analysis concluded, in one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// An error-severity finding: an installation failed.
+    FailureFound,
+    /// At least one input was analysed, and no error-severity finding came out of it.
+    NoFailureFound,
+    /// No input could be analysed (none given or found, or every one unreadable, unsupported,
+    /// skipped or refused): nothing was looked at, so nothing can be said about a failure.
+    NothingAnalysed,
+}
+
+impl Verdict {
+    /// The verdict on these inputs and findings: nothing analysed unless an input has status
+    /// [`InputStatus::Analyzed`] (skipped, refused, unsupported and unreadable ones do not count).
+    ///
+    /// ```
+    /// use msitrace::analysis::Verdict;
+    /// assert_eq!(Verdict::of(&[], &[]), Verdict::NothingAnalysed);
+    /// ```
+    pub fn of(inputs: &[InputReport], findings: &[Finding]) -> Verdict {
+        if findings.iter().any(|f| f.severity == Severity::Error) {
+            Verdict::FailureFound
+        } else if inputs.iter().any(|i| i.status == InputStatus::Analyzed) {
+            Verdict::NoFailureFound
+        } else {
+            Verdict::NothingAnalysed
+        }
+    }
+
+    /// `failure found`, `no failure found` or `nothing analysed`, as the reports say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::FailureFound => "failure found",
+            Verdict::NoFailureFound => "no failure found",
+            Verdict::NothingAnalysed => "nothing analysed",
+        }
+    }
+
+    /// Why nothing was analysed, in one sentence naming the inputs (empty for other verdicts).
+    pub fn reason(self, inputs: &[InputReport]) -> String {
+        if self != Verdict::NothingAnalysed {
+            return String::new();
+        }
+        if inputs.is_empty() {
+            return "no input was found in the paths given (empty folder or bundle?), so no \
+                    failure could be looked for"
+                .into();
+        }
+        let count = |s: InputStatus| inputs.iter().filter(|i| i.status == s).count();
+        format!(
+            "none of the {} input(s) could be analysed ({} unreadable or refused, {} not \
+             recognised or skipped, {} not yet supported), so no failure could be looked for",
+            inputs.len(),
+            count(InputStatus::Error),
+            count(InputStatus::Unrecognized),
+            count(InputStatus::Unsupported)
+        )
     }
 }
 

@@ -55,7 +55,7 @@ const STYLE: &str = r#"
 *{box-sizing:border-box}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1280px;padding:16px 24px;color:#1f2328}
 h1{font-size:22px;margin:4px 0}h2{font-size:18px;border-bottom:1px solid var(--line);padding-bottom:4px;margin-top:28px}
-.verdict{font-weight:600;font-size:16px}.verdict.failed{color:var(--err)}.verdict.ok{color:var(--ok)}
+.verdict{font-weight:600;font-size:16px}.verdict.failed{color:var(--err)}.verdict.ok{color:var(--ok)}.verdict.none{color:var(--warn)}
 table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
 th{background:var(--bg)}td.mono,pre,code{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:12.5px}
 pre{background:var(--bg);padding:6px 8px;margin:2px 0 8px;white-space:pre-wrap;word-break:break-all;border-radius:4px}
@@ -114,10 +114,10 @@ pub fn render(report: &Report) -> String {
 }
 
 fn summary(out: &mut String, report: &Report) {
-    let (class, verdict) = if report.failed {
-        ("failed", "Failure found")
-    } else {
-        ("ok", "No failure found")
+    let (class, verdict) = match report.verdict {
+        crate::analysis::Verdict::FailureFound => ("failed", "Failure found"),
+        crate::analysis::Verdict::NoFailureFound => ("ok", "No failure found"),
+        crate::analysis::Verdict::NothingAnalysed => ("none", "Nothing analysed"),
     };
     let _ = writeln!(
         out,
@@ -386,7 +386,13 @@ fn timeline(out: &mut String, report: &Report) {
 
 fn findings(out: &mut String, report: &Report) {
     out.push_str("<section id=\"findings\"><h2>Findings</h2>\n");
-    if report.findings.is_empty() {
+    if report.verdict == crate::analysis::Verdict::NothingAnalysed {
+        let _ = writeln!(
+            out,
+            "<p>Nothing analysed: {}.</p>",
+            escape::html(&report.verdict.reason(&report.inputs))
+        );
+    } else if report.findings.is_empty() {
         out.push_str("<p>No failure found.</p>\n");
     }
     for (n, f) in report.findings.iter().enumerate() {

@@ -53,11 +53,7 @@ fn severity_label(s: Severity) -> &'static str {
 /// ```
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    let verdict = if report.failed {
-        "failure found"
-    } else {
-        "no failure found"
-    };
+    let verdict = report.verdict.label();
     let errors = count(report, Severity::Error);
     let warnings = count(report, Severity::Warning);
     let _ = writeln!(out, "## msitrace: {verdict}\n");
@@ -118,7 +114,13 @@ pub fn render(report: &Report) -> String {
         out.push('\n');
     }
 
-    if report.findings.is_empty() {
+    if report.verdict == crate::analysis::Verdict::NothingAnalysed {
+        let _ = writeln!(
+            out,
+            "**Nothing analysed**: {}.\n",
+            escape::markdown(&report.verdict.reason(&report.inputs))
+        );
+    } else if report.findings.is_empty() {
         let _ = writeln!(out, "No failure found.\n");
     }
     for (n, f) in report.findings.iter().enumerate() {

@@ -55,6 +55,15 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
         .split_whitespace()
         .nth(1)
         .unwrap_or(env!("CARGO_PKG_VERSION"));
+    // A run that analysed nothing did not succeed: a scanner must not read it as a clean pass.
+    let analysed = report.verdict != crate::analysis::Verdict::NothingAnalysed;
+    let mut invocation = json!({ "executionSuccessful": analysed });
+    if !analysed {
+        invocation["toolExecutionNotifications"] = json!([{
+            "level": "error",
+            "message": { "text": format!("Nothing analysed: {}.", report.verdict.reason(&report.inputs)) },
+        }]);
+    }
     let sarif = json!({
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
@@ -68,9 +77,11 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
                 }
             },
             "columnKind": "unicodeCodePoints",
+            "invocations": [invocation],
             "results": results,
             "properties": {
                 "failed": report.failed,
+                "verdict": report.verdict,
                 "inputs": report.inputs.iter().map(|i| i.path.as_str()).collect::<Vec<_>>(),
             }
         }]

@@ -3,7 +3,7 @@
 //! Log text is untrusted: every piece of it goes through [`sanitize`], which removes terminal control
 //! sequences, before it is printed.
 
-use crate::analysis::{InputStatus, Report};
+use crate::analysis::{InputStatus, Report, Verdict};
 use crate::clock::ClockMethod;
 use crate::codes::OutcomeClass;
 use crate::findings::{EvidenceRole, Severity};
@@ -398,7 +398,13 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
     }
 
     let _ = writeln!(out, "\n{}", p.paint("1", "Findings"));
-    if report.findings.is_empty() {
+    if report.verdict == Verdict::NothingAnalysed {
+        let _ = writeln!(
+            out,
+            "  Nothing analysed: {}.",
+            report.verdict.reason(&report.inputs)
+        );
+    } else if report.findings.is_empty() {
         let _ = writeln!(out, "  No failure found.");
     }
     for (n, f) in report.findings.iter().enumerate() {
@@ -462,10 +468,10 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             }
         }
     }
-    let verdict = if report.failed {
-        p.paint("1;31", "failure found")
-    } else {
-        p.paint("1;32", "no failure found")
+    let verdict = match report.verdict {
+        Verdict::FailureFound => p.paint("1;31", "failure found"),
+        Verdict::NoFailureFound => p.paint("1;32", "no failure found"),
+        Verdict::NothingAnalysed => p.paint("1;33", "nothing analysed"),
     };
     let _ = writeln!(out, "\nResult: {verdict}");
     out

@@ -22,6 +22,8 @@
 //! [`finish_record`], so an XML export and the EVTX file it came from give equal events.
 
 use crate::event::{Event, EventData, EventRecord, InputId, Kind, Location, ProcessRef, Stamp};
+use crate::source::bounded::{over_budget, XmlBudget, MAX_XML_RECORD};
+use crate::source::file_offsets::FileOffsets;
 use crate::source::{
     EventStream, Feeds, Opening, Recognised, RecordCounts, Source, SourceError, StreamSummary,
     TimeBasis,
@@ -433,10 +435,13 @@ fn end_element(
     }
 }
 
+/// What the XML reader of an export reads: the text as UTF-8, lines counted, a record at a time.
+type Budgeted<R> = XmlBudget<LineCounter<BufReader<Transcode<R>>>>;
+
 /// A streaming reader of an event-log XML export: one [`Event`] per `<Event>` element.
 pub struct EventXmlParser<R: Read> {
     /// The XML reader; replaced by a fresh one past a syntax error (`None` only while swapping).
-    reader: Option<Reader<LineCounter<BufReader<Transcode<R>>>>>,
+    reader: Option<Reader<Budgeted<R>>>,
     /// Byte offset (in the UTF-8 text) where the current reader started.
     reader_base: u64,
     input: InputId,
@@ -450,7 +455,8 @@ impl<R: Read> EventXmlParser<R> {
     /// Read `source`, written in `encoding` (UTF-16 exports are transcoded while streaming).
     pub fn new(source: R, encoding: TextEncoding, input: InputId) -> Self {
         let buffered = BufReader::with_capacity(1 << 16, Transcode::new(source, encoding));
-        let reader = fresh_reader(LineCounter::new(buffered));
+        let counter = LineCounter::new(buffered, FileOffsets::new(encoding));
+        let reader = fresh_reader(XmlBudget::new(counter, MAX_XML_RECORD));
         EventXmlParser {
             reader: Some(reader),
             reader_base: 0,
@@ -469,7 +475,9 @@ impl<R: Read> EventXmlParser<R> {
 
     /// Lines read so far.
     pub fn lines_read(&self) -> u64 {
-        self.reader.as_ref().map_or(0, |r| r.get_ref().newlines + 1)
+        self.reader
+            .as_ref()
+            .map_or(0, |r| r.get_ref().get_ref().newlines + 1)
     }
 }
 
@@ -485,6 +493,8 @@ impl<R: Read> Iterator for EventXmlParser<R> {
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
             let reader = self.reader.as_mut()?;
+            // One budget for each top-level item: a whole `<Event>` record is read on it.
+            reader.get_mut().renew();
             self.buf.clear();
             let item = match reader.read_event_into(&mut self.buf) {
                 Ok(Xml::Start(e)) if e.local_name().as_ref() == b"Event" => {
@@ -513,21 +523,46 @@ impl<R: Read> Iterator for EventXmlParser<R> {
                     // stopped (the rest of the damaged record is skipped), unless no byte was
                     // consumed since the last error.
                     let old = self.reader.take()?;
-                    let offset = self.reader_base + old.error_position();
-                    let counter = old.into_inner();
-                    let at = counter.consumed;
+                    // The reader places syntax errors; others (an undecodable text) are where
+                    // it stopped.
+                    let at = match &e {
+                        quick_xml::Error::Syntax(_) | quick_xml::Error::IllFormed(_) => {
+                            old.error_position()
+                        }
+                        _ => old.buffer_position(),
+                    };
+                    let decoded = self.reader_base + at;
+                    let mut budget = old.into_inner();
+                    let counter = budget.get_ref();
+                    let over = over_budget(&e);
+                    // Positions in the file, not in the text decoded from it.
+                    let offset = counter.offsets.file_offset(decoded);
                     let error = SourceError::Xml {
                         line: counter.newlines + 1,
-                        column: offset.saturating_sub(counter.last_newline_at) + 1,
+                        column: offset.saturating_sub(counter.offsets.line_start()) + 1,
                         offset,
-                        message: e.to_string(),
+                        message: if over {
+                            format!("{e}; skipped to the next element")
+                        } else {
+                            e.to_string()
+                        },
                     };
+                    // Past an over-long record, go on at the next element.
+                    let skip = if over {
+                        budget.skip_to_markup().is_ok()
+                    } else {
+                        true
+                    };
+                    let at = budget.get_ref().consumed;
                     self.reader_base = at;
-                    if self.last_error_at == Some(at) || matches!(e, quick_xml::Error::Io(_)) {
+                    if self.last_error_at == Some(at)
+                        || !skip
+                        || (matches!(e, quick_xml::Error::Io(_)) && !over)
+                    {
                         self.done = true;
                     }
                     self.last_error_at = Some(at);
-                    self.reader = Some(fresh_reader(counter));
+                    self.reader = Some(fresh_reader(budget));
                     return Some(Err(error));
                 }
             }
@@ -536,21 +571,22 @@ impl<R: Read> Iterator for EventXmlParser<R> {
     }
 }
 
-/// Counts the newlines the XML reader has consumed, for error positions.
+/// Counts the newlines the XML reader has consumed, and where its bytes were in the file, for
+/// error positions.
 struct LineCounter<R> {
     inner: R,
     newlines: u64,
     consumed: u64,
-    last_newline_at: u64,
+    offsets: FileOffsets,
 }
 
 impl<R> LineCounter<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, offsets: FileOffsets) -> Self {
         LineCounter {
             inner,
             newlines: 0,
             consumed: 0,
-            last_newline_at: 0,
+            offsets,
         }
     }
 }
@@ -576,10 +612,8 @@ impl<R: BufRead> BufRead for LineCounter<R> {
     fn consume(&mut self, amt: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let amt = amt.min(buf.len());
-            for at in memchr::memchr_iter(b'\n', &buf[..amt]) {
-                self.newlines += 1;
-                self.last_newline_at = self.consumed + at as u64 + 1;
-            }
+            self.newlines += memchr::memchr_iter(b'\n', &buf[..amt]).count() as u64;
+            self.offsets.advance(&buf[..amt]);
             self.consumed += amt as u64;
         }
         self.inner.consume(amt);

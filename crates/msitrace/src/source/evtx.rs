@@ -483,8 +483,32 @@ fn read_chunk(
         data.header.first_event_record_id,
         data.header.last_event_record_id,
     );
+    let tables = has_tables(&data.data);
     let mut chunk = match data.parse(Arc::clone(settings)) {
         Ok(chunk) => chunk,
+        // A damaged string or template table (bytes inserted or lost inside the chunk): read
+        // without the tables, which only speed up finding names and templates that each record
+        // can find at their offsets anyway, so that the records before the damage are read.
+        Err(_) if tables => {
+            let mut bytes = std::mem::take(&mut data.data);
+            bytes[128..512].fill(0);
+            data = match EvtxChunkData::new(bytes, false) {
+                Ok(d) => d,
+                Err(e) => {
+                    out.items.push(Err(chunk_err(e.to_string())));
+                    out.skipped_chunk = true;
+                    return out;
+                }
+            };
+            match data.parse(Arc::clone(settings)) {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    out.items.push(Err(chunk_err(e.to_string())));
+                    out.skipped_chunk = true;
+                    return out;
+                }
+            }
+        }
         Err(e) => {
             out.items.push(Err(chunk_err(e.to_string())));
             out.skipped_chunk = true;
@@ -716,6 +740,13 @@ fn read_selected(
     }
     out.buffer = Some(std::mem::take(&mut copy.data));
     out
+}
+
+/// Whether a chunk's header has string or template table entries (bytes 128 to 512).
+fn has_tables(chunk: &[u8]) -> bool {
+    chunk
+        .get(128..512)
+        .is_some_and(|t| t.iter().any(|&b| b != 0))
 }
 
 /// Records a chunk header announces (0 when its range is not believable).

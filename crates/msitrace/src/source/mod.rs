@@ -15,12 +15,14 @@
 //!   tools), [`setuplog`] (product setup logs); [`relay`] reads what their lines relay about the
 //!   installer (exit statuses, the `msiexec` command and its log, relayed installer messages).
 
+pub(crate) mod bounded;
 pub mod burn;
 pub mod cmtrace;
 pub mod eventtext;
 pub mod eventxml;
 pub mod evtx;
 mod evtx_select;
+mod file_offsets;
 mod format;
 pub mod msilog;
 pub mod pkgmgr;
@@ -239,9 +241,9 @@ pub enum SourceError {
     Xml {
         /// 1-based line.
         line: u64,
-        /// 1-based column (in bytes).
+        /// 1-based column (in bytes of the file).
         column: u64,
-        /// Byte offset in the (UTF-8) text.
+        /// Byte offset in the file.
         offset: u64,
         /// What the XML reader said.
         message: String,

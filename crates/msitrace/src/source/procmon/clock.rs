@@ -1,9 +1,81 @@
 //! Process Monitor times: `Time of Day` in 12-hour (`7:19:37.0147934 AM`) or 24-hour form with a
-//! dot or comma before the fraction (`15:42:22,8459553`), 100 ns kept; `Date & Time` in the
-//! machine's locale (`7/31/2020 6:55:07 AM`, `31.07.2020 18:55:07`, `2020-07-31 18:55:07`).
+//! dot or comma before the fraction (`15:42:22,8459553`), 100 ns kept, with the day-half marker of
+//! the machine's locale before or after the clock (`午後 1:00:00`, `1:00:00 p.m.`, see
+//! [`MERIDIEM_MARKERS`]); `Date & Time` in the machine's locale (`7/31/2020 6:55:07 AM`,
+//! `31.07.2020 18:55:07`, `2020-07-31 18:55:07`).
 
 use crate::locale_date::{DateOrder, NumericDate};
 use chrono::{NaiveDate, NaiveTime};
+
+/// Day-half markers that locales write before or after a 12-hour clock, compared after
+/// lowercasing and removing dots and blanks (`A.M.`, `a. m.` and `am` are one marker); `true` for
+/// the afternoon.
+pub const MERIDIEM_MARKERS: &[(&str, bool)] = &[
+    ("am", false),
+    ("pm", true),
+    ("午前", false), // Japanese
+    ("午後", true),
+    ("오전", false), // Korean
+    ("오후", true),
+    ("上午", false), // Chinese
+    ("下午", true),
+    ("vorm", false), // German (vorm. / nachm.)
+    ("nachm", true),
+    ("πμ", false), // Greek (π.μ. / μ.μ.)
+    ("μμ", true),
+    ("ص", false), // Arabic
+    ("م", true),
+    ("قظ", false), // Persian (ق.ظ / ب.ظ)
+    ("بظ", true),
+    ("sa", false), // Vietnamese (SA / CH)
+    ("ch", true),
+    ("öö", false), // Turkish (ÖÖ / ÖS)
+    ("ös", true),
+    ("fm", false), // Swedish
+    ("em", true),
+    ("vm", false), // Afrikaans, Dutch
+    ("nm", true),
+    ("de", false), // Hungarian
+    ("du", true),
+    ("ap", false), // Finnish
+    ("ip", true),
+    ("dop", false), // Czech, Slovak
+    ("odp", true),
+    ("fh", false), // Icelandic
+    ("eh", true),
+    ("pd", false), // Albanian
+    ("md", true),
+    ("pg", false), // Malay
+    ("ptg", true),
+    ("yb", false), // Welsh
+    ("yh", true),
+    ("पूर्वाह्न", false), // Hindi
+    ("अपराह्न", true),
+    ("ก่อนเที่ยง", false), // Thai
+    ("หลังเที่ยง", true),
+];
+
+/// Whether a day-half marker (see [`MERIDIEM_MARKERS`]) means the afternoon; `None` when it is
+/// not one.
+///
+/// ```
+/// use msitrace::source::procmon::clock::meridiem;
+/// assert_eq!(meridiem("P.M."), Some(true));
+/// assert_eq!(meridiem("午前"), Some(false));
+/// assert_eq!(meridiem("nachm."), Some(true));
+/// assert_eq!(meridiem("後"), None);
+/// ```
+pub fn meridiem(marker: &str) -> Option<bool> {
+    let key: String = marker
+        .chars()
+        .filter(|c| !matches!(c, '.' | ' ' | '\u{a0}' | '\u{202f}'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    MERIDIEM_MARKERS
+        .iter()
+        .find(|(m, _)| *m == key)
+        .map(|(_, pm)| *pm)
+}
 
 /// Parse a `Time of Day` value.
 ///
@@ -13,15 +85,25 @@ use chrono::{NaiveDate, NaiveTime};
 /// let t = time_of_day("7:19:37.0147934 PM").unwrap();
 /// assert_eq!((t.hour(), t.minute(), t.second(), t.nanosecond()), (19, 19, 37, 14_793_400));
 /// assert_eq!(time_of_day("15:42:22,8459553").unwrap().nanosecond(), 845_955_300);
+/// assert_eq!(time_of_day("午後 1:00:00").unwrap().hour(), 13);
+/// assert_eq!(time_of_day("10:27:00.0012411 午前").unwrap().hour(), 10);
 /// assert!(time_of_day("25:00:00").is_none());
+/// assert!(time_of_day("後").is_none());
 /// ```
 pub fn time_of_day(text: &str) -> Option<NaiveTime> {
     let t = text.trim();
-    let split = t.len().checked_sub(2).filter(|&i| t.is_char_boundary(i));
-    let (clock, meridiem) = match split.map(|i| t.split_at(i)) {
-        Some((head, tail)) if tail.eq_ignore_ascii_case("AM") => (head.trim_end(), Some(false)),
-        Some((head, tail)) if tail.eq_ignore_ascii_case("PM") => (head.trim_end(), Some(true)),
-        _ => (t, None),
+    // The clock is the run of digits and separators starting at the first digit; what is around
+    // it is the day-half marker, on one side at most.
+    let start = t.find(|c: char| c.is_ascii_digit())?;
+    let end = t[start..]
+        .find(|c: char| !matches!(c, '0'..='9' | ':' | '.' | ','))
+        .map_or(t.len(), |at| start + at);
+    let (before, clock, after) = (t[..start].trim(), &t[start..end], t[end..].trim());
+    let meridiem = match (before.is_empty(), after.is_empty()) {
+        (true, true) => None,
+        (false, true) => Some(meridiem(before)?),
+        (true, false) => Some(meridiem(after)?),
+        (false, false) => return None,
     };
     let (hms, fraction) = match clock.find(['.', ',']) {
         Some(at) => (&clock[..at], &clock[at + 1..]),
@@ -43,7 +125,8 @@ pub fn time_of_day(text: &str) -> Option<NaiveTime> {
     }
     let h = match meridiem {
         None => h,
-        Some(_) if !(1..=12).contains(&h) => return None,
+        // 1 to 12, or 0 as some locales write the first hour of a half (`午前0:30:00`).
+        Some(_) if h > 12 => return None,
         Some(false) => h % 12,
         Some(true) => h % 12 + 12,
     };
@@ -118,6 +201,53 @@ mod tests {
             "10:00:00.1234567890",
             "1:00:00:00",
             "1:00:0。",
+        ] {
+            assert!(time_of_day(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn localized_day_half_markers_before_or_after_the_clock() {
+        let cases = [
+            ("1:00:00 午後", (13, 0, 0, 0)),
+            ("10:27:00.0012411 午前", (10, 27, 0, 1_241_100)),
+            ("午後 3:58:46.6882889", (15, 58, 46, 688_288_900)),
+            ("午前0:30:00", (0, 30, 0, 0)),
+            ("오후 11:05:01,5", (23, 5, 1, 500_000_000)),
+            ("上午 12:00:00", (0, 0, 0, 0)),
+            ("下午 12:00:00", (12, 0, 0, 0)),
+            ("7:19:37 nachm.", (19, 19, 37, 0)),
+            ("7:19:37 vorm.", (7, 19, 37, 0)),
+            ("7:19:37 p.m.", (19, 19, 37, 0)),
+            ("7:19:37 a. m.", (7, 19, 37, 0)),
+            ("7:19:37\u{202f}PM", (19, 19, 37, 0)),
+            ("7:19:37 μ.μ.", (19, 19, 37, 0)),
+            ("ÖS 7:19:37", (19, 19, 37, 0)),
+        ];
+        for (text, (h, m, s, n)) in cases {
+            let t = time_of_day(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(
+                (t.hour(), t.minute(), t.second(), t.nanosecond()),
+                (h, m, s, n),
+                "{text}"
+            );
+        }
+    }
+
+    /// Found by the mutation campaign: the marker was sliced at `len - 2` bytes, inside a
+    /// multibyte character (`end byte index 1 is not a char boundary`).
+    #[test]
+    fn multibyte_text_is_no_time_and_no_panic() {
+        for bad in [
+            "後",
+            "1:00:00 éP",
+            "1:00:00 \u{fffd}",
+            "午後 1:00:00 午後",
+            "1:00:00 後",
+            "13:00:00 午後",
+            "ü",
+            "1:0é:00",
+            "\u{fffd}\u{fffd}",
         ] {
             assert!(time_of_day(bad).is_none(), "{bad}");
         }

@@ -27,6 +27,7 @@
 //! ```
 
 use crate::event::*;
+use crate::source::bounded::{CsvRowLimit, CUT_ROW_MARK, MAX_CSV_ROW};
 use crate::source::procmon::{
     row_event, row_process_event, CaptureSettings, CaptureTally, Column, Keeper, RowDecision,
     RowProblem, RowText,
@@ -129,7 +130,7 @@ impl<R: Read> Read for Tail<R> {
 
 /// Streaming reader of one Process Monitor CSV export; an iterator of kept events.
 pub struct ProcmonCsvParser<R> {
-    reader: csv::Reader<Tail<R>>,
+    reader: csv::Reader<Tail<CsvRowLimit<R>>>,
     map: ColumnMap,
     // Column indexes used on every row.
     pid: Option<usize>,
@@ -156,7 +157,7 @@ fn builder() -> ReaderBuilder {
 impl<R: Read> ProcmonCsvParser<R> {
     /// A reader over a CSV export: reads and checks the header.
     pub fn new(source: R, input: InputId, settings: CaptureSettings) -> Result<Self, SourceError> {
-        let mut reader = builder().from_reader(Tail::new(source));
+        let mut reader = builder().from_reader(Tail::new(CsvRowLimit::new(source, MAX_CSV_ROW)));
         let mut header = ByteRecord::new();
         match reader.read_byte_record(&mut header) {
             Ok(true) => {}
@@ -175,7 +176,7 @@ impl<R: Read> ProcmonCsvParser<R> {
     /// A reader over rows without a header (a chunk of a file), with the header's column map.
     pub fn headless(source: R, map: ColumnMap, input: InputId, settings: CaptureSettings) -> Self {
         Self::with_reader(
-            builder().from_reader(Tail::new(source)),
+            builder().from_reader(Tail::new(CsvRowLimit::new(source, MAX_CSV_ROW))),
             map,
             input,
             settings,
@@ -183,7 +184,7 @@ impl<R: Read> ProcmonCsvParser<R> {
     }
 
     fn with_reader(
-        reader: csv::Reader<Tail<R>>,
+        reader: csv::Reader<Tail<CsvRowLimit<R>>>,
         map: ColumnMap,
         input: InputId,
         settings: CaptureSettings,
@@ -243,6 +244,15 @@ impl<R: Read> ProcmonCsvParser<R> {
         self.row += 1;
         let row = self.row;
         let r = &self.record;
+        if r.iter().next_back() == Some(CUT_ROW_MARK) {
+            self.keeper.bad_row();
+            self.queue.push_back(Err(SourceError::BadField {
+                row,
+                column: "(row)",
+                message: format!("longer than {MAX_CSV_ROW} bytes (memory is bounded); cut"),
+            }));
+            return true;
+        }
         let tail = self.reader.get_ref();
         if tail.eof
             && tail.last != b'\n'

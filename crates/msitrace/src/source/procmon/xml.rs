@@ -17,6 +17,7 @@
 //! index of the event in the list (`row N`), with its stack frames on the operation.
 
 use crate::event::*;
+use crate::source::bounded::{over_budget, XmlBudget, MAX_XML_RECORD};
 use crate::source::procmon::{
     row_event, row_process_event, CaptureSettings, CaptureTally, Column, Keeper, RowDecision,
     RowProblem, RowText,
@@ -32,6 +33,12 @@ use std::io::BufRead;
 
 /// Longest text kept for one XML element (bounds memory on hostile input).
 const MAX_TEXT: usize = 1 << 20;
+
+/// Most text kept for one `<event>` or `<process>` with its fields and frames, most fields and
+/// most stack frames kept for one (bounds memory on hostile input; real ones hold a few dozen).
+const MAX_RECORD_TEXT: usize = 4 << 20;
+const MAX_FIELDS: usize = 256;
+const MAX_FRAMES: usize = 1024;
 
 /// Where the reader is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +71,10 @@ enum Place {
 /// assert_eq!(op.stack[0].location.as_deref(), Some("FltpCreate + 0x1"));
 /// ```
 pub struct ProcmonXmlParser<R> {
-    reader: Reader<R>,
+    /// The XML reader; a fresh one goes on past an over-long item (`None` once gone).
+    reader: Option<Reader<XmlBudget<R>>>,
+    /// Where the current XML reader started in the input.
+    base: u64,
     buf: Vec<u8>,
     place: Place,
     text: String,
@@ -77,15 +87,21 @@ pub struct ProcmonXmlParser<R> {
     row: u64,
     queue: VecDeque<Result<Event, SourceError>>,
     done: bool,
+    /// Text kept for the current `<event>` or `<process>`.
+    record_text: usize,
 }
 
 impl<R: BufRead> ProcmonXmlParser<R> {
     /// A reader over an XML export.
-    pub fn new(source: R, input: InputId, settings: CaptureSettings) -> Self {
-        let mut reader = Reader::from_reader(source);
+    pub fn new(mut source: R, input: InputId, settings: CaptureSettings) -> Self {
+        // The XML reader drops a UTF-8 byte order mark without counting it: offsets (of
+        // `<process>` elements, of errors) count it, so that they are offsets in the file.
+        let bom = matches!(source.fill_buf(), Ok(b) if b.starts_with(b"\xEF\xBB\xBF"));
+        let mut reader = Reader::from_reader(XmlBudget::new(source, MAX_XML_RECORD));
         reader.config_mut().trim_text(false);
         ProcmonXmlParser {
-            reader,
+            reader: Some(reader),
+            base: if bom { 3 } else { 0 },
             buf: Vec::new(),
             place: Place::Outside,
             text: String::new(),
@@ -98,6 +114,7 @@ impl<R: BufRead> ProcmonXmlParser<R> {
             row: 0,
             queue: VecDeque::new(),
             done: false,
+            record_text: 0,
         }
     }
 
@@ -120,12 +137,35 @@ impl<R: BufRead> ProcmonXmlParser<R> {
     fn step(&mut self) -> bool {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
-        let position = self.reader.buffer_position();
-        let more = match self.reader.read_event_into(&mut buf) {
+        let Some(reader) = self.reader.as_mut() else {
+            return false;
+        };
+        let position = self.base + reader.buffer_position();
+        reader.get_mut().renew();
+        let more = match reader.read_event_into(&mut buf) {
             Ok(e) => self.handle(e, position),
+            Err(e) if over_budget(&e) => {
+                self.queue.push_back(Err(SourceError::XmlOffset {
+                    offset: self.base + reader.error_position(),
+                    message: format!("{e}; skipped to the next element"),
+                }));
+                // The XML reader stops after an I/O error: a fresh one goes on at the next
+                // element, outside the record given up.
+                self.abandon_record();
+                let mut budget = self.reader.take().map(Reader::into_inner);
+                let fresh = budget.take_if(|b| b.skip_to_markup().is_ok());
+                self.reader = fresh.map(|b| {
+                    self.base = b.consumed();
+                    let mut reader = Reader::from_reader(b);
+                    reader.config_mut().trim_text(false);
+                    reader.config_mut().check_end_names = false;
+                    reader
+                });
+                self.reader.is_some()
+            }
             Err(e) => {
                 self.queue.push_back(Err(SourceError::XmlOffset {
-                    offset: self.reader.error_position(),
+                    offset: self.base + reader.error_position(),
                     message: e.to_string(),
                 }));
                 // quick-xml can go on after most syntax errors; stop on I/O errors.
@@ -134,6 +174,20 @@ impl<R: BufRead> ProcmonXmlParser<R> {
         };
         self.buf = buf;
         more
+    }
+
+    /// Give up the `<event>` or `<process>` being read (past an over-long item): an event counts
+    /// as a bad row; the rest of its elements are read as outside any record.
+    fn abandon_record(&mut self) {
+        if matches!(self.place, Place::Event | Place::Frame) {
+            self.row += 1;
+            self.keeper.bad_row();
+        }
+        self.place = Place::Outside;
+        self.fields.clear();
+        self.frame.clear();
+        self.stack.clear();
+        self.text.clear();
     }
 
     fn handle(&mut self, event: Xml<'_>, position: u64) -> bool {
@@ -146,11 +200,13 @@ impl<R: BufRead> ProcmonXmlParser<R> {
                         self.place = Place::Process;
                         self.fields.clear();
                         self.element_start = position;
+                        self.record_text = 0;
                     }
                     (Place::Outside, b"event") => {
                         self.place = Place::Event;
                         self.fields.clear();
                         self.stack.clear();
+                        self.record_text = 0;
                     }
                     (Place::Process, b"modulelist") => self.place = Place::Module,
                     (Place::Event, b"frame") => {
@@ -197,11 +253,11 @@ impl<R: BufRead> ProcmonXmlParser<R> {
                         self.place = Place::Event;
                         self.finish_frame();
                     }
-                    (Place::Process | Place::Event, _) => {
+                    (Place::Process | Place::Event, _) if self.fields.len() < MAX_FIELDS => {
                         let text = std::mem::take(&mut self.text);
                         self.fields.push((name, text));
                     }
-                    (Place::Frame, _) => {
+                    (Place::Frame, _) if self.frame.len() < MAX_FIELDS => {
                         let text = std::mem::take(&mut self.text);
                         self.frame.push((name, text));
                     }
@@ -217,7 +273,9 @@ impl<R: BufRead> ProcmonXmlParser<R> {
     fn push_text(&mut self, s: &str) {
         if matches!(self.place, Place::Process | Place::Event | Place::Frame)
             && self.text.len() + s.len() <= MAX_TEXT
+            && self.record_text + s.len() <= MAX_RECORD_TEXT
         {
+            self.record_text += s.len();
             self.text.push_str(s);
         }
     }
@@ -272,6 +330,9 @@ impl<R: BufRead> ProcmonXmlParser<R> {
                 .map(|(_, v)| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
+        if self.stack.len() >= MAX_FRAMES {
+            return;
+        }
         self.stack.push(StackFrame {
             depth: get("depth").and_then(|d| d.parse().ok()).unwrap_or(0),
             address: get("address").unwrap_or_default(),
