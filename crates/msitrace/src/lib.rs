@@ -31,7 +31,6 @@
 //! → [`report`] (renderers only). [`findings`] and [`event`] are the model every step speaks.
 
 #![forbid(unsafe_code)]
-#![forbid(unsafe_code)]
 
 pub mod analysis;
 pub mod bundle;
