@@ -15,8 +15,8 @@ export RUSTC_BOOTSTRAP="${RUSTC_BOOTSTRAP:-1}"
 SECONDS_EACH="${SECONDS_EACH:-120}"
 WORK="${WORK:-${TMPDIR:-/tmp}/msitrace-fuzz}"
 # The seeds of every target, as the TARGETS table names them (the mutation suite exports them).
-(cd .. && MSITRACE_EXPORT_SEEDS="$WORK/seeds" cargo test -q --release -p msitrace --test mutations \
-    every_target_survives >/dev/null)
+(cd .. && MSITRACE_EXPORT_SEEDS="$WORK/seeds" cargo test -q --release -p msitrace --test tests \
+    mutations::every_target_survives >/dev/null)
 targets="${*:-$(sed -n 's/^ *{ name = "\([a-z_]*\)".*/\1/p' Cargo.toml)}"
 for t in $targets; do
     mkdir -p "$WORK/corpus/$t"

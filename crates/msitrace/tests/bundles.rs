@@ -2,7 +2,7 @@
 //! refused, oversize entries and zip bombs refused, corrupt archives reported while other inputs are
 //! still analysed. Every archive is built by the test.
 
-mod common;
+use crate::common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::analysis::{InputStatus, Report};

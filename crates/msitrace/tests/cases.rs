@@ -1,7 +1,7 @@
 //! The real failure cases of `../shared/cases`: where the cause is determinable from an MSI log,
 //! the case's evidence line must be in the top finding's evidence.
 
-mod common;
+use crate::common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 

@@ -1,6 +1,6 @@
 //! Behaviour tests over the real logs in `../shared/corpus` (read by path, never copied).
 
-mod common;
+use crate::common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::analysis::{InputStatus, Report};

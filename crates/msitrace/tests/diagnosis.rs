@@ -3,7 +3,7 @@
 //! deliberate failures. On fixtures written for it (with near misses) and on the real cases of
 //! `../shared/cases`, read by path.
 
-mod common;
+use crate::common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings, Report};
 use msitrace::findings::{EvidenceRole, Severity};

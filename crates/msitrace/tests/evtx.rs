@@ -3,7 +3,7 @@
 //! EXPECTED.tsv rows hold, an XML export rendered here from corpus records gives the same events as
 //! the EVTX records, and corrupted copies made here are read as far as they can be.
 
-mod common;
+use crate::common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
 use msitrace::analysis::{InputStatus, Report};

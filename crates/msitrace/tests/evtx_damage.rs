@@ -4,7 +4,7 @@
 //! Now the chunk is read without its tables and those records are kept. Corpus files are read by
 //! path, never copied.
 
-mod common;
+use crate::common;
 
 use msitrace::event::Location;
 use msitrace::source::evtx::{EvtxParser, EvtxSettings};

@@ -1,6 +1,6 @@
 //! Behaviour tests over the project's own fixtures, with the text reports as snapshots.
 
-mod common;
+use crate::common;
 
 use msitrace::analysis::Report;
 use msitrace::analysis::{analyze_paths, AnalysisSettings};

@@ -2,7 +2,7 @@
 //! installer sessions; a failed one names its cause; crashes rank by the failed installations
 //! near them. On a fixture written for it and on the real event logs of `../shared/corpus`.
 
-mod common;
+use crate::common;
 
 use msitrace::analysis::{analyze_paths, AnalysisSettings, Report};
 use msitrace::codes::OutcomeClass;

@@ -18,12 +18,12 @@
 //! with a message when absent, unless `CI` is set) and from the repository's own fixtures.
 //! The default run is CI's share (well under a minute in a debug build). `MSITRACE_MUTATIONS=N`
 //! runs N mutations of every seed, 64 boundaries of each, seeds up to 8 MiB and 50 MB lines
-//! (`cargo test --release -p msitrace --test mutations -- --nocapture` prints the counts); with
+//! (`cargo test --release -p msitrace --test tests mutations:: -- --nocapture` prints the counts); with
 //! `MSITRACE_EXPORT_SEEDS=DIR` the seeds of every target are written to `DIR/<target>/` (for
 //! `fuzz/run.sh`) and nothing else runs. Inputs that fail are written to
 //! `$TMPDIR/msitrace-mutations/` to be replayed.
 
-mod common;
+use crate::common;
 #[path = "../../../fuzz/src/targets.rs"]
 mod targets;
 

@@ -3,7 +3,7 @@
 //! details alone, chunked parallel reading equals the serial read, and bad input gives precise
 //! errors.
 
-mod common;
+use crate::common;
 
 use chrono::{NaiveDate, NaiveTime};
 use msitrace::analysis::InputStatus;

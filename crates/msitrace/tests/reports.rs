@@ -1,7 +1,7 @@
 //! Every report format on the fixtures: snapshots, the JSON report against `docs/report.schema.json`,
 //! the SARIF against the shipped SARIF 2.1.0 schema, and hostile log text in every human format.
 
-mod common;
+use crate::common;
 
 use msitrace::analysis::Report;
 use msitrace::analysis::{analyze_paths, AnalysisSettings};

@@ -2,7 +2,7 @@
 //! `fixtures/procmon/`): every form and language through detect → events → analyze; and the real
 //! cases of `../shared/cases` whose evidence is in these forms.
 
-mod common;
+use crate::common;
 
 use msitrace::analysis::events::{read_events, EventFilter};
 use msitrace::analysis::{analyze_paths, detect_file, AnalysisSettings};

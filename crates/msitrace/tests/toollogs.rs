@@ -3,7 +3,7 @@
 //! project's fixtures (one per form), near-misses that must not be taken for them, and the real
 //! cases of `../shared/cases` in these forms.
 
-mod common;
+use crate::common;
 
 use msitrace::analysis::events::{read_events, EventFilter};
 use msitrace::analysis::{analyze_paths, detect_file, AnalysisSettings};

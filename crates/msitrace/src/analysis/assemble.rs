@@ -3,7 +3,7 @@
 
 use super::input::{Content, Parsed};
 use super::{
-    burn, deployment, diagnose, failure_graph, installs, msi, AnalysisSettings, InputReport,
+    burn, deployment, diagnose, failure_graph, install_merge, msi, AnalysisSettings, InputReport,
     InputStatus, Report, SCHEMA_VERSION,
 };
 use crate::clock::{self, ClockInput};
@@ -394,13 +394,13 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     }
     // Root causes first: errors before warnings; within errors, the more certain first; a bundle's
     // failure comes after the package failures it results from.
-    let unexplained = installs::merge(
+    let unexplained = install_merge::merge(
         recorded_installs,
         &facts,
         &mut sessions,
         &mut session_findings,
     );
-    let spans = installs::install_spans(&sessions, &facts);
+    let spans = install_merge::install_spans(&sessions, &facts);
     let nearby = crate::analysis::nearby::rank_services(services, &spans, &sessions);
     eventlog_findings.splice(0..0, nearby);
     eventlog_findings.extend(crate::analysis::nearby::rank_crashes(

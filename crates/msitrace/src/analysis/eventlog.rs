@@ -17,13 +17,13 @@
 //! Successful transactions are not failures; the installations are tied to the MSI log session
 //! of the same install (`installs::merge`), so the report tells one story.
 
+use super::kept::Kept;
 use crate::codes;
 use crate::event::meaning::{
     Blocker, ProcessCrash, RecordMeaning, ServiceFailure, ServiceFailureKind,
 };
-use crate::event::{Event, EventRecord, Kind, Location};
-use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Severity};
-use chrono::{DateTime, Utc};
+use crate::event::{Event, Kind};
+use crate::findings::{Confidence, EvidenceRole, Finding, Severity};
 use std::collections::BTreeMap;
 
 /// Most records kept per kind of finding and input (a bound on memory).
@@ -32,28 +32,6 @@ const MAX_KEPT: usize = 4096;
 const MAX_EVIDENCE: usize = 12;
 /// Most separate service findings per input; further services are summed up in one finding.
 const MAX_SERVICE_FINDINGS: usize = 10;
-
-/// A record kept for the findings.
-#[derive(Debug, Clone)]
-pub(super) struct Kept {
-    pub(super) at: Location,
-    pub(super) time: Option<DateTime<Utc>>,
-    pub(super) record: Box<EventRecord>,
-}
-
-impl Kept {
-    pub(super) fn evidence(&self, path: &str, role: EvidenceRole) -> Evidence {
-        let mut text = self.record.summary_line();
-        if let Some(t) = self.time {
-            text = format!("{} {text}", t.format("%Y-%m-%dT%H:%M:%SZ"));
-        }
-        Evidence::new(path, self.at, &text, role)
-    }
-
-    pub(super) fn meaning(&self) -> Option<&RecordMeaning> {
-        self.record.meaning.as_deref()
-    }
-}
 
 /// Collects the records of one event-log input that findings rest on.
 #[derive(Debug)]

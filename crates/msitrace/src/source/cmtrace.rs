@@ -18,9 +18,10 @@
 
 use crate::event::{DeploymentTool, EntryLevel, ExitVerdict};
 use crate::source::relay::{self, ExitMention};
-use crate::source::toollog::{
-    parse_date, parse_time, Dialect, Grouper, RawEntry, Reading, ToolForm, MAX_ENTRY_LINES,
+use crate::source::toollog::dialect::{
+    parse_date, parse_time, Dialect, Grouper, RawEntry, Reading, MAX_ENTRY_LINES,
 };
+use crate::source::toollog::form::ToolForm;
 use regex::Regex;
 use std::sync::LazyLock;
 

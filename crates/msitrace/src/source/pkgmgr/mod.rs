@@ -22,7 +22,8 @@ pub mod psadt;
 pub mod puppet;
 pub mod winget;
 
-use crate::source::toollog::{Dialect, LineDialect, ToolForm};
+use crate::source::toollog::dialect::{Dialect, LineDialect};
+use crate::source::toollog::form::ToolForm;
 
 /// How strongly the first lines look like each tool's output; the strongest wins when it is
 /// strong enough.

@@ -11,7 +11,7 @@
 //! codes 60000–68999 are the toolkit's own.
 
 use crate::event::EntryLevel;
-use crate::source::toollog::{parse_date, parse_time, Grammar, Head};
+use crate::source::toollog::dialect::{parse_date, parse_time, Grammar, Head};
 use regex::Regex;
 use std::sync::LazyLock;
 

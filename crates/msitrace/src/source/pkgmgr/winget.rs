@@ -11,7 +11,7 @@
 
 use crate::event::EntryLevel;
 use crate::source::relay;
-use crate::source::toollog::{Grammar, Head, RawEntry, Reading};
+use crate::source::toollog::dialect::{Grammar, Head, RawEntry, Reading};
 use chrono::NaiveDateTime;
 use regex::Regex;
 use std::sync::LazyLock;

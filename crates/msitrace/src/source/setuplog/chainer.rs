@@ -12,7 +12,7 @@
 
 use crate::event::ExitVerdict;
 use crate::source::relay::{self, ExitMention};
-use crate::source::toollog::{parse_date, parse_time, Grammar, Head, RawEntry, Reading};
+use crate::source::toollog::dialect::{parse_date, parse_time, Grammar, Head, RawEntry, Reading};
 use regex::Regex;
 use std::sync::LazyLock;
 

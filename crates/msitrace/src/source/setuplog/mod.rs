@@ -8,7 +8,8 @@ pub mod sql_detail;
 pub mod sql_summary;
 pub mod vs;
 
-use crate::source::toollog::{Dialect, LineDialect, ToolForm};
+use crate::source::toollog::dialect::{Dialect, LineDialect};
+use crate::source::toollog::form::ToolForm;
 
 /// The setup-log form of an input's first lines, if any (the strongest, when strong enough).
 pub(crate) fn detect_lines(lines: &[&str]) -> Option<ToolForm> {

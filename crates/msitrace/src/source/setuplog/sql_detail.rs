@@ -8,7 +8,7 @@
 
 use crate::event::{EntryLevel, ExitVerdict};
 use crate::source::relay::{self, ExitMention};
-use crate::source::toollog::{Grammar, Head, RawEntry, Reading};
+use crate::source::toollog::dialect::{Grammar, Head, RawEntry, Reading};
 use chrono::NaiveDateTime;
 use regex::Regex;
 use std::sync::LazyLock;

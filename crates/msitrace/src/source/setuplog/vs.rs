@@ -10,7 +10,7 @@
 
 use crate::event::ExitVerdict;
 use crate::source::relay::{self, ExitMention};
-use crate::source::toollog::{Grammar, Head, RawEntry, Reading};
+use crate::source::toollog::dialect::{Grammar, Head, RawEntry, Reading};
 use chrono::NaiveDateTime;
 use regex::Regex;
 use std::sync::LazyLock;

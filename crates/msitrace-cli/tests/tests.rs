@@ -1,0 +1,8 @@
+//! The behaviour tests of `msitrace-cli`, one binary with a module per concern (one link, one run).
+
+mod cli;
+mod explain;
+mod nothing_analysed;
+mod output;
+mod peak_memory;
+mod watchdog;
