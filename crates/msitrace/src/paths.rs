@@ -129,27 +129,107 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
-/// User-relative folders: the tail after `\Users\<user>`, lowercase, longest first.
-const USER_FOLDERS: &[(&str, KnownFolder)] = &[
-    (r"\appdata\local\temp", KnownFolder::Temp),
-    (r"\local settings\temp", KnownFolder::Temp),
-    (r"\appdata\roaming", KnownFolder::AppData),
-    (r"\appdata\local", KnownFolder::LocalAppData),
-    ("", KnownFolder::UserProfile),
+/// Where a known folder lies: under a user's profile or at the root of a volume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FolderBase {
+    /// Below `\Users\<user>` (or `\Documents and Settings\<user>`).
+    Profile,
+    /// Below the volume root (`C:\`).
+    Root,
+}
+
+/// The folders that hold user profiles, below a volume root, lowercase.
+pub(crate) const PROFILE_FOLDERS: &[&str] = &[r"\users\", r"\documents and settings\"];
+
+/// The one table of known folders: every place each lies, lowercase, longest first within a base
+/// (path normalisation and rule path patterns both read it).
+pub(crate) const FOLDER_PLACES: &[(FolderBase, &str, KnownFolder)] = &[
+    (
+        FolderBase::Profile,
+        r"\appdata\local\temp",
+        KnownFolder::Temp,
+    ),
+    (
+        FolderBase::Profile,
+        r"\local settings\temp",
+        KnownFolder::Temp,
+    ),
+    (
+        FolderBase::Profile,
+        r"\appdata\roaming",
+        KnownFolder::AppData,
+    ),
+    (
+        FolderBase::Profile,
+        r"\appdata\local",
+        KnownFolder::LocalAppData,
+    ),
+    (FolderBase::Profile, "", KnownFolder::UserProfile),
+    (
+        FolderBase::Root,
+        r"\windows\installer",
+        KnownFolder::WindowsInstaller,
+    ),
+    (FolderBase::Root, r"\windows\temp", KnownFolder::Temp),
+    (
+        FolderBase::Root,
+        r"\windows\system32",
+        KnownFolder::System32,
+    ),
+    (
+        FolderBase::Root,
+        r"\windows\syswow64",
+        KnownFolder::SysWow64,
+    ),
+    (FolderBase::Root, r"\windows\winsxs", KnownFolder::WinSxS),
+    (FolderBase::Root, r"\windows", KnownFolder::SystemRoot),
+    (FolderBase::Root, r"\config.msi", KnownFolder::ConfigMsi),
+    (
+        FolderBase::Root,
+        r"\program files (x86)",
+        KnownFolder::ProgramFilesX86,
+    ),
+    (
+        FolderBase::Root,
+        r"\program files",
+        KnownFolder::ProgramFiles,
+    ),
+    (FolderBase::Root, r"\programdata", KnownFolder::ProgramData),
 ];
 
-/// Folders at the root of a volume, lowercase, longest first within a family.
-const ROOT_FOLDERS: &[(&str, KnownFolder)] = &[
-    (r"\windows\installer", KnownFolder::WindowsInstaller),
-    (r"\windows\temp", KnownFolder::Temp),
-    (r"\windows\system32", KnownFolder::System32),
-    (r"\windows\syswow64", KnownFolder::SysWow64),
-    (r"\windows\winsxs", KnownFolder::WinSxS),
-    (r"\windows", KnownFolder::SystemRoot),
-    (r"\config.msi", KnownFolder::ConfigMsi),
-    (r"\program files (x86)", KnownFolder::ProgramFilesX86),
-    (r"\program files", KnownFolder::ProgramFiles),
-    (r"\programdata", KnownFolder::ProgramData),
+/// The names rule path patterns use for known folders (`%TEMP%\**`), uppercase: the folders each
+/// stands for and, when it stands for only some of their places, which base.
+pub(crate) const FOLDER_VARIABLES: &[(&str, &[KnownFolder], Option<FolderBase>)] = &[
+    ("%TEMP%", &[KnownFolder::Temp], None),
+    ("%TMP%", &[KnownFolder::Temp], None),
+    (
+        "%WINDOWSTEMP%",
+        &[KnownFolder::Temp],
+        Some(FolderBase::Root),
+    ),
+    (
+        "%USERTEMP%",
+        &[KnownFolder::Temp],
+        Some(FolderBase::Profile),
+    ),
+    ("%SYSTEMROOT%", &[KnownFolder::SystemRoot], None),
+    ("%WINDIR%", &[KnownFolder::SystemRoot], None),
+    (
+        "%SYSTEM32%",
+        &[KnownFolder::System32, KnownFolder::SysWow64],
+        None,
+    ),
+    (
+        "%PROGRAMFILES%",
+        &[KnownFolder::ProgramFiles, KnownFolder::ProgramFilesX86],
+        None,
+    ),
+    ("%PROGRAMDATA%", &[KnownFolder::ProgramData], None),
+    ("%APPDATA%", &[KnownFolder::AppData], None),
+    ("%LOCALAPPDATA%", &[KnownFolder::LocalAppData], None),
+    ("%USERPROFILE%", &[KnownFolder::UserProfile], None),
+    ("%INSTALLER%", &[KnownFolder::WindowsInstaller], None),
+    ("%CONFIGMSI%", &[KnownFolder::ConfigMsi], None),
 ];
 
 /// Registry roots in their long and kernel spellings, uppercase, with their short form.
@@ -287,7 +367,7 @@ fn folder_prefix(tail: &str, folder: &str) -> bool {
 
 /// The known folder a path below a volume root (`\Windows\Temp\x`) lies in, and its length.
 fn known_folder(tail: &str) -> Option<(KnownFolder, usize)> {
-    for users in [r"\users\", r"\documents and settings\"] {
+    for users in PROFILE_FOLDERS {
         if let Some(after) = strip_ascii_prefix(tail, users) {
             let name = after.find('\\').unwrap_or(after.len());
             if name == 0 {
@@ -295,17 +375,21 @@ fn known_folder(tail: &str) -> Option<(KnownFolder, usize)> {
             }
             let base = users.len() + name;
             let rest = &tail[base..];
-            for (folder, known) in USER_FOLDERS {
+            let profile = FOLDER_PLACES
+                .iter()
+                .filter(|(base, ..)| *base == FolderBase::Profile);
+            for (_, folder, known) in profile {
                 if folder_prefix(rest, folder) {
                     return Some((*known, base + folder.len()));
                 }
             }
         }
     }
-    ROOT_FOLDERS
+    FOLDER_PLACES
         .iter()
-        .find(|(folder, _)| folder_prefix(tail, folder))
-        .map(|(folder, known)| (*known, folder.len()))
+        .filter(|(base, ..)| *base == FolderBase::Root)
+        .find(|(_, folder, _)| folder_prefix(tail, folder))
+        .map(|(_, folder, known)| (*known, folder.len()))
 }
 
 /// Registry paths in any spelling, as `HKLM\...` etc.

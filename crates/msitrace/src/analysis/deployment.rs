@@ -308,11 +308,14 @@ impl DeploymentTracker {
         );
         if let Some(t) = &cause_title {
             title.push_str(" — ");
-            title.push_str(&relay::cut(t, 160));
+            title.push_str(&crate::text::cut(t, 160).to_string());
         }
         let mut summary = format!("{} reports that {what} {verb}", first.tool.label());
         if let Some(c) = command {
-            summary.push_str(&format!(" (it ran {})", relay::cut(c, 300)));
+            summary.push_str(&format!(
+                " (it ran {})",
+                crate::text::cut(c, 300).to_string()
+            ));
         }
         summary.push_str(&format!(": exit code {}.", meaning.long));
         if exits.len() > 1 {
@@ -324,7 +327,7 @@ impl DeploymentTracker {
                 .place();
             summary.push_str(&format!(
                 " The log says why ({place}): {}",
-                relay::cut(t, 400)
+                crate::text::cut(t, 400).to_string()
             ));
             if !t.ends_with('.') {
                 summary.push('.');
@@ -529,7 +532,7 @@ impl DeploymentTracker {
                 title: format!(
                     "Installer error {} relayed: {}",
                     m.code,
-                    relay::cut(m.text.trim(), 160)
+                    crate::text::cut(m.text.trim(), 160).to_string()
                 ),
                 severity: Severity::Warning,
                 confidence: Confidence::Medium,

@@ -655,7 +655,7 @@ fn describe_logged_error(c: &Candidate<'_>) -> Described {
     let strong = c.strength >= Strength::StrongText;
     (
         "msi.logged-error".to_string(),
-        format!("Failure explained by a logged error: {}", shorten(c.text.trim(), 100)),
+        format!("Failure explained by a logged error: {}", crate::text::clip(c.text.trim(), 100)),
         "logged_error".to_string(),
         vec!["The line cited as cause is the first strong error in the failing action: search it together with the failing action's name.".to_string()],
         if strong { Confidence::Medium } else { Confidence::Low },
@@ -736,14 +736,6 @@ fn kind_id(level: MessageLevel) -> &'static str {
         MessageLevel::Warning => "warning",
         MessageLevel::Info => "info",
     }
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
-    format!("{cut}...")
 }
 
 fn file_in_use_finding(facts: &SessionFacts, session_index: usize) -> Finding {

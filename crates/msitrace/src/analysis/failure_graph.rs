@@ -258,14 +258,7 @@ fn process_chain(
 
 /// The node kind and a one-line label for a piece of evidence.
 fn describe(e: &Evidence, event: Option<&Event>) -> (NodeKind, String) {
-    let short = |s: &str| {
-        let s = s.trim();
-        if s.chars().count() > 110 {
-            format!("{}…", s.chars().take(110).collect::<String>())
-        } else {
-            s.to_string()
-        }
-    };
+    let short = |s: &str| crate::text::clip(s.trim(), 111);
     let Some(event) = event else {
         let kind = if e.record.is_some() {
             NodeKind::Record

@@ -42,12 +42,9 @@ impl TimelineEntry {
         })
     }
 
-    /// A short name of the event's kind (`msi_action`, `msi_message`, ...).
-    pub fn kind_name(&self) -> String {
-        serde_json::to_value(&self.event.kind)
-            .ok()
-            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
-            .unwrap_or_else(|| "text".into())
+    /// The name of the event's kind (`msi_action`, `msi_message`, ...; [`crate::event::Kind::name`]).
+    pub fn kind_name(&self) -> &'static str {
+        self.event.kind.name()
     }
 
     /// `path:line` (or `path record N`, `path row N`).

@@ -319,6 +319,64 @@ pub enum Kind {
     DeploymentExit(Box<DeploymentExit>),
 }
 
+impl Kind {
+    /// Every kind's name, as [`Kind::name`] gives it.
+    pub const NAMES: &'static [&'static str] = &[
+        "text",
+        "msi_log_boundary",
+        "msi_action",
+        "custom_action_result",
+        "msi_message",
+        "property",
+        "install_state",
+        "policy",
+        "elevation",
+        "engine_return",
+        "product_notice",
+        "msi_outcome",
+        "burn_message",
+        "event_record",
+        "operation",
+        "process_start",
+        "process_info",
+        "process_exit",
+        "log_entry",
+        "deployment_exit",
+    ];
+
+    /// The kind's one name, shared by the JSON reports (its `type`), rule files (`kind = ...`) and
+    /// every report that shows it.
+    ///
+    /// ```
+    /// use msitrace::Kind;
+    /// assert_eq!(Kind::Text.name(), "text");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::MsiLogBoundary(_) => "msi_log_boundary",
+            Kind::MsiAction { .. } => "msi_action",
+            Kind::CustomActionResult { .. } => "custom_action_result",
+            Kind::MsiMessage(_) => "msi_message",
+            Kind::Property { .. } => "property",
+            Kind::InstallState { .. } => "install_state",
+            Kind::Policy { .. } => "policy",
+            Kind::Elevation { .. } => "elevation",
+            Kind::EngineReturn { .. } => "engine_return",
+            Kind::ProductNotice { .. } => "product_notice",
+            Kind::MsiOutcome(_) => "msi_outcome",
+            Kind::BurnMessage(_) => "burn_message",
+            Kind::EventRecord(_) => "event_record",
+            Kind::Operation(_) => "operation",
+            Kind::ProcessStart(_) => "process_start",
+            Kind::ProcessInfo(_) => "process_info",
+            Kind::ProcessExit { .. } => "process_exit",
+            Kind::LogEntry(_) => "log_entry",
+            Kind::DeploymentExit(_) => "deployment_exit",
+        }
+    }
+}
+
 /// The large payloads of [`Kind`] are boxed, so that every event (most are small log lines)
 /// stays small to move; these build a kind from a payload.
 macro_rules! boxed_kind {
@@ -944,4 +1002,46 @@ pub enum ExitVerdict {
     Retry,
     /// Failure.
     Failure,
+}
+
+#[cfg(test)]
+mod kind_name_tests {
+    use super::*;
+
+    /// The serialized `type` of a kind.
+    fn serde_name(kind: &Kind) -> String {
+        serde_json::to_value(kind).unwrap()["type"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn the_name_is_the_serialized_type() {
+        let kinds = [
+            Kind::Text,
+            Kind::CustomActionResult {
+                action: "CA".into(),
+                code: 1603,
+                translated_to_success: false,
+            },
+            Kind::MsiAction {
+                name: "InstallFiles".into(),
+                phase: ActionPhase::Start,
+            },
+            Kind::EngineReturn { code: 3 },
+        ];
+        for kind in &kinds {
+            assert_eq!(kind.name(), serde_name(kind));
+            assert!(Kind::NAMES.contains(&kind.name()));
+        }
+    }
+
+    #[test]
+    fn names_are_distinct() {
+        let mut names = Kind::NAMES.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Kind::NAMES.len());
+    }
 }

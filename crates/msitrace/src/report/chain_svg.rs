@@ -209,7 +209,7 @@ impl ChainGraph {
         }
         for (i, node) in self.nodes.iter().enumerate() {
             let (x, y) = xy(i);
-            let detail = cut(&node.detail, DETAIL_CHARS);
+            let detail = crate::text::clip(&node.detail, DETAIL_CHARS);
             let _ = write!(
                 s,
                 r#"<g class="node role-{role}"><title>{title}</title><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6"/><text x="{tx}" y="{ty1}" class="node-head">{label} · {place}</text><text x="{tx}" y="{ty2}" class="node-detail">{detail}</text></g>"#,
@@ -226,15 +226,6 @@ impl ChainGraph {
         s.push_str("</svg>");
         s
     }
-}
-
-fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut s: String = text.chars().take(max - 1).collect();
-    s.push('…');
-    s
 }
 
 #[cfg(test)]

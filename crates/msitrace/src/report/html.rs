@@ -352,7 +352,7 @@ fn timeline(out: &mut String, report: &Report) {
             r#"<text class="lane" x="6" y="{}"><title>{}</title>{}</text><line x1="{TL_LEFT}" y1="{y}" x2="{}" y2="{y}" class="lane-line"/>"#,
             y + 4,
             escape::html(lane),
-            escape::html(&cut(name, 34)),
+            escape::html(&crate::text::clip(name, 34)),
             TL_LEFT + TL_WIDTH,
         );
     }
@@ -378,7 +378,7 @@ fn timeline(out: &mut String, report: &Report) {
             k - t0,
             escape::html(&e.time_text().unwrap_or_default()),
             escape::html(&e.place()),
-            escape::html(&cut(e.event.first_line(), 200))
+            escape::html(&crate::text::clip(e.event.first_line(), 200))
         );
     }
     out.push_str("</svg></section>\n");
@@ -447,19 +447,10 @@ fn events(out: &mut String, timeline: &[TimelineEntry]) {
             escape::html(&e.time_text().unwrap_or_default()),
             escape::html(&e.place()),
             escape::html(&e.kind_name()),
-            escape::html(&cut(e.event.first_line(), 400))
+            escape::html(&crate::text::clip(e.event.first_line(), 400))
         );
     }
     out.push_str("</tbody></table></section>\n");
-}
-
-fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
-    s.push('…');
-    s
 }
 
 #[cfg(test)]

@@ -93,15 +93,6 @@ impl Painter {
     }
 }
 
-fn cut(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
-    s.push('…');
-    s
-}
-
 /// Render the report as text.
 pub fn render(report: &Report, options: &TextOptions) -> String {
     let p = Painter {
@@ -153,10 +144,18 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             let _ = writeln!(out, "    {}", sanitize(e));
         }
         for w in i.warnings.iter().take(10) {
-            let _ = writeln!(out, "    warning: {}", cut(&sanitize(w), width - 14));
+            let _ = writeln!(
+                out,
+                "    warning: {}",
+                crate::text::clip(&sanitize(w), width - 14)
+            );
         }
         for w in i.skipped.iter().take(10) {
-            let _ = writeln!(out, "    skipped: {}", cut(&sanitize(w), width - 14));
+            let _ = writeln!(
+                out,
+                "    skipped: {}",
+                crate::text::clip(&sanitize(w), width - 14)
+            );
         }
         if i.skipped.len() > 10 {
             let _ = writeln!(
@@ -254,7 +253,11 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             };
             let _ = writeln!(out, "      events:   {}{records}", sanitize(&r.path));
             if let Some(p) = &r.package {
-                let _ = writeln!(out, "      package:  {}", cut(&sanitize(p), width - 16));
+                let _ = writeln!(
+                    out,
+                    "      package:  {}",
+                    crate::text::clip(&sanitize(p), width - 16)
+                );
             }
             let who = [
                 r.client_pid.map(|p| format!("client process {p}")),
@@ -279,7 +282,11 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             let _ = writeln!(out, "      caller:   {}", sanitize(c));
         }
         if let Some(c) = &s.command_line {
-            let _ = writeln!(out, "      command:  {}", cut(&sanitize(c), width - 16));
+            let _ = writeln!(
+                out,
+                "      command:  {}",
+                crate::text::clip(&sanitize(c), width - 16)
+            );
         }
         if let Some(e) = s.elevated {
             let _ = writeln!(out, "      elevated: {}", if e { "yes" } else { "no" });
@@ -393,7 +400,7 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         let _ = writeln!(
             out,
             "      most rows: {}",
-            cut(&sanitize(&top.join(", ")), width - 17)
+            crate::text::clip(&sanitize(&top.join(", ")), width - 17)
         );
     }
 
@@ -438,7 +445,7 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 EvidenceRole::Outcome => "outcome".to_string(),
             };
             let place = sanitize(&e.place());
-            let text = cut(&sanitize(e.text.trim()), width.saturating_sub(12));
+            let text = crate::text::clip(&sanitize(e.text.trim()), width.saturating_sub(12));
             let _ = writeln!(out, "       {role} {place}\n               {text}");
         }
         if let Some(graph) = &report.graph {
@@ -453,7 +460,7 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                         .unwrap_or_default();
                     let arrow = if depth == 0 { "" } else { "→ " };
                     let indent = "  ".repeat(depth.min(12));
-                    let label = cut(
+                    let label = crate::text::clip(
                         &sanitize(&node.label),
                         width.saturating_sub(10 + indent.len() + place.len()),
                     );

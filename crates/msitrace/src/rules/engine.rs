@@ -5,7 +5,7 @@
 //! [`evaluate`] returns every [`RuleMatch`]: the events of each step with the line that matched,
 //! and the values captured for the summary.
 
-use super::model::{kind_name, Matcher, Rule, RulePack, Scope, SourceClass, Step};
+use super::model::{Matcher, Rule, RulePack, Scope, SourceClass, Step};
 use crate::event::{Event, Kind, Location};
 use chrono::Duration;
 use std::cell::OnceCell;
@@ -302,7 +302,7 @@ fn match_event(m: &Matcher, s: &Subject<'_>, texts: &Texts, index: usize) -> Opt
     if !m.sources.is_empty() && !m.sources.contains(&s.source) {
         return None;
     }
-    if !m.kinds.is_empty() && !m.kinds.iter().any(|k| k == kind_name(e)) {
+    if !m.kinds.is_empty() && !m.kinds.iter().any(|k| k == e.kind.name()) {
         return None;
     }
     if m.inside_failing_action

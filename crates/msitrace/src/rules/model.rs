@@ -5,7 +5,7 @@
 //! reporting every problem with the file, line and column it comes from.
 
 use super::pattern::PathPattern;
-use crate::event::Event;
+use crate::event::Kind;
 use crate::findings::{Confidence, Severity};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
@@ -180,55 +180,24 @@ impl RuleError {
     }
 }
 
-/// The kinds a matcher may name (see [`kind_name`]).
-pub const KINDS: &[&str] = &[
-    "text",
-    "msi_boundary",
-    "msi_action",
-    "custom_action",
-    "msi_message",
-    "property",
-    "install_state",
-    "policy",
-    "elevation",
-    "engine_return",
-    "product_notice",
-    "msi_outcome",
-    "burn_message",
-    "event_record",
-    "operation",
-    "process_start",
-    "process_info",
-    "process_exit",
-    "log_entry",
-    "deployment_exit",
+/// Older spellings of kind names that rule files may still use, with the name they stand for.
+const KIND_ALIASES: &[(&str, &str)] = &[
+    ("msi_boundary", "msi_log_boundary"),
+    ("custom_action", "custom_action_result"),
 ];
 
-/// The name rules use for an event's kind.
-pub fn kind_name(event: &Event) -> &'static str {
-    use crate::event::Kind::*;
-    match &event.kind {
-        Text => "text",
-        MsiLogBoundary(_) => "msi_boundary",
-        MsiAction { .. } => "msi_action",
-        CustomActionResult { .. } => "custom_action",
-        MsiMessage(_) => "msi_message",
-        Property { .. } => "property",
-        InstallState { .. } => "install_state",
-        Policy { .. } => "policy",
-        Elevation { .. } => "elevation",
-        EngineReturn { .. } => "engine_return",
-        ProductNotice { .. } => "product_notice",
-        MsiOutcome(_) => "msi_outcome",
-        BurnMessage(_) => "burn_message",
-        EventRecord(_) => "event_record",
-        Operation(_) => "operation",
-        ProcessStart(_) => "process_start",
-        ProcessInfo(_) => "process_info",
-        ProcessExit { .. } => "process_exit",
-        LogEntry(_) => "log_entry",
-        DeploymentExit(_) => "deployment_exit",
-    }
+/// The one name ([`Kind::name`]) of a kind as a rule file names it; `None` when unknown.
+fn kind_named(name: &str) -> Option<&'static str> {
+    Kind::NAMES
+        .iter()
+        .copied()
+        .find(|k| *k == name)
+        .or_else(|| {
+            KIND_ALIASES
+                .iter()
+                .find(|(old, _)| *old == name)
+                .map(|(_, k)| *k)
+        })
 }
 
 // ---- The file as written ------------------------------------------------------------------
@@ -470,13 +439,12 @@ impl Compiler<'_> {
         if let Some(k) = d.kind {
             let span = k.span().start;
             for name in k.into_inner().into_vec() {
-                if KINDS.contains(&name.as_str()) {
-                    kinds.push(name);
-                } else {
-                    self.err(
+                match kind_named(&name) {
+                    Some(kind) => kinds.push(kind.to_string()),
+                    None => self.err(
                         span,
-                        format!("unknown kind '{name}' (one of: {})", KINDS.join(", ")),
-                    );
+                        format!("unknown kind '{name}' (one of: {})", Kind::NAMES.join(", ")),
+                    ),
                 }
             }
         }

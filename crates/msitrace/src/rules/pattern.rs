@@ -11,30 +11,28 @@
 //! assert!(!p.matches(r"C:\Program Files\App\temp.txt"));
 //! ```
 
+use crate::paths::{FolderBase, FOLDER_PLACES, FOLDER_VARIABLES, PROFILE_FOLDERS};
 use regex::{Regex, RegexBuilder};
 
-/// Known folders and the paths they stand for (regex, after [`normalize`]).
-pub const KNOWN_FOLDERS: &[(&str, &str)] = &[
-    (
-        "%TEMP%",
-        r"(?:[a-z?]:\\users\\[^\\]+\\appdata\\local\\temp|[a-z?]:\\windows\\temp|[a-z?]:\\documents and settings\\[^\\]+\\local settings\\temp)",
-    ),
-    ("%WINDOWSTEMP%", r"[a-z?]:\\windows\\temp"),
-    (
-        "%USERTEMP%",
-        r"[a-z?]:\\users\\[^\\]+\\appdata\\local\\temp",
-    ),
-    ("%SYSTEMROOT%", r"[a-z?]:\\windows"),
-    ("%WINDIR%", r"[a-z?]:\\windows"),
-    ("%SYSTEM32%", r"[a-z?]:\\windows\\(?:system32|syswow64)"),
-    ("%PROGRAMFILES%", r"[a-z?]:\\program files(?: \(x86\))?"),
-    ("%PROGRAMDATA%", r"[a-z?]:\\programdata"),
-    ("%APPDATA%", r"[a-z?]:\\users\\[^\\]+\\appdata\\roaming"),
-    ("%LOCALAPPDATA%", r"[a-z?]:\\users\\[^\\]+\\appdata\\local"),
-    ("%USERPROFILE%", r"[a-z?]:\\users\\[^\\]+"),
-    ("%INSTALLER%", r"[a-z?]:\\windows\\installer"),
-    ("%CONFIGMSI%", r"[a-z?]:\\config\.msi"),
-];
+/// The regex (after [`normalize`]) of the places a folder variable such as `%TEMP%` stands for,
+/// read from the one known-folder table ([`crate::paths`]); `None` for an unknown name.
+fn folder_regex(name: &str) -> Option<String> {
+    let (_, folders, only) = FOLDER_VARIABLES.iter().find(|(n, ..)| *n == name)?;
+    let profile = PROFILE_FOLDERS
+        .iter()
+        .map(|p| regex::escape(p))
+        .collect::<Vec<_>>()
+        .join("|");
+    let places: Vec<String> = FOLDER_PLACES
+        .iter()
+        .filter(|(base, _, known)| folders.contains(known) && only.is_none_or(|o| o == *base))
+        .map(|(base, tail, _)| match base {
+            FolderBase::Profile => format!(r"[a-z?]:(?:{profile})[^\\]+{}", regex::escape(tail)),
+            FolderBase::Root => format!("[a-z?]:{}", regex::escape(tail)),
+        })
+        .collect();
+    Some(format!("(?:{})", places.join("|")))
+}
 
 /// A compiled path pattern.
 #[derive(Debug, Clone)]
@@ -54,20 +52,11 @@ impl PathPattern {
                     .find('%')
                     .ok_or_else(|| format!("unclosed '%' in '{pattern}'"))?;
                 let name = rest[..end + 2].to_ascii_uppercase();
-                let name = if name == "%TMP%" {
-                    "%TEMP%".to_string()
-                } else {
-                    name
-                };
-                let (_, folder) =
-                    KNOWN_FOLDERS
-                        .iter()
-                        .find(|(n, _)| *n == name)
-                        .ok_or_else(|| {
-                            let known: Vec<&str> = KNOWN_FOLDERS.iter().map(|(n, _)| *n).collect();
-                            format!("unknown folder {name} (known: {})", known.join(", "))
-                        })?;
-                re.push_str(folder);
+                let folder = folder_regex(&name).ok_or_else(|| {
+                    let known: Vec<&str> = FOLDER_VARIABLES.iter().map(|(n, ..)| *n).collect();
+                    format!("unknown folder {name} (known: {})", known.join(", "))
+                })?;
+                re.push_str(&folder);
                 rest = &rest[end + 2..];
             } else if let Some(r) = rest.strip_prefix("**") {
                 re.push_str(".*");

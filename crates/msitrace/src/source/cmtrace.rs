@@ -369,7 +369,7 @@ impl Dialect for CmDialect {
             reading.subject = c
                 .name("name")
                 .or_else(|| c.name("dt"))
-                .map(|s| relay::cut(s.as_str().trim(), 256));
+                .map(|s| crate::text::cut(s.as_str().trim(), 256).to_string());
         }
         // ccmsetup names the package and its log on the lines of one entry:
         // `Running installation package\n  Package: ...\n  Log: ...\n  Properties: ...`.
@@ -378,7 +378,7 @@ impl Dialect for CmDialect {
             .then(|| CCM_PACKAGE_LOG.captures(m))
             .flatten()
         {
-            reading.log = Some(relay::cut(c["log"].trim(), 1024));
+            reading.log = Some(crate::text::cut(c["log"].trim(), 1024).to_string());
         }
         reading
     }

@@ -109,6 +109,30 @@ pub fn sniff_encoding(head: &[u8]) -> TextEncoding {
     }
 }
 
+/// At most `max` bytes of `text`, cut at a character boundary: the bound on what a reader keeps
+/// of one value (`cut("ééé", 3)` is `"é"`).
+pub(crate) fn cut(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// At most `max` characters of `text` for display: a longer text keeps `max - 1` of them and
+/// ends with `…`. Every report shortens text this one way.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
 /// Default limit of one line, in bytes of decoded text (longer lines are cut).
 pub const DEFAULT_MAX_LINE: usize = 64 * 1024;
 
@@ -463,6 +487,15 @@ mod tests {
         assert_eq!(got[0].1.len(), 100);
         assert!(got[0].2);
         assert_eq!((got[1].0, got[1].1.as_str(), got[1].2), (2, "next", false));
+    }
+
+    #[test]
+    fn cut_keeps_whole_characters_and_clip_marks_the_cut() {
+        assert_eq!(cut("ééé", 3), "é");
+        assert_eq!(cut("abc", 10), "abc");
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("éééé", 3), "éé…");
     }
 
     #[test]

@@ -56,7 +56,9 @@ impl Grammar for Ansible {
     fn head(&mut self, line: &str) -> Option<Head> {
         if let Some(c) = TASK.captures(line) {
             if c.name("what").is_some_and(|w| w.as_str() == "TASK") {
-                self.task = c.name("name").map(|n| relay::cut(n.as_str(), 256));
+                self.task = c
+                    .name("name")
+                    .map(|n| crate::text::cut(n.as_str(), 256).to_string());
             }
             return Some(Head {
                 level: Some(EntryLevel::Info),

@@ -75,14 +75,16 @@ impl Grammar for Chef {
 
     fn read(&mut self, entry: &RawEntry) -> Reading {
         let m = &entry.message;
-        let subject = RESOURCE.captures(m).map(|c| relay::cut(&c["name"], 256));
+        let subject = RESOURCE
+            .captures(m)
+            .map(|c| crate::text::cut(&c["name"], 256).to_string());
         let mut reading = Reading {
             subject: subject.clone(),
             ..Reading::default()
         };
         let ran = RAN.captures(m);
         if let Some(c) = &ran {
-            reading.command = Some(relay::cut(c["cmd"].trim(), 4096));
+            reading.command = Some(crate::text::cut(c["cmd"].trim(), 4096).to_string());
         }
         let code = RECEIVED
             .captures(m)

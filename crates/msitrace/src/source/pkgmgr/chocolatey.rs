@@ -99,7 +99,7 @@ impl Grammar for Chocolatey {
             let name = ["a", "b", "c", "d", "e"]
                 .iter()
                 .find_map(|n| c.name(n))
-                .map(|m| relay::cut(m.as_str(), 256))
+                .map(|m| crate::text::cut(m.as_str(), 256).to_string())
                 .filter(|n| !n.eq_ignore_ascii_case("chocolatey"));
             if let (Some(exit), true) = (relay::find_exit(&entry.message), c.name("c").is_some()) {
                 reading.exit = Some(relay::ExitMention {

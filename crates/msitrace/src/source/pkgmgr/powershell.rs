@@ -85,7 +85,7 @@ impl Grammar for PowerShell {
         let subject = SUBJECT.captures(m).and_then(|c| {
             c.name("a")
                 .or_else(|| c.name("b"))
-                .map(|s| relay::cut(s.as_str(), 256))
+                .map(|s| crate::text::cut(s.as_str(), 256).to_string())
         });
         let mut reading = Reading {
             subject: subject.clone(),

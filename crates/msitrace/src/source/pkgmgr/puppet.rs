@@ -75,13 +75,15 @@ impl Grammar for Puppet {
 
     fn read(&mut self, entry: &RawEntry) -> Reading {
         let m = &entry.message;
-        let subject = PACKAGE.captures(m).map(|c| relay::cut(&c["name"], 256));
+        let subject = PACKAGE
+            .captures(m)
+            .map(|c| crate::text::cut(&c["name"], 256).to_string());
         let mut reading = Reading {
             subject: subject.clone(),
             ..Reading::default()
         };
         if let Some(c) = EXECUTION.captures(m) {
-            reading.command = Some(relay::cut(&c["cmd"], 4096));
+            reading.command = Some(crate::text::cut(&c["cmd"], 4096).to_string());
             reading.exit = relay::parse_code(&c["code"]).map(|code| ExitMention {
                 code,
                 verdict: Some(ExitVerdict::Failure),

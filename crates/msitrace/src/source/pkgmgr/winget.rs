@@ -87,16 +87,16 @@ impl Grammar for Winget {
     fn read(&mut self, entry: &RawEntry) -> Reading {
         let mut reading = Reading::default();
         if let Some(c) = FOUND.captures(&entry.message) {
-            reading.subject = Some(relay::cut(&c["id"], 256));
+            reading.subject = Some(crate::text::cut(&c["id"], 256).to_string());
         }
         // winget's installer logs keep their English file name in every UI language.
         if let Some(c) = INSTALLER_LOG.captures(&entry.message) {
-            reading.log = Some(relay::cut(&c["path"], 1024));
+            reading.log = Some(crate::text::cut(&c["path"], 1024).to_string());
         }
         if let Some(c) = STARTING.captures(&entry.message) {
             let command = format!("\"{}\" {}", &c["exe"], &c["args"]);
             reading.log = relay::msi_log_path(&c["args"]);
-            reading.command = Some(relay::cut(&command, 4096));
+            reading.command = Some(crate::text::cut(&command, 4096).to_string());
         }
         reading
     }

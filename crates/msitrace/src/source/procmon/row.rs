@@ -77,17 +77,6 @@ fn non_empty(v: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn cut(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
-
 /// The raw text of a row as cited in evidence: the default columns, quoted as in the export.
 fn raw_text(row: &RowText) -> String {
     let mut raw = String::new();
@@ -110,7 +99,7 @@ fn raw_text(row: &RowText) -> String {
         raw.push_str(&v.replace('"', "\"\""));
         raw.push('"');
         if raw.len() > MAX_RAW {
-            raw = cut(&raw, MAX_RAW).to_string();
+            raw = crate::text::cut(&raw, MAX_RAW).to_string();
             raw.push('…');
             break;
         }
@@ -123,7 +112,7 @@ fn parse_id(text: &str, row: u64, column: Column) -> Result<u32, SourceError> {
     text.trim().parse().map_err(|_| SourceError::BadField {
         row,
         column: column.name(),
-        message: format!("expected a number, found {:?}", cut(text, 40)),
+        message: format!("expected a number, found {:?}", crate::text::cut(text, 40)),
     })
 }
 
@@ -160,7 +149,7 @@ pub fn row_event(row: &RowText, at: u64, input: InputId) -> Result<Event, Source
                     Column::TimeOfDay,
                     format!(
                         "expected a time like 7:19:37.0147934 AM, found {:?}",
-                        cut(t, 40)
+                        crate::text::cut(t, 40)
                     ),
                 )
             })?;
@@ -207,7 +196,7 @@ pub fn row_event(row: &RowText, at: u64, input: InputId) -> Result<Event, Source
                 ReadResult::Invalid => {
                     return Err(bad(
                         Column::Result,
-                        format!("not a result: {:?}", cut(result, 40)),
+                        format!("not a result: {:?}", crate::text::cut(result, 40)),
                     ))
                 }
             };
@@ -226,7 +215,7 @@ pub fn row_event(row: &RowText, at: u64, input: InputId) -> Result<Event, Source
                 status,
                 detail: fields
                     .iter()
-                    .map(|(k, v)| (k.to_string(), cut(v, MAX_RAW).to_string()))
+                    .map(|(k, v)| (k.to_string(), crate::text::cut(v, MAX_RAW).to_string()))
                     .collect(),
                 stack: Vec::new(),
             })

@@ -81,7 +81,7 @@ impl Grammar for SetupChainer {
         let mut reading = Reading::default();
         if let Some(c) = ITEM.captures(m) {
             let name = c["path"].rsplit(['\\', '/']).next().unwrap_or(&c["path"]);
-            reading.subject = Some(relay::cut(name, 256));
+            reading.subject = Some(crate::text::cut(name, 256).to_string());
         }
         if let Some(c) = RETURNED.captures(m) {
             reading.exit = relay::parse_code(&c["code"]).map(|code| ExitMention {

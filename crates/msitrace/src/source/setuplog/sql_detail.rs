@@ -77,10 +77,10 @@ impl Grammar for SqlDetail {
         let m = &entry.message;
         let mut reading = Reading::default();
         if let Some(c) = LOG_PATH.captures(m) {
-            reading.log = Some(relay::cut(&c["path"], 1024));
+            reading.log = Some(crate::text::cut(&c["path"], 1024).to_string());
         }
         if let Some(c) = PACKAGE.captures(m) {
-            reading.subject = Some(relay::cut(&c["name"], 128));
+            reading.subject = Some(crate::text::cut(&c["name"], 128).to_string());
         }
         if let Some(c) = ERROR_RESULT.captures(m) {
             reading.exit = relay::parse_code(&c["code"]).map(|code| ExitMention {

@@ -133,7 +133,7 @@ impl Grammar for SqlSummary {
                 });
             }
             "log with failure" | "log file" if !value.is_empty() => {
-                reading.log = Some(relay::cut(value, 1024));
+                reading.log = Some(crate::text::cut(value, 1024).to_string());
             }
             _ => {}
         }

@@ -67,9 +67,11 @@ impl Grammar for VisualStudio {
     fn read(&mut self, entry: &RawEntry) -> Reading {
         let m = &entry.message;
         let mut reading = Reading::default();
-        let package = PACKAGE.captures(m).map(|c| relay::cut(&c["id"], 256));
+        let package = PACKAGE
+            .captures(m)
+            .map(|c| crate::text::cut(&c["id"], 256).to_string());
         if let Some(c) = COMMAND.captures(m) {
-            reading.command = Some(relay::cut(&c["cmd"], 4096));
+            reading.command = Some(crate::text::cut(&c["cmd"], 4096).to_string());
         }
         if let (Some(p), Some(exit)) = (&package, relay::find_exit(m)) {
             reading.exit = Some(ExitMention {

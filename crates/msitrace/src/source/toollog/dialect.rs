@@ -2,7 +2,7 @@
 //! time, level, component and thread; the pieces the dialects share.
 
 use crate::event::*;
-use crate::source::relay::{self, ExitMention};
+use crate::source::relay::ExitMention;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 /// Most lines of one entry; further lines start a new entry.
@@ -42,14 +42,14 @@ impl RawEntry {
     pub fn new(line: u64, raw: &str, message: &str) -> Self {
         RawEntry {
             line,
-            raw: relay::cut(raw, MAX_MESSAGE),
+            raw: crate::text::cut(raw, MAX_MESSAGE).to_string(),
             lines: 1,
             date: None,
             time: None,
             level: None,
             component: None,
             thread: None,
-            message: relay::cut(message, MAX_MESSAGE),
+            message: crate::text::cut(message, MAX_MESSAGE).to_string(),
             tool: None,
             wrapped: false,
         }
