@@ -187,7 +187,7 @@ pub fn report_inputs(report: &Report, args: &ReportArgs) {
                 input.warnings.len()
             );
             for w in &input.warnings {
-                let _ = writeln!(err, "msitrace: warning: {}", text::sanitize(w));
+                let _ = writeln!(err, "msitrace: warning: {}", text::sanitize(&w.text));
             }
         }
         if let Some(e) = &input.error {

@@ -43,18 +43,21 @@ pub mod graph;
 pub mod locale_date;
 mod parallel;
 pub(crate) mod paths;
+mod position;
 pub mod report;
 pub mod rules;
 pub mod source;
 pub(crate) mod text;
 
 pub use analysis::{
-    analyze_paths, AnalysisSettings, InputError, InputReport, InputStatus, Report, SessionReport,
+    analyze_paths, AnalysisSettings, InputError, InputReport, InputStatus, InputWarning, Report,
+    SessionReport, WarningKind,
 };
 pub use bundle::{BundleError, BundleLimits};
 pub use event::{Event, Kind, Location};
 pub use findings::{Confidence, Evidence, EvidenceRole, Finding, Outcome, Severity};
 pub use locale_date::DateOrder;
+pub use position::Position;
 pub use rules::RuleError;
 pub use source::{Format, KeepPolicy, SourceError};
 

@@ -99,11 +99,13 @@ fn a_huge_line_is_cut_with_a_warning_naming_the_line() {
     drop(f);
     let report = analyze_paths(&[path], &AnalysisSettings::default());
     let w = &report.inputs[0].warnings;
-    assert!(
-        w.iter()
-            .any(|w| w.contains("long.log:2:") && w.contains("cut")),
-        "{w:?}"
-    );
+    let cut = w
+        .iter()
+        .find(|w| w.text.contains("long.log:2:") && w.text.contains("cut"))
+        .unwrap_or_else(|| panic!("{w:?}"));
+    // A typed warning: what it tells and where, for programs linking the library.
+    assert_eq!(cut.kind, msitrace::WarningKind::Odd);
+    assert_eq!(cut.position, msitrace::Position::line(2));
     assert_eq!(report.findings[0].evidence[0].line, Some(3));
 }
 
@@ -119,7 +121,10 @@ fn binary_junk_inside_a_log_is_warned_and_skipped_over() {
     std::fs::write(&path, text).unwrap();
     let report = analyze_paths(&[path], &AnalysisSettings::default());
     assert!(
-        report.inputs[0].warnings.iter().any(|w| w.contains(":2:")),
+        report.inputs[0]
+            .warnings
+            .iter()
+            .any(|w| w.text.contains(":2:")),
         "{:?}",
         report.inputs[0].warnings
     );
@@ -147,7 +152,9 @@ fn an_evtx_file_cut_inside_its_header_is_a_warning_not_a_crash() {
     assert_eq!(report.inputs[0].status, InputStatus::Error);
     assert_eq!(report.exit_status(), 2);
     assert!(
-        report.inputs[0].warnings[0].contains("shorter than the 4096-byte header"),
+        report.inputs[0].warnings[0]
+            .text
+            .contains("shorter than the 4096-byte header"),
         "{:?}",
         report.inputs[0].warnings
     );
@@ -168,7 +175,7 @@ fn ambiguous_header_date_is_resolved_by_another_input() {
         std::slice::from_ref(&ambiguous),
         &AnalysisSettings::default(),
     );
-    assert!(alone.inputs[0].warnings[0].contains("ambiguous"));
+    assert!(alone.inputs[0].warnings[0].text.contains("ambiguous"));
     assert_eq!(
         alone.sessions[0].start.unwrap().date().to_string(),
         "2023-04-05"

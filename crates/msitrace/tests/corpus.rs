@@ -31,7 +31,10 @@ fn every_msi_and_burn_log_parses_without_error() {
             );
             assert!(input.events > 0, "{}", path.display());
             assert!(
-                input.warnings.iter().all(|w| !w.contains("read failed")),
+                input
+                    .warnings
+                    .iter()
+                    .all(|w| !w.text.contains("read failed")),
                 "{}: {:?}",
                 path.display(),
                 input.warnings

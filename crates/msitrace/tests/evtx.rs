@@ -401,14 +401,18 @@ fn a_file_cut_inside_a_chunk_keeps_every_complete_record_and_says_so() {
     std::fs::write(&file, &cut).unwrap();
     let report = analyze(&[file]);
     let input = &report.inputs[0];
-    assert!(
-        input
-            .skipped
-            .iter()
-            .any(|s| s.contains("cut inside chunk 10")),
-        "{:?}",
-        input.skipped
-    );
+    let cut = input
+        .skipped
+        .iter()
+        .find(|s| s.text.contains("cut inside chunk 10"))
+        .unwrap_or_else(|| panic!("{:?}", input.skipped));
+    // Typed: the reader's own error, kept as the warning's source, and its position.
+    assert_eq!(cut.kind, msitrace::WarningKind::Skipped);
+    assert_eq!(cut.position.chunk, Some(10));
+    assert!(matches!(
+        cut.error.as_deref(),
+        Some(SourceError::EvtxTruncated { chunk: 10, .. })
+    ));
     assert_eq!(
         input.records.as_ref().unwrap().read,
         before + kept_in_cut_chunk

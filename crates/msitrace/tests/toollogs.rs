@@ -434,7 +434,7 @@ fn damaged_tool_logs_are_read_as_far_as_they_go() {
         r.inputs[0]
             .warnings
             .iter()
-            .any(|w| w.contains("never closed")),
+            .any(|w| w.text.contains("never closed")),
         "{:?}",
         r.inputs[0].warnings
     );

@@ -4,6 +4,7 @@
 
 use super::{
     burn, capture, deployment, eventlog, msi, progress, signals, InputReport, InputStatus,
+    InputWarning, WarningKind,
 };
 use crate::detect::{detect_bytes, Detected, SNIFF_LEN};
 use crate::event::Event;
@@ -11,10 +12,10 @@ use crate::findings::Finding;
 use crate::locale_date::DateOrder;
 use crate::source::msilog::{MsiLogParser, MsiLogSettings};
 use crate::source::procmon::csv::{CaptureRead, MAX_ERRORS};
-use crate::source::Format;
 use crate::source::{
     source_for, EventStream, Feeds, KeepPolicy, Opening, Source, SourceError, StreamSummary,
 };
+use crate::source::{Format, Position};
 use crate::text::TextEncoding;
 use std::fs::File;
 use std::io::Read;
@@ -233,7 +234,7 @@ pub(super) fn parse_input(
         let first = report.skipped.first().or(report.warnings.first());
         report.error = Some(format!(
             "{path}: nothing could be read ({problems} damaged part(s)); first: {}",
-            first.map_or("", String::as_str)
+            first.map_or("", |w| w.text.as_str())
         ));
     }
     Parsed { report, content }
@@ -288,18 +289,22 @@ fn read_installer_log(opening: &Opening<'_>, report: &mut InputReport) -> Conten
                 report.events += 1;
                 tracker.push_entry(entry);
             }
-            Err(e) => report
-                .warnings
-                .push(format!("{path}: {e}; the rest of the input was skipped")),
+            Err(e) => report.warnings.push(InputWarning::from_error(
+                WarningKind::Stopped,
+                &path,
+                e,
+                "; the rest of the input was skipped",
+            )),
         }
     }
     report.lines = parser.lines_read();
-    report.warnings.extend(
-        parser
-            .warnings()
-            .iter()
-            .map(|w| format!("{path}:{}: {}", w.line, w.message)),
-    );
+    report.warnings.extend(parser.warnings().iter().map(|w| {
+        InputWarning::new(
+            WarningKind::Odd,
+            Position::line(w.line),
+            format!("{path}:{}: {}", w.line, w.message),
+        )
+    }));
     Content::Msi(tracker.finish())
 }
 
@@ -321,17 +326,20 @@ fn read_capture(mut stream: Box<dyn EventStream>, report: &mut InputReport) -> C
 }
 
 /// Analyse a capture read from a Process Monitor export; row errors become warnings.
-fn capture_content(report: &mut InputReport, path: &str, read: CaptureRead) -> Content {
+fn capture_content(report: &mut InputReport, path: &str, mut read: CaptureRead) -> Content {
     report.events = read.events.len() as u64;
     report.lines = read.lines;
-    for e in &read.errors {
-        report.warnings.push(format!("{path}: {e}"));
+    let shown = read.errors.len() as u64;
+    for e in std::mem::take(&mut read.errors) {
+        let warning = InputWarning::from_error(WarningKind::Skipped, path, e, "");
+        report.warnings.push(warning);
     }
     let bad = read.tally.bad_rows;
-    if bad > read.errors.len() as u64 {
-        report.warnings.push(format!(
-            "{path}: {} more bad row(s) skipped",
-            bad - read.errors.len() as u64
+    if bad > shown {
+        report.warnings.push(InputWarning::new(
+            WarningKind::Skipped,
+            Position::default(),
+            format!("{path}: {} more bad row(s) skipped", bad - shown),
         ));
     }
     let (capture, findings) = capture::analyze(report.id, path, &read);
@@ -350,9 +358,11 @@ fn feed(
                 report.events += 1;
                 take(event);
             }
-            Err(e) => report.warnings.push(format!(
-                "{}: {e}; the rest of the input was skipped",
-                report.path
+            Err(e) => report.warnings.push(InputWarning::from_error(
+                WarningKind::Stopped,
+                &report.path,
+                e,
+                "; the rest of the input was skipped",
             )),
         }
     }
@@ -372,12 +382,14 @@ fn feed_records(
                 report.events += 1;
                 take(event);
             }
-            Err(e @ SourceError::EvtxHeader { .. }) => {
-                report.warnings.push(format!("{}: {e}", report.path))
-            }
+            Err(e @ SourceError::EvtxHeader { .. }) => report.warnings.push(
+                InputWarning::from_error(WarningKind::Odd, &report.path, e, ""),
+            ),
             Err(e) => {
                 if report.skipped.len() < 1000 {
-                    report.skipped.push(format!("{}: {e}", report.path));
+                    let skipped =
+                        InputWarning::from_error(WarningKind::Skipped, &report.path, e, "");
+                    report.skipped.push(skipped);
                 }
             }
         }
@@ -390,8 +402,12 @@ fn feed_records(
 fn note_summary(mut summary: StreamSummary, report: &mut InputReport) -> StreamSummary {
     report.form = summary.form.take();
     let path = &report.path;
-    report
-        .warnings
-        .extend(summary.notes.drain(..).map(|n| format!("{path}: {n}")));
+    report.warnings.extend(summary.notes.drain(..).map(|n| {
+        InputWarning::new(
+            WarningKind::Lenient,
+            Position::default(),
+            format!("{path}: {n}"),
+        )
+    }));
     summary
 }

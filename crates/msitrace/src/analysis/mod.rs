@@ -34,8 +34,8 @@ pub(crate) mod timeline;
 
 pub use crate::source::RecordCounts;
 pub use report::{
-    BundleReport, CaptureReport, FailureGroup, InputReport, InputStatus, PackageLog,
-    RecordedInstall, Report, ResultTotals, SessionReport, Verdict, SCHEMA_VERSION,
+    BundleReport, CaptureReport, FailureGroup, InputReport, InputStatus, InputWarning, PackageLog,
+    RecordedInstall, Report, ResultTotals, SessionReport, Verdict, WarningKind, SCHEMA_VERSION,
 };
 
 pub use crate::clock::{ClockMethod, InputClock};

@@ -6,6 +6,7 @@ use crate::event::InstallOperation;
 use crate::findings::{FailedAction, Finding, Outcome, Severity};
 use crate::source::Format;
 use crate::source::RecordCounts;
+use crate::source::{Position, SourceError};
 use crate::text::TextEncoding;
 use chrono::NaiveDateTime;
 use serde::Serialize;
@@ -155,17 +156,94 @@ pub struct InputReport {
     pub events: u64,
     /// Problems that did not stop the input (cut lines, ambiguous dates, ...), each naming a line.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
+    pub warnings: Vec<InputWarning>,
     /// Parts of the input that could not be read and were skipped (damaged EVTX records or
     /// chunks, a cut chunk, malformed XML records), each naming its position.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub skipped: Vec<String>,
+    pub skipped: Vec<InputWarning>,
     /// Record counts of an event-log input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<RecordCounts>,
     /// Why the input could not be analysed, when it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// What an input's warning tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A part of the input could not be read and was skipped (a damaged record, row or chunk).
+    Skipped,
+    /// Reading stopped there: the rest of the input was not read.
+    Stopped,
+    /// Something odd that was read anyway (a cut line, undecodable bytes, an ambiguous date).
+    Odd,
+    /// Where the reader was lenient with the input's form (timestamps scrubbed, order taken
+    /// from the file).
+    Lenient,
+}
+
+/// One warning about an input: what it tells, where, and the text every report shows (the JSON
+/// report writes the text).
+///
+/// ```
+/// use msitrace::{InputWarning, Position, WarningKind};
+/// let w = InputWarning::new(WarningKind::Odd, Position::line(3), "install.log:3: line cut");
+/// assert_eq!(w.to_string(), "install.log:3: line cut");
+/// assert_eq!(w.position.line, Some(3));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct InputWarning {
+    /// What it tells.
+    pub kind: WarningKind,
+    /// Where in the input.
+    pub position: Position,
+    /// The text reports show, naming the input and the place.
+    pub text: String,
+    /// The reader's error, when the warning is one.
+    pub error: Option<std::sync::Arc<SourceError>>,
+}
+
+impl InputWarning {
+    /// A warning with its text.
+    pub fn new(kind: WarningKind, position: Position, text: impl Into<String>) -> InputWarning {
+        InputWarning {
+            kind,
+            position,
+            text: text.into(),
+            error: None,
+        }
+    }
+
+    /// A reader's error as a warning about `path`; `suffix` says what became of the input.
+    pub(crate) fn from_error(
+        kind: WarningKind,
+        path: &str,
+        error: SourceError,
+        suffix: &str,
+    ) -> Self {
+        InputWarning {
+            kind,
+            position: error.position(),
+            text: format!("{path}: {error}{suffix}"),
+            error: Some(std::sync::Arc::new(error)),
+        }
+    }
+}
+
+impl std::fmt::Display for InputWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for InputWarning {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
 }
 
 /// What was done with an input.

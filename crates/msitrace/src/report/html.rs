@@ -226,7 +226,7 @@ fn summary(out: &mut String, report: &Report) {
             InputStatus::Error => "error",
         };
         let mut notes: Vec<String> = i.error.iter().map(|e| escape::html(e)).collect();
-        notes.extend(i.warnings.iter().take(10).map(|w| escape::html(w)));
+        notes.extend(i.warnings.iter().take(10).map(|w| escape::html(&w.text)));
         if i.warnings.len() > 10 {
             notes.push(format!("… and {} more warnings", i.warnings.len() - 10));
         }

@@ -150,7 +150,7 @@ pub fn render(report: &Report) -> String {
                 let _ = writeln!(out, "  - {}", escape::markdown(e));
             }
             for w in i.warnings.iter().take(5) {
-                let _ = writeln!(out, "  - {}", escape::markdown(w));
+                let _ = writeln!(out, "  - {}", escape::markdown(&w.text));
             }
             if i.warnings.len() > 5 {
                 let _ = writeln!(out, "  - … and {} more", i.warnings.len() - 5);

@@ -147,14 +147,14 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             let _ = writeln!(
                 out,
                 "    warning: {}",
-                crate::text::clip(&sanitize(w), width - 14)
+                crate::text::clip(&sanitize(&w.text), width - 14)
             );
         }
         for w in i.skipped.iter().take(10) {
             let _ = writeln!(
                 out,
                 "    skipped: {}",
-                crate::text::clip(&sanitize(w), width - 14)
+                crate::text::clip(&sanitize(&w.text), width - 14)
             );
         }
         if i.skipped.len() > 10 {

@@ -38,6 +38,7 @@ pub use registry::{source_for, SOURCES};
 
 use crate::event::{Event, InputId};
 use crate::locale_date::DateOrder;
+pub use crate::position::Position;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -348,6 +349,41 @@ pub enum SourceError {
 }
 
 impl SourceError {
+    /// Where in the input the error is, as precise as the reader knows it.
+    pub fn position(&self) -> Position {
+        match *self {
+            SourceError::Unsupported { .. } => Position::default(),
+            SourceError::Read { line, .. } | SourceError::TextRecord { line, .. } => {
+                Position::line(line)
+            }
+            SourceError::Xml {
+                line,
+                column,
+                offset,
+                ..
+            } => Position::line(line).with_column(column).with_offset(offset),
+            SourceError::MissingColumns { .. } => Position::row(0).with_line(1),
+            SourceError::Ragged { row, line, .. } | SourceError::CutRow { row, line } => {
+                Position::row(row).with_line(line)
+            }
+            SourceError::BadField { row, .. } => Position::row(row),
+            SourceError::XmlOffset { offset, .. } => Position::offset(offset),
+            SourceError::EvtxHeader { .. } => Position::offset(0),
+            SourceError::EvtxChunk { chunk, offset, .. }
+            | SourceError::EvtxTruncated { chunk, offset, .. } => {
+                Position::chunk(chunk).with_offset(offset)
+            }
+            SourceError::EvtxRecord {
+                chunk,
+                record,
+                offset,
+                ..
+            } => Position::chunk(chunk)
+                .with_record(record)
+                .with_offset(offset),
+        }
+    }
+
     /// The same error with its row and line numbers moved on (chunks of a file read in parallel).
     pub fn shift_rows(self, offset: u64, lines: u64) -> SourceError {
         match self {
