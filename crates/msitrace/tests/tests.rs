@@ -13,6 +13,7 @@ mod evtx;
 mod evtx_damage;
 mod fixtures;
 mod installs;
+mod layers;
 mod mutations;
 mod procmon;
 mod record_meaning;
