@@ -39,7 +39,9 @@ pub mod date;
 pub mod formatlist;
 pub mod general;
 pub mod labels;
+mod lines;
 pub mod message;
+mod source;
 pub mod templates;
 pub mod xmlview;
 
@@ -49,11 +51,14 @@ use crate::source::{
     EventStream, Feeds, Format, Opening, Recognised, RecordCounts, Sniff, Source, SourceError,
     StreamSummary, TimeBasis,
 };
-use crate::text::{LineReader, TextEncoding};
+use crate::text::TextEncoding;
 use date::{DateResolver, ReadDate};
 use labels::Language;
 use std::collections::{BTreeMap, VecDeque};
 use std::io::Read;
+
+pub(crate) use lines::{Lines, TextLine};
+pub use source::{detect_head, EventTextDetected, EventTextSource};
 
 /// Most lines one record may span (a longer one is cut, and the cut is noted).
 pub const MAX_RECORD_LINES: usize = 4000;
@@ -137,131 +142,6 @@ impl std::fmt::Display for EventTextSummary {
         let s = if self.events == 1 { "" } else { "s" };
         write!(f, "; {} event{s}", self.events)
     }
-}
-
-/// One line of the input, cleaned of quoting a forum or a ticket added.
-#[derive(Debug, Clone)]
-pub(crate) struct TextLine {
-    /// 1-based line number in the input.
-    pub number: u64,
-    /// The text without trailing white space, markdown quote markers or `<br />`.
-    pub text: String,
-}
-
-impl TextLine {
-    /// The text without leading white space.
-    pub fn trimmed(&self) -> &str {
-        self.text.trim_start()
-    }
-
-    /// True for a line with no text.
-    pub fn is_blank(&self) -> bool {
-        self.text.trim().is_empty()
-    }
-}
-
-/// The lines of an input with look-ahead, cleaned.
-pub(crate) struct Lines<R> {
-    reader: LineReader<R>,
-    ahead: VecDeque<TextLine>,
-    done: bool,
-    error: Option<SourceError>,
-    /// Lines whose markdown quote marker or HTML line break was removed.
-    pub unquoted: u64,
-}
-
-impl<R: Read> Lines<R> {
-    fn new(source: R, encoding: TextEncoding) -> Self {
-        Lines {
-            reader: LineReader::new(source, encoding),
-            ahead: VecDeque::new(),
-            done: false,
-            error: None,
-            unquoted: 0,
-        }
-    }
-
-    fn fill(&mut self, n: usize) {
-        while self.ahead.len() < n && !self.done {
-            match self.reader.next_line() {
-                Ok(Some(line)) => {
-                    let (text, changed) = clean_line(line.text);
-                    self.unquoted += u64::from(changed);
-                    self.ahead.push_back(TextLine {
-                        number: line.number,
-                        text,
-                    });
-                }
-                Ok(None) => self.done = true,
-                Err(source) => {
-                    self.done = true;
-                    self.error = Some(SourceError::Read {
-                        line: self.reader.line_number() + 1,
-                        source,
-                    });
-                }
-            }
-        }
-    }
-
-    /// The line `k` places ahead (0 = the next one).
-    pub fn peek(&mut self, k: usize) -> Option<&TextLine> {
-        self.fill(k + 1);
-        self.ahead.get(k)
-    }
-
-    /// The next line.
-    pub fn next_line(&mut self) -> Option<TextLine> {
-        self.fill(1);
-        self.ahead.pop_front()
-    }
-
-    /// The next non-blank line at or after `k` places ahead, within `limit` lines.
-    pub fn peek_text(&mut self, k: usize, limit: usize) -> Option<&TextLine> {
-        let mut i = k;
-        while i < k + limit {
-            let blank = self.peek(i)?.is_blank();
-            if !blank {
-                return self.peek(i);
-            }
-            i += 1;
-        }
-        None
-    }
-
-    fn lines_read(&self) -> u64 {
-        self.reader.line_number()
-    }
-}
-
-/// A line without trailing white space, without leading markdown quote markers (`> `) and without
-/// trailing HTML line breaks (`<br />`); true when something besides white space was removed.
-fn clean_line(text: &str) -> (String, bool) {
-    let mut t = text.trim_end_matches(['\r', ' ', '\t', '\u{a0}']);
-    let mut changed = false;
-    loop {
-        let lower = t.to_ascii_lowercase();
-        let cut = ["<br />", "<br/>", "<br>"]
-            .iter()
-            .find(|b| lower.ends_with(*b))
-            .map(|b| b.len());
-        match cut {
-            Some(n) => {
-                t = t[..t.len() - n].trim_end();
-                changed = true;
-            }
-            None => break,
-        }
-    }
-    let mut s = t;
-    while let Some(rest) = s
-        .strip_prefix("> ")
-        .or_else(|| s.strip_prefix('>').filter(|r| r.is_empty()))
-    {
-        s = rest;
-        changed = true;
-    }
-    (s.to_string(), changed)
 }
 
 /// A record as read from a text form, before it becomes an [`Event`].
@@ -747,163 +627,6 @@ fn stamp(mut event: Event, date: Option<ReadDate>, order: Option<DateOrder>) -> 
         None => Stamp::none(),
     };
     event
-}
-
-/// The event-log text copy reader as registered in [`crate::source::SOURCES`].
-pub struct EventTextSource;
-
-impl Source for EventTextSource {
-    fn format(&self) -> Format {
-        Format::EventText
-    }
-
-    fn feeds(&self) -> Feeds {
-        Feeds::EventLog
-    }
-
-    fn time_basis(&self) -> TimeBasis {
-        TimeBasis::Local
-    }
-
-    fn recognise(&self, sniff: &Sniff) -> Option<Recognised> {
-        detect_head(sniff.head, sniff.encoding).map(|_| Recognised::Probable)
-    }
-
-    fn open(&self, opening: &Opening<'_>) -> Result<Box<dyn EventStream>, SourceError> {
-        let settings = EventTextSettings {
-            date_order: opening.date_order,
-        };
-        Ok(Box::new(EventTextStream {
-            reader: EventTextReader::new(
-                opening.reader()?,
-                opening.encoding,
-                opening.input,
-                settings,
-            ),
-            skipped: 0,
-        }))
-    }
-}
-
-/// A copy read as a stream: its records and the damaged ones skipped.
-struct EventTextStream<R> {
-    reader: EventTextReader<R>,
-    skipped: u64,
-}
-
-impl<R: Read> Iterator for EventTextStream<R> {
-    type Item = Result<Event, SourceError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let item = self.reader.next()?;
-        self.skipped += u64::from(item.is_err());
-        Some(item)
-    }
-}
-
-impl<R: Read + Send> EventStream for EventTextStream<R> {
-    fn finish(self: Box<Self>) -> StreamSummary {
-        let summary = self.reader.describe();
-        StreamSummary {
-            lines: self.reader.lines_read(),
-            records: Some(RecordCounts {
-                read: summary.events,
-                decoded: summary.events,
-                counted: Default::default(),
-                skipped: self.skipped,
-            }),
-            form: Some(summary.to_string()),
-            notes: summary.notes,
-            ..Default::default()
-        }
-    }
-}
-
-/// What [`detect_head`] found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EventTextDetected {
-    /// The first form found.
-    pub form: EventTextForm,
-    /// The language of its labels, when they tell.
-    pub language: Option<Language>,
-}
-
-/// Recognise event-log text copies from the first kilobytes of an input (decoded): a block of
-/// Event Viewer labels with an event id and a source, a `wevtutil` `Event[0]:` block, an XML view
-/// (`- <Event xmlns=...>`), a `Format-List` of events, or the header of a saved event list.
-///
-/// ```
-/// use msitrace::source::eventtext::{detect_head, EventTextForm};
-/// use msitrace::source::TextEncoding;
-/// let head = "Log Name:      System\nSource:        Service Control Manager\nEvent ID:      7000\n";
-/// assert_eq!(detect_head(head.as_bytes(), TextEncoding::Utf8).unwrap().form, EventTextForm::General);
-/// assert!(detect_head(b"just some notes\n", TextEncoding::Utf8).is_none());
-/// ```
-pub fn detect_head(head: &[u8], encoding: TextEncoding) -> Option<EventTextDetected> {
-    let mut lines: Lines<&[u8]> = Lines::new(head, encoding);
-    let mut votes = Votes::default();
-    let mut seen = 0;
-    let mut general_fields: Vec<labels::Field> = Vec::new();
-    let mut first_nonblank = true;
-    while seen < 400 {
-        let Some(line) = lines.peek(0).cloned() else {
-            break;
-        };
-        seen += 1;
-        let text = line.trimmed().to_string();
-        if text.is_empty() {
-            lines.next_line();
-            continue;
-        }
-        if first_nonblank {
-            first_nonblank = false;
-            if let Some(h) = csv::read_header(&text) {
-                return Some(EventTextDetected {
-                    form: EventTextForm::SavedList,
-                    language: h.languages.first().copied(),
-                });
-            }
-        }
-        if xmlview::is_event_start(&text) {
-            return Some(EventTextDetected {
-                form: EventTextForm::XmlView,
-                language: votes.best(),
-            });
-        }
-        if general::is_wevtutil_start(&text)
-            && lines
-                .peek_text(1, 3)
-                .is_some_and(|l| general::label_line(l.trimmed()).is_some())
-        {
-            return Some(EventTextDetected {
-                form: EventTextForm::Wevtutil,
-                language: votes.best(),
-            });
-        }
-        if let Some((field, langs, _)) = general::label_line(&text) {
-            votes.add(&langs);
-            if !general_fields.contains(&field) {
-                general_fields.push(field);
-            }
-            let has = |f| general_fields.contains(&f);
-            if has(labels::Field::EventId)
-                && (has(labels::Field::Source) || has(labels::Field::LogName))
-            {
-                return Some(EventTextDetected {
-                    form: EventTextForm::General,
-                    language: votes.best(),
-                });
-            }
-        }
-        if formatlist::starts_record(&mut lines) {
-            return Some(EventTextDetected {
-                form: EventTextForm::FormatList,
-                language: None,
-            });
-        }
-        lines.next_line();
-    }
-    None
 }
 
 #[cfg(test)]

@@ -19,11 +19,15 @@
 //! [`fold_into_sessions`] joins a failure to the MSI log session it ran when that log is among
 //! the inputs (by the log's file name, or by the same exit status), so the report tells one story.
 
+mod meaning;
+#[cfg(test)]
+mod tests;
+
+use meaning::code_meaning;
+
 use crate::analysis::InputReport;
 use crate::codes::{self, CodeScope};
-use crate::event::{
-    DeploymentExit, DeploymentTool, EntryLevel, Event, ExitVerdict, Kind, Location, MessageLevel,
-};
+use crate::event::{DeploymentExit, EntryLevel, Event, ExitVerdict, Kind, Location, MessageLevel};
 use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Severity};
 use crate::source::relay;
 use crate::source::toollog::QUOTED_PREFIX;
@@ -701,125 +705,6 @@ fn cause_hresult(e: &Event) -> Option<u32> {
     }
 }
 
-/// What an exit code means, in the words of the knowledge base.
-#[derive(Debug, Clone)]
-pub struct CodeMeaning {
-    /// `1618 (Another installation is already in progress)`.
-    pub short: String,
-    /// The longer form: decimal and hex, the name, what it wraps.
-    pub long: String,
-    /// Finding category.
-    pub category: &'static str,
-    /// What to do, when known.
-    pub remedy: Option<&'static str>,
-    /// The Win32 / installer code an HRESULT wraps.
-    pub wrapped: Option<u32>,
-    /// False for the generic codes that say only "it failed" (1603 and its HRESULT, 1, E_FAIL).
-    pub specific: bool,
-    /// True for a code that is neither a Windows Installer, Win32 nor system code: the tool's own.
-    pub tool_own: bool,
-}
-
-/// What an exit code reported by a tool means: a Windows Installer status or Win32 error, an
-/// HRESULT (a wrapped Win32 error, a Windows Update `0x8024xxxx` code, ...), an NTSTATUS (a
-/// crashed installer), or a tool's own code.
-pub fn code_meaning(code: u32, tool: DeploymentTool) -> CodeMeaning {
-    let generic = [1, 1603, 0x8000_4005, 0x8007_0643, u32::MAX].contains(&code);
-    if code >= 0x8000_0000 {
-        let hr = codes::HResult::decode(code);
-        let signed = code as i32;
-        if code >> 28 == 0xC {
-            if let Some(info) = codes::lookup(CodeScope::NtStatus, code) {
-                let name = info.names.first().copied().unwrap_or("NTSTATUS");
-                return CodeMeaning {
-                    short: format!("0x{code:08X} ({})", info.title),
-                    long: format!(
-                        "{code} = 0x{code:08X}, NTSTATUS {name}: {} (the installer process ended abnormally)",
-                        info.title
-                    ),
-                    category: info.category,
-                    remedy: Some(info.remedy),
-                    wrapped: None,
-                    specific: true,
-                    tool_own: false,
-                };
-            }
-        }
-        let known = codes::lookup(CodeScope::HResult, code);
-        let wrapped = hr.win32_code();
-        let wrapped_info = wrapped.and_then(codes::win32_meaning);
-        let title = known.map(|i| i.title).or(wrapped_info.map(|i| i.title));
-        let short = match title {
-            Some(t) => format!("0x{code:08X} ({t})"),
-            None => format!("0x{code:08X}"),
-        };
-        let mut long = format!("0x{code:08X} ({signed}): {}", codes::describe_hresult(code));
-        if hr.facility == 0x24 {
-            long.push_str(" — a Windows Update Agent code");
-        }
-        if wrapped.is_none() && known.is_none() {
-            if let Some(info) = codes::win32_meaning(u32::from(hr.code)) {
-                long.push_str(&format!(
-                    "; if its code part {} is a Windows Installer or Win32 code: {}",
-                    hr.code, info.title
-                ));
-            }
-        }
-        return CodeMeaning {
-            short,
-            long,
-            category: known
-                .or(wrapped_info)
-                .map(|i| i.category)
-                .unwrap_or("deployment"),
-            remedy: known.or(wrapped_info).map(|i| i.remedy),
-            wrapped,
-            specific: !generic && (known.is_some() || wrapped_info.is_some()),
-            tool_own: false,
-        };
-    }
-    if tool == DeploymentTool::PsAppDeployToolkit && (60000..69000).contains(&code) {
-        return CodeMeaning {
-            short: format!("{code} (a PSAppDeployToolkit code)"),
-            long: format!(
-                "{code}, one of PSAppDeployToolkit's own codes (60000-68999; 60001 means the deployment script raised an error, 60008 the toolkit failed to load): the cause is in the toolkit's log just before"
-            ),
-            category: "deployment_script",
-            remedy: None,
-            wrapped: None,
-            specific: false,
-            tool_own: true,
-        };
-    }
-    match codes::lookup(CodeScope::Exit, code).or_else(|| codes::win32_meaning(code)) {
-        Some(info) => {
-            let name = info
-                .names
-                .first()
-                .map(|n| format!("{n}, "))
-                .unwrap_or_default();
-            CodeMeaning {
-                short: format!("{code} ({})", info.title),
-                long: format!("{code} (0x{code:X}, {name}{})", info.title),
-                category: info.category,
-                remedy: Some(info.remedy),
-                wrapped: None,
-                specific: !generic,
-                tool_own: false,
-            }
-        }
-        None => CodeMeaning {
-            short: code.to_string(),
-            long: format!("{code} (0x{code:X}; not a Windows Installer or Win32 code msitrace knows: the installer's own code)"),
-            category: "deployment",
-            remedy: None,
-            wrapped: None,
-            specific: false,
-            tool_own: true,
-        },
-    }
-}
-
 /// Join the failures of tool logs to the MSI sessions they ran: when the MSI log a failure names
 /// is an input (same file name, or a collected copy ending with it), or else when a failed
 /// session ended with the same status, the failure's lines become evidence of that session's
@@ -896,112 +781,4 @@ pub fn fold_into_sessions(
         }
     }
     rest
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::toollog::ToolLogReader;
-
-    fn analyze(text: &str) -> DeploymentFacts {
-        let mut tracker = DeploymentTracker::new("x.log");
-        for e in ToolLogReader::from_text(text.as_bytes()) {
-            tracker.push(e.unwrap());
-        }
-        tracker.finish()
-    }
-
-    #[test]
-    fn relayed_error_with_hresult_is_the_cause_of_the_exit() {
-        let facts = analyze("MSI: Action 11:53:11: CcmRegisterWmiMofFile. Registering WMI settings\nMSI: Setup failed due to unexpected circumstances\nThe error code is 80004005\nMSI: Action 13:01:48: Rollback. Rolling back action:\nInstallation failed with error code 1603\n");
-        assert_eq!(facts.failures.len(), 1);
-        let f = &facts.failures[0].finding;
-        assert_eq!(f.evidence[0].role, EvidenceRole::Cause);
-        assert_eq!(f.evidence[0].line, Some(2));
-        assert!(
-            f.codes.contains(&1603) && f.codes.contains(&0x8000_4005),
-            "{:?}",
-            f.codes
-        );
-        assert!(f
-            .evidence
-            .iter()
-            .any(|e| e.text.contains("CcmRegisterWmiMofFile")));
-        assert!(f.remediation.iter().any(|r| r.contains("Collect")));
-        assert_eq!(f.confidence, Confidence::Medium);
-    }
-
-    #[test]
-    fn success_codes_are_never_failures() {
-        let facts = analyze("TASK [msi] ****\nfatal: [w]: FAILED! => {\"rc\": 3010, \"failed\": true}\nTASK [msi2] ****\nok: [w] => {\"rc\": 0}\n");
-        assert!(facts.failures.is_empty());
-        assert_eq!(facts.findings.len(), 1);
-        assert_eq!(
-            facts.findings[0].id,
-            "deployment.success-counted-as-failure"
-        );
-        assert_eq!(facts.findings[0].severity, Severity::Warning);
-    }
-
-    #[test]
-    fn the_msi_log_to_read_next_is_named() {
-        let facts = analyze("Installing x...\nERROR: Running [\"C:\\Windows\\System32\\msiexec.exe\" /i \"C:\\t\\x.msi\" /qn /l*v \"C:\\t\\x.install.log\"] was not successful. Exit code was '1603'. See log for possible error messages.\n");
-        let f = &facts.failures[0];
-        assert_eq!(f.msi_log.as_deref(), Some(r"C:\t\x.install.log"));
-        assert!(f
-            .finding
-            .remediation
-            .iter()
-            .any(|r| r.contains(r"C:\t\x.install.log")));
-        assert_eq!(f.finding.confidence, Confidence::Low);
-        assert_eq!(f.finding.category, "fatal");
-    }
-
-    #[test]
-    fn retries_are_warnings() {
-        let line = |m: &str| {
-            format!("<![LOG[{m}]LOG]!><time=\"17:56:47.620+000\" date=\"01-13-2016\" component=\"AppEnforce\" context=\"\" type=\"1\" thread=\"2216\" file=\"\">\n")
-        };
-        let facts = analyze(&line(
-            "Matched exit code 1618 to a FastRetry entry in exit codes table.",
-        ));
-        assert!(facts.failures.is_empty());
-        assert_eq!(facts.findings[0].id, "deployment.retry");
-        assert!(facts.findings[0].title.contains("Another installation"));
-    }
-
-    #[test]
-    fn hresults_windows_update_and_ntstatus() {
-        let m = code_meaning(0x8024_0017, DeploymentTool::SetupChainer);
-        assert!(m.long.contains("Windows Update"), "{}", m.long);
-        let m = code_meaning(3_221_225_794, DeploymentTool::Intune);
-        assert!(m.short.starts_with("0xC0000142"), "{}", m.short);
-        let m = code_meaning(60001, DeploymentTool::PsAppDeployToolkit);
-        assert!(m.long.contains("deployment script"));
-        let m = code_meaning(424242, DeploymentTool::Other);
-        assert!(!m.specific);
-    }
-
-    #[test]
-    fn missing_packages_are_warnings() {
-        let facts = analyze("Slp: Package ID sql_x: NotInstalled\nSlp: Sco: File 'X:\\x64\\setup\\x64\\sql_x.msi' does not exist\n");
-        assert_eq!(facts.findings.len(), 1);
-        assert_eq!(facts.findings[0].id, "deployment.package-missing");
-    }
-}
-
-#[cfg(test)]
-mod example_code_meaning_example {
-    #[test]
-    fn code_meaning_example() {
-        use crate::analysis::deployment::code_meaning;
-        use crate::event::DeploymentTool;
-        let m = code_meaning(0x8007_0643, DeploymentTool::ConfigMgr);
-        assert!(m.long.contains("1603"), "{}", m.long);
-        assert_eq!(m.wrapped, Some(1603));
-        assert!(!m.specific);
-        let m = code_meaning(1618, DeploymentTool::Chocolatey);
-        assert!(m.short.contains("Another installation"), "{}", m.short);
-        assert!(m.specific);
-    }
 }
