@@ -205,7 +205,7 @@ pub fn report_inputs(report: &Report, args: &ReportArgs) {
 }
 
 /// Width of the text report: `COLUMNS` when set, else the terminal's width when writing to a
-/// terminal, else 120.
+/// terminal, else 100.
 fn text_width(to_stdout: bool) -> usize {
     if let Some(w) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
         return w;
@@ -215,7 +215,7 @@ fn text_width(to_stdout: bool) -> usize {
             return cols as usize;
         }
     }
-    120
+    100
 }
 
 /// Render one format (`to_stdout` tells the text format whether the terminal width applies).

@@ -7,6 +7,7 @@ use crate::analysis::{InputStatus, Report, Verdict};
 use crate::clock::ClockMethod;
 use crate::codes::OutcomeClass;
 use crate::findings::{EvidenceRole, Severity};
+use crate::report::wrap::wrap;
 use std::fmt::Write;
 
 /// Options of the text rendering.
@@ -14,7 +15,7 @@ use std::fmt::Write;
 pub struct TextOptions {
     /// Use ANSI colours.
     pub color: bool,
-    /// Terminal width; long evidence lines are cut to it.
+    /// Terminal width: every line is wrapped to it (continuation lines indented).
     pub width: usize,
 }
 
@@ -22,7 +23,7 @@ impl Default for TextOptions {
     fn default() -> Self {
         TextOptions {
             color: false,
-            width: 120,
+            width: 100,
         }
     }
 }
@@ -107,16 +108,30 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
     let p = Painter {
         color: options.color,
     };
-    let width = options.width.max(60);
+    let width = options.width.max(40);
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} — {} input(s), {} installer session(s), {} bundle(s), {} finding(s)",
-        report.tool,
-        report.inputs.len(),
-        report.sessions.len(),
-        report.bundles.len(),
-        report.findings.len()
+    // One wrapped paragraph: `first` before it, `rest` before each continuation line.
+    let para = |out: &mut String, first: &str, rest: &str, text: &str| {
+        out.push_str(&wrap(text, width, first, rest));
+    };
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let info = match count(Severity::Info) {
+        0 => String::new(),
+        n => format!(", {n} info"),
+    };
+    para(
+        &mut out,
+        "",
+        "  ",
+        &format!(
+            "{} — {} input(s), {} installer session(s), {} bundle(s); {} error(s), {} warning(s){info}",
+            report.tool,
+            report.inputs.len(),
+            report.sessions.len(),
+            report.bundles.len(),
+            count(Severity::Error),
+            count(Severity::Warning),
+        ),
     );
 
     let _ = writeln!(out, "\n{}", p.paint("1", "Inputs"));
@@ -148,15 +163,20 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             InputStatus::Unrecognized => p.paint("33", "skipped"),
             InputStatus::Error => p.paint("31", "error"),
         };
-        let _ = writeln!(out, "  {}  ({what}; {status})", sanitize(&i.path));
+        para(
+            &mut out,
+            "  ",
+            "      ",
+            &format!("{}  ({what}; {status})", sanitize(&i.path)),
+        );
         if let Some(e) = &i.error {
-            let _ = writeln!(out, "    {}", sanitize(e));
+            para(&mut out, "    ", "      ", &sanitize(e));
         }
         for w in i.warnings.iter().take(10) {
-            let _ = writeln!(out, "    warning: {}", cut(&sanitize(w), width - 14));
+            para(&mut out, "    warning: ", "      ", &cut(&sanitize(w), 400));
         }
         for w in i.skipped.iter().take(10) {
-            let _ = writeln!(out, "    skipped: {}", cut(&sanitize(w), width - 14));
+            para(&mut out, "    skipped: ", "      ", &cut(&sanitize(w), 400));
         }
         if i.skipped.len() > 10 {
             let _ = writeln!(
@@ -197,16 +217,20 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 ClockMethod::Unknown => "not aligned".to_string(),
             };
             let offset = c.offset.as_deref().unwrap_or("unknown offset");
-            let _ = writeln!(
-                out,
-                "  {name}: {offset} ({how}; {} confidence)",
-                c.confidence.label()
+            para(
+                &mut out,
+                "  ",
+                "      ",
+                &format!(
+                    "{name}: {offset} ({how}; {} confidence)",
+                    c.confidence.label()
+                ),
             );
             if let Some(d) = c.assumed_date {
                 let _ = writeln!(out, "    date assumed: {d}");
             }
             for n in &c.notes {
-                let _ = writeln!(out, "    note: {}", sanitize(n));
+                para(&mut out, "    note: ", "      ", &sanitize(n));
             }
         }
     }
@@ -234,17 +258,18 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             }
             None => "no exit status in the log".to_string(),
         };
-        let _ = writeln!(out, "  [{}] {} of {product}: {result}", n + 1, s.operation);
+        para(
+            &mut out,
+            &format!("  [{}] ", n + 1),
+            "      ",
+            &format!("{} of {product}: {result}", s.operation),
+        );
         let from_event_log = s.recorded.as_ref().filter(|r| r.path == s.path);
         if from_event_log.is_none() {
-            let _ = writeln!(
-                out,
-                "      log:      {} lines {}-{}{}",
-                sanitize(&s.path),
+            para(&mut out, "      log:      ", "                ", &format!("{} lines {}-{}{}", sanitize(&s.path),
                 s.lines[0],
                 s.lines[1],
-                if s.verbose { "" } else { " (not verbose)" }
-            );
+                if s.verbose { "" } else { " (not verbose)" }));
         }
         if let Some(r) = &s.recorded {
             let records = match (r.records.first(), r.records.last()) {
@@ -252,9 +277,9 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 (Some(a), _) => format!(" record {a}"),
                 _ => String::new(),
             };
-            let _ = writeln!(out, "      events:   {}{records}", sanitize(&r.path));
+            para(&mut out, "      events:   ", "                ", &format!("{}{records}", sanitize(&r.path)));
             if let Some(p) = &r.package {
-                let _ = writeln!(out, "      package:  {}", cut(&sanitize(p), width - 16));
+                para(&mut out, "      package:  ", "                ", &sanitize(p));
             }
             let who = [
                 r.client_pid.map(|p| format!("client process {p}")),
@@ -264,40 +289,32 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             ];
             let who: Vec<String> = who.into_iter().flatten().collect();
             if !who.is_empty() {
-                let _ = writeln!(out, "      by:       {}", who.join(", "));
+                para(&mut out, "      by:       ", "                ", &who.join(", "));
             }
             if let (Some(a), Some(b)) = (r.start, r.end) {
-                let _ = writeln!(
-                    out,
-                    "      time:     {} → {} (UTC)",
-                    a.format("%Y-%m-%d %H:%M:%S"),
-                    b.format("%Y-%m-%d %H:%M:%S")
-                );
+                para(&mut out, "      time:     ", "                ", &format!("{} → {} (UTC)", a.format("%Y-%m-%d %H:%M:%S"),
+                    b.format("%Y-%m-%d %H:%M:%S")));
             }
         }
         if let Some(c) = &s.calling_process {
-            let _ = writeln!(out, "      caller:   {}", sanitize(c));
+            para(&mut out, "      caller:   ", "                ", &sanitize(c));
         }
         if let Some(c) = &s.command_line {
-            let _ = writeln!(out, "      command:  {}", cut(&sanitize(c), width - 16));
+            para(&mut out, "      command:  ", "                ", &sanitize(c));
         }
         if let Some(e) = s.elevated {
-            let _ = writeln!(out, "      elevated: {}", if e { "yes" } else { "no" });
+            para(&mut out, "      elevated: ", "                ", if e { "yes" } else { "no" });
         }
         if let (Some(a), Some(b)) = (s.start, s.end) {
             let secs = s.duration_ms.unwrap_or(0) as f64 / 1000.0;
-            let _ = writeln!(out, "      time:     {a} → {b} ({secs:.1} s, local time)");
+            para(&mut out, "      time:     ", "                ", &format!("{a} → {b} ({secs:.1} s, local time)"));
         }
         if let Some(a) = &s.failed_action {
-            let _ = writeln!(
-                out,
-                "      failed:   action {} (line {})",
-                sanitize(&a.name),
-                a.line
-            );
+            para(&mut out, "      failed:   ", "                ", &format!("action {} (line {})", sanitize(&a.name),
+                a.line));
         }
         if let Some(b) = s.bundle {
-            let _ = writeln!(out, "      bundle:   run by bundle [{}]", b + 1);
+            para(&mut out, "      bundle:   ", "                ", &format!("run by bundle [{}]", b + 1));
         }
     }
 
@@ -318,27 +335,25 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             .as_deref()
             .map(sanitize)
             .unwrap_or_else(|| "(unnamed bundle)".into());
-        let _ = writeln!(
-            out,
-            "  [{}] {name}{}: {result}",
-            n + 1,
-            b.version
-                .as_deref()
-                .map(|v| format!(" {}", sanitize(v)))
-                .unwrap_or_default()
+        let version = b
+            .version
+            .as_deref()
+            .map(|v| format!(" {}", sanitize(v)))
+            .unwrap_or_default();
+        para(
+            &mut out,
+            &format!("  [{}] ", n + 1),
+            "      ",
+            &format!("{name}{version}: {result}"),
         );
-        let _ = writeln!(out, "      log:      {}", sanitize(&b.path));
+        para(&mut out, "      log:      ", "                ", &sanitize(&b.path));
         for l in &b.package_logs {
             let given = match l.input {
                 Some(_) => "given",
                 None => "not given",
             };
-            let _ = writeln!(
-                out,
-                "      package:  {} → {} ({given})",
-                sanitize(&l.package),
-                sanitize(&l.path)
-            );
+            para(&mut out, "      package:  ", "                ", &format!("{} → {} ({given})", sanitize(&l.package),
+                sanitize(&l.path)));
         }
     }
 
@@ -347,9 +362,8 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
     }
     for c in &report.captures {
         let r = &c.results;
-        let _ = writeln!(
-            out,
-            "  {}: {} rows ({} kept), {} success, {} routine, {} probing, {} failures{}{}",
+        let line = format!(
+            "{}: {} rows ({} kept), {} success, {} routine, {} probing, {} failures{}{}",
             sanitize(&c.path),
             c.rows,
             c.kept,
@@ -371,12 +385,13 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 String::new()
             }
         );
+        para(&mut out, "  ", "      ", &line);
         let date = match c.date {
             Some(d) => format!("{d} (from {})", c.date_source),
             None => c.date_source.clone(),
         };
-        let _ = writeln!(out, "      date:      {}", sanitize(&date));
-        let _ = writeln!(out, "      processes: {}", c.processes.len());
+        para(&mut out, "      date:      ", "                 ", &sanitize(&date));
+        para(&mut out, "      processes: ", "                 ", &c.processes.len().to_string());
         let top: Vec<String> = c
             .operations
             .iter()
@@ -390,19 +405,21 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 format!("{} {} ×{}", o.operation, result, o.count)
             })
             .collect();
-        let _ = writeln!(
-            out,
-            "      most rows: {}",
-            cut(&sanitize(&top.join(", ")), width - 17)
+        para(
+            &mut out,
+            "      most rows: ",
+            "                 ",
+            &sanitize(&top.join(", ")),
         );
     }
 
     let _ = writeln!(out, "\n{}", p.paint("1", "Findings"));
     if report.verdict == Verdict::NothingAnalysed {
-        let _ = writeln!(
-            out,
-            "  Nothing analysed: {}.",
-            report.verdict.reason(&report.inputs)
+        para(
+            &mut out,
+            "  ",
+            "  ",
+            &format!("Nothing analysed: {}.", report.verdict.reason(&report.inputs)),
         );
     } else if report.findings.is_empty() {
         let _ = writeln!(out, "  No failure found.");
@@ -414,21 +431,27 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             Severity::Info => p.paint("1;36", "INFO"),
         };
         let conf = f.confidence.label();
-        let _ = writeln!(
-            out,
-            "  {}. {sev} {} ({} confidence)",
-            n + 1,
-            sanitize(&f.title),
-            conf
+        let number = format!("  {}. ", n + 1);
+        para(
+            &mut out,
+            &number,
+            &" ".repeat(number.len()),
+            &format!("{sev} {} ({conf} confidence)", sanitize(&f.title)),
         );
-        let _ = writeln!(
-            out,
-            "     id: {}  category: {}",
-            sanitize(&f.id),
-            sanitize(&f.category)
+        para(
+            &mut out,
+            "     ",
+            "       ",
+            &format!(
+                "id: {}  category: {}",
+                sanitize(&f.id),
+                sanitize(&f.category)
+            ),
         );
-        let _ = writeln!(out, "     {}", sanitize(&f.summary));
-        let _ = writeln!(out, "     evidence:");
+        para(&mut out, "     ", "     ", &sanitize(&f.summary));
+        if !f.evidence.is_empty() {
+            let _ = writeln!(out, "     evidence:");
+        }
         for e in &f.evidence {
             let role = match e.role {
                 EvidenceRole::Cause => p.paint("1", "cause  "),
@@ -438,8 +461,10 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 EvidenceRole::Outcome => "outcome".to_string(),
             };
             let place = sanitize(&e.place());
-            let text = cut(&sanitize(e.text.trim()), width.saturating_sub(12));
-            let _ = writeln!(out, "       {role} {place}\n               {text}");
+            // A cited line is shown whole up to a few lines' worth; the file has the rest.
+            let text = cut(&sanitize(e.text.trim()), 3 * width);
+            para(&mut out, &format!("       {role} "), "                 ", &place);
+            para(&mut out, "               ", "               ", &text);
         }
         if let Some(graph) = &report.graph {
             for chain in graph.chains.iter().filter(|c| c.finding == n) {
@@ -452,19 +477,22 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                         .map(|e| format!("  [{}]", sanitize(&e.short_place())))
                         .unwrap_or_default();
                     let arrow = if depth == 0 { "" } else { "→ " };
-                    let indent = "  ".repeat(depth.min(12));
-                    let label = cut(
-                        &sanitize(&node.label),
-                        width.saturating_sub(10 + indent.len() + place.len()),
+                    // Deep chains stop indenting, so that labels keep room to wrap into.
+                    let indent = "       ".to_string() + &"  ".repeat(depth.min(8));
+                    let label = sanitize(&node.label);
+                    para(
+                        &mut out,
+                        &format!("{indent}{arrow}"),
+                        &format!("{indent}    "),
+                        &format!("{label}{place}"),
                     );
-                    let _ = writeln!(out, "       {indent}{arrow}{label}{place}");
                 }
             }
         }
         if !f.remediation.is_empty() {
             let _ = writeln!(out, "     what to do:");
             for r in &f.remediation {
-                let _ = writeln!(out, "       - {}", sanitize(r));
+                para(&mut out, "       - ", "         ", &sanitize(r));
             }
         }
     }
