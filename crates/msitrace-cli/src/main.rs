@@ -7,17 +7,14 @@
 #![forbid(unsafe_code)]
 
 mod completions;
+mod events;
 mod output;
 
-use chrono::{DateTime, Utc};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use msitrace::analysis::events::{read_events, EventFilter};
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
-use msitrace::event::{Event, Kind, ReadTime};
 use msitrace::report::text;
 use msitrace::rules::RulePack;
 use msitrace::source::msilog::DateOrder;
-use msitrace::source::Format;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -62,38 +59,19 @@ enum Command {
         #[command(flatten)]
         clock: ClockArgs,
     },
-    /// List the unified events of the inputs (every source format), filtered.
+    /// List the events `analyze` keeps, of every input, as one timeline in time order on the
+    /// aligned clock (UTC and local time), filtered.
     #[command(
-        after_help = "Examples:\n  msitrace events Application.evtx --provider MsiInstaller\n  msitrace events System.evtx --id 7000 --id 7045 --format jsonl\n  msitrace events logs/ --level 2 --since 2016-08-30T00:00:00Z\n\nExit status: 0 listed, 2 usage or input error."
+        after_help = "Examples:\n  msitrace events Application.evtx --provider MsiInstaller\n  msitrace events System.evtx --id 7000 --id 7045 --format jsonl\n  msitrace events logs/ collected.zip --level error --since 2016-08-30T00:00:00Z\n  msitrace events install.log procmon.csv --text 'access denied' --session 1\n\nTimes are compared on the aligned UTC clock (see the Clock section of 'msitrace analyze').\nExit status: 0 listed, 2 usage error or nothing analysed."
     )]
     Events {
-        /// Log files or folders holding them.
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = EventsFormat::Table)]
-        format: EventsFormat,
-        /// Only inputs of this source format (repeatable).
-        #[arg(long = "source", value_enum)]
-        sources: Vec<SourceArg>,
-        /// Only event-log records of this provider (repeatable, case-insensitive).
-        #[arg(long = "provider")]
-        providers: Vec<String>,
-        /// Only event-log records with this event id (repeatable).
-        #[arg(long = "id")]
-        ids: Vec<u32>,
-        /// Only event-log records at this level or more severe (1 critical, 2 error, 3 warning, 4 information).
-        #[arg(long)]
-        level: Option<u8>,
-        /// Only events at or after this time (RFC 3339, e.g. 2016-08-30T15:00:00Z).
-        #[arg(long)]
-        since: Option<String>,
-        /// Only events at or before this time (RFC 3339).
-        #[arg(long)]
-        until: Option<String>,
-        /// Worker threads for reading an EVTX file (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        args: events::EventsArgs,
+        /// Day/month order of dates in MSI log headers, when the logs cannot tell.
+        #[arg(long, value_enum)]
+        date_order: Option<DateOrderArg>,
+        #[command(flatten)]
+        clock: ClockArgs,
     },
     /// Explain a code: installer exit status, installer message, Win32 error, HRESULT, NTSTATUS or
     /// event id; every meaning the number has.
@@ -201,34 +179,20 @@ enum RulesAction {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
-enum EventsFormat {
-    /// One line per event: time, input, location, kind, summary.
-    Table,
-    /// One JSON object per line (the unified event model).
-    Jsonl,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-enum SourceArg {
-    MsiLog,
-    BurnLog,
-    Evtx,
-    EventXml,
-    EventText,
-    ProcmonCsv,
-    ProcmonXml,
-    ProcmonText,
-    ConfigmgrLog,
-    DeploymentLog,
-    SetupLog,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
 enum DateOrderArg {
     /// M/D/YYYY
     MonthFirst,
     /// D/M/YYYY
     DayFirst,
+}
+
+impl DateOrderArg {
+    fn order(self) -> DateOrder {
+        match self {
+            DateOrderArg::MonthFirst => DateOrder::MonthFirst,
+            DateOrderArg::DayFirst => DateOrder::DayFirst,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -271,10 +235,7 @@ fn main() -> ExitCode {
             let progress = output::progress(&report_args);
             let user_pack = rules.as_deref().map(|dir| Arc::new(user_rules(dir)));
             let settings = AnalysisSettings {
-                date_order: date_order.map(|d| match d {
-                    DateOrderArg::MonthFirst => DateOrder::MonthFirst,
-                    DateOrderArg::DayFirst => DateOrder::DayFirst,
-                }),
+                date_order: date_order.map(DateOrderArg::order),
                 rules: user_pack.clone(),
                 threads,
                 utc_offset_seconds: clock.utc_offset,
@@ -311,17 +272,17 @@ fn main() -> ExitCode {
         Command::Man { dir } => completions::man(Cli::command(), dir.as_deref()),
         Command::Explain { code, args } => explain_command(&code, &args),
         Command::Events {
-            inputs,
-            format,
-            sources,
-            providers,
-            ids,
-            level,
-            since,
-            until,
-            threads,
-        } => list_events(
-            inputs, format, sources, providers, ids, level, since, until, threads,
+            args,
+            date_order,
+            clock,
+        } => events::run(
+            &args,
+            AnalysisSettings {
+                date_order: date_order.map(DateOrderArg::order),
+                utc_offset_seconds: clock.utc_offset,
+                timezone: clock.timezone,
+                ..Default::default()
+            },
         ),
     }
 }
@@ -499,156 +460,4 @@ fn rules_command(action: RulesAction) -> ExitCode {
         return ExitCode::from(2);
     }
     ExitCode::from(status)
-}
-
-fn parse_time(flag: &str, text: Option<String>) -> Result<Option<DateTime<Utc>>, String> {
-    let Some(t) = text else { return Ok(None) };
-    DateTime::parse_from_rfc3339(&t)
-        .map(|d| Some(d.with_timezone(&Utc)))
-        .or_else(|_| {
-            chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S")
-                .map(|n| Some(n.and_utc()))
-        })
-        .map_err(|_| format!("{flag}: '{t}' is not a time like 2016-08-30T15:00:00Z"))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn list_events(
-    inputs: Vec<PathBuf>,
-    format: EventsFormat,
-    sources: Vec<SourceArg>,
-    providers: Vec<String>,
-    ids: Vec<u32>,
-    level: Option<u8>,
-    since: Option<String>,
-    until: Option<String>,
-    threads: Option<usize>,
-) -> ExitCode {
-    let (since, until) = match (parse_time("--since", since), parse_time("--until", until)) {
-        (Ok(s), Ok(u)) => (s, u),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("msitrace: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let filter = EventFilter {
-        formats: sources
-            .iter()
-            .map(|s| match s {
-                SourceArg::MsiLog => Format::MsiLog,
-                SourceArg::BurnLog => Format::BurnLog,
-                SourceArg::Evtx => Format::Evtx,
-                SourceArg::EventXml => Format::EventXml,
-                SourceArg::EventText => Format::EventText,
-                SourceArg::ProcmonCsv => Format::ProcmonCsv,
-                SourceArg::ProcmonXml => Format::ProcmonXml,
-                SourceArg::ProcmonText => Format::ProcmonText,
-                SourceArg::ConfigmgrLog => Format::ConfigmgrLog,
-                SourceArg::DeploymentLog => Format::DeploymentLog,
-                SourceArg::SetupLog => Format::SetupLog,
-            })
-            .collect(),
-        providers,
-        event_ids: ids,
-        max_level: level,
-        since,
-        until,
-    };
-    let settings = AnalysisSettings {
-        threads,
-        ..Default::default()
-    };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut broken = false;
-    let listed = read_events(&inputs, &settings, &filter, |input, event| {
-        if broken {
-            return;
-        }
-        let line = match format {
-            EventsFormat::Jsonl => match serde_json::to_string(&event) {
-                Ok(line) => line,
-                Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
-            },
-            EventsFormat::Table => text::sanitize(&table_line(&input.path, &event)),
-        };
-        broken = writeln!(out, "{line}").is_err();
-    });
-    let _ = out.flush();
-    let mut failed = false;
-    for input in &listed {
-        if let Some(e) = &input.error {
-            eprintln!("msitrace: {}", text::sanitize(e));
-            failed = true;
-        }
-        for s in input.skipped.iter().take(20) {
-            eprintln!(
-                "msitrace: {}: skipped: {}",
-                text::sanitize(&input.path),
-                text::sanitize(s)
-            );
-        }
-        if input.skipped.len() > 20 {
-            eprintln!(
-                "msitrace: {}: ... and {} more skipped parts",
-                text::sanitize(&input.path),
-                input.skipped.len() - 20
-            );
-        }
-    }
-    // Nothing read (no input found, or none readable): exit 2, as `analyze` does.
-    let nothing = listed.iter().all(|i| i.error.is_some());
-    if nothing {
-        eprintln!(
-            "msitrace: nothing analysed: {}",
-            if failed {
-                "no input could be read"
-            } else {
-                "no input was found in the paths given"
-            }
-        );
-    }
-    if broken || nothing {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-/// `time  input  location  what`.
-fn table_line(path: &str, e: &Event) -> String {
-    let time = match (&e.time.read, e.time.local_datetime()) {
-        (ReadTime::Utc { time }, _) => time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        (_, Some(local)) => local.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
-        (ReadTime::Local { time, .. }, None) => time.format("%H:%M:%S%.3f").to_string(),
-        (ReadTime::None, None) => "-".to_string(),
-    };
-    let name = std::path::Path::new(path)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.to_string());
-    let what = match &e.kind {
-        Kind::EventRecord(r) => {
-            let mut s = format!("L{} {}", r.level, r.summary_line());
-            if let Some(m) = r.meaning.as_deref() {
-                if let Ok(v) = serde_json::to_value(m) {
-                    if let Some(w) = v.get("what").and_then(|w| w.as_str()) {
-                        s = format!("{s}  <{w}>");
-                    }
-                }
-            }
-            s
-        }
-        // A process a capture describes without a row of its own.
-        Kind::ProcessInfo(p) => format!(
-            "process {} (PID {}{}) {}",
-            p.name.as_deref().or(p.image.as_deref()).unwrap_or("?"),
-            p.pid,
-            p.parent
-                .map(|pp| format!(", parent {pp}"))
-                .unwrap_or_default(),
-            p.command_line.as_deref().unwrap_or("")
-        ),
-        _ => e.first_line().to_string(),
-    };
-    format!("{time}  {name}  {}  {what}", e.at)
 }

@@ -56,7 +56,9 @@ const TEMP_DENIED: &str = "fixtures/scenarios/temp-denied";
 #[test]
 fn report_at_80_columns_has_no_line_wider_than_80() {
     let text = stdout_of(
-        msitrace().env("COLUMNS", "80").args(["analyze", TEMP_DENIED]),
+        msitrace()
+            .env("COLUMNS", "80")
+            .args(["analyze", TEMP_DENIED]),
         1,
     );
     assert!(too_wide(&text, 80).is_empty(), "{:#?}", too_wide(&text, 80));
@@ -71,7 +73,9 @@ fn report_at_80_columns_has_no_line_wider_than_80() {
 #[test]
 fn failure_chain_wraps_its_messages_instead_of_cutting_them() {
     let text = stdout_of(
-        msitrace().env("COLUMNS", "80").args(["analyze", TEMP_DENIED]),
+        msitrace()
+            .env("COLUMNS", "80")
+            .args(["analyze", TEMP_DENIED]),
         1,
     );
     let chain = text
@@ -91,7 +95,11 @@ fn failure_chain_wraps_its_messages_instead_of_cutting_them() {
 #[test]
 fn report_not_on_a_terminal_is_100_columns() {
     let text = stdout_of(msitrace().args(["analyze", TEMP_DENIED]), 1);
-    assert!(too_wide(&text, 100).is_empty(), "{:#?}", too_wide(&text, 100));
+    assert!(
+        too_wide(&text, 100).is_empty(),
+        "{:#?}",
+        too_wide(&text, 100)
+    );
     // Wider than 80 where the text allows it: the width is not stuck at 80.
     assert!(text.lines().any(|l| l.chars().count() > 80), "{text}");
 }
@@ -106,10 +114,7 @@ fn analyze_header_counts_errors_and_warnings() {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    assert!(
-        header.contains("; 1 error(s), 0 warning(s)"),
-        "{header}"
-    );
+    assert!(header.contains("; 1 error(s), 0 warning(s)"), "{header}");
 }
 
 #[test]
@@ -126,4 +131,197 @@ fn real_msi_log_report_fits_80_columns() {
     );
     assert!(too_wide(&text, 80).is_empty(), "{:#?}", too_wide(&text, 80));
     assert!(text.contains("1920"), "{text}");
+}
+
+// ---- 2. `events` agrees with `analyze` ------------------------------------------------------
+
+/// Whether the UTC times are in order, allowing the whole-second times of MSI action lines
+/// (`Action start 14:02:11`, really some time in that second) to sit after finer times of the
+/// same second: every time is at most one second before the latest time above it.
+fn in_time_order(times: &[&str]) -> bool {
+    let parse = |t: &str| {
+        chrono::NaiveDateTime::parse_from_str(t.trim_end_matches('Z'), "%Y-%m-%d %H:%M:%S%.3f")
+            .unwrap()
+    };
+    let mut latest = None;
+    times.iter().all(|t| {
+        let t = parse(t);
+        let ok = latest.is_none_or(|l| t >= l - chrono::Duration::seconds(1));
+        latest = latest.max(Some(t));
+        ok
+    })
+}
+
+/// The UTC column of each table row (after the header).
+fn utc_column(table: &str) -> Vec<&str> {
+    table
+        .lines()
+        .skip(1)
+        .map(|l| l.split("  ").next().unwrap())
+        .collect()
+}
+
+#[test]
+fn events_is_one_table_with_a_header_in_aligned_time_order() {
+    let table = stdout_of(msitrace().args(["events", TEMP_DENIED]), 0);
+    let header: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(header, ["UTC", "LOCAL", "INPUT", "AT", "KIND", "TEXT"]);
+    let times = utc_column(&table);
+    assert!(times.len() > 20, "{table}");
+    assert!(times.iter().all(|t| t.ends_with('Z')), "{table}");
+    assert!(in_time_order(&times), "time order: {table}");
+    // The MSI log (UTC-05:00) is shown on the aligned clock beside its local time.
+    let line = table
+        .lines()
+        .find(|l| l.contains("Internal Error 2503"))
+        .unwrap();
+    assert!(
+        line.starts_with("2026-11-18 19:02:15.433Z  2026-11-18 14:02:15.433  #2 install.log"),
+        "{line}"
+    );
+    // Event-log records carry text too.
+    let record = table.lines().find(|l| l.contains("record 9122")).unwrap();
+    assert!(record.contains("MsiInstaller 1033"), "{record}");
+}
+
+#[test]
+fn events_since_compares_the_aligned_time_of_local_logs() {
+    let table = stdout_of(
+        msitrace().args([
+            "events",
+            TEMP_DENIED,
+            "--source",
+            "msilog",
+            "--since",
+            "2026-11-18T19:02:15Z",
+            "--until",
+            "2026-11-18T19:02:16.100Z",
+        ]),
+        0,
+    );
+    assert!(table.contains("Internal Error 2503"), "{table}");
+    assert!(!table.contains("Action start 14:02:11"), "{table}");
+    assert!(
+        !table.contains("MainEngineThread"),
+        "after --until: {table}"
+    );
+    assert!(!table.contains("procmon.CSV"), "--source msilog: {table}");
+}
+
+#[test]
+fn events_keeps_date_less_capture_rows_on_the_aligned_clock() {
+    // The capture has times of day only; aligned with the event log they get its date.
+    let table = stdout_of(
+        msitrace().args([
+            "events",
+            TEMP_DENIED,
+            "--source",
+            "procmon",
+            "--since",
+            "2026-11-18T19:02:15Z",
+        ]),
+        0,
+    );
+    assert!(table.contains("row 10"), "{table}");
+    assert!(!table.contains("row 3 "), "{table}");
+}
+
+#[test]
+fn events_reads_a_zip_bundle_as_analyze_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("collected.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    for name in ["application.xml", "install.log", "procmon.CSV"] {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        let bytes = std::fs::read(root().join(TEMP_DENIED).join(name)).unwrap();
+        std::io::Write::write_all(&mut zip, &bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    let table = stdout_of(
+        msitrace()
+            .arg("events")
+            .arg(&zip_path)
+            .args(["--kind", "msi_message"]),
+        0,
+    );
+    assert!(table.contains("Internal Error 2503"), "{table}");
+    assert!(!table.contains("Action start"), "--kind: {table}");
+}
+
+#[test]
+fn events_level_takes_a_name_and_source_takes_the_rules_names() {
+    let table = stdout_of(
+        msitrace().args([
+            "events",
+            TEMP_DENIED,
+            "--level",
+            "Information",
+            "--source",
+            "eventlog",
+            "--provider",
+            "msiinstaller",
+            "--id",
+            "1033",
+        ]),
+        0,
+    );
+    assert_eq!(table.lines().count(), 2, "header and one record: {table}");
+    let out = msitrace()
+        .args(["events", TEMP_DENIED, "--level", "loud"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("critical, error, warning"));
+}
+
+#[test]
+fn events_filters_by_text_and_session() {
+    let table = stdout_of(
+        msitrace().args([
+            "events",
+            TEMP_DENIED,
+            "--text",
+            "internal ERROR",
+            "--session",
+            "1",
+        ]),
+        0,
+    );
+    let rows: Vec<&str> = table.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "2503 and 2502: {table}");
+    assert!(
+        rows.iter()
+            .all(|r| r.contains("install.log") && r.contains("Internal Error 250")),
+        "{table}"
+    );
+    // Text matches the words of event-log records too, not only raw lines.
+    let records = stdout_of(
+        msitrace().args(["events", TEMP_DENIED, "--text", "installation failed"]),
+        0,
+    );
+    assert!(records.contains("record 9121"), "{records}");
+}
+
+#[test]
+fn events_on_a_real_event_log_lists_errors_by_level_name() {
+    let Some(evtx) = corpus("evtx/DeepBlueCLI_many-events-application.evtx") else {
+        return;
+    };
+    let table = stdout_of(
+        msitrace().arg("events").arg(&evtx).args([
+            "--level",
+            "error",
+            "--provider",
+            "MsiInstaller",
+        ]),
+        0,
+    );
+    let rows: Vec<&str> = table.lines().skip(1).collect();
+    assert!(rows.len() >= 2, "{table}");
+    assert!(
+        rows.iter().all(|r| r.contains(" error MsiInstaller")),
+        "{table}"
+    );
+    assert!(in_time_order(&utc_column(&table)), "{table}");
 }

@@ -10,8 +10,11 @@
 
 pub use crate::paths::{KnownFolder, NormalPath, PathSpace};
 
+mod describe;
 mod facts;
 pub mod meaning;
+
+pub use describe::{level_by_name, level_name};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -266,10 +266,18 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         );
         let from_event_log = s.recorded.as_ref().filter(|r| r.path == s.path);
         if from_event_log.is_none() {
-            para(&mut out, "      log:      ", "                ", &format!("{} lines {}-{}{}", sanitize(&s.path),
-                s.lines[0],
-                s.lines[1],
-                if s.verbose { "" } else { " (not verbose)" }));
+            para(
+                &mut out,
+                "      log:      ",
+                "                ",
+                &format!(
+                    "{} lines {}-{}{}",
+                    sanitize(&s.path),
+                    s.lines[0],
+                    s.lines[1],
+                    if s.verbose { "" } else { " (not verbose)" }
+                ),
+            );
         }
         if let Some(r) = &s.recorded {
             let records = match (r.records.first(), r.records.last()) {
@@ -277,9 +285,19 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 (Some(a), _) => format!(" record {a}"),
                 _ => String::new(),
             };
-            para(&mut out, "      events:   ", "                ", &format!("{}{records}", sanitize(&r.path)));
+            para(
+                &mut out,
+                "      events:   ",
+                "                ",
+                &format!("{}{records}", sanitize(&r.path)),
+            );
             if let Some(p) = &r.package {
-                para(&mut out, "      package:  ", "                ", &sanitize(p));
+                para(
+                    &mut out,
+                    "      package:  ",
+                    "                ",
+                    &sanitize(p),
+                );
             }
             let who = [
                 r.client_pid.map(|p| format!("client process {p}")),
@@ -289,32 +307,74 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             ];
             let who: Vec<String> = who.into_iter().flatten().collect();
             if !who.is_empty() {
-                para(&mut out, "      by:       ", "                ", &who.join(", "));
+                para(
+                    &mut out,
+                    "      by:       ",
+                    "                ",
+                    &who.join(", "),
+                );
             }
             if let (Some(a), Some(b)) = (r.start, r.end) {
-                para(&mut out, "      time:     ", "                ", &format!("{} → {} (UTC)", a.format("%Y-%m-%d %H:%M:%S"),
-                    b.format("%Y-%m-%d %H:%M:%S")));
+                para(
+                    &mut out,
+                    "      time:     ",
+                    "                ",
+                    &format!(
+                        "{} → {} (UTC)",
+                        a.format("%Y-%m-%d %H:%M:%S"),
+                        b.format("%Y-%m-%d %H:%M:%S")
+                    ),
+                );
             }
         }
         if let Some(c) = &s.calling_process {
-            para(&mut out, "      caller:   ", "                ", &sanitize(c));
+            para(
+                &mut out,
+                "      caller:   ",
+                "                ",
+                &sanitize(c),
+            );
         }
         if let Some(c) = &s.command_line {
-            para(&mut out, "      command:  ", "                ", &sanitize(c));
+            para(
+                &mut out,
+                "      command:  ",
+                "                ",
+                &sanitize(c),
+            );
         }
         if let Some(e) = s.elevated {
-            para(&mut out, "      elevated: ", "                ", if e { "yes" } else { "no" });
+            para(
+                &mut out,
+                "      elevated: ",
+                "                ",
+                if e { "yes" } else { "no" },
+            );
         }
         if let (Some(a), Some(b)) = (s.start, s.end) {
             let secs = s.duration_ms.unwrap_or(0) as f64 / 1000.0;
-            para(&mut out, "      time:     ", "                ", &format!("{a} → {b} ({secs:.1} s, local time)"));
+            para(
+                &mut out,
+                "      time:     ",
+                "                ",
+                &format!("{a} → {b} ({secs:.1} s, local time)"),
+            );
         }
         if let Some(a) = &s.failed_action {
-            para(&mut out, "      failed:   ", "                ", &format!("action {} (line {})", sanitize(&a.name),
-                a.line));
+            para(
+                &mut out,
+                "      failed:   ",
+                "                ",
+                &format!("action {} (line {})", sanitize(&a.name), a.line),
+            );
         }
         if let Some(b) = s.bundle {
-            para(&mut out, "      bundle:   ", "                ", &format!("run by bundle [{}]", b + 1));
+            para(
+                &mut out,
+                "      bundle:   ",
+                "                ",
+                &format!("run by bundle [{}]", b + 1),
+            );
         }
     }
 
@@ -346,14 +406,23 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             "      ",
             &format!("{name}{version}: {result}"),
         );
-        para(&mut out, "      log:      ", "                ", &sanitize(&b.path));
+        para(
+            &mut out,
+            "      log:      ",
+            "                ",
+            &sanitize(&b.path),
+        );
         for l in &b.package_logs {
             let given = match l.input {
                 Some(_) => "given",
                 None => "not given",
             };
-            para(&mut out, "      package:  ", "                ", &format!("{} → {} ({given})", sanitize(&l.package),
-                sanitize(&l.path)));
+            para(
+                &mut out,
+                "      package:  ",
+                "                ",
+                &format!("{} → {} ({given})", sanitize(&l.package), sanitize(&l.path)),
+            );
         }
     }
 
@@ -390,8 +459,18 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             Some(d) => format!("{d} (from {})", c.date_source),
             None => c.date_source.clone(),
         };
-        para(&mut out, "      date:      ", "                 ", &sanitize(&date));
-        para(&mut out, "      processes: ", "                 ", &c.processes.len().to_string());
+        para(
+            &mut out,
+            "      date:      ",
+            "                 ",
+            &sanitize(&date),
+        );
+        para(
+            &mut out,
+            "      processes: ",
+            "                 ",
+            &c.processes.len().to_string(),
+        );
         let top: Vec<String> = c
             .operations
             .iter()
@@ -419,7 +498,10 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             &mut out,
             "  ",
             "  ",
-            &format!("Nothing analysed: {}.", report.verdict.reason(&report.inputs)),
+            &format!(
+                "Nothing analysed: {}.",
+                report.verdict.reason(&report.inputs)
+            ),
         );
     } else if report.findings.is_empty() {
         let _ = writeln!(out, "  No failure found.");
@@ -463,7 +545,12 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             let place = sanitize(&e.place());
             // A cited line is shown whole up to a few lines' worth; the file has the rest.
             let text = cut(&sanitize(e.text.trim()), 3 * width);
-            para(&mut out, &format!("       {role} "), "                 ", &place);
+            para(
+                &mut out,
+                &format!("       {role} "),
+                "                 ",
+                &place,
+            );
             para(&mut out, "               ", "               ", &text);
         }
         if let Some(graph) = &report.graph {

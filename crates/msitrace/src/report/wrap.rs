@@ -104,7 +104,8 @@ mod tests {
 
     #[test]
     fn a_long_path_is_broken_not_cut() {
-        let path = "C:\\Users\\Administrator\\AppData\\Local\\Temp\\{F00D}\\really-long-file-name.msi";
+        let path =
+            "C:\\Users\\Administrator\\AppData\\Local\\Temp\\{F00D}\\really-long-file-name.msi";
         let out = wrap(path, 30, "", "  ");
         assert!(out.lines().all(|l| width(l) <= 30), "{out}");
         let joined: String = out.lines().map(str::trim_start).collect();
@@ -114,6 +115,9 @@ mod tests {
     #[test]
     fn colour_takes_no_room() {
         assert_eq!(width("\x1b[1;31mERROR\x1b[0m"), 5);
-        assert_eq!(wrap("\x1b[31mab\x1b[0m cd", 4, "", ""), "\x1b[31mab\x1b[0m\ncd\n");
+        assert_eq!(
+            wrap("\x1b[31mab\x1b[0m cd", 4, "", ""),
+            "\x1b[31mab\x1b[0m\ncd\n"
+        );
     }
 }
