@@ -325,3 +325,137 @@ fn events_on_a_real_event_log_lists_errors_by_level_name() {
     );
     assert!(in_time_order(&utc_column(&table)), "{table}");
 }
+
+// ---- 1. The HTML timeline and events table on the aligned clock -------------------------------
+
+/// The rows of the HTML events table, as (UTC cell, as-read cell, where, kind, text).
+fn html_event_rows(html: &str) -> Vec<[String; 5]> {
+    let table = html
+        .split("<table id=\"events-table\">")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    let body = table.split("<tbody>").nth(1).unwrap();
+    body.split("<tr>")
+        .skip(1)
+        .map(|row| {
+            let cells: Vec<String> = row
+                .split("<td")
+                .skip(1)
+                .map(|c| {
+                    let inner = &c[c.find('>').unwrap() + 1..c.find("</td>").unwrap()];
+                    // Markup inside a cell (the "not aligned" span) is not the text.
+                    let mut text = String::new();
+                    let mut in_tag = false;
+                    for ch in inner.chars() {
+                        match ch {
+                            '<' => in_tag = true,
+                            '>' => in_tag = false,
+                            c if !in_tag => text.push(c),
+                            _ => {}
+                        }
+                    }
+                    text
+                })
+                .collect();
+            [0, 1, 2, 3, 4].map(|i| cells[i].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn html_timeline_and_events_use_the_aligned_utc_clock() {
+    let html = stdout_of(
+        msitrace().args(["analyze", TEMP_DENIED, "--format", "html"]),
+        1,
+    );
+    let rows = html_event_rows(&html);
+    assert!(rows.len() > 20);
+    // The MSI log (local time, UTC-05:00) is shown at its UTC time, five hours later.
+    let row = rows.iter().find(|r| r[2] == "#2 install.log:30").unwrap();
+    assert_eq!(row[0], "2026-11-18 19:02:15.433Z", "{row:?}");
+    assert_eq!(row[1], "2026-11-18 14:02:15.433", "as read: {row:?}");
+    // The date-less capture got the date of the matched record, not year 0.
+    let capture = rows
+        .iter()
+        .find(|r| r[2] == "#3 procmon.CSV row 10")
+        .unwrap();
+    assert_eq!(capture[0], "2026-11-18 19:02:15.430Z", "{capture:?}");
+    // The timeline spans seconds, not two thousand years.
+    let span: i64 = html
+        .split("data-span=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..60_000).contains(&span), "span {span} ms");
+    assert!(html.contains("UTC, every input on the aligned clock"));
+}
+
+#[test]
+fn html_events_are_sorted_by_time_with_text_for_records_and_processes() {
+    let html = stdout_of(
+        msitrace().args(["analyze", TEMP_DENIED, "--format", "html"]),
+        1,
+    );
+    let rows = html_event_rows(&html);
+    let times: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert!(in_time_order(&times), "{times:#?}");
+    // Inputs interleave: not grouped by input.
+    let inputs: Vec<&str> = rows.iter().map(|r| &r[2][..2]).collect();
+    let switches = inputs.windows(2).filter(|w| w[0] != w[1]).count();
+    assert!(switches > 5, "{inputs:?}");
+    for r in &rows {
+        assert!(!r[4].trim().is_empty(), "empty Text cell: {r:?}");
+    }
+    let record = rows.iter().find(|r| r[2].contains("record 9122")).unwrap();
+    assert!(record[4].contains("MsiInstaller 1033"), "{record:?}");
+    let process = rows.iter().find(|r| r[3] == "process_info").unwrap();
+    assert!(process[4].starts_with("process "), "{process:?}");
+}
+
+#[test]
+fn html_marks_events_the_clock_could_not_place() {
+    // Two unrelated local-time logs with an event log: the one the clock cannot place is
+    // marked, not drawn at a made-up time.
+    let html = stdout_of(
+        msitrace().args([
+            "analyze",
+            TEMP_DENIED,
+            "fixtures/msilog/error-1310-utf16.log",
+            "--format",
+            "html",
+        ]),
+        1,
+    );
+    let rows = html_event_rows(&html);
+    let unaligned: Vec<&[String; 5]> = rows.iter().filter(|r| r[0] == "not aligned").collect();
+    assert!(!unaligned.is_empty(), "{rows:#?}");
+    assert!(unaligned
+        .iter()
+        .all(|r| r[2].contains("error-1310-utf16.log")));
+    // They come after every aligned event.
+    let first = rows.iter().position(|r| r[0] == "not aligned").unwrap();
+    assert!(rows[first..].iter().all(|r| r[0] == "not aligned"));
+    assert!(html.contains("events not aligned, not drawn"));
+}
+
+#[test]
+fn html_of_a_lone_msi_log_still_draws_its_local_timeline() {
+    let html = stdout_of(
+        msitrace().args([
+            "analyze",
+            "fixtures/msilog/error-1310-utf16.log",
+            "--format",
+            "html",
+        ]),
+        1,
+    );
+    assert!(html.contains("<circle"), "points drawn");
+    assert!(html.contains("local time as read (no input could be aligned to UTC)"));
+}
