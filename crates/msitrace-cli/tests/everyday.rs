@@ -114,7 +114,10 @@ fn analyze_header_counts_errors_and_warnings() {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    assert!(header.contains("; 1 error(s), 0 warning(s)"), "{header}");
+    assert!(
+        header.contains("3 inputs, 1 installer session, 0 bundles; 1 error, 0 warnings"),
+        "{header}"
+    );
 }
 
 #[test]
@@ -458,4 +461,125 @@ fn html_of_a_lone_msi_log_still_draws_its_local_timeline() {
     );
     assert!(html.contains("<circle"), "points drawn");
     assert!(html.contains("local time as read (no input could be aligned to UTC)"));
+}
+
+// ---- 4. Several inputs ----------------------------------------------------------------------
+
+/// Text with every run of whitespace made one space (wrapped lines joined).
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The lines of one section of the text report (from its heading to the next blank line).
+fn section<'a>(text: &'a str, heading: &str) -> Vec<&'a str> {
+    text.lines()
+        .skip_while(|l| *l != heading)
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect()
+}
+
+#[test]
+fn inputs_are_numbered_and_the_clock_section_uses_the_numbers_one_line_each() {
+    let text = stdout_of(msitrace().args(["analyze", TEMP_DENIED]), 1);
+    let inputs = section(&text, "Inputs");
+    assert!(inputs[0].starts_with("  #1 fixtures/scenarios/temp-denied/application.xml"));
+    let clock = section(&text, "Clock");
+    assert!(
+        clock[0].starts_with("  #1 application.xml: UTC (as written"),
+        "{clock:#?}"
+    );
+    assert!(
+        clock[1].starts_with("  #2 install.log: UTC-05:00"),
+        "{clock:#?}"
+    );
+    assert!(!clock.iter().any(|l| l.contains("e.g.")), "{clock:#?}");
+    let entries = clock.iter().filter(|l| l.starts_with("  #")).count();
+    assert_eq!(entries, 3, "{clock:#?}");
+}
+
+#[test]
+fn a_captures_assumed_date_is_the_same_in_clock_and_capture_sections() {
+    let text = stdout_of(msitrace().args(["analyze", TEMP_DENIED]), 1);
+    let clock = flat(&section(&text, "Clock").join("\n"));
+    assert!(clock.contains("#3 procmon.CSV: UTC-05:00"), "{clock}");
+    assert!(clock.contains("date 2026-11-18 assumed"), "{clock}");
+    let capture = flat(&section(&text, "Process Monitor captures").join("\n"));
+    assert!(
+        capture.contains("date: 2026-11-18 assumed (see Clock)"),
+        "{capture}"
+    );
+    assert!(!text.contains("Date & Time column"), "{text}");
+}
+
+#[test]
+fn each_finding_names_its_session() {
+    let text = stdout_of(msitrace().args(["analyze", TEMP_DENIED]), 1);
+    assert!(
+        flat(&text).contains("category: access_denied session: [1] install of Contoso Tools"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unrelated_log_years_apart_is_not_put_on_the_same_machines_clock() {
+    let text = stdout_of(
+        msitrace().args([
+            "analyze",
+            TEMP_DENIED,
+            "fixtures/msilog/error-1310-utf16.log",
+        ]),
+        1,
+    );
+    let clock = section(&text, "Clock").join("\n");
+    let line = flat(
+        clock
+            .split("\n  #")
+            .find(|l| l.starts_with("4 error-1310-utf16.log"))
+            .unwrap(),
+    );
+    assert!(line.contains("unknown offset (not aligned"), "{clock}");
+    assert!(line.contains("too far apart"), "{clock}");
+    assert!(!line.contains("same machine as"), "{clock}");
+}
+
+#[test]
+fn the_same_file_given_twice_is_analysed_once() {
+    let text = stdout_of(
+        msitrace().args([
+            "analyze",
+            "fixtures/msilog/error-1310-utf16.log",
+            "fixtures/msilog/../msilog/error-1310-utf16.log",
+            "fixtures/msilog/error-1310-utf16.log",
+        ]),
+        1,
+    );
+    let inputs = section(&text, "Inputs");
+    assert_eq!(
+        inputs.iter().filter(|l| l.starts_with("  #")).count(),
+        1,
+        "{text}"
+    );
+    assert!(!text.contains("[2] install"), "{text}");
+}
+
+#[test]
+fn skipped_files_do_not_count_as_inputs() {
+    let text = stdout_of(
+        msitrace().args([
+            "analyze",
+            "fixtures/msilog/error-1310-utf16.log",
+            "README.md",
+        ]),
+        1,
+    );
+    assert!(
+        text.starts_with("msitrace ")
+            && text
+                .lines()
+                .next()
+                .unwrap()
+                .contains("— 1 input (1 not analysed),"),
+        "{text}"
+    );
 }

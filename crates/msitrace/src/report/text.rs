@@ -94,6 +94,20 @@ impl Painter {
     }
 }
 
+/// `1 error`, `2 errors`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The last component of a path (either separator).
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
 fn cut(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         return text.to_string();
@@ -115,6 +129,16 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         out.push_str(&wrap(text, width, first, rest));
     };
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    // Skipped and unreadable files are listed under Inputs but are not inputs analysed.
+    let analysed = report
+        .inputs
+        .iter()
+        .filter(|i| i.status == InputStatus::Analyzed)
+        .count();
+    let skipped = match report.inputs.len() - analysed {
+        0 => String::new(),
+        n => format!(" ({n} not analysed)"),
+    };
     let info = match count(Severity::Info) {
         0 => String::new(),
         n => format!(", {n} info"),
@@ -124,13 +148,13 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         "",
         "  ",
         &format!(
-            "{} — {} input(s), {} installer session(s), {} bundle(s); {} error(s), {} warning(s){info}",
+            "{} — {}{skipped}, {}, {}; {}, {}{info}",
             report.tool,
-            report.inputs.len(),
-            report.sessions.len(),
-            report.bundles.len(),
-            count(Severity::Error),
-            count(Severity::Warning),
+            plural(analysed, "input"),
+            plural(report.sessions.len(), "installer session"),
+            plural(report.bundles.len(), "bundle"),
+            plural(count(Severity::Error), "error"),
+            plural(count(Severity::Warning), "warning"),
         ),
     );
 
@@ -165,7 +189,7 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         };
         para(
             &mut out,
-            "  ",
+            &format!("  #{} ", i.id + 1),
             "      ",
             &format!("{}  ({what}; {status})", sanitize(&i.path)),
         );
@@ -202,33 +226,35 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
     if aligned {
         let _ = writeln!(out, "\n{}", p.paint("1", "Clock"));
         for c in &report.clock {
+            // The Inputs section maps numbers to paths; here the file name is enough.
             let name = report
                 .inputs
                 .iter()
                 .find(|i| i.id == c.input)
-                .map_or("?".to_string(), |i| sanitize(&i.path));
+                .map_or("?".to_string(), |i| sanitize(file_name(&i.path)));
             let how = match &c.method {
-                ClockMethod::Utc => "UTC as written".to_string(),
-                ClockMethod::Override => "offset given with --utc-offset".to_string(),
-                ClockMethod::Anchored {
-                    anchors, example, ..
-                } => format!("{anchors} matching moment(s), e.g. {}", sanitize(example)),
-                ClockMethod::SameMachine { from } => format!("same machine as input {}", from + 1),
+                ClockMethod::Utc => "as written".to_string(),
+                ClockMethod::Override => "given with --utc-offset or --timezone".to_string(),
+                ClockMethod::Anchored { anchors, .. } => {
+                    format!("{anchors} matching moment(s) with an event log")
+                }
+                ClockMethod::SameMachine { from } => format!("same machine as #{}", from + 1),
                 ClockMethod::Unknown => "not aligned".to_string(),
             };
             let offset = c.offset.as_deref().unwrap_or("unknown offset");
+            let date = c
+                .assumed_date
+                .map(|d| format!("; date {d} assumed"))
+                .unwrap_or_default();
             para(
                 &mut out,
-                "  ",
+                &format!("  #{} ", c.input + 1),
                 "      ",
                 &format!(
-                    "{name}: {offset} ({how}; {} confidence)",
+                    "{name}: {offset} ({how}; {} confidence{date})",
                     c.confidence.label()
                 ),
             );
-            if let Some(d) = c.assumed_date {
-                let _ = writeln!(out, "    date assumed: {d}");
-            }
             for n in &c.notes {
                 para(&mut out, "    note: ", "      ", &sanitize(n));
             }
@@ -455,9 +481,18 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             }
         );
         para(&mut out, "  ", "      ", &line);
-        let date = match c.date {
-            Some(d) => format!("{d} (from {})", c.date_source),
-            None => c.date_source.clone(),
+        // The date the clock assumed for a date-less capture, as the Clock section says it.
+        let assumed = report
+            .clock
+            .iter()
+            .find(|k| k.input == c.input)
+            .and_then(|k| k.assumed_date);
+        let date = match (c.date, assumed) {
+            (Some(d), _) => format!("{d} (from {})", c.date_source),
+            (None, Some(d)) => {
+                format!("{d} assumed (see Clock); the rows carry times of day only")
+            }
+            (None, None) => c.date_source.clone(),
         };
         para(
             &mut out,
@@ -520,12 +555,30 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             &" ".repeat(number.len()),
             &format!("{sev} {} ({conf} confidence)", sanitize(&f.title)),
         );
+        // Which installer session (or bundle) the finding is about, by its number above.
+        let about = match (
+            f.session
+                .and_then(|s| report.sessions.get(s).map(|r| (s, r))),
+            f.bundle,
+        ) {
+            (Some((n, s)), _) => format!(
+                "  session: [{}] {} of {}",
+                n + 1,
+                s.operation,
+                s.product
+                    .as_deref()
+                    .map(sanitize)
+                    .unwrap_or_else(|| "?".into())
+            ),
+            (None, Some(b)) => format!("  bundle: [{}]", b + 1),
+            _ => String::new(),
+        };
         para(
             &mut out,
             "     ",
             "       ",
             &format!(
-                "id: {}  category: {}",
+                "id: {}  category: {}{about}",
                 sanitize(&f.id),
                 sanitize(&f.category)
             ),
