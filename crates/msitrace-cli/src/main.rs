@@ -36,7 +36,7 @@ enum Command {
     /// Findings come from the built-in failure-signature rules (see 'msitrace rules list') and
     /// the installer's own error codes.
     #[command(
-        after_help = "Examples:\n  msitrace analyze install.log\n  msitrace analyze logs/ collected.zip\n  msitrace analyze logs/ --format json > report.json\n  msitrace analyze logs/ --format sarif -o msitrace.sarif --format markdown -o summary.md --format text\n  msitrace analyze logs/ --format html -o report.html --fail-on warning\n  msitrace analyze bundle.log bundle_000_pkg.msi.log\n  msitrace analyze Application.evtx System.evtx procmon.csv install.log --utc-offset -05:00\n\nEach --output FILE applies to the --format just before it; a format without --output goes to stdout.\nFormats: text, json, jsonl, sarif, markdown, html.\n\nExit status: 0 no finding at the --fail-on severity (default: error), 1 such a finding, 2 usage error,\nno input could be analysed, or a report could not be written."
+        after_help = "Examples:\n  msitrace analyze install.log\n  msitrace analyze logs/ collected.zip\n  msitrace analyze logs/ -f json > report.json\n  msitrace analyze logs/ -o report.html\n  msitrace analyze logs/ --format sarif -o msitrace.sarif --format markdown -o summary.md --format text\n  msitrace analyze logs/ --format html -o report.html --fail-on warning\n  msitrace analyze bundle.log bundle_000_pkg.msi.log\n  msitrace analyze Application.evtx System.evtx procmon.csv install.log --utc-offset -05:00\n\nEach --output FILE applies to the --format just before it (or, before any, the one right after it);\nan --output without a --format takes its extension's: .json .jsonl .sarif .md .html .txt.\nA format without --output goes to stdout. Formats: text, json, jsonl, sarif, markdown, html.\n\nExit status: 0 no finding at the --fail-on severity (default: error), 1 such a finding, 2 usage error,\nno input could be analysed, or a report could not be written."
     )]
     Analyze {
         /// Log files, folders holding them, or .zip bundles of them.
@@ -47,14 +47,15 @@ enum Command {
         /// Day/month order of dates in MSI log headers, when the logs cannot tell.
         #[arg(long, value_enum)]
         date_order: Option<DateOrderArg>,
-        /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
-        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        /// Colour of the text report: auto (on a terminal, unless NO_COLOR is set or TERM=dumb),
+        /// always (in files too) or never.
+        #[arg(long, value_enum, ignore_case = true, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
         /// A folder of rule files (*.toml) to add to the built-in rules.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
-        /// Worker threads for reading an EVTX file (default: all cores).
-        #[arg(long)]
+        /// Worker threads for the pieces of one input (default: all cores).
+        #[arg(long, short = 'j')]
         threads: Option<usize>,
         #[command(flatten)]
         clock: ClockArgs,
@@ -103,12 +104,21 @@ enum Command {
         /// Log files, folders holding them, or .zip bundles of them.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Drawing format.
-        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
-        format: GraphFormat,
+        /// Drawing format (default: from the --output file's extension, .dot/.gv or .mmd, else dot).
+        #[arg(long, short = 'f', value_enum, ignore_case = true)]
+        format: Option<GraphFormat>,
+        /// Write the drawing to FILE instead of stdout.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
         /// Only the nodes of the failure chains, not the whole graph.
         #[arg(long)]
         chain: bool,
+        /// A folder of rule files (*.toml) to add to the built-in rules.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        /// Worker threads for the pieces of one input (default: all cores).
+        #[arg(long, short = 'j')]
+        threads: Option<usize>,
         #[command(flatten)]
         clock: ClockArgs,
     },
@@ -233,7 +243,11 @@ fn main() -> ExitCode {
                 }
             };
             let progress = output::progress(&report_args);
-            let user_pack = rules.as_deref().map(|dir| Arc::new(user_rules(dir)));
+            let user_pack = match rules.as_deref().map(user_rules) {
+                Some(Ok(pack)) => Some(Arc::new(pack)),
+                Some(Err(status)) => return status,
+                None => None,
+            };
             let settings = AnalysisSettings {
                 date_order: date_order.map(DateOrderArg::order),
                 rules: user_pack.clone(),
@@ -248,14 +262,15 @@ fn main() -> ExitCode {
                 bar.finish_and_clear();
             }
             output::report_inputs(&report, &report_args);
-            let color = match color {
+            let on_stdout = match color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
+                ColorChoice::Auto => std::io::stdout().is_terminal() && colour_allowed(),
             };
-            if let Err(e) = output::write_all(&report, &targets, color, user_pack.as_deref()) {
+            let in_files = matches!(color, ColorChoice::Always);
+            if let Err(e) =
+                output::write_all(&report, &targets, on_stdout, in_files, user_pack.as_deref())
+            {
                 eprintln!("msitrace: {e}");
                 return ExitCode::from(2);
             }
@@ -265,9 +280,38 @@ fn main() -> ExitCode {
         Command::Graph {
             inputs,
             format,
+            output,
             chain,
+            rules,
+            threads,
             clock,
-        } => graph_command(&inputs, format, chain, clock),
+        } => {
+            let format = format.unwrap_or_else(|| {
+                match output
+                    .as_deref()
+                    .and_then(|o| o.extension())
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
+                    Some("mmd" | "mermaid" | "md") => GraphFormat::Mermaid,
+                    _ => GraphFormat::Dot,
+                }
+            });
+            let rules = match rules.as_deref().map(user_rules) {
+                Some(Ok(pack)) => Some(Arc::new(pack)),
+                Some(Err(status)) => return status,
+                None => None,
+            };
+            let settings = AnalysisSettings {
+                utc_offset_seconds: clock.utc_offset,
+                timezone: clock.timezone,
+                rules,
+                threads,
+                ..Default::default()
+            };
+            graph_command(&inputs, format, output.as_deref(), chain, &settings)
+        }
         Command::Completions { shell } => completions::completions(Cli::command(), shell),
         Command::Man { dir } => completions::man(Cli::command(), dir.as_deref()),
         Command::Explain { code, args } => explain_command(&code, &args),
@@ -285,6 +329,22 @@ fn main() -> ExitCode {
             },
         ),
     }
+}
+
+/// Whether the environment allows colour: `NO_COLOR` set to a non-empty value forbids it (an
+/// empty `NO_COLOR=` counts as unset, per no-color.org), and so does `TERM=dumb`.
+fn colour_allowed() -> bool {
+    colour_allowed_by(std::env::var_os("NO_COLOR"), std::env::var_os("TERM"))
+}
+
+/// [`colour_allowed`] on given values of `NO_COLOR` and `TERM`.
+fn colour_allowed_by(
+    no_color: Option<std::ffi::OsString>,
+    term: Option<std::ffi::OsString>,
+) -> bool {
+    let no_color = no_color.is_some_and(|v| !v.is_empty());
+    let dumb = term.is_some_and(|t| t == "dumb");
+    !no_color && !dumb
 }
 
 /// `+05:30`, `-05:00`, `-5`, `UTC+2` → seconds east of UTC.
@@ -334,15 +394,11 @@ fn explain_command(code: &str, args: &[String]) -> ExitCode {
 fn graph_command(
     inputs: &[PathBuf],
     format: GraphFormat,
+    output: Option<&Path>,
     chain_only: bool,
-    clock: ClockArgs,
+    settings: &AnalysisSettings,
 ) -> ExitCode {
-    let settings = AnalysisSettings {
-        utc_offset_seconds: clock.utc_offset,
-        timezone: clock.timezone,
-        ..Default::default()
-    };
-    let report = analyze_paths(inputs, &settings);
+    let report = analyze_paths(inputs, settings);
     for input in &report.inputs {
         if let Some(e) = &input.error {
             eprintln!("msitrace: {}", text::sanitize(e));
@@ -373,18 +429,36 @@ fn graph_command(
         GraphFormat::Dot => msitrace::report::graph::dot(graph, only.as_deref()),
         GraphFormat::Mermaid => msitrace::report::graph::mermaid(graph, only.as_deref()),
     };
-    if std::io::stdout()
-        .lock()
-        .write_all(drawing.as_bytes())
-        .is_err()
-    {
+    let written = match output {
+        Some(path) => std::fs::write(path, drawing.as_bytes()).map_err(|e| {
+            format!(
+                "cannot write {}: {e}; check that its folder exists and is writable",
+                path.display()
+            )
+        }),
+        None => std::io::stdout()
+            .lock()
+            .write_all(drawing.as_bytes())
+            .map_err(|e| format!("cannot write to stdout: {e}")),
+    };
+    if let Err(e) = written {
+        eprintln!("msitrace: {e}");
         return ExitCode::from(2);
     }
     ExitCode::SUCCESS
 }
 
-/// Load a user rule folder; problems go to stderr and the valid rules are kept.
-fn user_rules(dir: &Path) -> RulePack {
+/// Load a user rule folder: a folder that cannot be read is an error (exit 2, so that a CI run
+/// does not go on without the rules it was given); problems in single rules go to stderr and the
+/// valid rules are kept.
+fn user_rules(dir: &Path) -> Result<RulePack, ExitCode> {
+    if let Err(e) = std::fs::read_dir(dir) {
+        eprintln!(
+            "msitrace: --rules {}: cannot read the folder: {e}",
+            dir.display()
+        );
+        return Err(ExitCode::from(2));
+    }
     let (pack, errors) = msitrace::rules::load_dir(dir);
     for e in &errors {
         eprintln!("msitrace: rule error: {e}");
@@ -392,14 +466,17 @@ fn user_rules(dir: &Path) -> RulePack {
     if !errors.is_empty() {
         eprintln!("msitrace: the built-in rules and the valid user rules are used");
     }
-    pack
+    Ok(pack)
 }
 
 fn rules_command(action: RulesAction) -> ExitCode {
     let mut out = String::new();
     let status = match action {
         RulesAction::List { rules } => {
-            let user = rules.as_deref().map(user_rules);
+            let user = match rules.as_deref().map(user_rules).transpose() {
+                Ok(user) => user,
+                Err(status) => return status,
+            };
             let active = msitrace::rules::active(user.as_ref());
             let width = active.iter().map(|r| r.id.len()).max().unwrap_or(0);
             for r in active {
@@ -415,7 +492,10 @@ fn rules_command(action: RulesAction) -> ExitCode {
             0
         }
         RulesAction::Show { id, rules } => {
-            let user = rules.as_deref().map(user_rules);
+            let user = match rules.as_deref().map(user_rules).transpose() {
+                Ok(user) => user,
+                Err(status) => return status,
+            };
             match msitrace::rules::active(user.as_ref())
                 .into_iter()
                 .find(|r| r.id == id)
@@ -460,4 +540,18 @@ fn rules_command(action: RulesAction) -> ExitCode {
         return ExitCode::from(2);
     }
     ExitCode::from(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colour_allowed_by;
+
+    #[test]
+    fn empty_no_color_means_unset_and_dumb_terminals_get_no_colour() {
+        let v = |s: &str| Some(std::ffi::OsString::from(s));
+        assert!(colour_allowed_by(None, v("xterm-256color")));
+        assert!(colour_allowed_by(v(""), v("xterm")), "NO_COLOR= is unset");
+        assert!(!colour_allowed_by(v("1"), v("xterm")));
+        assert!(!colour_allowed_by(None, v("dumb")));
+    }
 }

@@ -583,3 +583,121 @@ fn skipped_files_do_not_count_as_inputs() {
         "{text}"
     );
 }
+
+// ---- 5. Output options -----------------------------------------------------------------------
+
+const FAILING: &str = "fixtures/msilog/error-1310-utf16.log";
+
+#[test]
+fn output_file_extension_chooses_the_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, starts) in [
+        ("r.json", "{"),
+        ("r.sarif", "{"),
+        ("r.md", "## "),
+        ("r.html", "<!DOCTYPE html>"),
+        ("r.txt", "msitrace "),
+        ("r.jsonl", "{\"path\""),
+    ] {
+        let path = dir.path().join(name);
+        let out = msitrace()
+            .args(["analyze", FAILING, "-o"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.starts_with(starts), "{name}: {}", &written[..80]);
+    }
+    let sarif = std::fs::read_to_string(dir.path().join("r.sarif")).unwrap();
+    assert!(sarif.contains("\"$schema\""), "{sarif}");
+}
+
+#[test]
+fn output_may_come_before_format_and_format_overrides_the_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.txt");
+    let out = msitrace()
+        .args(["analyze", FAILING, "-o"])
+        .arg(&path)
+        .args(["--format", "JSON"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(out.stdout.is_empty());
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(v["verdict"], "failure_found");
+}
+
+#[test]
+fn short_forms_f_and_j() {
+    let text = stdout_of(
+        msitrace().args(["analyze", FAILING, "-f", "Markdown", "-j", "1"]),
+        1,
+    );
+    assert!(text.starts_with("## "), "{text}");
+    let table = stdout_of(
+        msitrace().args(["events", FAILING, "-f", "JSONL", "-j", "1"]),
+        0,
+    );
+    assert!(table.starts_with("{"), "{table}");
+}
+
+#[test]
+fn color_always_is_honoured_in_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.txt");
+    msitrace()
+        .args(["analyze", FAILING, "--color", "always", "-o"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("\x1b[1;31mERROR"));
+}
+
+#[test]
+fn graph_writes_to_a_file_with_rules_and_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chain.mmd");
+    msitrace()
+        .args(["graph", TEMP_DENIED, "--chain", "-j", "1", "-o"])
+        .arg(&path)
+        .arg("--rules")
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    let drawing = std::fs::read_to_string(&path).unwrap();
+    assert!(drawing.starts_with("flowchart"), "{drawing}");
+    let out = msitrace()
+        .args(["graph", TEMP_DENIED, "--rules", "no/such/rules"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+// ---- 6. Rules --------------------------------------------------------------------------------
+
+#[test]
+fn an_unreadable_rules_folder_is_an_error() {
+    for command in [
+        &["analyze", FAILING][..],
+        &["rules", "list"][..],
+        &["rules", "show", "msi.temp-folder.access-denied"][..],
+    ] {
+        let out = msitrace()
+            .args(command)
+            .args(["--rules", "no/such/rules"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--rules no/such/rules: cannot read the folder"),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty(), "{command:?}");
+    }
+}
