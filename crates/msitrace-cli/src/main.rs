@@ -477,17 +477,33 @@ fn rules_command(action: RulesAction) -> ExitCode {
                 Ok(user) => user,
                 Err(status) => return status,
             };
-            let active = msitrace::rules::active(user.as_ref());
-            let width = active.iter().map(|r| r.id.len()).max().unwrap_or(0);
-            for r in active {
-                out.push_str(&format!(
-                    "{:width$}  {:7}  {:7}  {:28}  {}\n",
-                    r.id,
-                    format!("{:?}", r.role).to_lowercase(),
-                    r.severity.label(),
-                    r.category,
-                    r.title
-                ));
+            let mut active = msitrace::rules::active(user.as_ref());
+            active.sort_by(|a, b| a.id.cmp(&b.id));
+            let rows: Vec<[String; 5]> = active
+                .iter()
+                .map(|r| {
+                    [
+                        r.id.clone(),
+                        format!("{:?}", r.role).to_lowercase(),
+                        r.severity.label().to_string(),
+                        r.category.clone(),
+                        r.title.clone(),
+                    ]
+                })
+                .collect();
+            let header = ["ID", "ROLE", "SEVERITY", "CATEGORY", "TITLE"].map(String::from);
+            let mut widths = [0usize; 4];
+            for row in std::iter::once(&header).chain(&rows) {
+                for (w, cell) in widths.iter_mut().zip(row) {
+                    *w = (*w).max(cell.chars().count());
+                }
+            }
+            for row in std::iter::once(&header).chain(&rows) {
+                for (w, cell) in widths.iter().zip(row) {
+                    out.push_str(&format!("{cell:w$}  "));
+                }
+                out.push_str(&row[4]);
+                out.push('\n');
             }
             0
         }
@@ -505,7 +521,16 @@ fn rules_command(action: RulesAction) -> ExitCode {
                     0
                 }
                 None => {
-                    eprintln!("msitrace: no rule '{id}' (see 'msitrace rules list')");
+                    let active = msitrace::rules::active(user.as_ref());
+                    let near = msitrace::rules::near_ids(&id, &active);
+                    if near.is_empty() {
+                        eprintln!("msitrace: no rule '{id}' (see 'msitrace rules list')");
+                    } else {
+                        eprintln!(
+                            "msitrace: no rule '{id}'; did you mean: {}?",
+                            near.join(", ")
+                        );
+                    }
                     2
                 }
             }

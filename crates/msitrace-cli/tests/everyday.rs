@@ -701,3 +701,146 @@ fn an_unreadable_rules_folder_is_an_error() {
         assert!(out.stdout.is_empty(), "{command:?}");
     }
 }
+
+/// A user rule file replacing the built-in temp-folder rule, with references and, unless empty,
+/// a `same` condition on its second step.
+fn site_rule(same: &str) -> String {
+    let same = if same.is_empty() {
+        String::new()
+    } else {
+        format!("same = \"{same}\"\n")
+    };
+    format!(
+        r#"[[rule]]
+id = "msi.temp-folder.access-denied"
+title = "Access denied on the installer's temporary files (site rule)"
+category = "access_denied"
+confidence = "high"
+summary = "{{image}} was denied access to {{path}}; then {{err}}."
+remediation = ["Fix the folder's permissions."]
+references = ["https://learn.microsoft.com/windows/win32/msi/error-codes", "KB 12345 in the site wiki"]
+[rule.match]
+kind = "operation"
+result = "ACCESS DENIED"
+path = '%TEMP%\**'
+[[rule.then]]
+kind = "msi_message"
+code = [2502, 2503]
+text = '(?P<err>(?:Internal )?Error 250[23])'
+{same}"#
+    )
+}
+
+#[test]
+fn rule_errors_are_worded_for_people() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("site.toml");
+    std::fs::write(&file, site_rule("machine")).unwrap();
+    let out = msitrace()
+        .args(["rules", "check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "unknown value 'machine' for `same`: expected input, session, process or product"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("untagged enum"), "{text}");
+    assert!(text.contains("site.toml:17:8:"), "names the line: {text}");
+}
+
+#[test]
+fn a_rules_references_are_shown_in_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("site.toml"), site_rule("")).unwrap();
+    let mut run = |format: &str| {
+        stdout_of(
+            msitrace()
+                .args(["analyze", TEMP_DENIED, "--format", format, "--rules"])
+                .arg(dir.path()),
+            1,
+        )
+    };
+    let text = run("text");
+    assert!(
+        text.contains(
+            "see also:\n       - https://learn.microsoft.com/windows/win32/msi/error-codes"
+        ),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(
+        json["findings"][0]["references"][1],
+        "KB 12345 in the site wiki"
+    );
+    assert!(run("markdown").contains("**See also**"));
+    assert!(run("html")
+        .contains(r#"<a href="https://learn.microsoft.com/windows/win32/msi/error-codes""#));
+}
+
+#[test]
+fn rules_list_is_sorted_with_a_header_and_aligned_columns() {
+    let list = stdout_of(msitrace().args(["rules", "list"]), 0);
+    let lines: Vec<&str> = list.lines().collect();
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(header, ["ID", "ROLE", "SEVERITY", "CATEGORY", "TITLE"]);
+    let ids: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+    // Every column starts at the same place on every line.
+    let title_at = lines[0].find("TITLE").unwrap();
+    let category_at = lines[0].find("CATEGORY").unwrap();
+    for l in &lines[1..] {
+        assert_eq!(l.as_bytes()[category_at - 1], b' ', "{l}");
+        assert_ne!(l.as_bytes()[category_at], b' ', "{l}");
+        assert_ne!(l.as_bytes()[title_at], b' ', "{l}");
+        assert_eq!(l.as_bytes()[title_at - 1], b' ', "{l}");
+    }
+}
+
+#[test]
+fn rules_show_speaks_in_words_and_suggests_near_ids() {
+    let shown = stdout_of(
+        msitrace().args(["rules", "show", "msi.temp-folder.access-denied"]),
+        0,
+    );
+    assert!(!shown.contains("role:"), "{shown}");
+    assert!(!shown.contains("Cause"), "{shown}");
+    assert!(shown.contains("a cause rule"), "{shown}");
+    assert!(
+        shown.contains("then one with kind msi_message, code 2502 or 2503"),
+        "{shown}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("site.toml"), site_rule("session")).unwrap();
+    let shown = stdout_of(
+        msitrace()
+            .args(["rules", "show", "msi.temp-folder.access-denied", "--rules"])
+            .arg(dir.path()),
+        0,
+    );
+    assert!(
+        shown.contains("in the same session as the step before"),
+        "{shown}"
+    );
+    assert!(!shown.contains("same=["), "{shown}");
+
+    let out = msitrace()
+        .args(["rules", "show", "msi.temp-folder"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("did you mean: msi.temp-folder.access-denied"),
+        "{err}"
+    );
+}

@@ -287,6 +287,7 @@ fn operation_finding(
         _ => "file_access",
     };
     Finding {
+        references: Vec::new(),
         id: format!("procmon.{slug}"),
         title,
         severity: Severity::Warning,
@@ -358,6 +359,7 @@ fn exit_findings(path: &str, events: &[Event], tree: &ProcessTree) -> Vec<(u32, 
             code.to_string()
         };
         findings.push((*pid, Finding {
+            references: Vec::new(),
             id: if installer_failed {
                 "procmon.installer-exit".into()
             } else {

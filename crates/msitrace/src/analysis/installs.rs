@@ -569,6 +569,7 @@ fn failure_finding(
         remediation.push(info.remedy.to_string());
     }
     Finding {
+        references: Vec::new(),
         id: "eventlog.msi-failed".to_string(),
         title: format!("{product}: {operation} failed with status {status} (event log)"),
         severity: Severity::Error,
@@ -696,6 +697,7 @@ fn take_cause(main: &mut Finding, from_log: Finding) {
     let mut remediation = from_log.remediation.clone();
     remediation.retain(|r| !r.starts_with("Collect the verbose installer log"));
     *main = Finding {
+        references: Vec::new(),
         summary,
         codes,
         remediation,

@@ -480,6 +480,22 @@ fn findings(out: &mut String, report: &Report) {
             }
             out.push_str("</ul>\n");
         }
+        if !f.references.is_empty() {
+            out.push_str("<h4>See also</h4><ul>\n");
+            for r in &f.references {
+                // Only https links become links; anything else (javascript:, data:) stays text.
+                if r.starts_with("https://") && !r.contains(char::is_whitespace) {
+                    let _ = writeln!(
+                        out,
+                        r#"<li><a href="{0}" rel="noreferrer noopener">{0}</a></li>"#,
+                        escape::html(r)
+                    );
+                } else {
+                    let _ = writeln!(out, "<li>{}</li>", escape::html(r));
+                }
+            }
+            out.push_str("</ul>\n");
+        }
         out.push_str("</div>\n");
     }
     out.push_str("</section>\n");

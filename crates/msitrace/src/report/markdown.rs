@@ -215,4 +215,11 @@ fn finding(out: &mut String, n: usize, f: &Finding) {
         }
         out.push('\n');
     }
+    if !f.references.is_empty() {
+        let _ = writeln!(out, "**See also**\n");
+        for r in &f.references {
+            let _ = writeln!(out, "- {}", escape::markdown_code_span(r));
+        }
+        out.push('\n');
+    }
 }

@@ -126,7 +126,7 @@ fn rule_from_pack(r: &Rule) -> Value {
         "id": r.id,
         "name": camel_name(&r.id),
         "shortDescription": { "text": r.title },
-        "fullDescription": { "text": r.summary },
+        "fullDescription": { "text": generic_summary(&r.summary) },
         "defaultConfiguration": { "level": level(r.severity) },
         "properties": {
             "category": r.category,
@@ -162,7 +162,35 @@ fn rule_from_finding(f: &Finding) -> Value {
     if !f.remediation.is_empty() {
         rule["help"] = help(&f.remediation);
     }
+    if let Some(uri) = f.references.iter().find(|u| u.starts_with("https://")) {
+        rule["helpUri"] = json!(uri);
+    }
     rule
+}
+
+/// A rule's summary template in general words: each `{placeholder}` (filled from the matched
+/// events in a finding) becomes `the placeholder`, `{text2}` the second matched line.
+fn generic_summary(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let name = &rest[open + 1..close];
+        let words = match name.strip_prefix("text") {
+            Some("") | Some("1") => "the matched line".to_string(),
+            Some("2") => "the second matched line".to_string(),
+            Some("3") => "the third matched line".to_string(),
+            Some(n) if n.parse::<u32>().is_ok() => format!("matched line {n}"),
+            _ => format!("the {}", name.replace('_', " ")),
+        };
+        out.push_str(&words);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `msi.error.1310` → `MsiError1310` (SARIF `name` is an identifier-like name).

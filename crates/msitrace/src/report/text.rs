@@ -635,6 +635,12 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 para(&mut out, "       - ", "         ", &sanitize(r));
             }
         }
+        if !f.references.is_empty() {
+            let _ = writeln!(out, "     see also:");
+            for r in &f.references {
+                para(&mut out, "       - ", "         ", &sanitize(r));
+            }
+        }
     }
     let verdict = match report.verdict {
         Verdict::FailureFound => p.paint("1;31", "failure found"),
