@@ -844,3 +844,46 @@ fn rules_show_speaks_in_words_and_suggests_near_ids() {
         "{err}"
     );
 }
+
+// ---- 7. SARIF and JSON -----------------------------------------------------------------------
+
+#[test]
+fn sarif_has_no_unfilled_placeholders_and_capture_rows_have_a_region() {
+    let sarif: serde_json::Value = serde_json::from_str(&stdout_of(
+        msitrace().args(["analyze", TEMP_DENIED, "--format", "sarif"]),
+        1,
+    ))
+    .unwrap();
+    let run = &sarif["runs"][0];
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        let full = rule["fullDescription"]["text"].as_str().unwrap_or("");
+        assert!(!full.contains('{'), "{full}");
+    }
+    let result = &run["results"][0];
+    let mut locations: Vec<&serde_json::Value> =
+        result["locations"].as_array().unwrap().iter().collect();
+    locations.extend(result["relatedLocations"].as_array().unwrap());
+    let capture = std::fs::read_to_string(root().join(TEMP_DENIED).join("procmon.CSV")).unwrap();
+    let capture: Vec<&str> = capture.lines().collect();
+    let mut rows = 0;
+    for l in locations {
+        let Some(row) = l["properties"]["row"].as_u64() else {
+            continue;
+        };
+        rows += 1;
+        let line = l["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .unwrap();
+        assert_eq!(line, row + 1);
+        // The region's line is the cited row.
+        let cited = l["message"]["text"].as_str().unwrap();
+        assert!(
+            cited.ends_with(capture[line as usize - 1].trim()),
+            "{cited} / {}",
+            capture[line as usize - 1]
+        );
+    }
+    assert!(rows >= 2, "{result}");
+    // Session numbers: [1] in text is index 0 in SARIF and JSON (docs/report-schema.md).
+    assert_eq!(result["properties"]["session"], 0);
+}
