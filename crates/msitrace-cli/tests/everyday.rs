@@ -887,3 +887,61 @@ fn sarif_has_no_unfilled_placeholders_and_capture_rows_have_a_region() {
     // Session numbers: [1] in text is index 0 in SARIF and JSON (docs/report-schema.md).
     assert_eq!(result["properties"]["session"], 0);
 }
+
+// ---- 8. Hostile text -------------------------------------------------------------------------
+
+/// A failing MSI log (UTF-8) whose error line carries terminal control sequences.
+fn hostile_log(dir: &Path) -> PathBuf {
+    let text = std::fs::read(root().join(FAILING)).unwrap();
+    let utf16: Vec<u16> = text[2..]
+        .chunks(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    let text = String::from_utf16(&utf16).unwrap().replace(
+        "Error 1310. Error writing to file",
+        "Error 1310. \x1b]0;pwned\x07\x1b[2J\x1b[31mError writing to file",
+    );
+    let path = dir.join("hostile.log");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn terminal_control_sequences_are_removed_whole_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = hostile_log(dir.path());
+    for format in ["text", "html", "markdown", "json", "sarif"] {
+        let out = stdout_of(
+            msitrace().args(["analyze", "--format", format]).arg(&log),
+            1,
+        );
+        assert!(!out.contains('\x1b'), "{format}: ESC left");
+        for left in ["]0;pwned", "[2J", "[31m", "pwned"] {
+            if format == "json" || format == "sarif" {
+                // JSON keeps the text as read, escaped (\u001b), for tools.
+                continue;
+            }
+            assert!(!out.contains(left), "{format}: {left} left behind");
+        }
+        assert!(out.contains("Error writing to file"), "{format}");
+    }
+    let dot = stdout_of(msitrace().args(["graph"]).arg(&log), 0);
+    assert!(!dot.contains("pwned") && !dot.contains("[2J"), "{dot}");
+    let mermaid = stdout_of(msitrace().args(["graph", "-f", "mermaid"]).arg(&log), 0);
+    assert!(
+        !mermaid.contains("pwned") && !mermaid.contains("[2J"),
+        "{mermaid}"
+    );
+}
+
+#[test]
+fn the_warning_names_terminal_control_sequences() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = hostile_log(dir.path());
+    let text = stdout_of(msitrace().arg("analyze").arg(&log), 1);
+    assert!(
+        text.contains("terminal control sequences removed"),
+        "{text}"
+    );
+    assert!(!text.contains("undecodable or binary bytes"), "{text}");
+}

@@ -17,8 +17,9 @@ fn code_block(out: &mut String, lines: &[String]) {
     let clean: Vec<String> = lines
         .iter()
         .map(|l| {
-            l.chars()
-                .filter(|c| !c.is_control() || *c == '\t')
+            escape::terminal(l)
+                .chars()
+                .filter(|c| *c != '\n')
                 .collect::<String>()
         })
         .collect();

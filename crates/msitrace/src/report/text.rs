@@ -28,10 +28,9 @@ impl Default for TextOptions {
     }
 }
 
-/// Remove terminal control sequences and control characters from untrusted text: whole CSI
-/// sequences (`ESC [ ... m`, and the one-character C1 CSI), OSC sequences (`ESC ] ... BEL` or
-/// `ESC ] ... ESC \`, which can set titles or write hyperlinks), other `ESC x` pairs, then every
-/// remaining control character; tabs become spaces.
+/// Remove terminal control sequences and control characters from untrusted text, as
+/// [`super::escape::terminal`] does, and make the result one line: tabs become spaces and newlines
+/// are removed.
 ///
 /// ```
 /// use msitrace::report::text::sanitize;
@@ -40,44 +39,14 @@ impl Default for TextOptions {
 /// assert_eq!(sanitize("p\u{9b}2Jq\tr"), "pq r");
 /// ```
 pub fn sanitize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\x1b' => match chars.next() {
-                Some('[') => skip_csi(&mut chars),
-                Some(']') | Some('P') | Some('_') | Some('^') => {
-                    // OSC, DCS, APC, PM: up to BEL or ST (ESC \\).
-                    while let Some(c) = chars.next() {
-                        if c == '\x07' || c == '\u{9c}' {
-                            break;
-                        }
-                        if c == '\x1b' {
-                            if chars.peek() == Some(&'\\') {
-                                chars.next();
-                            }
-                            break;
-                        }
-                    }
-                }
-                _ => {}
-            },
-            '\u{9b}' => skip_csi(&mut chars),
-            '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Skip the parameters and final byte of a CSI sequence.
-fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    for c in chars.by_ref() {
-        if ('\u{40}'..='\u{7e}').contains(&c) || c.is_control() {
-            break;
-        }
-    }
+    super::escape::terminal(text)
+        .chars()
+        .filter_map(|c| match c {
+            '\t' => Some(' '),
+            '\n' => None,
+            c => Some(c),
+        })
+        .collect()
 }
 
 struct Painter {
