@@ -22,7 +22,17 @@ use std::sync::Arc;
 
 /// Diagnose failed Windows installations offline from their logs.
 #[derive(Parser, Debug)]
-#[command(name = "msitrace", version, about, long_about = None)]
+#[command(
+    name = "msitrace",
+    version,
+    about,
+    long_about = "msitrace reads what was collected from a failed Windows installation - Windows \
+        Installer and WiX Burn logs, event logs (EVTX, XML exports, Event Viewer text copies), \
+        Process Monitor exports, ConfigMgr/Intune, package-manager and product setup logs - puts \
+        every input on one UTC clock, and says what failed, why, the evidence (file:line, record, \
+        row) and what to do, as text for people or JSON, SARIF, Markdown and HTML for tools.",
+    disable_help_subcommand = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -121,6 +131,11 @@ enum Command {
         threads: Option<usize>,
         #[command(flatten)]
         clock: ClockArgs,
+    },
+    /// Print the help of msitrace or of a subcommand (`msitrace help analyze`).
+    Help {
+        /// The subcommand (and its subcommand: `help rules show`).
+        command: Vec<String>,
     },
     /// Print a shell completion script.
     #[command(
@@ -312,6 +327,7 @@ fn main() -> ExitCode {
             };
             graph_command(&inputs, format, output.as_deref(), chain, &settings)
         }
+        Command::Help { command } => help_command(&command),
         Command::Completions { shell } => completions::completions(Cli::command(), shell),
         Command::Man { dir } => completions::man(Cli::command(), dir.as_deref()),
         Command::Explain { code, args } => explain_command(&code, &args),
@@ -328,6 +344,26 @@ fn main() -> ExitCode {
                 ..Default::default()
             },
         ),
+    }
+}
+
+/// `msitrace help [SUBCOMMAND...]`: the long help of the command named.
+fn help_command(path: &[String]) -> ExitCode {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut current = &mut cmd;
+    for name in path {
+        match current.find_subcommand_mut(name) {
+            Some(sub) => current = sub,
+            None => {
+                eprintln!("msitrace: no subcommand '{name}' (see 'msitrace --help')");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match current.print_long_help() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(2),
     }
 }
 

@@ -945,3 +945,114 @@ fn the_warning_names_terminal_control_sequences() {
     );
     assert!(!text.contains("undecodable or binary bytes"), "{text}");
 }
+
+// ---- 9. Smaller things -----------------------------------------------------------------------
+
+#[test]
+fn process_monitor_inputs_are_counted_in_rows() {
+    let text = stdout_of(
+        msitrace().args(["analyze", "fixtures/procmon/msiexec-access-denied-temp.CSV"]),
+        1,
+    );
+    let inputs = flat(&section(&text, "Inputs").join(" "));
+    assert!(inputs.contains("15 rows, 10 kept"), "{inputs}");
+    assert!(!inputs.contains("lines"), "{inputs}");
+    let Some(xml) = corpus("procmon-xml/Epicmine901_epic_Logfile.XML") else {
+        return;
+    };
+    let text = stdout_of(msitrace().arg("analyze").arg(&xml), 0);
+    let inputs = flat(&section(&text, "Inputs").join(" "));
+    let captures = flat(&section(&text, "Process Monitor captures").join(" "));
+    let rows = inputs
+        .split(" rows, ")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .unwrap();
+    assert!(
+        captures.contains(&format!(": {rows} rows (")),
+        "{inputs} / {captures}"
+    );
+    assert!(!text.contains("Date & Time"), "{text}");
+}
+
+#[test]
+fn explain_knows_1920_as_an_hresult() {
+    let text = stdout_of(msitrace().args(["explain", "0x80070780"]), 0);
+    assert!(text.contains("1920"), "{text}");
+}
+
+#[test]
+fn every_explain_help_example_runs_in_bash() {
+    let help = stdout_of(msitrace().args(["explain", "--help"]), 0);
+    let examples: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Examples:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    assert!(examples.len() >= 5, "{help}");
+    let bin = assert_cmd::cargo::cargo_bin("msitrace");
+    let dir = bin.parent().unwrap();
+    for example in examples {
+        let path = format!(
+            "{}:{}",
+            dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let out = std::process::Command::new("bash")
+            .args(["-c", example])
+            .env("PATH", path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{example}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn failure_chain_follows_causation_from_the_service_to_return_value_3() {
+    let text = stdout_of(
+        msitrace().args(["analyze", "fixtures/scenarios/service-dll-missing"]),
+        1,
+    );
+    let chain = text
+        .split("failure chain:")
+        .nth(1)
+        .and_then(|c| c.split("what to do:").next())
+        .unwrap();
+    let at = |s: &str| chain.find(s).unwrap_or_else(|| panic!("{s}: {chain}"));
+    assert!(at("exited with 0xC0000135") < at("Service Control Manager 7000"));
+    assert!(at("Service Control Manager 7000") < at("Error 1920."));
+    assert!(at("Error 1920.") < at("Return value 3"));
+}
+
+#[test]
+fn man_page_does_not_repeat_its_description_and_has_examples() {
+    let page = stdout_of(msitrace().arg("man"), 0);
+    let section = |name: &str| {
+        page.split(&format!(".SH {name}\n"))
+            .nth(1)
+            .and_then(|s| s.split("\n.SH ").next())
+            .unwrap_or_else(|| panic!("no {name}: {page}"))
+            .to_string()
+    };
+    let name = section("NAME");
+    let description = section("DESCRIPTION");
+    let about = name.split("\\- ").nth(1).unwrap().trim();
+    assert!(!description.contains(about), "{name} / {description}");
+    assert!(section("EXAMPLES").contains("msitrace analyze install.log"));
+}
+
+#[test]
+fn help_help_works() {
+    let help = stdout_of(msitrace().args(["help", "--help"]), 0);
+    assert!(help.contains("Usage: msitrace help"), "{help}");
+    let analyze = stdout_of(msitrace().args(["help", "analyze"]), 0);
+    assert!(analyze.contains("Usage: msitrace analyze"), "{analyze}");
+    msitrace().args(["help", "nonsense"]).assert().code(2);
+}

@@ -137,8 +137,13 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             (Some(f), None) => f.to_string(),
             _ => "unrecognised".to_string(),
         };
-        let status = match i.status {
-            InputStatus::Analyzed => match &i.records {
+        // A capture is counted in rows everywhere (CSV lines and XML elements are not rows).
+        let capture = report.captures.iter().find(|c| c.input == i.id);
+        let status = match (i.status, capture) {
+            (InputStatus::Analyzed, Some(c)) if i.form.is_none() => {
+                format!("{}, {} kept", plural(c.rows as usize, "row"), c.kept)
+            }
+            (InputStatus::Analyzed, _) => match &i.records {
                 Some(r) => format!(
                     "{} records, {} of interest decoded{}",
                     r.read,
@@ -152,9 +157,9 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 None if i.form.is_some() => format!("{} lines", i.lines),
                 None => format!("{} lines, {} entries", i.lines, i.events),
             },
-            InputStatus::Unsupported => p.paint("33", "not yet supported"),
-            InputStatus::Unrecognized => p.paint("33", "skipped"),
-            InputStatus::Error => p.paint("31", "error"),
+            (InputStatus::Unsupported, _) => p.paint("33", "not yet supported"),
+            (InputStatus::Unrecognized, _) => p.paint("33", "skipped"),
+            (InputStatus::Error, _) => p.paint("31", "error"),
         };
         para(
             &mut out,
@@ -427,9 +432,9 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
     for c in &report.captures {
         let r = &c.results;
         let line = format!(
-            "{}: {} rows ({} kept), {} success, {} routine, {} probing, {} failures{}{}",
+            "{}: {} ({} kept), {} success, {} routine, {} probing, {} failures{}{}",
             sanitize(&c.path),
-            c.rows,
+            plural(c.rows as usize, "row"),
             c.kept,
             r.success,
             r.noise,
