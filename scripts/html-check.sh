@@ -44,6 +44,7 @@ PY
 status=0
 "$bin" analyze fixtures/msilog/error-1310-utf16.log fixtures/burn --format html -o "$out/report.html" --fail-on never -q
 "$bin" analyze "$out/hostile.log" --format html -o "$out/hostile.html" --fail-on never -q
+"$bin" analyze fixtures/scenarios/temp-denied --format html -o "$out/temp-denied.html" --fail-on never -q
 
 run_browser() { # file, then extra flags
     local file="$1"; shift
@@ -93,6 +94,22 @@ check hostile "$out/hostile.html" \
     'id="chain-svg"' \
     '&lt;script&gt;document.body.setAttribute' \
     'Evil \[click\](https://evil.example) &lt;img src=x'
+
+# Three inputs on one clock (UTC event log, MSI log at UTC-05:00, a capture without dates): the
+# timeline and the table on aligned UTC, the table in time order, at the widths people use.
+check temp-denied "$out/temp-denied.html" \
+    'data-ready="1"' \
+    '<text x="[0-9.]*" y="14" text-anchor="middle">19:02:' \
+    '<td class="mono">2026-11-18 19:02:15.433Z</td><td class="mono">2026-11-18 14:02:15.433</td>' \
+    'MsiInstaller 1033 \[Application\]'
+for w in 800 1280 1920; do
+    run_browser "$out/temp-denied.html" --screenshot="$PWD/$out/temp-denied-$w.png" --window-size=$w,1800 >/dev/null || true
+    if [ -s "$out/temp-denied-$w.png" ]; then
+        echo "html-check: screenshot $out/temp-denied-$w.png (look at it: nothing cut, no sideways scroll)"
+    else
+        echo "html-check: FAIL temp-denied at $w px: no screenshot"; status=1
+    fi
+done
 
 # The events filter, preset from the address (#q=...), hides the rows that do not match.
 run_browser "$out/report.html#q=MainEngineThread" --dump-dom >"$out/filter.dom.html" || true

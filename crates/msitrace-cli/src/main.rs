@@ -7,17 +7,14 @@
 #![forbid(unsafe_code)]
 
 mod completions;
+mod events;
 mod output;
 
-use chrono::{DateTime, Utc};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use msitrace::analysis::events::{read_events, EventFilter};
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
-use msitrace::event::{Event, Kind, ReadTime};
 use msitrace::report::text;
 use msitrace::rules::RulePack;
 use msitrace::source::msilog::DateOrder;
-use msitrace::source::Format;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,7 +22,17 @@ use std::sync::Arc;
 
 /// Diagnose failed Windows installations offline from their logs.
 #[derive(Parser, Debug)]
-#[command(name = "msitrace", version, about, long_about = None)]
+#[command(
+    name = "msitrace",
+    version,
+    about,
+    long_about = "msitrace reads what was collected from a failed Windows installation - Windows \
+        Installer and WiX Burn logs, event logs (EVTX, XML exports, Event Viewer text copies), \
+        Process Monitor exports, ConfigMgr/Intune, package-manager and product setup logs - puts \
+        every input on one UTC clock, and says what failed, why, the evidence (file:line, record, \
+        row) and what to do, as text for people or JSON, SARIF, Markdown and HTML for tools.",
+    disable_help_subcommand = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -39,7 +46,7 @@ enum Command {
     /// Findings come from the built-in failure-signature rules (see 'msitrace rules list') and
     /// the installer's own error codes.
     #[command(
-        after_help = "Examples:\n  msitrace analyze install.log\n  msitrace analyze logs/ collected.zip\n  msitrace analyze logs/ --format json > report.json\n  msitrace analyze logs/ --format sarif -o msitrace.sarif --format markdown -o summary.md --format text\n  msitrace analyze logs/ --format html -o report.html --fail-on warning\n  msitrace analyze bundle.log bundle_000_pkg.msi.log\n  msitrace analyze Application.evtx System.evtx procmon.csv install.log --utc-offset -05:00\n\nEach --output FILE applies to the --format just before it; a format without --output goes to stdout.\nFormats: text, json, jsonl, sarif, markdown, html.\n\nExit status: 0 no finding at the --fail-on severity (default: error), 1 such a finding, 2 usage error,\nno input could be analysed, or a report could not be written."
+        after_help = "Examples:\n  msitrace analyze install.log\n  msitrace analyze logs/ collected.zip\n  msitrace analyze logs/ -f json > report.json\n  msitrace analyze logs/ -o report.html\n  msitrace analyze logs/ --format sarif -o msitrace.sarif --format markdown -o summary.md --format text\n  msitrace analyze logs/ --format html -o report.html --fail-on warning\n  msitrace analyze bundle.log bundle_000_pkg.msi.log\n  msitrace analyze Application.evtx System.evtx procmon.csv install.log --utc-offset -05:00\n\nEach --output FILE applies to the --format just before it (or, before any, the one right after it);\nan --output without a --format takes its extension's: .json .jsonl .sarif .md .html .txt.\nA format without --output goes to stdout. Formats: text, json, jsonl, sarif, markdown, html.\n\nExit status: 0 no finding at the --fail-on severity (default: error), 1 such a finding, 2 usage error,\nno input could be analysed, or a report could not be written."
     )]
     Analyze {
         /// Log files, folders holding them, or .zip bundles of them.
@@ -50,50 +57,32 @@ enum Command {
         /// Day/month order of dates in MSI log headers, when the logs cannot tell.
         #[arg(long, value_enum)]
         date_order: Option<DateOrderArg>,
-        /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
-        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        /// Colour of the text report: auto (on a terminal, unless NO_COLOR is set or TERM=dumb),
+        /// always (in files too) or never.
+        #[arg(long, value_enum, ignore_case = true, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
         /// A folder of rule files (*.toml) to add to the built-in rules.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
-        /// Worker threads for reading an EVTX file (default: all cores).
-        #[arg(long)]
+        /// Worker threads for the pieces of one input (default: all cores).
+        #[arg(long, short = 'j')]
         threads: Option<usize>,
         #[command(flatten)]
         clock: ClockArgs,
     },
-    /// List the unified events of the inputs (every source format), filtered.
+    /// List the events `analyze` keeps, of every input, as one timeline in time order on the
+    /// aligned clock (UTC and local time), filtered.
     #[command(
-        after_help = "Examples:\n  msitrace events Application.evtx --provider MsiInstaller\n  msitrace events System.evtx --id 7000 --id 7045 --format jsonl\n  msitrace events logs/ --level 2 --since 2016-08-30T00:00:00Z\n\nExit status: 0 listed, 2 usage or input error."
+        after_help = "Examples:\n  msitrace events Application.evtx --provider MsiInstaller\n  msitrace events System.evtx --id 7000 --id 7045 --format jsonl\n  msitrace events logs/ collected.zip --level error --since 2016-08-30T00:00:00Z\n  msitrace events install.log procmon.csv --text 'access denied' --session 1\n\nTimes are compared on the aligned UTC clock (see the Clock section of 'msitrace analyze').\nExit status: 0 listed, 2 usage error or nothing analysed."
     )]
     Events {
-        /// Log files or folders holding them.
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = EventsFormat::Table)]
-        format: EventsFormat,
-        /// Only inputs of this source format (repeatable).
-        #[arg(long = "source", value_enum)]
-        sources: Vec<SourceArg>,
-        /// Only event-log records of this provider (repeatable, case-insensitive).
-        #[arg(long = "provider")]
-        providers: Vec<String>,
-        /// Only event-log records with this event id (repeatable).
-        #[arg(long = "id")]
-        ids: Vec<u32>,
-        /// Only event-log records at this level or more severe (1 critical, 2 error, 3 warning, 4 information).
-        #[arg(long)]
-        level: Option<u8>,
-        /// Only events at or after this time (RFC 3339, e.g. 2016-08-30T15:00:00Z).
-        #[arg(long)]
-        since: Option<String>,
-        /// Only events at or before this time (RFC 3339).
-        #[arg(long)]
-        until: Option<String>,
-        /// Worker threads for reading an EVTX file (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        args: events::EventsArgs,
+        /// Day/month order of dates in MSI log headers, when the logs cannot tell.
+        #[arg(long, value_enum)]
+        date_order: Option<DateOrderArg>,
+        #[command(flatten)]
+        clock: ClockArgs,
     },
     /// Explain a code: installer exit status, installer message, Win32 error, HRESULT, NTSTATUS or
     /// event id; every meaning the number has.
@@ -125,14 +114,28 @@ enum Command {
         /// Log files, folders holding them, or .zip bundles of them.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Drawing format.
-        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
-        format: GraphFormat,
+        /// Drawing format (default: from the --output file's extension, .dot/.gv or .mmd, else dot).
+        #[arg(long, short = 'f', value_enum, ignore_case = true)]
+        format: Option<GraphFormat>,
+        /// Write the drawing to FILE instead of stdout.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
         /// Only the nodes of the failure chains, not the whole graph.
         #[arg(long)]
         chain: bool,
+        /// A folder of rule files (*.toml) to add to the built-in rules.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        /// Worker threads for the pieces of one input (default: all cores).
+        #[arg(long, short = 'j')]
+        threads: Option<usize>,
         #[command(flatten)]
         clock: ClockArgs,
+    },
+    /// Print the help of msitrace or of a subcommand (`msitrace help analyze`).
+    Help {
+        /// The subcommand (and its subcommand: `help rules show`).
+        command: Vec<String>,
     },
     /// Print a shell completion script.
     #[command(
@@ -201,34 +204,20 @@ enum RulesAction {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
-enum EventsFormat {
-    /// One line per event: time, input, location, kind, summary.
-    Table,
-    /// One JSON object per line (the unified event model).
-    Jsonl,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-enum SourceArg {
-    MsiLog,
-    BurnLog,
-    Evtx,
-    EventXml,
-    EventText,
-    ProcmonCsv,
-    ProcmonXml,
-    ProcmonText,
-    ConfigmgrLog,
-    DeploymentLog,
-    SetupLog,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
 enum DateOrderArg {
     /// M/D/YYYY
     MonthFirst,
     /// D/M/YYYY
     DayFirst,
+}
+
+impl DateOrderArg {
+    fn order(self) -> DateOrder {
+        match self {
+            DateOrderArg::MonthFirst => DateOrder::MonthFirst,
+            DateOrderArg::DayFirst => DateOrder::DayFirst,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -269,12 +258,13 @@ fn main() -> ExitCode {
                 }
             };
             let progress = output::progress(&report_args);
-            let user_pack = rules.as_deref().map(|dir| Arc::new(user_rules(dir)));
+            let user_pack = match rules.as_deref().map(user_rules) {
+                Some(Ok(pack)) => Some(Arc::new(pack)),
+                Some(Err(status)) => return status,
+                None => None,
+            };
             let settings = AnalysisSettings {
-                date_order: date_order.map(|d| match d {
-                    DateOrderArg::MonthFirst => DateOrder::MonthFirst,
-                    DateOrderArg::DayFirst => DateOrder::DayFirst,
-                }),
+                date_order: date_order.map(DateOrderArg::order),
                 rules: user_pack.clone(),
                 threads,
                 utc_offset_seconds: clock.utc_offset,
@@ -287,14 +277,15 @@ fn main() -> ExitCode {
                 bar.finish_and_clear();
             }
             output::report_inputs(&report, &report_args);
-            let color = match color {
+            let on_stdout = match color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
+                ColorChoice::Auto => std::io::stdout().is_terminal() && colour_allowed(),
             };
-            if let Err(e) = output::write_all(&report, &targets, color, user_pack.as_deref()) {
+            let in_files = matches!(color, ColorChoice::Always);
+            if let Err(e) =
+                output::write_all(&report, &targets, on_stdout, in_files, user_pack.as_deref())
+            {
                 eprintln!("msitrace: {e}");
                 return ExitCode::from(2);
             }
@@ -304,26 +295,92 @@ fn main() -> ExitCode {
         Command::Graph {
             inputs,
             format,
+            output,
             chain,
+            rules,
+            threads,
             clock,
-        } => graph_command(&inputs, format, chain, clock),
+        } => {
+            let format = format.unwrap_or_else(|| {
+                match output
+                    .as_deref()
+                    .and_then(|o| o.extension())
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
+                    Some("mmd" | "mermaid" | "md") => GraphFormat::Mermaid,
+                    _ => GraphFormat::Dot,
+                }
+            });
+            let rules = match rules.as_deref().map(user_rules) {
+                Some(Ok(pack)) => Some(Arc::new(pack)),
+                Some(Err(status)) => return status,
+                None => None,
+            };
+            let settings = AnalysisSettings {
+                utc_offset_seconds: clock.utc_offset,
+                timezone: clock.timezone,
+                rules,
+                threads,
+                ..Default::default()
+            };
+            graph_command(&inputs, format, output.as_deref(), chain, &settings)
+        }
+        Command::Help { command } => help_command(&command),
         Command::Completions { shell } => completions::completions(Cli::command(), shell),
         Command::Man { dir } => completions::man(Cli::command(), dir.as_deref()),
         Command::Explain { code, args } => explain_command(&code, &args),
         Command::Events {
-            inputs,
-            format,
-            sources,
-            providers,
-            ids,
-            level,
-            since,
-            until,
-            threads,
-        } => list_events(
-            inputs, format, sources, providers, ids, level, since, until, threads,
+            args,
+            date_order,
+            clock,
+        } => events::run(
+            &args,
+            AnalysisSettings {
+                date_order: date_order.map(DateOrderArg::order),
+                utc_offset_seconds: clock.utc_offset,
+                timezone: clock.timezone,
+                ..Default::default()
+            },
         ),
     }
+}
+
+/// `msitrace help [SUBCOMMAND...]`: the long help of the command named.
+fn help_command(path: &[String]) -> ExitCode {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut current = &mut cmd;
+    for name in path {
+        match current.find_subcommand_mut(name) {
+            Some(sub) => current = sub,
+            None => {
+                eprintln!("msitrace: no subcommand '{name}' (see 'msitrace --help')");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match current.print_long_help() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(2),
+    }
+}
+
+/// Whether the environment allows colour: `NO_COLOR` set to a non-empty value forbids it (an
+/// empty `NO_COLOR=` counts as unset, per no-color.org), and so does `TERM=dumb`.
+fn colour_allowed() -> bool {
+    colour_allowed_by(std::env::var_os("NO_COLOR"), std::env::var_os("TERM"))
+}
+
+/// [`colour_allowed`] on given values of `NO_COLOR` and `TERM`.
+fn colour_allowed_by(
+    no_color: Option<std::ffi::OsString>,
+    term: Option<std::ffi::OsString>,
+) -> bool {
+    let no_color = no_color.is_some_and(|v| !v.is_empty());
+    let dumb = term.is_some_and(|t| t == "dumb");
+    !no_color && !dumb
 }
 
 /// `+05:30`, `-05:00`, `-5`, `UTC+2` → seconds east of UTC.
@@ -373,15 +430,11 @@ fn explain_command(code: &str, args: &[String]) -> ExitCode {
 fn graph_command(
     inputs: &[PathBuf],
     format: GraphFormat,
+    output: Option<&Path>,
     chain_only: bool,
-    clock: ClockArgs,
+    settings: &AnalysisSettings,
 ) -> ExitCode {
-    let settings = AnalysisSettings {
-        utc_offset_seconds: clock.utc_offset,
-        timezone: clock.timezone,
-        ..Default::default()
-    };
-    let report = analyze_paths(inputs, &settings);
+    let report = analyze_paths(inputs, settings);
     for input in &report.inputs {
         if let Some(e) = &input.error {
             eprintln!("msitrace: {}", text::sanitize(e));
@@ -412,18 +465,36 @@ fn graph_command(
         GraphFormat::Dot => msitrace::report::graph::dot(graph, only.as_deref()),
         GraphFormat::Mermaid => msitrace::report::graph::mermaid(graph, only.as_deref()),
     };
-    if std::io::stdout()
-        .lock()
-        .write_all(drawing.as_bytes())
-        .is_err()
-    {
+    let written = match output {
+        Some(path) => std::fs::write(path, drawing.as_bytes()).map_err(|e| {
+            format!(
+                "cannot write {}: {e}; check that its folder exists and is writable",
+                path.display()
+            )
+        }),
+        None => std::io::stdout()
+            .lock()
+            .write_all(drawing.as_bytes())
+            .map_err(|e| format!("cannot write to stdout: {e}")),
+    };
+    if let Err(e) = written {
+        eprintln!("msitrace: {e}");
         return ExitCode::from(2);
     }
     ExitCode::SUCCESS
 }
 
-/// Load a user rule folder; problems go to stderr and the valid rules are kept.
-fn user_rules(dir: &Path) -> RulePack {
+/// Load a user rule folder: a folder that cannot be read is an error (exit 2, so that a CI run
+/// does not go on without the rules it was given); problems in single rules go to stderr and the
+/// valid rules are kept.
+fn user_rules(dir: &Path) -> Result<RulePack, ExitCode> {
+    if let Err(e) = std::fs::read_dir(dir) {
+        eprintln!(
+            "msitrace: --rules {}: cannot read the folder: {e}",
+            dir.display()
+        );
+        return Err(ExitCode::from(2));
+    }
     let (pack, errors) = msitrace::rules::load_dir(dir);
     for e in &errors {
         eprintln!("msitrace: rule error: {e}");
@@ -431,30 +502,52 @@ fn user_rules(dir: &Path) -> RulePack {
     if !errors.is_empty() {
         eprintln!("msitrace: the built-in rules and the valid user rules are used");
     }
-    pack
+    Ok(pack)
 }
 
 fn rules_command(action: RulesAction) -> ExitCode {
     let mut out = String::new();
     let status = match action {
         RulesAction::List { rules } => {
-            let user = rules.as_deref().map(user_rules);
-            let active = msitrace::rules::active(user.as_ref());
-            let width = active.iter().map(|r| r.id.len()).max().unwrap_or(0);
-            for r in active {
-                out.push_str(&format!(
-                    "{:width$}  {:7}  {:7}  {:28}  {}\n",
-                    r.id,
-                    format!("{:?}", r.role).to_lowercase(),
-                    r.severity.label(),
-                    r.category,
-                    r.title
-                ));
+            let user = match rules.as_deref().map(user_rules).transpose() {
+                Ok(user) => user,
+                Err(status) => return status,
+            };
+            let mut active = msitrace::rules::active(user.as_ref());
+            active.sort_by(|a, b| a.id.cmp(&b.id));
+            let rows: Vec<[String; 5]> = active
+                .iter()
+                .map(|r| {
+                    [
+                        r.id.clone(),
+                        format!("{:?}", r.role).to_lowercase(),
+                        r.severity.label().to_string(),
+                        r.category.clone(),
+                        r.title.clone(),
+                    ]
+                })
+                .collect();
+            let header = ["ID", "ROLE", "SEVERITY", "CATEGORY", "TITLE"].map(String::from);
+            let mut widths = [0usize; 4];
+            for row in std::iter::once(&header).chain(&rows) {
+                for (w, cell) in widths.iter_mut().zip(row) {
+                    *w = (*w).max(cell.chars().count());
+                }
+            }
+            for row in std::iter::once(&header).chain(&rows) {
+                for (w, cell) in widths.iter().zip(row) {
+                    out.push_str(&format!("{cell:w$}  "));
+                }
+                out.push_str(&row[4]);
+                out.push('\n');
             }
             0
         }
         RulesAction::Show { id, rules } => {
-            let user = rules.as_deref().map(user_rules);
+            let user = match rules.as_deref().map(user_rules).transpose() {
+                Ok(user) => user,
+                Err(status) => return status,
+            };
             match msitrace::rules::active(user.as_ref())
                 .into_iter()
                 .find(|r| r.id == id)
@@ -464,7 +557,16 @@ fn rules_command(action: RulesAction) -> ExitCode {
                     0
                 }
                 None => {
-                    eprintln!("msitrace: no rule '{id}' (see 'msitrace rules list')");
+                    let active = msitrace::rules::active(user.as_ref());
+                    let near = msitrace::rules::near_ids(&id, &active);
+                    if near.is_empty() {
+                        eprintln!("msitrace: no rule '{id}' (see 'msitrace rules list')");
+                    } else {
+                        eprintln!(
+                            "msitrace: no rule '{id}'; did you mean: {}?",
+                            near.join(", ")
+                        );
+                    }
                     2
                 }
             }
@@ -501,154 +603,16 @@ fn rules_command(action: RulesAction) -> ExitCode {
     ExitCode::from(status)
 }
 
-fn parse_time(flag: &str, text: Option<String>) -> Result<Option<DateTime<Utc>>, String> {
-    let Some(t) = text else { return Ok(None) };
-    DateTime::parse_from_rfc3339(&t)
-        .map(|d| Some(d.with_timezone(&Utc)))
-        .or_else(|_| {
-            chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S")
-                .map(|n| Some(n.and_utc()))
-        })
-        .map_err(|_| format!("{flag}: '{t}' is not a time like 2016-08-30T15:00:00Z"))
-}
+#[cfg(test)]
+mod tests {
+    use super::colour_allowed_by;
 
-#[allow(clippy::too_many_arguments)]
-fn list_events(
-    inputs: Vec<PathBuf>,
-    format: EventsFormat,
-    sources: Vec<SourceArg>,
-    providers: Vec<String>,
-    ids: Vec<u32>,
-    level: Option<u8>,
-    since: Option<String>,
-    until: Option<String>,
-    threads: Option<usize>,
-) -> ExitCode {
-    let (since, until) = match (parse_time("--since", since), parse_time("--until", until)) {
-        (Ok(s), Ok(u)) => (s, u),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("msitrace: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let filter = EventFilter {
-        formats: sources
-            .iter()
-            .map(|s| match s {
-                SourceArg::MsiLog => Format::MsiLog,
-                SourceArg::BurnLog => Format::BurnLog,
-                SourceArg::Evtx => Format::Evtx,
-                SourceArg::EventXml => Format::EventXml,
-                SourceArg::EventText => Format::EventText,
-                SourceArg::ProcmonCsv => Format::ProcmonCsv,
-                SourceArg::ProcmonXml => Format::ProcmonXml,
-                SourceArg::ProcmonText => Format::ProcmonText,
-                SourceArg::ConfigmgrLog => Format::ConfigmgrLog,
-                SourceArg::DeploymentLog => Format::DeploymentLog,
-                SourceArg::SetupLog => Format::SetupLog,
-            })
-            .collect(),
-        providers,
-        event_ids: ids,
-        max_level: level,
-        since,
-        until,
-    };
-    let settings = AnalysisSettings {
-        threads,
-        ..Default::default()
-    };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut broken = false;
-    let listed = read_events(&inputs, &settings, &filter, |input, event| {
-        if broken {
-            return;
-        }
-        let line = match format {
-            EventsFormat::Jsonl => match serde_json::to_string(&event) {
-                Ok(line) => line,
-                Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
-            },
-            EventsFormat::Table => text::sanitize(&table_line(&input.path, &event)),
-        };
-        broken = writeln!(out, "{line}").is_err();
-    });
-    let _ = out.flush();
-    let mut failed = false;
-    for input in &listed {
-        if let Some(e) = &input.error {
-            eprintln!("msitrace: {}", text::sanitize(e));
-            failed = true;
-        }
-        for s in input.skipped.iter().take(20) {
-            eprintln!(
-                "msitrace: {}: skipped: {}",
-                text::sanitize(&input.path),
-                text::sanitize(s)
-            );
-        }
-        if input.skipped.len() > 20 {
-            eprintln!(
-                "msitrace: {}: ... and {} more skipped parts",
-                text::sanitize(&input.path),
-                input.skipped.len() - 20
-            );
-        }
+    #[test]
+    fn empty_no_color_means_unset_and_dumb_terminals_get_no_colour() {
+        let v = |s: &str| Some(std::ffi::OsString::from(s));
+        assert!(colour_allowed_by(None, v("xterm-256color")));
+        assert!(colour_allowed_by(v(""), v("xterm")), "NO_COLOR= is unset");
+        assert!(!colour_allowed_by(v("1"), v("xterm")));
+        assert!(!colour_allowed_by(None, v("dumb")));
     }
-    // Nothing read (no input found, or none readable): exit 2, as `analyze` does.
-    let nothing = listed.iter().all(|i| i.error.is_some());
-    if nothing {
-        eprintln!(
-            "msitrace: nothing analysed: {}",
-            if failed {
-                "no input could be read"
-            } else {
-                "no input was found in the paths given"
-            }
-        );
-    }
-    if broken || nothing {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-/// `time  input  location  what`.
-fn table_line(path: &str, e: &Event) -> String {
-    let time = match (&e.time.read, e.time.local_datetime()) {
-        (ReadTime::Utc { time }, _) => time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        (_, Some(local)) => local.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
-        (ReadTime::Local { time, .. }, None) => time.format("%H:%M:%S%.3f").to_string(),
-        (ReadTime::None, None) => "-".to_string(),
-    };
-    let name = std::path::Path::new(path)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.to_string());
-    let what = match &e.kind {
-        Kind::EventRecord(r) => {
-            let mut s = format!("L{} {}", r.level, r.summary_line());
-            if let Some(m) = r.meaning.as_deref() {
-                if let Ok(v) = serde_json::to_value(m) {
-                    if let Some(w) = v.get("what").and_then(|w| w.as_str()) {
-                        s = format!("{s}  <{w}>");
-                    }
-                }
-            }
-            s
-        }
-        // A process a capture describes without a row of its own.
-        Kind::ProcessInfo(p) => format!(
-            "process {} (PID {}{}) {}",
-            p.name.as_deref().or(p.image.as_deref()).unwrap_or("?"),
-            p.pid,
-            p.parent
-                .map(|pp| format!(", parent {pp}"))
-                .unwrap_or_default(),
-            p.command_line.as_deref().unwrap_or("")
-        ),
-        _ => e.first_line().to_string(),
-    };
-    format!("{time}  {name}  {}  {what}", e.at)
 }

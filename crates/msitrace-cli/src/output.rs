@@ -2,7 +2,9 @@
 //! messages on stderr (`--quiet`, `--verbose`).
 //!
 //! Each `--format` may be followed by one `--output FILE`; a format without one goes to stdout (at
-//! most one may). Rendering itself is the library's (`msitrace::report::*`).
+//! most one may). An `--output` before any `--format` takes the `--format` right after it, and an
+//! `--output` without a format of its own takes the format its extension names (`.json`, `.jsonl`,
+//! `.sarif`, `.md`, `.html`, `.txt`). Rendering itself is the library's (`msitrace::report::*`).
 
 use clap::{ArgMatches, Args, ValueEnum};
 use msitrace::analysis::progress::{ProgressSink, ProgressUpdate};
@@ -15,10 +17,12 @@ use std::path::PathBuf;
 /// Output options of `analyze`.
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// Output format; repeat it for several reports in one run, each followed by its own --output.
-    #[arg(long, value_enum, value_name = "FORMAT", action = clap::ArgAction::Append)]
+    /// Output format (default: from the --output file's extension, else text); repeat it for
+    /// several reports in one run, each followed by its own --output.
+    #[arg(long, short = 'f', value_enum, ignore_case = true, value_name = "FORMAT", action = clap::ArgAction::Append)]
     pub format: Vec<OutputFormat>,
-    /// Write the report of the --format just before it to FILE instead of stdout.
+    /// Write the report of the --format just before it to FILE instead of stdout (without a
+    /// --format, the file's extension names the format: .json, .jsonl, .sarif, .md, .html, .txt).
     #[arg(long, short = 'o', value_name = "FILE", action = clap::ArgAction::Append)]
     pub output: Vec<PathBuf>,
     /// Exit with status 1 when a finding at least this severe is found.
@@ -71,7 +75,23 @@ pub struct Target {
     pub path: Option<PathBuf>,
 }
 
-/// Pair each `--output` with the `--format` just before it on the command line.
+/// The format a file's extension names (`report.json` → JSON), if any.
+pub fn format_of_extension(path: &std::path::Path) -> Option<OutputFormat> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "json" => OutputFormat::Json,
+        "jsonl" | "ndjson" => OutputFormat::Jsonl,
+        "sarif" => OutputFormat::Sarif,
+        "md" | "markdown" => OutputFormat::Markdown,
+        "html" | "htm" => OutputFormat::Html,
+        "txt" | "text" | "log" => OutputFormat::Text,
+        _ => return None,
+    })
+}
+
+/// Pair each `--output` with the `--format` just before it on the command line; an `--output`
+/// before any format takes the `--format` right after it; an `--output` left without a format takes
+/// the one its extension names (else text).
 pub fn targets(args: &ReportArgs, matches: Option<&ArgMatches>) -> Result<Vec<Target>, String> {
     let index_of = |id: &str| -> Vec<usize> {
         matches
@@ -88,38 +108,49 @@ pub fn targets(args: &ReportArgs, matches: Option<&ArgMatches>) -> Result<Vec<Ta
         marks.push((*at, false, n));
     }
     marks.sort();
-    let mut out: Vec<Target> = Vec::new();
-    let mut paired = false;
+    // (target, whether its format was given with --format)
+    let mut out: Vec<(Target, bool)> = Vec::new();
+    let mut paired = true;
     for (_, is_format, n) in marks {
         if is_format {
-            out.push(Target {
-                format: args.format[n],
-                path: None,
-            });
-            paired = false;
+            match out.last_mut() {
+                // `-o report.json --format json`: the file waiting for a format takes this one.
+                Some((t, false)) if t.path.is_some() && paired => {
+                    t.format = args.format[n];
+                    out.last_mut().unwrap().1 = true;
+                }
+                _ => {
+                    out.push((
+                        Target {
+                            format: args.format[n],
+                            path: None,
+                        },
+                        true,
+                    ));
+                    paired = false;
+                }
+            }
         } else {
             let path = args.output[n].clone();
             match out.last_mut() {
-                Some(t) if !paired => {
+                Some((t, true)) if !paired => {
                     t.path = Some(path);
                     paired = true;
                 }
-                None if args.format.is_empty() => {
-                    out.push(Target {
-                        format: OutputFormat::Text,
-                        path: Some(path),
-                    });
-                    paired = true;
-                }
                 _ => {
-                    return Err(format!(
-                        "--output {} has no --format of its own; write '--format FORMAT --output FILE' for each report",
-                        path.display()
-                    ))
+                    out.push((
+                        Target {
+                            format: format_of_extension(&path).unwrap_or(OutputFormat::Text),
+                            path: Some(path),
+                        },
+                        false,
+                    ));
+                    paired = true;
                 }
             }
         }
     }
+    let mut out: Vec<Target> = out.into_iter().map(|(t, _)| t).collect();
     if out.is_empty() {
         out.push(Target {
             format: OutputFormat::Text,
@@ -145,20 +176,34 @@ pub fn exit_status(report: &Report, fail_on: FailOn) -> u8 {
     })
 }
 
-/// A progress bar on stderr, when stderr is a terminal, not in CI, and not `--quiet`.
+/// How long the reading runs before the progress bar appears.
+const PROGRESS_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A progress bar on stderr, when stderr is a terminal, not in CI, and not `--quiet`; drawn only
+/// once the reading has taken [`PROGRESS_DELAY`].
 pub fn progress(args: &ReportArgs) -> Option<(ProgressSink, indicatif::ProgressBar)> {
     if args.quiet || !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
         return None;
     }
+    // Hidden at first: a bar that flashes for a short run is noise. It appears once the reading
+    // has taken about a second.
     let bar =
-        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "reading logs {wide_bar} {bytes}/{total_bytes} eta {eta}",
     ) {
         bar.set_style(style);
     }
     let handle = bar.clone();
+    let started = std::time::Instant::now();
+    let shown = std::sync::atomic::AtomicBool::new(false);
     let sink = ProgressSink::new(move |u: ProgressUpdate| {
+        if !u.done
+            && started.elapsed() >= PROGRESS_DELAY
+            && !shown.swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            handle.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
         handle.set_length(u.total);
         handle.set_position(u.read);
         if u.done {
@@ -205,7 +250,7 @@ pub fn report_inputs(report: &Report, args: &ReportArgs) {
 }
 
 /// Width of the text report: `COLUMNS` when set, else the terminal's width when writing to a
-/// terminal, else 120.
+/// terminal, else 100.
 fn text_width(to_stdout: bool) -> usize {
     if let Some(w) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
         return w;
@@ -215,7 +260,7 @@ fn text_width(to_stdout: bool) -> usize {
             return cols as usize;
         }
     }
-    120
+    100
 }
 
 /// Render one format (`to_stdout` tells the text format whether the terminal width applies).
@@ -239,11 +284,14 @@ pub fn render(
     }
 }
 
-/// Write every target; returns a one-line error for the first that cannot be written.
+/// Write every target; returns a one-line error for the first that cannot be written. Colour
+/// applies to the text report only: on stdout when `color_on_stdout`, in files when
+/// `color_in_files` (`--color always`).
 pub fn write_all(
     report: &Report,
     targets: &[Target],
     color_on_stdout: bool,
+    color_in_files: bool,
     user_rules: Option<&msitrace::rules::RulePack>,
 ) -> Result<(), String> {
     for t in targets {
@@ -256,7 +304,7 @@ pub fn write_all(
                     .map_err(|e| format!("cannot write to stdout: {e}"))?;
             }
             Some(path) => {
-                let rendered = render(report, t.format, false, false, user_rules);
+                let rendered = render(report, t.format, color_in_files, false, user_rules);
                 std::fs::write(path, rendered).map_err(|e| {
                     format!(
                         "cannot write {}: {e}; check that its folder exists and is writable",

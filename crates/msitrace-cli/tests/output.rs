@@ -87,16 +87,18 @@ fn output_pairing_errors_are_one_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("stdout"), "{err}");
 
+    // A second --output without a --format of its own takes its extension's format (issue 19).
+    let dir = tempfile::tempdir().unwrap();
     let out = msitrace()
-        .args([
-            "analyze", FAILING, "--format", "json", "-o", "a.json", "-o", "b.json",
-        ])
+        .args(["analyze", FAILING, "--format", "json", "-o"])
+        .arg(dir.path().join("a.json"))
+        .arg("-o")
+        .arg(dir.path().join("b.sarif"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr)
-        .unwrap()
-        .contains("--output b.json has no --format"));
+    assert_eq!(out.status.code(), Some(1));
+    let b = std::fs::read_to_string(dir.path().join("b.sarif")).unwrap();
+    assert!(b.contains("\"version\": \"2.1.0\""), "{b}");
 
     let out = msitrace()
         .args(["analyze", FAILING, "--format", "json", "-o"])

@@ -1,6 +1,7 @@
 //! The behaviour tests of `msitrace-cli`, one binary with a module per concern (one link, one run).
 
 mod cli;
+mod everyday;
 mod explain;
 mod nothing_analysed;
 mod output;

@@ -178,8 +178,27 @@ pub fn align(inputs: &[ClockInput<'_>], settings: ClockSettings) -> Vec<InputClo
             )
         })
         .map(|c| (c.input, c.offset_seconds));
+    // Unless their dates say they are unrelated: a log from weeks or years away (another product,
+    // another collection) is not assumed to share that machine's clock.
     if let Some((from, offset)) = found {
-        for c in out.iter_mut().filter(|c| c.method == ClockMethod::Unknown) {
+        let from_span = inputs.iter().find(|i| i.input == from).and_then(local_span);
+        for (c, input) in out.iter_mut().zip(inputs) {
+            if c.method != ClockMethod::Unknown {
+                continue;
+            }
+            if let (Some(a), Some(b)) = (local_span(input), from_span) {
+                let gap = (a.0 - b.1).max(b.0 - a.1);
+                if gap > chrono::Duration::days(SAME_MACHINE_DAYS) {
+                    c.notes.push(format!(
+                        "not aligned: its dates ({}) are {} days from those of input {} ({}), too far apart to assume one machine's clock; give --utc-offset or --timezone if it is the same machine",
+                        a.0.date(),
+                        gap.num_days(),
+                        from + 1,
+                        b.0.date()
+                    ));
+                    continue;
+                }
+            }
             c.offset_seconds = offset;
             c.offset = offset.map(format_offset);
             c.method = ClockMethod::SameMachine { from };
@@ -327,6 +346,16 @@ fn decide(
         Confidence::Medium
     };
     clock
+}
+
+/// How far apart (in days) two local inputs' dates may be for one to take the other's offset.
+const SAME_MACHINE_DAYS: i64 = 14;
+
+/// The first and last local date-time of an input with dates.
+fn local_span(input: &ClockInput<'_>) -> Option<(NaiveDateTime, NaiveDateTime)> {
+    let mut times = input.events.iter().filter_map(|e| e.time.local_datetime());
+    let first = times.next()?;
+    Some(times.fold((first, first), |(a, b), t| (a.min(t), b.max(t))))
 }
 
 fn has_dates(input: &ClockInput<'_>) -> bool {

@@ -73,7 +73,8 @@ pub fn detect_bytes(head: &[u8]) -> Option<Detected> {
 
 /// Expand the command-line inputs: files stay, folders are walked (sorted, recursively).
 ///
-/// Returns the files and, for paths that cannot be read, an error line each.
+/// Returns the files (each file once, however often it is named) and, for paths that cannot be
+/// read, an error line each.
 pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, std::io::Error)>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -96,6 +97,9 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, std::io
             files.push(path.clone());
         }
     }
+    // The same file named twice (`a.log a.log`, or a file and its folder) is read once.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     (files, errors)
 }
 

@@ -108,6 +108,9 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// What to do.
     pub remediation: Vec<String>,
+    /// Documents for further reading (a rule's `references`); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
 }
 
 /// One cited line (or record, or row).

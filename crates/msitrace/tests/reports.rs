@@ -137,7 +137,14 @@ fn sarif_results_point_at_lines_and_rules() {
         .iter()
         .find(|x| x["id"] == "msi.privileges.not-elevated")
         .unwrap();
-    assert_eq!(listed["fullDescription"]["text"], rule.summary.as_str());
+    // The summary template in general words: no unfilled {placeholders} (issue 19).
+    let full = listed["fullDescription"]["text"].as_str().unwrap();
+    let before = rule.summary.split('{').next().unwrap();
+    assert!(full.starts_with(before) && !full.contains('{'), "{full}");
+    assert!(
+        full.ends_with("lack of rights: the second matched line"),
+        "{full}"
+    );
     // Findings that are not rules still get a rule entry.
     assert!(rules.iter().any(|x| x["id"] == "burn.bundle-failed"));
 }

@@ -430,6 +430,13 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
             .then(a.session.is_none().cmp(&b.session.is_none()))
             .then(a.confidence.cmp(&b.confidence))
     });
+    // A finding from a rule carries the rule's references (documents for further reading).
+    let active = crate::rules::active(settings.rules.as_deref());
+    for f in findings.iter_mut().filter(|f| f.references.is_empty()) {
+        if let Some(rule) = active.iter().find(|r| r.id == f.id) {
+            f.references = rule.references.clone();
+        }
+    }
     let failed = findings.iter().any(|f| f.severity == Severity::Error);
     let index = failure_graph::EventIndex::new(
         &inputs,

@@ -164,6 +164,7 @@ impl BundleTracker {
                 .as_ref()
                 .expect("failed implies an outcome");
             Finding {
+                references: Vec::new(),
                 id: "burn.bundle-failed".to_string(),
                 title: format!("Bundle {name} failed with exit code {}", o.code),
                 severity: Severity::Error,
@@ -183,6 +184,7 @@ impl BundleTracker {
             }
         } else {
             Finding {
+                references: Vec::new(),
                 id: "burn.errors-without-failure".to_string(),
                 title: format!("Bundle {name} logged errors but completed"),
                 severity: Severity::Warning,

@@ -88,11 +88,11 @@ pub fn analyze(input: u32, path: &str, read: &CaptureRead) -> (CaptureReport, Ve
         date: tally.first_date,
         date_source: if tally.has_date {
             match &tally.date_note {
-                Some(note) => format!("the Date & Time column; {note}"),
-                None => "the Date & Time column".to_string(),
+                Some(note) => format!("the rows' dates; {note}"),
+                None => "the rows' dates".to_string(),
             }
         } else {
-            "unknown: the export has no Date & Time column; times are times of day only".to_string()
+            "unknown: the rows carry times of day only".to_string()
         },
         results: ResultTotals {
             success: classes[0].1,
@@ -287,6 +287,7 @@ fn operation_finding(
         _ => "file_access",
     };
     Finding {
+        references: Vec::new(),
         id: format!("procmon.{slug}"),
         title,
         severity: Severity::Warning,
@@ -358,6 +359,7 @@ fn exit_findings(path: &str, events: &[Event], tree: &ProcessTree) -> Vec<(u32, 
             code.to_string()
         };
         findings.push((*pid, Finding {
+            references: Vec::new(),
             id: if installer_failed {
                 "procmon.installer-exit".into()
             } else {

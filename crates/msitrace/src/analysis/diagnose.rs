@@ -428,6 +428,7 @@ fn failure_finding(
     }
     codes_cited.dedup();
     Finding {
+        references: Vec::new(),
         id,
         title,
         severity: Severity::Error,
@@ -488,6 +489,7 @@ fn describe_rule(m: &RuleMatch<'_>) -> Described {
 pub fn rule_finding(m: &RuleMatch<'_>, rules: &RuleContext<'_, '_>) -> Finding {
     let (id, title, category, remediation, confidence, summary) = describe_rule(m);
     Finding {
+        references: Vec::new(),
         id,
         title,
         severity: m.rule.severity,
@@ -706,6 +708,7 @@ fn blame_product_code(finding: &mut Finding, path: &str, e: &Event) {
 
 fn product_code_finding(path: &str, e: &Event, session_index: usize) -> Finding {
     Finding {
+        references: Vec::new(),
         id: "msi.package.invalid-product-code".to_string(),
         title: "The package's ProductCode is not a valid GUID".to_string(),
         severity: Severity::Warning,
@@ -755,6 +758,7 @@ fn file_in_use_finding(facts: &SessionFacts, session_index: usize) -> Finding {
         .collect();
     let first = facts.file_in_use[0].first_line();
     Finding {
+        references: Vec::new(),
         id: "msi.file-in-use".to_string(),
         title: "Files were in use during the installation; a restart completes it".to_string(),
         severity: Severity::Warning,

@@ -208,6 +208,7 @@ impl EventLogTracker {
             findings.push(super::nearby::Timed {
                 times: Vec::new(),
                 finding: Finding {
+                references: Vec::new(),
                 id: "eventlog.service-failures-more".to_string(),
                 title: format!(
                     "{} more services failed (not listed one by one)",
@@ -328,6 +329,7 @@ impl EventLogTracker {
             _ => "Run the service's executable by hand (or look for its Application Error / .NET Runtime events) to see why it stops; an installer that starts it (ServiceControl) fails with Error 1920 when it does.".to_string(),
         });
         Finding {
+            references: Vec::new(),
             id: format!(
                 "eventlog.service.{}",
                 match main.failure {
@@ -404,6 +406,7 @@ impl EventLogTracker {
                     summary.push_str(&format!(" {} records about it.", records.len()));
                 }
                 let finding = Finding {
+                    references: Vec::new(),
                     id: format!("eventlog.installer-{}", if hang { "hang" } else { "crash" }),
                     title: format!("{} {what}", c.image),
                     severity: Severity::Warning,
@@ -494,6 +497,7 @@ impl EventLogTracker {
                     _ => first.record.summary_line(),
                 };
                 Finding {
+                    references: Vec::new(),
                     id: id.to_string(),
                     title: title.to_string(),
                     severity,

@@ -92,12 +92,29 @@ fn add_failure(
         }
         last = Some(node);
     };
-    // The cause and the events that follow from it, in the order the finding cites them.
-    let causal: Vec<&Evidence> = f
+    // The cause and the events that follow from it: each cited place once, the consequences in
+    // time order when the clock placed them all (a service's SCM 7000 comes before the installer's
+    // Error 1920 about it), else in the order the finding cites them.
+    let mut seen = std::collections::HashSet::new();
+    let mut causal: Vec<&Evidence> = f
         .evidence
         .iter()
         .filter(|e| matches!(e.role, EvidenceRole::Cause | EvidenceRole::Consequence))
+        .filter(|e| seen.insert((e.input.as_str(), e.line, e.record, e.row)))
         .collect();
+    if causal.len() > 2 {
+        let times: Option<Vec<_>> = causal[1..]
+            .iter()
+            .map(|e| index.event(e).and_then(|ev| ev.time.aligned))
+            .collect();
+        if let Some(times) = times {
+            let mut order: Vec<usize> = (0..times.len()).collect();
+            order.sort_by_key(|&i| times[i]);
+            let rest: Vec<&Evidence> = order.iter().map(|&i| causal[1 + i]).collect();
+            causal.truncate(1);
+            causal.extend(rest);
+        }
+    }
     let session_label = format!(
         "{} of {}",
         session.operation,

@@ -568,6 +568,7 @@ fn failure_finding(
         remediation.push(info.remedy.to_string());
     }
     Finding {
+        references: Vec::new(),
         id: "eventlog.msi-failed".to_string(),
         title: format!("{product}: {operation} failed with status {status} (event log)"),
         severity: Severity::Error,

@@ -41,7 +41,7 @@ pub use report::{
 pub use crate::clock::{ClockMethod, InputClock};
 pub use input::{detect_file, InputError};
 pub use process_tree::{ProcessNode, ProcessTree};
-pub use timeline::TimelineEntry;
+pub use timeline::{in_time_order as timeline_in_time_order, TimelineEntry};
 
 use crate::detect::collect_inputs;
 use crate::locale_date::DateOrder;

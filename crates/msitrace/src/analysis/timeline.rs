@@ -92,3 +92,34 @@ pub fn add<'a>(
     timeline.sort_by_key(|t| (t.event.input, t.event.at));
     timeline.dedup_by_key(|t| (t.event.input, t.event.at));
 }
+
+/// The timeline in time order: each input keeps its own (line, record, row) order, and the inputs
+/// are merged by aligned UTC time, so that a log with whole-second times does not jump around
+/// its own lines. Events the clock could not place come last, by input.
+pub fn in_time_order(timeline: &[TimelineEntry]) -> Vec<usize> {
+    let mut by_input: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
+    for (i, t) in timeline.iter().enumerate() {
+        by_input.entry(t.event.input).or_default().push(i);
+    }
+    let mut queues: Vec<(Vec<usize>, usize)> = by_input
+        .into_values()
+        .map(|mut v| {
+            v.sort_by_key(|&i| timeline[i].event.at);
+            (v, 0)
+        })
+        .collect();
+    let mut order = Vec::with_capacity(timeline.len());
+    loop {
+        // The input whose next event is earliest; unaligned events wait until nothing else is left.
+        let next = queues
+            .iter()
+            .enumerate()
+            .filter_map(|(q, (v, at))| v.get(*at).map(|&i| (q, timeline[i].event.time.aligned)))
+            .min_by_key(|&(q, t)| (t.is_none(), t, q));
+        let Some((q, _)) = next else { break };
+        let (v, at) = &mut queues[q];
+        order.push(v[*at]);
+        *at += 1;
+    }
+    order
+}

@@ -10,6 +10,7 @@
 
 pub use crate::paths::{KnownFolder, NormalPath, PathSpace};
 
+mod describe;
 mod facts;
 mod kind;
 pub mod meaning;
@@ -17,6 +18,8 @@ mod payload;
 
 pub use kind::*;
 pub use payload::*;
+
+pub use describe::{level_by_name, level_name};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};

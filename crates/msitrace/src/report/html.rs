@@ -13,9 +13,8 @@
 use super::chain_svg::ChainGraph;
 use super::escape;
 use crate::analysis::timeline::TimelineEntry;
-use crate::analysis::{InputStatus, Report};
+use crate::analysis::{ClockMethod, InputStatus, Report};
 use crate::codes::OutcomeClass;
-use crate::event::ReadTime;
 use std::fmt::Write;
 
 /// The page's script. Its SHA-256 is [`SCRIPT_SHA256`], allowed by the page's CSP: change both
@@ -28,8 +27,7 @@ if(q){if(location.hash.indexOf("#q=")===0){q.value=decodeURIComponent(location.h
 var svg=document.getElementById("timeline-svg");
 if(svg){var L=+svg.getAttribute("data-left"),W=+svg.getAttribute("data-width"),T=+svg.getAttribute("data-span"),B=+svg.getAttribute("data-base");
 var v0=0,v1=T>0?T:1,pts=[].slice.call(svg.querySelectorAll("[data-t]")),axis=document.getElementById("axis"),NS="http://www.w3.org/2000/svg";
-function p(n,w){n=String(n);while(n.length<w)n="0"+n;return n;}
-function fmt(ms){ms=((Math.round(ms)%86400000)+86400000)%86400000;return p(Math.floor(ms/3600000),2)+":"+p(Math.floor(ms/60000)%60,2)+":"+p(Math.floor(ms/1000)%60,2)+"."+p(ms%1000,3);}
+function fmt(ms){var d=new Date(Math.round(ms)).toISOString(),w=v1-v0;return w>=86400000?d.slice(0,10)+" "+d.slice(11,16):w>=600000?d.slice(11,19):d.slice(11,23);}
 function x(t){return L+(t-v0)/(v1-v0)*W;}
 function draw(){pts.forEach(function(e){var cx=x(+e.getAttribute("data-t"));e.setAttribute("cx",cx.toFixed(1));e.style.display=(cx<L-4||cx>L+W+4)?"none":"";});
 while(axis.firstChild)axis.removeChild(axis.firstChild);
@@ -48,12 +46,13 @@ draw();}
 document.body.setAttribute("data-ready","1");})();"##;
 
 /// Base64 SHA-256 of [`SCRIPT`], for the CSP `script-src`.
-const SCRIPT_SHA256: &str = "LJCIubx8jOGjPC3eUuEzJJiQJs70P65VD1tyVgLiud8=";
+const SCRIPT_SHA256: &str = "i0N7win84l16z1fVdhLto6zv2hMVsdrm40a8Owak/mU=";
 
 const STYLE: &str = r#"
 :root{--err:#b3261e;--warn:#8a5a00;--info:#0b57d0;--ok:#146c2e;--line:#d0d7de;--bg:#f6f8fa}
 *{box-sizing:border-box}
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1280px;padding:16px 24px;color:#1f2328}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1600px;padding:16px 24px;color:#1f2328}
+section{max-width:100%;overflow-x:auto}td{overflow-wrap:anywhere}
 h1{font-size:22px;margin:4px 0}h2{font-size:18px;border-bottom:1px solid var(--line);padding-bottom:4px;margin-top:28px}
 .verdict{font-weight:600;font-size:16px}.verdict.failed{color:var(--err)}.verdict.ok{color:var(--ok)}.verdict.none{color:var(--warn)}
 table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
@@ -73,7 +72,10 @@ svg text{fill:#1f2328}
 #timeline-svg circle{fill:var(--info);opacity:.75}#timeline-svg circle.evidence{fill:var(--err);opacity:1}
 #timeline-svg .lane{font-size:12px}#timeline-svg .lane-line{stroke:#d0d7de;stroke-width:1}#timeline-svg #axis text{font-size:11px;fill:#57606a}
 .controls button{margin-right:4px}
-#filter{width:360px;padding:4px 6px}
+#filter{width:360px;max-width:100%;padding:4px 6px}
+#events-table{table-layout:fixed}#events-table col.c-time{width:15.5em}#events-table col.c-where{width:14em}#events-table col.c-kind{width:8.5em}
+#events-table td.text{white-space:pre-wrap}.unaligned{color:var(--warn);font-style:italic}
+@media (max-width:1000px){#events-table col.c-time{width:9em}#events-table col.c-where{width:10em}#events-table col.c-kind{width:6.5em}#events-table td{font-size:11.5px}body{padding:8px 10px}}
 .muted{color:#57606a}
 "#;
 
@@ -217,7 +219,7 @@ fn summary(out: &mut String, report: &Report) {
         }
         out.push_str("</tbody></table>\n");
     }
-    out.push_str("<table id=\"inputs\"><thead><tr><th>Input</th><th>Format</th><th>Status</th><th>Lines</th><th>Events</th><th>Notes</th></tr></thead><tbody>\n");
+    out.push_str("<table id=\"inputs\"><thead><tr><th>#</th><th>Input</th><th>Format</th><th>Status</th><th>Lines</th><th>Events</th><th>Clock (offset from UTC)</th><th>Notes</th></tr></thead><tbody>\n");
     for i in &report.inputs {
         let status = match i.status {
             InputStatus::Analyzed => "analysed",
@@ -230,9 +232,33 @@ fn summary(out: &mut String, report: &Report) {
         if i.warnings.len() > 10 {
             notes.push(format!("… and {} more warnings", i.warnings.len() - 10));
         }
+        let clock = match report.clock.iter().find(|c| c.input == i.id) {
+            Some(c) => {
+                let how = match &c.method {
+                    ClockMethod::Utc => "as written".to_string(),
+                    ClockMethod::Override => "given".to_string(),
+                    ClockMethod::Anchored { anchors, .. } => {
+                        format!("{anchors} matching moment(s)")
+                    }
+                    ClockMethod::SameMachine { from } => format!("same machine as #{}", from + 1),
+                    ClockMethod::Unknown => "not aligned".to_string(),
+                };
+                let date = c
+                    .assumed_date
+                    .map(|d| format!("; date assumed {d}"))
+                    .unwrap_or_default();
+                escape::html(&format!(
+                    "{} ({how}; {} confidence{date})",
+                    c.offset.as_deref().unwrap_or("unknown"),
+                    c.confidence.label()
+                ))
+            }
+            None => String::new(),
+        };
         let _ = writeln!(
             out,
-            r#"<tr><td class="mono">{}</td><td>{}</td><td>{status}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            r#"<tr><td>{}</td><td class="mono">{}</td><td>{}</td><td>{status}</td><td>{}</td><td>{}</td><td>{clock}</td><td>{}</td></tr>"#,
+            i.id + 1,
             escape::html(&i.path),
             i.format.map(|f| f.label()).unwrap_or(""),
             i.lines,
@@ -286,21 +312,28 @@ fn chain(out: &mut String, report: &Report) {
     out.push_str("</section>\n");
 }
 
-/// A sortable time key in milliseconds: days are counted when the date is known.
-fn time_key(e: &TimelineEntry) -> Option<i64> {
-    let ms = e.millis_of_day()?;
-    let days = match e.event.time.read {
-        ReadTime::Local { date: Some(d), .. } => {
-            use chrono::Datelike;
-            d.num_days_from_ce() as i64
-        }
-        ReadTime::Utc { time: t } => {
-            use chrono::Datelike;
-            t.date_naive().num_days_from_ce() as i64
-        }
-        _ => 0,
-    };
-    Some(days * 86_400_000 + ms)
+/// The event's aligned UTC time in milliseconds since 1970, the timeline's clock: local times of
+/// MSI logs and captures are drawn where the clock put them, and events the clock could not place
+/// are not drawn (the events table marks them "not aligned"). When no event at all is aligned
+/// (local-time logs without an event log to anchor them), `local` draws the times as read, dated.
+fn time_key(e: &TimelineEntry, local: bool) -> Option<i64> {
+    match e.event.time.aligned {
+        Some(t) => Some(t.timestamp_millis()),
+        None if local => e
+            .event
+            .time
+            .local_datetime()
+            .map(|t| t.and_utc().timestamp_millis()),
+        None => None,
+    }
+}
+
+/// The aligned time as the page shows it (`2026-11-18 19:02:15.430Z`), or `not aligned`.
+fn utc_text(e: &TimelineEntry) -> String {
+    match e.event.time.aligned {
+        Some(t) => t.format("%Y-%m-%d %H:%M:%S%.3fZ").to_string(),
+        None => "not aligned".into(),
+    }
 }
 
 const TL_LEFT: usize = 260;
@@ -309,13 +342,20 @@ const TL_LANE: usize = 28;
 
 fn timeline(out: &mut String, report: &Report) {
     out.push_str("<section id=\"timeline\"><h2>Timeline</h2>\n");
+    let local = report
+        .timeline
+        .iter()
+        .all(|e| e.event.time.aligned.is_none());
     let timed: Vec<(&TimelineEntry, i64)> = report
         .timeline
         .iter()
-        .filter_map(|e| time_key(e).map(|k| (e, k)))
+        .filter_map(|e| time_key(e, local).map(|k| (e, k)))
         .collect();
+    let unaligned = report.timeline.len() - timed.len();
     if timed.is_empty() {
-        out.push_str("<p class=\"muted\">No timed events to draw.</p></section>\n");
+        out.push_str(
+            "<p class=\"muted\">No event with a time on the aligned clock to draw.</p></section>\n",
+        );
         return;
     }
     let t0 = timed.iter().map(|(_, k)| *k).min().unwrap_or(0);
@@ -336,13 +376,22 @@ fn timeline(out: &mut String, report: &Report) {
     let width = TL_LEFT + TL_WIDTH + 60;
     let _ = writeln!(
         out,
-        r#"<p class="controls"><button id="zoom-in" type="button">Zoom in</button><button id="zoom-out" type="button">Zoom out</button><button id="zoom-reset" type="button">Reset</button> <span class="muted">zoom <span id="zoom-level">1×</span> · wheel to zoom, drag to pan · times as read in each log (local time); red: evidence of a finding</span></p>"#
+        r#"<p class="controls"><button id="zoom-in" type="button">Zoom in</button><button id="zoom-out" type="button">Zoom out</button><button id="zoom-reset" type="button">Reset</button> <span class="muted">zoom <span id="zoom-level">1×</span> · wheel to zoom, drag to pan · {}; red: evidence of a finding{}</span></p>"#,
+        if local {
+            "local time as read (no input could be aligned to UTC)"
+        } else {
+            "UTC, every input on the aligned clock (see the inputs' clock column)"
+        },
+        match unaligned {
+            0 => String::new(),
+            n => format!(" · {n} events not aligned, not drawn"),
+        }
     );
     let _ = write!(
         out,
         r#"<svg id="timeline-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" data-left="{TL_LEFT}" data-width="{TL_WIDTH}" data-span="{}" data-base="{}" role="img" aria-label="timeline of the inputs"><g id="axis"></g>"#,
         t1 - t0,
-        t0.rem_euclid(86_400_000)
+        t0
     );
     for (n, lane) in lanes.iter().enumerate() {
         let y = 24 + n * TL_LANE + TL_LANE / 2;
@@ -376,9 +425,13 @@ fn timeline(out: &mut String, report: &Report) {
             },
             if is_evidence { 5 } else { 3 },
             k - t0,
-            escape::html(&e.time_text().unwrap_or_default()),
+            escape::html(&if local {
+                e.time_text().unwrap_or_default()
+            } else {
+                utc_text(e)
+            }),
             escape::html(&e.place()),
-            escape::html(&crate::text::clip(e.event.first_line(), 200))
+            escape::html(&crate::text::clip(&e.event.describe(), 200))
         );
     }
     out.push_str("</svg></section>\n");
@@ -427,6 +480,22 @@ fn findings(out: &mut String, report: &Report) {
             }
             out.push_str("</ul>\n");
         }
+        if !f.references.is_empty() {
+            out.push_str("<h4>See also</h4><ul>\n");
+            for r in &f.references {
+                // Only https links become links; anything else (javascript:, data:) stays text.
+                if r.starts_with("https://") && !r.contains(char::is_whitespace) {
+                    let _ = writeln!(
+                        out,
+                        r#"<li><a href="{0}" rel="noreferrer noopener">{0}</a></li>"#,
+                        escape::html(r)
+                    );
+                } else {
+                    let _ = writeln!(out, "<li>{}</li>", escape::html(r));
+                }
+            }
+            out.push_str("</ul>\n");
+        }
         out.push_str("</div>\n");
     }
     out.push_str("</section>\n");
@@ -436,21 +505,38 @@ fn events(out: &mut String, timeline: &[TimelineEntry]) {
     out.push_str("<section id=\"events\"><h2>Events</h2>\n");
     let _ = writeln!(
         out,
-        r#"<p><input id="filter" type="search" placeholder="Filter events (text, file, kind)…" aria-label="filter events"> <span id="shown" class="muted">{} events</span></p>"#,
+        r#"<p><input id="filter" type="search" placeholder="Filter events (text, file, kind)…" aria-label="filter events"> <span id="shown" class="muted">{} events</span> <span class="muted">· in time order on the aligned clock (UTC); “as read” is the time the log wrote</span></p>"#,
         timeline.len()
     );
-    out.push_str("<table id=\"events-table\"><thead><tr><th>Time</th><th>Where</th><th>Kind</th><th>Text</th></tr></thead><tbody>\n");
-    for e in timeline {
+    out.push_str("<table id=\"events-table\"><colgroup><col class=\"c-time\"><col class=\"c-time\"><col class=\"c-where\"><col class=\"c-kind\"><col></colgroup><thead><tr><th>Time (UTC)</th><th>As read</th><th>Where</th><th>Kind</th><th>Text</th></tr></thead><tbody>\n");
+    for i in crate::analysis::timeline_in_time_order(timeline) {
+        let e = &timeline[i];
+        let utc = match e.event.time.aligned {
+            Some(_) => escape::html(&utc_text(e)),
+            None => "<span class=\"unaligned\">not aligned</span>".into(),
+        };
         let _ = writeln!(
             out,
-            r#"<tr><td class="mono">{}</td><td class="mono">{}</td><td>{}</td><td class="mono">{}</td></tr>"#,
+            r#"<tr><td class="mono">{utc}</td><td class="mono">{}</td><td class="mono" title="{}">#{} {}</td><td>{}</td><td class="mono text">{}</td></tr>"#,
             escape::html(&e.time_text().unwrap_or_default()),
             escape::html(&e.place()),
+            e.event.input + 1,
+            escape::html(&short_place(e)),
             escape::html(&e.kind_name()),
-            escape::html(&crate::text::clip(e.event.first_line(), 400))
+            escape::html(&crate::text::clip(&e.event.describe(), 400))
         );
     }
     out.push_str("</tbody></table></section>\n");
+}
+
+/// `install.log:30`, `application.xml record 9122`: the file name and the place in it (the full
+/// path is the cell's title).
+fn short_place(e: &TimelineEntry) -> String {
+    let name = e.path.rsplit(['/', '\\']).next().unwrap_or(&e.path);
+    match e.event.at {
+        crate::event::Location::Line(n) => format!("{name}:{n}"),
+        other => format!("{name} {other}"),
+    }
 }
 
 #[cfg(test)]

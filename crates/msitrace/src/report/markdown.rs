@@ -17,8 +17,9 @@ fn code_block(out: &mut String, lines: &[String]) {
     let clean: Vec<String> = lines
         .iter()
         .map(|l| {
-            l.chars()
-                .filter(|c| !c.is_control() || *c == '\t')
+            escape::terminal(l)
+                .chars()
+                .filter(|c| *c != '\n')
                 .collect::<String>()
         })
         .collect();
@@ -212,6 +213,13 @@ fn finding(out: &mut String, n: usize, f: &Finding) {
         let _ = writeln!(out, "**What to do**\n");
         for r in &f.remediation {
             let _ = writeln!(out, "- {}", escape::markdown(r));
+        }
+        out.push('\n');
+    }
+    if !f.references.is_empty() {
+        let _ = writeln!(out, "**See also**\n");
+        for r in &f.references {
+            let _ = writeln!(out, "- {}", escape::markdown_code_span(r));
         }
         out.push('\n');
     }

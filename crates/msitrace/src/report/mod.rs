@@ -15,3 +15,4 @@ pub mod jsonl;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
+pub mod wrap;

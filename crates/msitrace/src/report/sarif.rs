@@ -7,8 +7,9 @@
 //!
 //! Locations point at the log files: the first evidence line (the cause when there is one) is the
 //! result's location, with `region.startLine`; the other evidence lines are `relatedLocations`.
-//! Evidence cited by event-log record or CSV row has no line: its location has no region, and the
-//! record or row is in the location's `properties` (`record`, `row`). Paths as given stay relative;
+//! Evidence cited by a Process Monitor CSV row has the row's line as its region (data row `n` is
+//! line `n + 1`, after the header); evidence cited by event-log record (or XML event) has no line and
+//! no region. The record or row is in the location's `properties` (`record`, `row`). Paths as given stay relative;
 //! absolute paths become `file://` URIs; bundle entries keep their `bundle.zip!/name` form.
 //! The SARIF schema is shipped as `docs/schemas/sarif-2.1.0.json` and the output is tested against it.
 
@@ -126,7 +127,7 @@ fn rule_from_pack(r: &Rule) -> Value {
         "id": r.id,
         "name": camel_name(&r.id),
         "shortDescription": { "text": r.title },
-        "fullDescription": { "text": r.summary },
+        "fullDescription": { "text": generic_summary(&r.summary) },
         "defaultConfiguration": { "level": level(r.severity) },
         "properties": {
             "category": r.category,
@@ -162,7 +163,35 @@ fn rule_from_finding(f: &Finding) -> Value {
     if !f.remediation.is_empty() {
         rule["help"] = help(&f.remediation);
     }
+    if let Some(uri) = f.references.iter().find(|u| u.starts_with("https://")) {
+        rule["helpUri"] = json!(uri);
+    }
     rule
+}
+
+/// A rule's summary template in general words: each `{placeholder}` (filled from the matched
+/// events in a finding) becomes `the placeholder`, `{text2}` the second matched line.
+fn generic_summary(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let name = &rest[open + 1..close];
+        let words = match name.strip_prefix("text") {
+            Some("") | Some("1") => "the matched line".to_string(),
+            Some("2") => "the second matched line".to_string(),
+            Some("3") => "the third matched line".to_string(),
+            Some(n) if n.parse::<u32>().is_ok() => format!("matched line {n}"),
+            _ => format!("the {}", name.replace('_', " ")),
+        };
+        out.push_str(&words);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `msi.error.1310` → `MsiError1310` (SARIF `name` is an identifier-like name).
@@ -225,6 +254,9 @@ fn location(e: &Evidence, id: Option<usize>) -> Value {
     let mut physical = json!({ "artifactLocation": { "uri": uri(&e.input) } });
     if let Some(line) = e.line.filter(|l| *l >= 1) {
         physical["region"] = json!({ "startLine": line });
+    } else if let Some(row) = e.row.filter(|_| is_csv(&e.input)) {
+        // A Process Monitor CSV export writes one row a line after its header line.
+        physical["region"] = json!({ "startLine": row + 1 });
     }
     let mut loc = json!({
         "physicalLocation": physical,
@@ -243,6 +275,14 @@ fn location(e: &Evidence, id: Option<usize>) -> Value {
     }
     loc["properties"] = Value::Object(props);
     loc
+}
+
+/// Whether an input path names a CSV export (where data row `n` is line `n + 1`).
+fn is_csv(path: &str) -> bool {
+    path.rsplit(['/', '\\'])
+        .next()
+        .and_then(|name| name.rsplit_once('.'))
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("csv"))
 }
 
 /// A URI reference for an input path: relative paths stay relative (with `/`), absolute paths become

@@ -7,6 +7,7 @@ use crate::analysis::{InputStatus, Report, Verdict};
 use crate::clock::ClockMethod;
 use crate::codes::OutcomeClass;
 use crate::findings::{EvidenceRole, Severity};
+use crate::report::wrap::wrap;
 use std::fmt::Write;
 
 /// Options of the text rendering.
@@ -14,7 +15,7 @@ use std::fmt::Write;
 pub struct TextOptions {
     /// Use ANSI colours.
     pub color: bool,
-    /// Terminal width; long evidence lines are cut to it.
+    /// Terminal width: every line is wrapped to it (continuation lines indented).
     pub width: usize,
 }
 
@@ -22,15 +23,14 @@ impl Default for TextOptions {
     fn default() -> Self {
         TextOptions {
             color: false,
-            width: 120,
+            width: 100,
         }
     }
 }
 
-/// Remove terminal control sequences and control characters from untrusted text: whole CSI
-/// sequences (`ESC [ ... m`, and the one-character C1 CSI), OSC sequences (`ESC ] ... BEL` or
-/// `ESC ] ... ESC \`, which can set titles or write hyperlinks), other `ESC x` pairs, then every
-/// remaining control character; tabs become spaces.
+/// Remove terminal control sequences and control characters from untrusted text, as
+/// [`super::escape::terminal`] does, and make the result one line: tabs become spaces and newlines
+/// are removed.
 ///
 /// ```
 /// use msitrace::report::text::sanitize;
@@ -39,44 +39,14 @@ impl Default for TextOptions {
 /// assert_eq!(sanitize("p\u{9b}2Jq\tr"), "pq r");
 /// ```
 pub fn sanitize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\x1b' => match chars.next() {
-                Some('[') => skip_csi(&mut chars),
-                Some(']') | Some('P') | Some('_') | Some('^') => {
-                    // OSC, DCS, APC, PM: up to BEL or ST (ESC \\).
-                    while let Some(c) = chars.next() {
-                        if c == '\x07' || c == '\u{9c}' {
-                            break;
-                        }
-                        if c == '\x1b' {
-                            if chars.peek() == Some(&'\\') {
-                                chars.next();
-                            }
-                            break;
-                        }
-                    }
-                }
-                _ => {}
-            },
-            '\u{9b}' => skip_csi(&mut chars),
-            '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Skip the parameters and final byte of a CSI sequence.
-fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    for c in chars.by_ref() {
-        if ('\u{40}'..='\u{7e}').contains(&c) || c.is_control() {
-            break;
-        }
-    }
+    super::escape::terminal(text)
+        .chars()
+        .filter_map(|c| match c {
+            '\t' => Some(' '),
+            '\n' => None,
+            c => Some(c),
+        })
+        .collect()
 }
 
 struct Painter {
@@ -93,21 +63,59 @@ impl Painter {
     }
 }
 
+/// `1 error`, `2 errors`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The last component of a path (either separator).
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
 /// Render the report as text.
 pub fn render(report: &Report, options: &TextOptions) -> String {
     let p = Painter {
         color: options.color,
     };
-    let width = options.width.max(60);
+    let width = options.width.max(40);
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} — {} input(s), {} installer session(s), {} bundle(s), {} finding(s)",
-        report.tool,
-        report.inputs.len(),
-        report.sessions.len(),
-        report.bundles.len(),
-        report.findings.len()
+    // One wrapped paragraph: `first` before it, `rest` before each continuation line.
+    let para = |out: &mut String, first: &str, rest: &str, text: &str| {
+        out.push_str(&wrap(text, width, first, rest));
+    };
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    // Skipped and unreadable files are listed under Inputs but are not inputs analysed.
+    let analysed = report
+        .inputs
+        .iter()
+        .filter(|i| i.status == InputStatus::Analyzed)
+        .count();
+    let skipped = match report.inputs.len() - analysed {
+        0 => String::new(),
+        n => format!(" ({n} not analysed)"),
+    };
+    let info = match count(Severity::Info) {
+        0 => String::new(),
+        n => format!(", {n} info"),
+    };
+    para(
+        &mut out,
+        "",
+        "  ",
+        &format!(
+            "{} — {}{skipped}, {}, {}; {}, {}{info}",
+            report.tool,
+            plural(analysed, "input"),
+            plural(report.sessions.len(), "installer session"),
+            plural(report.bundles.len(), "bundle"),
+            plural(count(Severity::Error), "error"),
+            plural(count(Severity::Warning), "warning"),
+        ),
     );
 
     let _ = writeln!(out, "\n{}", p.paint("1", "Inputs"));
@@ -120,8 +128,13 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             (Some(f), None) => f.to_string(),
             _ => "unrecognised".to_string(),
         };
-        let status = match i.status {
-            InputStatus::Analyzed => match &i.records {
+        // A capture is counted in rows everywhere (CSV lines and XML elements are not rows).
+        let capture = report.captures.iter().find(|c| c.input == i.id);
+        let status = match (i.status, capture) {
+            (InputStatus::Analyzed, Some(c)) if i.form.is_none() => {
+                format!("{}, {} kept", plural(c.rows as usize, "row"), c.kept)
+            }
+            (InputStatus::Analyzed, _) => match &i.records {
                 Some(r) => format!(
                     "{} records, {} of interest decoded{}",
                     r.read,
@@ -135,26 +148,33 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 None if i.form.is_some() => format!("{} lines", i.lines),
                 None => format!("{} lines, {} entries", i.lines, i.events),
             },
-            InputStatus::Unsupported => p.paint("33", "not yet supported"),
-            InputStatus::Unrecognized => p.paint("33", "skipped"),
-            InputStatus::Error => p.paint("31", "error"),
+            (InputStatus::Unsupported, _) => p.paint("33", "not yet supported"),
+            (InputStatus::Unrecognized, _) => p.paint("33", "skipped"),
+            (InputStatus::Error, _) => p.paint("31", "error"),
         };
-        let _ = writeln!(out, "  {}  ({what}; {status})", sanitize(&i.path));
+        para(
+            &mut out,
+            &format!("  #{} ", i.id + 1),
+            "      ",
+            &format!("{}  ({what}; {status})", sanitize(&i.path)),
+        );
         if let Some(e) = &i.error {
-            let _ = writeln!(out, "    {}", sanitize(e));
+            para(&mut out, "    ", "      ", &sanitize(e));
         }
         for w in i.warnings.iter().take(10) {
-            let _ = writeln!(
-                out,
-                "    warning: {}",
-                crate::text::clip(&sanitize(&w.text), width - 14)
+            para(
+                &mut out,
+                "    warning: ",
+                "      ",
+                &crate::text::clip(&sanitize(&w.text), 400),
             );
         }
         for w in i.skipped.iter().take(10) {
-            let _ = writeln!(
-                out,
-                "    skipped: {}",
-                crate::text::clip(&sanitize(&w.text), width - 14)
+            para(
+                &mut out,
+                "    skipped: ",
+                "      ",
+                &crate::text::clip(&sanitize(&w.text), 400),
             );
         }
         if i.skipped.len() > 10 {
@@ -181,31 +201,37 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
     if aligned {
         let _ = writeln!(out, "\n{}", p.paint("1", "Clock"));
         for c in &report.clock {
+            // The Inputs section maps numbers to paths; here the file name is enough.
             let name = report
                 .inputs
                 .iter()
                 .find(|i| i.id == c.input)
-                .map_or("?".to_string(), |i| sanitize(&i.path));
+                .map_or("?".to_string(), |i| sanitize(file_name(&i.path)));
             let how = match &c.method {
-                ClockMethod::Utc => "UTC as written".to_string(),
-                ClockMethod::Override => "offset given with --utc-offset".to_string(),
-                ClockMethod::Anchored {
-                    anchors, example, ..
-                } => format!("{anchors} matching moment(s), e.g. {}", sanitize(example)),
-                ClockMethod::SameMachine { from } => format!("same machine as input {}", from + 1),
+                ClockMethod::Utc => "as written".to_string(),
+                ClockMethod::Override => "given with --utc-offset or --timezone".to_string(),
+                ClockMethod::Anchored { anchors, .. } => {
+                    format!("{anchors} matching moment(s) with an event log")
+                }
+                ClockMethod::SameMachine { from } => format!("same machine as #{}", from + 1),
                 ClockMethod::Unknown => "not aligned".to_string(),
             };
             let offset = c.offset.as_deref().unwrap_or("unknown offset");
-            let _ = writeln!(
-                out,
-                "  {name}: {offset} ({how}; {} confidence)",
-                c.confidence.label()
+            let date = c
+                .assumed_date
+                .map(|d| format!("; date {d} assumed"))
+                .unwrap_or_default();
+            para(
+                &mut out,
+                &format!("  #{} ", c.input + 1),
+                "      ",
+                &format!(
+                    "{name}: {offset} ({how}; {} confidence{date})",
+                    c.confidence.label()
+                ),
             );
-            if let Some(d) = c.assumed_date {
-                let _ = writeln!(out, "    date assumed: {d}");
-            }
             for n in &c.notes {
-                let _ = writeln!(out, "    note: {}", sanitize(n));
+                para(&mut out, "    note: ", "      ", &sanitize(n));
             }
         }
     }
@@ -233,16 +259,25 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             }
             None => "no exit status in the log".to_string(),
         };
-        let _ = writeln!(out, "  [{}] {} of {product}: {result}", n + 1, s.operation);
+        para(
+            &mut out,
+            &format!("  [{}] ", n + 1),
+            "      ",
+            &format!("{} of {product}: {result}", s.operation),
+        );
         let from_event_log = s.recorded.as_ref().filter(|r| r.path == s.path);
         if from_event_log.is_none() {
-            let _ = writeln!(
-                out,
-                "      log:      {} lines {}-{}{}",
-                sanitize(&s.path),
-                s.lines[0],
-                s.lines[1],
-                if s.verbose { "" } else { " (not verbose)" }
+            para(
+                &mut out,
+                "      log:      ",
+                "                ",
+                &format!(
+                    "{} lines {}-{}{}",
+                    sanitize(&s.path),
+                    s.lines[0],
+                    s.lines[1],
+                    if s.verbose { "" } else { " (not verbose)" }
+                ),
             );
         }
         if let Some(r) = &s.recorded {
@@ -251,12 +286,18 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 (Some(a), _) => format!(" record {a}"),
                 _ => String::new(),
             };
-            let _ = writeln!(out, "      events:   {}{records}", sanitize(&r.path));
+            para(
+                &mut out,
+                "      events:   ",
+                "                ",
+                &format!("{}{records}", sanitize(&r.path)),
+            );
             if let Some(p) = &r.package {
-                let _ = writeln!(
-                    out,
-                    "      package:  {}",
-                    crate::text::clip(&sanitize(p), width - 16)
+                para(
+                    &mut out,
+                    "      package:  ",
+                    "                ",
+                    &sanitize(p),
                 );
             }
             let who = [
@@ -267,44 +308,74 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             ];
             let who: Vec<String> = who.into_iter().flatten().collect();
             if !who.is_empty() {
-                let _ = writeln!(out, "      by:       {}", who.join(", "));
+                para(
+                    &mut out,
+                    "      by:       ",
+                    "                ",
+                    &who.join(", "),
+                );
             }
             if let (Some(a), Some(b)) = (r.start, r.end) {
-                let _ = writeln!(
-                    out,
-                    "      time:     {} → {} (UTC)",
-                    a.format("%Y-%m-%d %H:%M:%S"),
-                    b.format("%Y-%m-%d %H:%M:%S")
+                para(
+                    &mut out,
+                    "      time:     ",
+                    "                ",
+                    &format!(
+                        "{} → {} (UTC)",
+                        a.format("%Y-%m-%d %H:%M:%S"),
+                        b.format("%Y-%m-%d %H:%M:%S")
+                    ),
                 );
             }
         }
         if let Some(c) = &s.calling_process {
-            let _ = writeln!(out, "      caller:   {}", sanitize(c));
+            para(
+                &mut out,
+                "      caller:   ",
+                "                ",
+                &sanitize(c),
+            );
         }
         if let Some(c) = &s.command_line {
-            let _ = writeln!(
-                out,
-                "      command:  {}",
-                crate::text::clip(&sanitize(c), width - 16)
+            para(
+                &mut out,
+                "      command:  ",
+                "                ",
+                &sanitize(c),
             );
         }
         if let Some(e) = s.elevated {
-            let _ = writeln!(out, "      elevated: {}", if e { "yes" } else { "no" });
+            para(
+                &mut out,
+                "      elevated: ",
+                "                ",
+                if e { "yes" } else { "no" },
+            );
         }
         if let (Some(a), Some(b)) = (s.start, s.end) {
             let secs = s.duration_ms.unwrap_or(0) as f64 / 1000.0;
-            let _ = writeln!(out, "      time:     {a} → {b} ({secs:.1} s, local time)");
+            para(
+                &mut out,
+                "      time:     ",
+                "                ",
+                &format!("{a} → {b} ({secs:.1} s, local time)"),
+            );
         }
         if let Some(a) = &s.failed_action {
-            let _ = writeln!(
-                out,
-                "      failed:   action {} (line {})",
-                sanitize(&a.name),
-                a.line
+            para(
+                &mut out,
+                "      failed:   ",
+                "                ",
+                &format!("action {} (line {})", sanitize(&a.name), a.line),
             );
         }
         if let Some(b) = s.bundle {
-            let _ = writeln!(out, "      bundle:   run by bundle [{}]", b + 1);
+            para(
+                &mut out,
+                "      bundle:   ",
+                "                ",
+                &format!("run by bundle [{}]", b + 1),
+            );
         }
     }
 
@@ -325,26 +396,33 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             .as_deref()
             .map(sanitize)
             .unwrap_or_else(|| "(unnamed bundle)".into());
-        let _ = writeln!(
-            out,
-            "  [{}] {name}{}: {result}",
-            n + 1,
-            b.version
-                .as_deref()
-                .map(|v| format!(" {}", sanitize(v)))
-                .unwrap_or_default()
+        let version = b
+            .version
+            .as_deref()
+            .map(|v| format!(" {}", sanitize(v)))
+            .unwrap_or_default();
+        para(
+            &mut out,
+            &format!("  [{}] ", n + 1),
+            "      ",
+            &format!("{name}{version}: {result}"),
         );
-        let _ = writeln!(out, "      log:      {}", sanitize(&b.path));
+        para(
+            &mut out,
+            "      log:      ",
+            "                ",
+            &sanitize(&b.path),
+        );
         for l in &b.package_logs {
             let given = match l.input {
                 Some(_) => "given",
                 None => "not given",
             };
-            let _ = writeln!(
-                out,
-                "      package:  {} → {} ({given})",
-                sanitize(&l.package),
-                sanitize(&l.path)
+            para(
+                &mut out,
+                "      package:  ",
+                "                ",
+                &format!("{} → {} ({given})", sanitize(&l.package), sanitize(&l.path)),
             );
         }
     }
@@ -354,11 +432,10 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
     }
     for c in &report.captures {
         let r = &c.results;
-        let _ = writeln!(
-            out,
-            "  {}: {} rows ({} kept), {} success, {} routine, {} probing, {} failures{}{}",
+        let line = format!(
+            "{}: {} ({} kept), {} success, {} routine, {} probing, {} failures{}{}",
             sanitize(&c.path),
-            c.rows,
+            plural(c.rows as usize, "row"),
             c.kept,
             r.success,
             r.noise,
@@ -378,12 +455,32 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 String::new()
             }
         );
-        let date = match c.date {
-            Some(d) => format!("{d} (from {})", c.date_source),
-            None => c.date_source.clone(),
+        para(&mut out, "  ", "      ", &line);
+        // The date the clock assumed for a date-less capture, as the Clock section says it.
+        let assumed = report
+            .clock
+            .iter()
+            .find(|k| k.input == c.input)
+            .and_then(|k| k.assumed_date);
+        let date = match (c.date, assumed) {
+            (Some(d), _) => format!("{d} (from {})", c.date_source),
+            (None, Some(d)) => {
+                format!("{d} assumed (see Clock); the rows carry times of day only")
+            }
+            (None, None) => c.date_source.clone(),
         };
-        let _ = writeln!(out, "      date:      {}", sanitize(&date));
-        let _ = writeln!(out, "      processes: {}", c.processes.len());
+        para(
+            &mut out,
+            "      date:      ",
+            "                 ",
+            &sanitize(&date),
+        );
+        para(
+            &mut out,
+            "      processes: ",
+            "                 ",
+            &c.processes.len().to_string(),
+        );
         let top: Vec<String> = c
             .operations
             .iter()
@@ -397,19 +494,24 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 format!("{} {} ×{}", o.operation, result, o.count)
             })
             .collect();
-        let _ = writeln!(
-            out,
-            "      most rows: {}",
-            crate::text::clip(&sanitize(&top.join(", ")), width - 17)
+        para(
+            &mut out,
+            "      most rows: ",
+            "                 ",
+            &sanitize(&top.join(", ")),
         );
     }
 
     let _ = writeln!(out, "\n{}", p.paint("1", "Findings"));
     if report.verdict == Verdict::NothingAnalysed {
-        let _ = writeln!(
-            out,
-            "  Nothing analysed: {}.",
-            report.verdict.reason(&report.inputs)
+        para(
+            &mut out,
+            "  ",
+            "  ",
+            &format!(
+                "Nothing analysed: {}.",
+                report.verdict.reason(&report.inputs)
+            ),
         );
     } else if report.findings.is_empty() {
         let _ = writeln!(out, "  No failure found.");
@@ -421,21 +523,45 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             Severity::Info => p.paint("1;36", "INFO"),
         };
         let conf = f.confidence.label();
-        let _ = writeln!(
-            out,
-            "  {}. {sev} {} ({} confidence)",
-            n + 1,
-            sanitize(&f.title),
-            conf
+        let number = format!("  {}. ", n + 1);
+        para(
+            &mut out,
+            &number,
+            &" ".repeat(number.len()),
+            &format!("{sev} {} ({conf} confidence)", sanitize(&f.title)),
         );
-        let _ = writeln!(
-            out,
-            "     id: {}  category: {}",
-            sanitize(&f.id),
-            sanitize(&f.category)
+        // Which installer session (or bundle) the finding is about, by its number above.
+        let about = match (
+            f.session
+                .and_then(|s| report.sessions.get(s).map(|r| (s, r))),
+            f.bundle,
+        ) {
+            (Some((n, s)), _) => format!(
+                "  session: [{}] {} of {}",
+                n + 1,
+                s.operation,
+                s.product
+                    .as_deref()
+                    .map(sanitize)
+                    .unwrap_or_else(|| "?".into())
+            ),
+            (None, Some(b)) => format!("  bundle: [{}]", b + 1),
+            _ => String::new(),
+        };
+        para(
+            &mut out,
+            "     ",
+            "       ",
+            &format!(
+                "id: {}  category: {}{about}",
+                sanitize(&f.id),
+                sanitize(&f.category)
+            ),
         );
-        let _ = writeln!(out, "     {}", sanitize(&f.summary));
-        let _ = writeln!(out, "     evidence:");
+        para(&mut out, "     ", "     ", &sanitize(&f.summary));
+        if !f.evidence.is_empty() {
+            let _ = writeln!(out, "     evidence:");
+        }
         for e in &f.evidence {
             let role = match e.role {
                 EvidenceRole::Cause => p.paint("1", "cause  "),
@@ -445,8 +571,15 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 EvidenceRole::Outcome => "outcome".to_string(),
             };
             let place = sanitize(&e.place());
-            let text = crate::text::clip(&sanitize(e.text.trim()), width.saturating_sub(12));
-            let _ = writeln!(out, "       {role} {place}\n               {text}");
+            // A cited line is shown whole up to a few lines' worth; the file has the rest.
+            let text = crate::text::clip(&sanitize(e.text.trim()), 3 * width);
+            para(
+                &mut out,
+                &format!("       {role} "),
+                "                 ",
+                &place,
+            );
+            para(&mut out, "               ", "               ", &text);
         }
         if let Some(graph) = &report.graph {
             for chain in graph.chains.iter().filter(|c| c.finding == n) {
@@ -459,19 +592,28 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                         .map(|e| format!("  [{}]", sanitize(&e.short_place())))
                         .unwrap_or_default();
                     let arrow = if depth == 0 { "" } else { "→ " };
-                    let indent = "  ".repeat(depth.min(12));
-                    let label = crate::text::clip(
-                        &sanitize(&node.label),
-                        width.saturating_sub(10 + indent.len() + place.len()),
+                    // Deep chains stop indenting, so that labels keep room to wrap into.
+                    let indent = "       ".to_string() + &"  ".repeat(depth.min(8));
+                    let label = sanitize(&node.label);
+                    para(
+                        &mut out,
+                        &format!("{indent}{arrow}"),
+                        &format!("{indent}    "),
+                        &format!("{label}{place}"),
                     );
-                    let _ = writeln!(out, "       {indent}{arrow}{label}{place}");
                 }
             }
         }
         if !f.remediation.is_empty() {
             let _ = writeln!(out, "     what to do:");
             for r in &f.remediation {
-                let _ = writeln!(out, "       - {}", sanitize(r));
+                para(&mut out, "       - ", "         ", &sanitize(r));
+            }
+        }
+        if !f.references.is_empty() {
+            let _ = writeln!(out, "     see also:");
+            for r in &f.references {
+                para(&mut out, "       - ", "         ", &sanitize(r));
             }
         }
     }

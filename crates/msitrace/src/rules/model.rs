@@ -62,8 +62,7 @@ pub enum Role {
 }
 
 /// What the events of a sequence must share with the step before.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     /// The same input file.
     Input,
@@ -73,6 +72,29 @@ pub enum Scope {
     Session,
     /// The same product name.
     Product,
+}
+
+impl Scope {
+    /// The scope a rule file names (`input`, `process`, `session`, `product`).
+    pub fn from_name(name: &str) -> Option<Scope> {
+        match name {
+            "input" => Some(Scope::Input),
+            "process" => Some(Scope::Process),
+            "session" => Some(Scope::Session),
+            "product" => Some(Scope::Product),
+            _ => None,
+        }
+    }
+
+    /// The scope in words: `input`, `process`, `session` or `product`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Input => "input",
+            Scope::Process => "process",
+            Scope::Session => "session",
+            Scope::Product => "product",
+        }
+    }
 }
 
 /// One event of a rule: a matcher, and for later steps how it relates to the step before.
@@ -142,6 +164,19 @@ pub enum SourceClass {
     ToolLog,
 }
 
+impl SourceClass {
+    /// The name rule files use (`msilog`, `burnlog`, `eventlog`, `procmon`, `toollog`).
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceClass::MsiLog => "msilog",
+            SourceClass::BurnLog => "burnlog",
+            SourceClass::EventLog => "eventlog",
+            SourceClass::Procmon => "procmon",
+            SourceClass::ToolLog => "toollog",
+        }
+    }
+}
+
 /// A problem in a rule file, with its place.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}:{column}: {message}")]
@@ -186,8 +221,9 @@ const KIND_ALIASES: &[(&str, &str)] = &[
     ("custom_action", "custom_action_result"),
 ];
 
-/// The one name ([`Kind::name`]) of a kind as a rule file names it; `None` when unknown.
-fn kind_named(name: &str) -> Option<&'static str> {
+/// The one name ([`Kind::name`]) of a kind as a rule file (or `msitrace events --kind`) names
+/// it; `None` when unknown.
+pub fn kind_named(name: &str) -> Option<&'static str> {
     Kind::NAMES
         .iter()
         .copied()
@@ -273,7 +309,7 @@ struct MatchDef {
     fields: Option<Spanned<toml::Table>>,
     inside_failing_action: Option<bool>,
     within: Option<Spanned<String>>,
-    same: Option<OneOrMany<Scope>>,
+    same: Option<Spanned<OneOrMany<String>>>,
     equal: Option<OneOrMany<String>>,
     any_order: Option<bool>,
 }
@@ -520,6 +556,21 @@ impl Compiler<'_> {
             fields,
             inside_failing_action: d.inside_failing_action,
         };
+        let mut same = Vec::new();
+        if let Some(names) = d.same {
+            let span = names.span().start;
+            for name in names.into_inner().into_vec() {
+                match Scope::from_name(&name) {
+                    Some(scope) => same.push(scope),
+                    None => self.err(
+                        span,
+                        format!(
+                            "unknown value '{name}' for `same`: expected input, session, process or product"
+                        ),
+                    ),
+                }
+            }
+        }
         if matcher.is_empty() && self.errors.len() == before {
             self.err(
                 at,
@@ -532,7 +583,7 @@ impl Compiler<'_> {
         Some(Step {
             matcher,
             within,
-            same: many(d.same),
+            same,
             equal: many(d.equal),
             any_order: d.any_order.unwrap_or(false),
         })
@@ -540,63 +591,81 @@ impl Compiler<'_> {
 }
 
 impl Step {
-    /// The step's conditions in one line, as a rule file would say them.
+    /// The step's conditions in words, in one line (`kind msi_message, code 1310, within 30 s of
+    /// the step before, in the same session`).
     pub fn describe(&self) -> String {
         let m = &self.matcher;
         let mut parts: Vec<String> = Vec::new();
-        let list = |v: &[String]| v.join("|");
+        let or = |v: &[String]| v.join(" or ");
         if !m.sources.is_empty() {
-            parts.push(format!("source={:?}", m.sources));
+            let names: Vec<String> = m.sources.iter().map(|s| s.name().to_string()).collect();
+            parts.push(format!("from a {} input", or(&names)));
         }
         if !m.kinds.is_empty() {
-            parts.push(format!("kind={}", list(&m.kinds)));
+            parts.push(format!("kind {}", or(&m.kinds)));
         }
         if !m.codes.is_empty() {
             let codes: Vec<String> = m.codes.iter().map(u32::to_string).collect();
-            parts.push(format!("code={}", list(&codes)));
+            parts.push(format!("code {}", or(&codes)));
         }
         if !m.levels.is_empty() {
-            parts.push(format!("level={}", list(&m.levels)));
+            parts.push(format!("level {}", or(&m.levels)));
         }
         for (name, re) in [
             ("provider", &m.provider),
             ("image", &m.image),
             ("action", &m.action),
             ("text", &m.text),
-            ("unless", &m.unless),
         ] {
             if let Some(r) = re {
-                parts.push(format!("{name}=/{}/", r.as_str()));
+                parts.push(format!("{name} matching /{}/", r.as_str()));
             }
         }
-        for p in &m.paths {
-            parts.push(format!("path={}", p.as_str()));
+        if let Some(r) = &m.unless {
+            parts.push(format!("text not matching /{}/", r.as_str()));
+        }
+        if !m.paths.is_empty() {
+            let paths: Vec<String> = m.paths.iter().map(|p| p.as_str().to_string()).collect();
+            parts.push(format!("path like {}", or(&paths)));
         }
         if !m.results.is_empty() {
-            parts.push(format!("result={}", list(&m.results)));
+            parts.push(format!("result {}", or(&m.results)));
         }
         if !m.contains.is_empty() {
-            parts.push(format!("contains={:?}", m.contains));
+            let quoted: Vec<String> = m.contains.iter().map(|c| format!("'{c}'")).collect();
+            parts.push(format!("containing {}", or(&quoted)));
         }
         for (name, re) in &m.fields {
-            parts.push(format!("{name}=/{}/", re.as_str()));
+            parts.push(format!("field {name} matching /{}/", re.as_str()));
         }
-        if let Some(inside) = m.inside_failing_action {
-            parts.push(format!("inside_failing_action={inside}"));
+        match m.inside_failing_action {
+            Some(true) => parts.push("inside the failing action".into()),
+            Some(false) => parts.push("outside the failing action".into()),
+            None => {}
         }
         if let Some(w) = self.within {
-            parts.push(format!("within={}s", w.num_milliseconds() as f64 / 1000.0));
+            parts.push(format!(
+                "within {} s of the step before",
+                w.num_milliseconds() as f64 / 1000.0
+            ));
         }
         if !self.same.is_empty() {
-            parts.push(format!("same={:?}", self.same));
+            let names: Vec<&str> = self.same.iter().map(|s| s.name()).collect();
+            parts.push(format!(
+                "in the same {} as the step before",
+                names.join(" and ")
+            ));
         }
         if !self.equal.is_empty() {
-            parts.push(format!("equal={}", list(&self.equal)));
+            parts.push(format!(
+                "with the same {} as earlier steps",
+                self.equal.join(" and ")
+            ));
         }
         if self.any_order {
-            parts.push("any_order".to_string());
+            parts.push("before or after the step before".to_string());
         }
-        parts.join(" ")
+        parts.join(", ")
     }
 }
 

@@ -49,6 +49,21 @@ impl Format {
         super::source_for(self).is_some()
     }
 
+    /// The name rule files use for the format's family (`source = "msilog"`): `msilog`,
+    /// `burnlog`, `eventlog`, `procmon` or `toollog`; `bundle` for zip and gzip files.
+    pub fn family(self) -> &'static str {
+        match self {
+            Format::MsiLog => "msilog",
+            Format::BurnLog => "burnlog",
+            Format::Evtx | Format::EventXml | Format::EventText => "eventlog",
+            Format::ProcmonCsv | Format::ProcmonXml | Format::ProcmonText | Format::ProcmonPml => {
+                "procmon"
+            }
+            Format::ConfigmgrLog | Format::DeploymentLog | Format::SetupLog => "toollog",
+            Format::Zip | Format::Gzip => "bundle",
+        }
+    }
+
     /// Human name of the format.
     pub fn label(self) -> &'static str {
         match self {

@@ -641,7 +641,4 @@ mod tests {
         assert!(relayed_installer_kind("Installing MSI package").is_none());
         assert!(relayed_installer_kind("INSTALLMESSAGE_ERROR [").is_none());
     }
-
-    #[test]
-    fn cut_respects_characters() {}
 }

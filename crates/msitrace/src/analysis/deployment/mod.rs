@@ -392,6 +392,7 @@ impl DeploymentTracker {
             (None, false) => Confidence::Low,
         };
         Finding {
+            references: Vec::new(),
             id: if severity == Severity::Error {
                 "deployment.failed".to_string()
             } else {
@@ -492,6 +493,7 @@ impl DeploymentTracker {
     fn success_counted_as_failure(&self, i: usize, x: &DeploymentExit) -> Finding {
         let meaning = code_meaning(x.code, x.tool);
         Finding {
+            references: Vec::new(),
             id: "deployment.success-counted-as-failure".to_string(),
             title: format!(
                 "{} counted exit code {} as a failure",
@@ -532,6 +534,7 @@ impl DeploymentTracker {
             }
             let info = codes::lookup(CodeScope::Message, m.code);
             out.push(Finding {
+                references: Vec::new(),
                 id: "deployment.relayed-installer-error".to_string(),
                 title: format!(
                     "Installer error {} relayed: {}",
@@ -586,6 +589,7 @@ impl DeploymentTracker {
         let info = codes::lookup(CodeScope::Exit, 1612);
         let paths: Vec<&str> = hits.iter().take(5).map(|(_, p)| p.as_str()).collect();
         vec![Finding {
+            references: Vec::new(),
             id: "deployment.package-missing".to_string(),
             title: format!("Installer package not found: {}", paths.join(", ")),
             severity: Severity::Warning,

@@ -141,6 +141,9 @@ impl<R: Read> MsiLogParser<R> {
                     "line longer than {} bytes: cut, the rest of the line was skipped",
                     self.settings.max_line
                 ))
+            } else if text.contains(['\x1b', '\u{9b}']) {
+                // Escape sequences are text a terminal would obey; every report drops them whole.
+                Some("terminal control sequences removed from this line".to_string())
             } else if (line.maybe_replaced && text.contains('\u{fffd}'))
                 || (line.maybe_binary && has_binary_junk(text))
             {
