@@ -11,6 +11,7 @@
 pub use crate::paths::{KnownFolder, NormalPath, PathSpace};
 
 mod facts;
+pub use facts::KIND_NAMES;
 pub mod meaning;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};

@@ -5,10 +5,12 @@
 //! [`evaluate`] returns every [`RuleMatch`]: the events of each step with the line that matched,
 //! and the values captured for the summary.
 
-use super::model::{kind_name, Matcher, Rule, RulePack, Scope, SourceClass, Step};
-use crate::event::{Event, Kind, Location};
+use super::matching::{match_event, Texts};
+use super::model::{Rule, RulePack, Scope, SourceClass, Step};
+use super::template::fill;
+pub use super::template::fill_known;
+use crate::event::{Event, Location};
 use chrono::Duration;
-use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
@@ -68,43 +70,6 @@ impl RuleMatch<'_> {
     pub fn summary(&self) -> String {
         fill(&self.rule.summary, &self.captures)
     }
-}
-
-/// Fill only the placeholders that were captured, leaving other braces as written (remediation
-/// text may contain `{ProductCode}`-like words meant for the reader).
-pub fn fill_known(template: &str, captures: &BTreeMap<String, String>) -> String {
-    let mut out = template.to_string();
-    for (name, value) in captures {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
-}
-
-/// Replace `{name}` placeholders by captured values.
-pub(crate) fn fill(template: &str, captures: &BTreeMap<String, String>) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close)
-                if after[..close]
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-            {
-                let name = &after[..close];
-                out.push_str(captures.get(name).map_or("?", String::as_str));
-                rest = &after[close + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Every match of every rule. A rule matches at most once per session (or per input for events
@@ -217,7 +182,7 @@ fn related(step: &Step, prev: &Subject<'_>, next: &Subject<'_>) -> bool {
             return false;
         }
     }
-    let (order, delta) = relation(prev.event, next.event);
+    let (order, delta) = prev.event.relation_to(next.event);
     if !step.any_order && order == Some(Ordering::Less) {
         return false;
     }
@@ -231,222 +196,12 @@ fn related(step: &Step, prev: &Subject<'_>, next: &Subject<'_>) -> bool {
     }
 }
 
-/// Where `b` lies relative to `a` (`Greater`: after), and the time between them when known.
-fn relation(a: &Event, b: &Event) -> (Option<Ordering>, Option<Duration>) {
-    let delta = match (a.time.aligned, b.time.aligned) {
-        (Some(x), Some(y)) => Some(y - x),
-        _ => match (a.time.local_datetime(), b.time.local_datetime()) {
-            (Some(x), Some(y)) => Some(y - x),
-            _ if a.input == b.input => match (a.time.time_of_day(), b.time.time_of_day()) {
-                (Some(x), Some(y)) => Some(y - x),
-                _ => None,
-            },
-            _ => None,
-        },
-    };
-    let order = if a.input == b.input {
-        a.at.position().zip(b.at.position()).map(|(x, y)| y.cmp(&x))
-    } else {
-        delta.map(|d| d.cmp(&Duration::zero()))
-    };
-    (order, delta)
-}
-
-/// One line a text condition is tried on: where it is, as read, and lower-cased (for `contains`).
-struct Line {
-    at: Location,
-    text: String,
-    lower: String,
-}
-
-/// The lines of each subject, made once and only for subjects a text condition reaches.
-struct Texts(Vec<OnceCell<Vec<Line>>>);
-
-impl Texts {
-    fn new(n: usize) -> Self {
-        Texts((0..n).map(|_| OnceCell::new()).collect())
-    }
-
-    fn of(&self, i: usize, event: &Event) -> &[Line] {
-        self.0[i].get_or_init(|| {
-            lines(event)
-                .into_iter()
-                .map(|(at, text)| Line {
-                    at,
-                    lower: text.to_ascii_lowercase(),
-                    text,
-                })
-                .collect()
-        })
-    }
-}
-
-/// The lines a text condition is tried on, with their locations.
-fn lines(event: &Event) -> Vec<(Location, String)> {
-    match (&event.raw, event.at) {
-        (Some(_), Location::Line(_)) => event
-            .raw_lines()
-            .map(|(n, l)| (Location::Line(n), l.to_string()))
-            .collect(),
-        (Some(raw), at) => vec![(at, raw.replace(['\r', '\n'], " "))],
-        (None, at) => vec![(at, event.one_line())],
-    }
-}
-
-type Captured = (Location, String, Vec<(String, String)>);
-
-/// Whether one event satisfies a matcher; the matching line and captured values when it does.
-/// `texts` holds the event's lines (made once per event, however many rules ask), at `index`.
-fn match_event(m: &Matcher, s: &Subject<'_>, texts: &Texts, index: usize) -> Option<Captured> {
-    let e = s.event;
-    if !m.sources.is_empty() && !m.sources.contains(&s.source) {
-        return None;
-    }
-    if !m.kinds.is_empty() && !m.kinds.iter().any(|k| k == kind_name(e)) {
-        return None;
-    }
-    if m.inside_failing_action
-        .is_some_and(|want| want != s.in_failing_action)
-    {
-        return None;
-    }
-    let code = e.code();
-    if !m.codes.is_empty() && !code.is_some_and(|c| m.codes.contains(&c)) {
-        return None;
-    }
-    if !m.levels.is_empty()
-        && !e
-            .level_name()
-            .is_some_and(|l| m.levels.iter().any(|w| w == l))
-    {
-        return None;
-    }
-    let record = match &e.kind {
-        Kind::EventRecord(r) => Some(r),
-        _ => None,
-    };
-    let operation = match &e.kind {
-        Kind::Operation(o) => Some(o),
-        _ => None,
-    };
-    let provider = record.map(|r| r.provider.as_str());
-    if let Some(re) = &m.provider {
-        if !provider.is_some_and(|p| re.is_match(p)) {
-            return None;
-        }
-    }
-    let image = e
-        .process
-        .as_ref()
-        .and_then(|p| p.image.as_deref())
-        .or(match &e.kind {
-            Kind::ProcessStart(p) => p.image.as_deref(),
-            _ => None,
-        });
-    if let Some(re) = &m.image {
-        if !image.is_some_and(|i| re.is_match(i)) {
-            return None;
-        }
-    }
-    let action = match &e.kind {
-        Kind::MsiAction { name, .. } => Some(name.as_str()),
-        Kind::CustomActionResult { action, .. } => Some(action.as_str()),
-        _ => None,
-    };
-    if let Some(re) = &m.action {
-        if !action.is_some_and(|a| re.is_match(a)) {
-            return None;
-        }
-    }
-    let path = operation.and_then(|o| o.path.as_deref());
-    if !m.paths.is_empty() && !path.is_some_and(|x| m.paths.iter().any(|p| p.matches(x))) {
-        return None;
-    }
-    let result = operation.map(|o| o.result.as_str());
-    if !m.results.is_empty()
-        && !result.is_some_and(|r| m.results.iter().any(|w| w.eq_ignore_ascii_case(r)))
-    {
-        return None;
-    }
-    let mut caps: Vec<(String, String)> = Vec::new();
-    for (name, re) in &m.fields {
-        let value = record?
-            .data
-            .iter()
-            .find(|d| {
-                d.name
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
-            })
-            .and_then(|d| d.value.as_deref())?;
-        if !re.is_match(value) {
-            return None;
-        }
-        caps.push((name.clone(), value.to_string()));
-    }
-    let line = texts
-        .of(index, e)
-        .iter()
-        .find(|l| m.contains.is_empty() || m.contains.iter().any(|c| l.lower.contains(c.as_str())));
-    let line = match (&m.text, &m.unless) {
-        // Only a literal (or nothing) to check: the first line that has it.
-        (None, None) => line,
-        _ => texts.of(index, e).iter().find(|l| {
-            (m.contains.is_empty() || m.contains.iter().any(|c| l.lower.contains(c.as_str())))
-                && m.text.as_ref().is_none_or(|re| re.is_match(&l.text))
-                && m.unless.as_ref().is_none_or(|re| !re.is_match(&l.text))
-        }),
-    }?;
-    let (at, text) = (line.at, line.text.clone());
-    if let Some(re) = &m.text {
-        if let Some(c) = re.captures(&text) {
-            for name in re.capture_names().flatten() {
-                if let Some(v) = c.name(name) {
-                    caps.push((name.to_string(), v.as_str().trim().to_string()));
-                }
-            }
-        }
-    }
-    let mut put = |name: &str, value: Option<String>| {
-        if let Some(v) = value.filter(|v| !v.is_empty()) {
-            caps.push((name.to_string(), v));
-        }
-    };
-    // For summaries, the message without the `MSI (s) (PID:TID) [time]: ` prefix.
-    let said = match s.source {
-        SourceClass::MsiLog => crate::source::msilog::message_body(&text),
-        _ => text.as_str(),
-    };
-    put("text", Some(said.trim().to_string()));
-    // Status values (NTSTATUS, HRESULT) read best in hexadecimal.
-    put(
-        "code",
-        code.map(|c| {
-            if c >= 0x8000_0000 {
-                format!("0x{c:08X}")
-            } else {
-                c.to_string()
-            }
-        }),
-    );
-    put("action", action.map(str::to_string));
-    put("path", path.map(str::to_string));
-    put("result", result.map(str::to_string));
-    put("image", image.map(str::to_string));
-    put("provider", provider.map(str::to_string));
-    put("event_id", record.map(|r| r.event_id.to_string()));
-    put("product", s.product.map(str::to_string));
-    put("pid", e.process.as_ref().map(|p| p.pid.to_string()));
-    // The first capture of a name wins (named groups before the built-in values).
-    let mut seen = HashSet::new();
-    caps.retain(|(n, _)| seen.insert(n.clone()));
-    Some((at, text, caps))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{EventData, EventRecord, Operation, OperationClass, ProcessRef, Stamp};
+    use crate::event::{
+        EventData, EventRecord, Kind, Operation, OperationClass, ProcessRef, Stamp,
+    };
     use crate::rules::RulePack;
     use chrono::{NaiveDate, NaiveTime};
 
@@ -666,12 +421,5 @@ equal = ["{equal}"]
         assert!(crate::event::Event::same_process(&a, &b));
         let c = op(1, at(1, 0, 0), 0x121D, r"C:\x", "SUCCESS");
         assert!(!crate::event::Event::same_process(&a, &c));
-    }
-
-    #[test]
-    fn fill_leaves_unknown_placeholders_visible() {
-        let mut caps = BTreeMap::new();
-        caps.insert("a".to_string(), "1".to_string());
-        assert_eq!(fill("{a} {b} {not a name}", &caps), "1 ? {not a name}");
     }
 }
