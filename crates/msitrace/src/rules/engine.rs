@@ -5,12 +5,14 @@
 //! [`evaluate`] returns every [`RuleMatch`]: the events of each step with the line that matched,
 //! and the values captured for the summary.
 
+use super::candidates::StepCandidates;
 use super::matching::{match_event, Texts};
 use super::model::{Rule, RulePack, Scope, SourceClass, Step};
 use super::template::fill;
 pub use super::template::fill_known;
 use crate::event::{Event, Location};
 use chrono::Duration;
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
@@ -79,13 +81,20 @@ pub fn evaluate<'r>(pack: &'r RulePack, subjects: &[Subject<'_>]) -> Vec<RuleMat
 }
 
 /// [`evaluate`] over any list of rules (e.g. the built-in pack with a user pack's overrides).
+///
+/// The events of each later step are found once per rule and indexed by what they must share
+/// and by time ([`super::candidates`]), so a partial match looks only at the events that can
+/// follow it: O(n log n) per rule however many anchors never complete.
 pub fn evaluate_rules<'r>(
     rules: impl IntoIterator<Item = &'r Rule>,
     subjects: &[Subject<'_>],
 ) -> Vec<RuleMatch<'r>> {
+    let rules: Vec<&'r Rule> = rules.into_iter().collect();
     let mut out = Vec::new();
     let texts = Texts::new(subjects.len());
-    for rule in rules {
+    for &rule in &rules {
+        let later: Vec<OnceCell<StepCandidates>> =
+            rule.steps.iter().skip(1).map(|_| OnceCell::new()).collect();
         let mut done: HashSet<(u32, Option<usize>)> = HashSet::new();
         for (i, s) in subjects.iter().enumerate() {
             let key = (s.event.input, s.session);
@@ -103,7 +112,13 @@ pub fn evaluate_rules<'r>(
                 at,
                 text,
             }];
-            if follow(&rule.steps[1..], subjects, &texts, &mut hits, &mut captures) {
+            let mut sequence = Sequence {
+                steps: &rule.steps[1..],
+                later: &later,
+                subjects,
+                texts: &texts,
+            };
+            if sequence.follow(0, &mut hits, &mut captures) {
                 done.insert(key);
                 out.push(RuleMatch {
                     rule,
@@ -113,61 +128,84 @@ pub fn evaluate_rules<'r>(
             }
         }
     }
+    #[cfg(any(test, feature = "internals"))]
+    super::oracle::compare(&rules, subjects, &out);
     out
 }
 
-/// Extend a partial match through the remaining steps (first fitting event for each).
-fn follow(
-    steps: &[Step],
-    subjects: &[Subject<'_>],
-    texts: &Texts,
-    hits: &mut Vec<StepHit>,
-    captures: &mut BTreeMap<String, String>,
-) -> bool {
-    let Some((step, rest)) = steps.split_first() else {
-        return true;
-    };
-    let prev = &subjects[hits.last().expect("a first hit").subject];
-    for (j, s) in subjects.iter().enumerate() {
-        if hits.iter().any(|h| h.subject == j) || !related(step, prev, s) {
-            continue;
-        }
-        let Some((at, text, caps)) = match_event(&step.matcher, s, texts, j) else {
-            continue;
-        };
-        // `name` or `earlier=this`: an earlier capture must equal one of this event's.
-        let agrees = step.equal.iter().all(|pair| {
-            let (earlier, this) = pair.split_once('=').unwrap_or((pair, pair));
-            let new = caps.iter().find(|(n, _)| n == this).map(|(_, v)| v);
-            match (captures.get(earlier), new) {
-                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-                _ => false,
-            }
-        });
-        if !agrees {
-            continue;
-        }
-        let mut trial_caps = captures.clone();
-        trial_caps.insert(format!("text{}", hits.len() + 1), text.trim().to_string());
-        for (n, v) in caps {
-            trial_caps.entry(n).or_insert(v);
-        }
-        hits.push(StepHit {
-            subject: j,
-            at,
-            text,
-        });
-        if follow(rest, subjects, texts, hits, &mut trial_caps) {
-            *captures = trial_caps;
+/// The later steps of one rule and the index of their events.
+struct Sequence<'s, 'a> {
+    steps: &'s [Step],
+    later: &'s [OnceCell<StepCandidates>],
+    subjects: &'s [Subject<'a>],
+    texts: &'s Texts,
+}
+
+impl Sequence<'_, '_> {
+    /// Extend a partial match through steps `from..` (the first fitting event for each, in
+    /// subject order, trying the next one when the rest cannot follow).
+    fn follow(
+        &mut self,
+        from: usize,
+        hits: &mut Vec<StepHit>,
+        captures: &mut BTreeMap<String, String>,
+    ) -> bool {
+        let Some(step) = self.steps.get(from) else {
             return true;
+        };
+        let (subjects, texts) = (self.subjects, self.texts);
+        let index = self.later[from].get_or_init(|| StepCandidates::build(step, subjects, texts));
+        let prev = &subjects[hits.last().expect("a first hit").subject];
+        for &c in index.around(step, prev).iter() {
+            let candidate = &index.list[c];
+            let j = candidate.subject;
+            if hits.iter().any(|h| h.subject == j) || !related(step, prev, &subjects[j]) {
+                continue;
+            }
+            if !agrees(step, captures, &candidate.caps) {
+                continue;
+            }
+            let mut trial_caps = captures.clone();
+            trial_caps.insert(
+                format!("text{}", hits.len() + 1),
+                candidate.text.trim().to_string(),
+            );
+            for (n, v) in &candidate.caps {
+                trial_caps.entry(n.clone()).or_insert_with(|| v.clone());
+            }
+            hits.push(StepHit {
+                subject: j,
+                at: candidate.at,
+                text: candidate.text.clone(),
+            });
+            if self.follow(from + 1, hits, &mut trial_caps) {
+                *captures = trial_caps;
+                return true;
+            }
+            hits.pop();
         }
-        hits.pop();
+        false
     }
-    false
+}
+
+/// `name` or `earlier=this`: an earlier capture must equal (ignoring case) one of this event's.
+pub(super) fn agrees(
+    step: &Step,
+    captures: &BTreeMap<String, String>,
+    caps: &[(String, String)],
+) -> bool {
+    step.equal.iter().all(|pair| {
+        let (earlier, this) = pair.split_once('=').unwrap_or((pair, pair));
+        let new = caps.iter().find(|(n, _)| n == this).map(|(_, v)| v);
+        match (captures.get(earlier), new) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            _ => false,
+        }
+    })
 }
 
 /// Whether `next` may be the event of `step` after `prev`: order, window and shared scope.
-fn related(step: &Step, prev: &Subject<'_>, next: &Subject<'_>) -> bool {
+pub(super) fn related(step: &Step, prev: &Subject<'_>, next: &Subject<'_>) -> bool {
     for scope in &step.same {
         let same = match scope {
             Scope::Input => prev.event.input == next.event.input,

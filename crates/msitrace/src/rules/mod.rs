@@ -25,10 +25,13 @@
 //! the TOML file format), [`pattern`] (path patterns with known folders), [`engine`] (evaluation
 //! over events), `matching` (one event against one step), `template` (filling summaries).
 
+mod candidates;
 mod compile;
 pub mod engine;
 mod matching;
 pub mod model;
+#[cfg(any(test, feature = "internals"))]
+pub(crate) mod oracle;
 pub mod pattern;
 mod template;
 
