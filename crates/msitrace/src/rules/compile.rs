@@ -5,7 +5,8 @@
 //! reporting every problem with the file, line and column it comes from.
 
 use super::model::{
-    Matcher, Role, Rule, RuleError, RulePack, Scope, SourceClass, Step, BUILTIN_CAPTURES, KINDS,
+    Literals, Matcher, Role, Rule, RuleError, RulePack, Scope, SourceClass, Step, BUILTIN_CAPTURES,
+    KINDS,
 };
 use super::pattern::PathPattern;
 use super::template::placeholders;
@@ -314,6 +315,10 @@ impl Compiler<'_> {
                 }
             }
         }
+        let contains: Vec<String> = many(d.contains)
+            .into_iter()
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
         let matcher = Matcher {
             sources,
             kinds,
@@ -328,10 +333,8 @@ impl Compiler<'_> {
             paths,
             results: many(d.result),
             text: self.regex("text", &d.text),
-            contains: many(d.contains)
-                .into_iter()
-                .map(|c| c.to_ascii_lowercase())
-                .collect(),
+            contains: contains.clone(),
+            literals: Literals::new(&contains),
             unless: self.regex("unless", &d.unless),
             fields,
             inside_failing_action: d.inside_failing_action,

@@ -95,13 +95,18 @@ pub fn evaluate_rules<'r>(
     for &rule in &rules {
         let later: Vec<OnceCell<StepCandidates>> =
             rule.steps.iter().skip(1).map(|_| OnceCell::new()).collect();
+        let first = &rule.steps[0].matcher;
         let mut done: HashSet<(u32, Option<usize>)> = HashSet::new();
         for (i, s) in subjects.iter().enumerate() {
+            // The cheap conditions first: most events are of another kind.
+            if !first.admits_kind(s.source, s.event.kind_name()) {
+                continue;
+            }
             let key = (s.event.input, s.session);
             if done.contains(&key) {
                 continue;
             }
-            let Some((at, text, caps)) = match_event(&rule.steps[0].matcher, s, &texts, i) else {
+            let Some((at, text, caps)) = match_event(first, s, &texts, i) else {
                 continue;
             };
             let mut captures = BTreeMap::new();

@@ -50,10 +50,7 @@ pub(super) fn match_event(
     index: usize,
 ) -> Option<Captured> {
     let e = s.event;
-    if !m.sources.is_empty() && !m.sources.contains(&s.source) {
-        return None;
-    }
-    if !m.kinds.is_empty() && !m.kinds.iter().any(|k| k == e.kind_name()) {
+    if !m.admits_kind(s.source, e.kind_name()) {
         return None;
     }
     if m.inside_failing_action
@@ -127,12 +124,12 @@ pub(super) fn match_event(
     let line = texts
         .of(index, e)
         .iter()
-        .find(|l| m.contains.is_empty() || m.contains.iter().any(|c| l.lower.contains(c.as_str())));
+        .find(|l| m.literals.admit(&l.lower));
     let line = match (&m.text, &m.unless) {
         // Only a literal (or nothing) to check: the first line that has it.
         (None, None) => line,
         _ => texts.of(index, e).iter().find(|l| {
-            (m.contains.is_empty() || m.contains.iter().any(|c| l.lower.contains(c.as_str())))
+            m.literals.admit(&l.lower)
                 && m.text.as_ref().is_none_or(|re| re.is_match(&l.text))
                 && m.unless.as_ref().is_none_or(|re| !re.is_match(&l.text))
         }),

@@ -115,12 +115,35 @@ pub struct Matcher {
     /// Literal text one line must contain (any of, ignoring case); also keeps such lines while
     /// streaming.
     pub contains: Vec<String>,
+    /// The same literals, compiled for searching.
+    pub(crate) literals: Literals,
     /// Text that, on the matched line, cancels the match (regex).
     pub unless: Option<Regex>,
     /// Event-log data field values, by field name (regex each).
     pub fields: Vec<(String, Regex)>,
     /// Only events inside (or outside) the failing action of a session.
     pub inside_failing_action: Option<bool>,
+}
+
+/// The `contains` literals of a matcher (lower-cased), each compiled once for searching.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Literals(Vec<memchr::memmem::Finder<'static>>);
+
+impl Literals {
+    /// Compile the literals.
+    pub(crate) fn new(words: &[String]) -> Self {
+        Literals(
+            words
+                .iter()
+                .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+                .collect(),
+        )
+    }
+
+    /// True when there are none, or the (lower-cased) text holds one of them.
+    pub(crate) fn admit(&self, lower: &str) -> bool {
+        self.0.is_empty() || self.0.iter().any(|f| f.find(lower.as_bytes()).is_some())
+    }
 }
 
 /// The input families a rule can ask for.
@@ -246,6 +269,13 @@ impl Step {
 }
 
 impl Matcher {
+    /// The first, cheap conditions (source family and kind) of [`super::engine`]'s matching: an
+    /// event that fails them cannot match.
+    pub(crate) fn admits_kind(&self, source: SourceClass, kind: &str) -> bool {
+        (self.sources.is_empty() || self.sources.contains(&source))
+            && (self.kinds.is_empty() || self.kinds.iter().any(|k| k == kind))
+    }
+
     pub(super) fn is_empty(&self) -> bool {
         self.sources.is_empty()
             && self.kinds.is_empty()
