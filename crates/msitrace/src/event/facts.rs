@@ -220,3 +220,10 @@ impl Location {
         }
     }
 }
+
+impl From<&Event> for Event {
+    /// A copy of a borrowed event (for collections that take events owned or borrowed).
+    fn from(event: &Event) -> Event {
+        event.clone()
+    }
+}
