@@ -70,4 +70,8 @@ pub mod internals {
     pub use crate::analysis::failure_graph::{build as build_failure_graph, EventIndex};
     pub use crate::analysis::msi::{SessionFacts, SessionTracker};
     pub use crate::analysis::signals::clue_screen;
+    pub use crate::rules::oracle::{
+        enable as enable_rule_oracle, evaluate_plain as evaluate_rules_plain,
+        take_mismatches as rule_oracle_mismatches,
+    };
 }

@@ -522,3 +522,56 @@ fn header_problems_and_impostors_are_rejected_clearly() {
     assert!(f.title.contains(r"%SystemDrive%\Config.Msi"), "{}", f.title);
     assert_eq!(f.severity, Severity::Warning);
 }
+
+#[test]
+fn repeated_exits_of_one_image_are_one_finding_with_count_and_first_and_last_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = HEADER.to_string();
+    // Three runs of msiexec.exe that each exit with 1603, one that crashes, one that succeeds.
+    for (n, pid) in [6700, 6800, 6900].iter().enumerate() {
+        text.push_str(&format!(
+            "\"2:0{n}:10.0000000 PM\",\"Explorer.EXE\",\"4120\",\"Process Create\",\"C:\\Windows\\System32\\msiexec.exe\",\"SUCCESS\",\"PID: {pid}, Command line: msiexec /i a.msi\"\n\
+             \"2:0{n}:11.0000000 PM\",\"msiexec.exe\",\"{pid}\",\"Process Start\",\"\",\"SUCCESS\",\"Parent PID: 4120, Command line: msiexec /i a.msi\"\n\
+             \"2:0{n}:20.0000000 PM\",\"msiexec.exe\",\"{pid}\",\"Process Exit\",\"\",\"SUCCESS\",\"Exit Status: 1603, User Time: 0.0 seconds\"\n"
+        ));
+    }
+    text.push_str(
+        "\"2:05:00.0000000 PM\",\"fabsync.exe\",\"5120\",\"Process Exit\",\"\",\"SUCCESS\",\"Exit Status: -1073741515, User Time: 0.0 seconds\"\n\
+         \"2:06:00.0000000 PM\",\"msiexec.exe\",\"7000\",\"Process Exit\",\"\",\"SUCCESS\",\"Exit Status: 0, User Time: 0.0 seconds\"\n",
+    );
+    let path = write(tmp.path(), "runs.CSV", text.as_bytes());
+    let report = analyze_paths(&[path], &AnalysisSettings::default());
+    let exits: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.id == "procmon.installer-exit")
+        .collect();
+    assert_eq!(exits.len(), 1, "{exits:#?}");
+    let f = exits[0];
+    assert_eq!(
+        f.title, "msiexec.exe exited with 1603 (Fatal error during installation), 3 times",
+        "{f:#?}"
+    );
+    assert!(
+        f.summary.contains("3 times, from row 3 to row 9"),
+        "{}",
+        f.summary
+    );
+    let rows: Vec<Option<u64>> = f.evidence.iter().map(|e| e.row).collect();
+    assert_eq!(rows, [Some(3), Some(9)]);
+    // A single exit keeps its own PID in the title.
+    let crash: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.id == "procmon.process-crash")
+        .collect();
+    assert_eq!(crash.len(), 1);
+    assert!(
+        crash[0]
+            .title
+            .starts_with("fabsync.exe (5120) exited with 0xC0000135"),
+        "{}",
+        crash[0].title
+    );
+    assert_eq!(crash[0].evidence.len(), 1);
+}

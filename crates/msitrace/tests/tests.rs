@@ -19,6 +19,7 @@ mod procmon;
 mod record_meaning;
 mod reports;
 mod rules;
+mod rules_oracle;
 mod scenarios;
 mod text_copies;
 mod toollogs;

@@ -307,6 +307,7 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     let clocks = align_clocks(&inputs, &mut facts, &mut kept, &mut trackers, settings);
     let paths: Vec<String> = inputs.iter().map(|i| i.path.clone()).collect();
     let mut subjects = rule_subjects(&facts);
+    let session_subjects = subjects.len();
     for k in &kept {
         subjects.extend(k.events.iter().map(|event| crate::rules::Subject {
             event,
@@ -316,7 +317,10 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
             product: None,
         }));
     }
-    let mut timeline = crate::analysis::timeline::collect(&subjects, &paths);
+    // The sessions' events (and the Burn lines) are copied into the timeline now; the kept events
+    // of event logs, captures and tool logs are moved into it at the end, once nothing else
+    // needs them, so a large capture's events are never held twice.
+    let mut timeline = crate::analysis::timeline::collect(&subjects[..session_subjects], &paths);
     crate::analysis::timeline::add(
         &mut timeline,
         trackers.iter().flat_map(|t| t.kept()),
@@ -448,6 +452,11 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     let (graph, chains) = failure_graph::build(&findings, &sessions, &captures, &index);
     let graph = (!chains.is_empty()).then(|| graph.report(&chains));
     drop(index);
+    crate::analysis::timeline::add(
+        &mut timeline,
+        kept.into_iter().flat_map(|k| k.events),
+        &paths,
+    );
     let verdict = crate::analysis::Verdict::of(&inputs, &findings);
     Report {
         schema_version: SCHEMA_VERSION,

@@ -52,10 +52,23 @@ pub fn analyze(input: u32, path: &str, read: &CaptureRead) -> (CaptureReport, Ve
         }
         findings.push(finding);
     }
-    for (pid, mut f) in exit_findings(path, &read.events, &tree) {
-        if let Some(titles) = by_pid.get(&pid) {
+    for (pids, mut f) in exit_findings(path, &read.events, &tree) {
+        let mut titles: Vec<&str> = pids
+            .iter()
+            .filter_map(|pid| by_pid.get(pid))
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        titles.retain(|t| seen.insert(*t));
+        if !titles.is_empty() {
             f.summary.push_str(&format!(
-                " Failing operations of this process: {}.",
+                " Failing operations of {}: {}.",
+                if pids.len() == 1 {
+                    "this process"
+                } else {
+                    "these processes"
+                },
                 titles.join("; ")
             ));
         }
@@ -323,10 +336,20 @@ fn operation_finding(
     }
 }
 
+/// One failing exit, or the same exit of the same image repeated: the events, in row order.
+struct ExitFold<'e> {
+    exits: Vec<(&'e Event, usize)>,
+    code: u32,
+    installer_failed: bool,
+}
+
 /// Installer processes that exited with a failure, and any process that died with an NTSTATUS
-/// error (crash, missing DLL), with the PID of each.
-fn exit_findings(path: &str, events: &[Event], tree: &ProcessTree) -> Vec<(u32, Finding)> {
-    let mut findings = Vec::new();
+/// error (crash, missing DLL), with the PIDs of each. The same exit of the same image (name and
+/// status) is one finding with a count and its first and last rows: an installer run again and
+/// again that fails the same way each time is one fact.
+fn exit_findings(path: &str, events: &[Event], tree: &ProcessTree) -> Vec<(Vec<u32>, Finding)> {
+    let mut folds: Vec<ExitFold<'_>> = Vec::new();
+    let mut by_key: BTreeMap<(String, u32), usize> = BTreeMap::new();
     for e in events {
         let Kind::ProcessExit {
             pid,
@@ -339,63 +362,120 @@ fn exit_findings(path: &str, events: &[Event], tree: &ProcessTree) -> Vec<(u32, 
             continue;
         };
         let label = tree.label(i);
-        let name = label.split(" (").next().unwrap_or("").to_string();
+        let shown_name = label.split(" (").next().unwrap_or("");
         let ntstatus = *code >= 0xC000_0000;
-        let installer_failed = is_installer(&name) && classify_exit(*code) == OutcomeClass::Failure;
+        let installer_failed =
+            is_installer(shown_name) && classify_exit(*code) == OutcomeClass::Failure;
         if !(ntstatus || installer_failed) {
             continue;
         }
-        let meaning = if ntstatus {
-            status::name_of(*code)
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("NTSTATUS 0x{code:08X}"))
-        } else {
-            exit_meaning(*code)
-        };
-        let chain: Vec<String> = tree.chain(i).iter().map(|&p| tree.label(p)).collect();
-        let shown = if ntstatus {
-            format!("0x{code:08X}")
-        } else {
-            code.to_string()
-        };
-        findings.push((*pid, Finding {
-            references: Vec::new(),
-            id: if installer_failed {
-                "procmon.installer-exit".into()
-            } else {
-                "procmon.process-crash".into()
-            },
-            title: format!("{label} exited with {shown} ({meaning})"),
-            severity: if installer_failed {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
-            confidence: if installer_failed {
-                Confidence::Medium
-            } else {
-                Confidence::Low
-            },
-            category: "process".into(),
-            summary: format!(
+        let key = (tree.name(i).to_ascii_lowercase(), *code);
+        let n = *by_key.entry(key).or_insert_with(|| {
+            folds.push(ExitFold {
+                exits: Vec::new(),
+                code: *code,
+                installer_failed,
+            });
+            folds.len() - 1
+        });
+        folds[n].exits.push((e, i));
+    }
+    folds
+        .into_iter()
+        .map(|fold| exit_finding(path, tree, &fold))
+        .collect()
+}
+
+fn exit_finding(path: &str, tree: &ProcessTree, fold: &ExitFold<'_>) -> (Vec<u32>, Finding) {
+    let (code, installer_failed) = (fold.code, fold.installer_failed);
+    let (first, i) = fold.exits[0];
+    let count = fold.exits.len();
+    let ntstatus = code >= 0xC000_0000;
+    let meaning = if ntstatus {
+        status::name_of(code)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("NTSTATUS 0x{code:08X}"))
+    } else {
+        exit_meaning(code)
+    };
+    let chain: Vec<String> = tree.chain(i).iter().map(|&p| tree.label(p)).collect();
+    let shown = if ntstatus {
+        format!("0x{code:08X}")
+    } else {
+        code.to_string()
+    };
+    let mut pids: Vec<u32> = fold
+        .exits
+        .iter()
+        .map(|(_, p)| tree.processes[*p].pid)
+        .collect();
+    pids.sort_unstable();
+    pids.dedup();
+    let (title, summary) = if count == 1 {
+        let label = tree.label(i);
+        (
+            format!("{label} exited with {shown} ({meaning})"),
+            format!(
                 "{label} exited with status {shown}: {meaning}. Process chain: {}.",
                 chain.join(" > ")
             ),
-            session: None,
-            bundle: None,
-            codes: vec![*code],
-            evidence: vec![Evidence::new(
-                path,
-                e.at,
-                e.raw.as_deref().unwrap_or(""),
-                EvidenceRole::Outcome,
-            )],
-            remediation: vec![if installer_failed {
-                "Open the installer's own log (msiexec /l*v) for the cause; the failing operations listed by the other findings happened in this process tree.".into()
-            } else {
-                "Check that the program's files and dependencies are present and not blocked; the exit status names the reason.".into()
-            }],
-        }));
+        )
+    } else {
+        let name = tree.name(i);
+        let (last, _) = fold.exits[count - 1];
+        (
+            format!("{name} exited with {shown} ({meaning}), {count} times"),
+            format!(
+                "{name} exited with status {shown} {count} times, from row {} to row {}: {meaning}. Process chain of the first: {}.",
+                row_of(first.at),
+                row_of(last.at),
+                chain.join(" > ")
+            ),
+        )
+    };
+    let mut cited = vec![first];
+    if count > 1 {
+        cited.push(fold.exits[count - 1].0);
     }
-    findings
+    let finding = Finding {
+        references: Vec::new(),
+        id: if installer_failed {
+            "procmon.installer-exit".into()
+        } else {
+            "procmon.process-crash".into()
+        },
+        title,
+        severity: if installer_failed {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+        confidence: if installer_failed {
+            Confidence::Medium
+        } else {
+            Confidence::Low
+        },
+        category: "process".into(),
+        summary,
+        session: None,
+        bundle: None,
+        codes: vec![code],
+        evidence: cited
+            .into_iter()
+            .map(|e| {
+                Evidence::new(
+                    path,
+                    e.at,
+                    e.raw.as_deref().unwrap_or(""),
+                    EvidenceRole::Outcome,
+                )
+            })
+            .collect(),
+        remediation: vec![if installer_failed {
+            "Open the installer's own log (msiexec /l*v) for the cause; the failing operations listed by the other findings happened in this process tree.".into()
+        } else {
+            "Check that the program's files and dependencies are present and not blocked; the exit status names the reason.".into()
+        }],
+    };
+    (pids, finding)
 }

@@ -272,17 +272,20 @@ impl ProcessTree {
 
     /// A process as shown to people: `msiexec.exe (4242)`.
     pub fn label(&self, i: usize) -> String {
+        format!("{} ({})", self.name(i), self.processes[i].pid)
+    }
+
+    /// The process name (the file name of its image), `?` when unknown.
+    pub fn name(&self, i: usize) -> String {
         let p = &self.processes[i];
-        let name = p
-            .name
+        p.name
             .clone()
             .or_else(|| {
                 p.image
                     .as_deref()
                     .map(|s| s.rsplit('\\').next().unwrap_or(s).to_string())
             })
-            .unwrap_or_else(|| "?".into());
-        format!("{name} ({})", p.pid)
+            .unwrap_or_else(|| "?".into())
     }
 }
 

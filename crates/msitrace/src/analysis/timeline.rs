@@ -79,15 +79,19 @@ pub fn collect(subjects: &[Subject<'_>], paths: &[String]) -> Vec<TimelineEntry>
 
 /// Add events outside every installer session (Burn lines, later event-log records) to a timeline,
 /// keeping input then location order and one entry per place.
-pub fn add<'a>(
+/// The events are cloned when borrowed, moved when owned.
+pub fn add<E: Into<Event>>(
     timeline: &mut Vec<TimelineEntry>,
-    events: impl Iterator<Item = &'a Event>,
+    events: impl Iterator<Item = E>,
     paths: &[String],
 ) {
-    timeline.extend(events.map(|e| TimelineEntry {
-        path: paths.get(e.input as usize).cloned().unwrap_or_default(),
-        session: None,
-        event: e.clone(),
+    timeline.extend(events.map(|e| {
+        let event: Event = e.into();
+        TimelineEntry {
+            path: paths.get(event.input as usize).cloned().unwrap_or_default(),
+            session: None,
+            event,
+        }
     }));
     timeline.sort_by_key(|t| (t.event.input, t.event.at));
     timeline.dedup_by_key(|t| (t.event.input, t.event.at));

@@ -1,9 +1,69 @@
 //! Facts about events that rules, the chain and the reports ask: the number an event carries,
-//! its level as a word, one line of text for it, and whether two events come from one process.
+//! its level as a word, its kind's name, its image and action, its lines of text, where it lies
+//! relative to another event, and whether two events come from one process.
 
 use super::{ActionPhase, BurnLevel, Event, Kind, Location, MessageLevel};
+use chrono::Duration;
+use std::cmp::Ordering;
 
 impl Event {
+    /// The process image: the event's process, or the image a process start names.
+    pub fn image(&self) -> Option<&str> {
+        self.process
+            .as_ref()
+            .and_then(|p| p.image.as_deref())
+            .or(match &self.kind {
+                Kind::ProcessStart(p) => p.image.as_deref(),
+                _ => None,
+            })
+    }
+
+    /// The action or custom action the event is about.
+    pub fn action_name(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::MsiAction { name, .. } => Some(name.as_str()),
+            Kind::CustomActionResult { action, .. } => Some(action.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The lines of text the event stands for, each with its location: the raw lines of a
+    /// multi-line entry, the raw text on one line, or a one-line rendering.
+    pub fn text_lines(&self) -> Vec<(Location, String)> {
+        match (&self.raw, self.at) {
+            (Some(_), Location::Line(_)) => self
+                .raw_lines()
+                .map(|(n, l)| (Location::Line(n), l.to_string()))
+                .collect(),
+            (Some(raw), at) => vec![(at, raw.replace(['\r', '\n'], " "))],
+            (None, at) => vec![(at, self.one_line())],
+        }
+    }
+
+    /// Where `other` lies relative to this event (`Greater`: after) and the time between them
+    /// when known: aligned times, else local date and time, else (same input) the time of day.
+    /// The order within one input is the order of the input; across inputs, that of the times.
+    pub fn relation_to(&self, other: &Event) -> (Option<Ordering>, Option<Duration>) {
+        let (a, b) = (self, other);
+        let delta = match (a.time.aligned, b.time.aligned) {
+            (Some(x), Some(y)) => Some(y - x),
+            _ => match (a.time.local_datetime(), b.time.local_datetime()) {
+                (Some(x), Some(y)) => Some(y - x),
+                _ if a.input == b.input => match (a.time.time_of_day(), b.time.time_of_day()) {
+                    (Some(x), Some(y)) => Some(y - x),
+                    _ => None,
+                },
+                _ => None,
+            },
+        };
+        let order = if a.input == b.input {
+            a.at.position().zip(b.at.position()).map(|(x, y)| y.cmp(&x))
+        } else {
+            delta.map(|d| d.cmp(&Duration::zero()))
+        };
+        (order, delta)
+    }
+
     /// Same process: equal PIDs, or for the truncated PIDs of MSI logs, equal on the hex digits kept.
     pub fn same_process(&self, other: &Event) -> bool {
         let (Some(x), Some(y)) = (&self.process, &other.process) else {
@@ -107,5 +167,12 @@ impl Location {
                 Some(n)
             }
         }
+    }
+}
+
+impl From<&Event> for Event {
+    /// A copy of a borrowed event (for collections that take events owned or borrowed).
+    fn from(event: &Event) -> Event {
+        event.clone()
     }
 }

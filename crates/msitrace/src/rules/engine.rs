@@ -5,8 +5,12 @@
 //! [`evaluate`] returns every [`RuleMatch`]: the events of each step with the line that matched,
 //! and the values captured for the summary.
 
-use super::model::{Matcher, Rule, RulePack, Scope, SourceClass, Step};
-use crate::event::{Event, Kind, Location};
+use super::candidates::StepCandidates;
+use super::matching::{match_event, Texts};
+use super::model::{Rule, RulePack, Scope, SourceClass, Step};
+use super::template::fill;
+pub use super::template::fill_known;
+use crate::event::{Event, Location};
 use chrono::Duration;
 use std::cell::OnceCell;
 use std::cmp::Ordering;
@@ -70,43 +74,6 @@ impl RuleMatch<'_> {
     }
 }
 
-/// Fill only the placeholders that were captured, leaving other braces as written (remediation
-/// text may contain `{ProductCode}`-like words meant for the reader).
-pub fn fill_known(template: &str, captures: &BTreeMap<String, String>) -> String {
-    let mut out = template.to_string();
-    for (name, value) in captures {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
-}
-
-/// Replace `{name}` placeholders by captured values.
-pub(crate) fn fill(template: &str, captures: &BTreeMap<String, String>) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close)
-                if after[..close]
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-            {
-                let name = &after[..close];
-                out.push_str(captures.get(name).map_or("?", String::as_str));
-                rest = &after[close + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Every match of every rule. A rule matches at most once per session (or per input for events
 /// outside sessions): the earliest anchor wins, later ones repeat the same finding.
 pub fn evaluate<'r>(pack: &'r RulePack, subjects: &[Subject<'_>]) -> Vec<RuleMatch<'r>> {
@@ -114,20 +81,32 @@ pub fn evaluate<'r>(pack: &'r RulePack, subjects: &[Subject<'_>]) -> Vec<RuleMat
 }
 
 /// [`evaluate`] over any list of rules (e.g. the built-in pack with a user pack's overrides).
+///
+/// The events of each later step are found once per rule and indexed by what they must share
+/// and by time ([`super::candidates`]), so a partial match looks only at the events that can
+/// follow it: O(n log n) per rule however many anchors never complete.
 pub fn evaluate_rules<'r>(
     rules: impl IntoIterator<Item = &'r Rule>,
     subjects: &[Subject<'_>],
 ) -> Vec<RuleMatch<'r>> {
+    let rules: Vec<&'r Rule> = rules.into_iter().collect();
     let mut out = Vec::new();
     let texts = Texts::new(subjects.len());
-    for rule in rules {
+    for &rule in &rules {
+        let later: Vec<OnceCell<StepCandidates>> =
+            rule.steps.iter().skip(1).map(|_| OnceCell::new()).collect();
+        let first = &rule.steps[0].matcher;
         let mut done: HashSet<(u32, Option<usize>)> = HashSet::new();
         for (i, s) in subjects.iter().enumerate() {
+            // The cheap conditions first: most events are of another kind.
+            if !first.admits_kind(s.source, s.event.kind.name()) {
+                continue;
+            }
             let key = (s.event.input, s.session);
             if done.contains(&key) {
                 continue;
             }
-            let Some((at, text, caps)) = match_event(&rule.steps[0].matcher, s, &texts, i) else {
+            let Some((at, text, caps)) = match_event(first, s, &texts, i) else {
                 continue;
             };
             let mut captures = BTreeMap::new();
@@ -138,7 +117,13 @@ pub fn evaluate_rules<'r>(
                 at,
                 text,
             }];
-            if follow(&rule.steps[1..], subjects, &texts, &mut hits, &mut captures) {
+            let mut sequence = Sequence {
+                steps: &rule.steps[1..],
+                later: &later,
+                subjects,
+                texts: &texts,
+            };
+            if sequence.follow(0, &mut hits, &mut captures) {
                 done.insert(key);
                 out.push(RuleMatch {
                     rule,
@@ -148,61 +133,84 @@ pub fn evaluate_rules<'r>(
             }
         }
     }
+    #[cfg(any(test, feature = "internals"))]
+    super::oracle::compare(&rules, subjects, &out);
     out
 }
 
-/// Extend a partial match through the remaining steps (first fitting event for each).
-fn follow(
-    steps: &[Step],
-    subjects: &[Subject<'_>],
-    texts: &Texts,
-    hits: &mut Vec<StepHit>,
-    captures: &mut BTreeMap<String, String>,
-) -> bool {
-    let Some((step, rest)) = steps.split_first() else {
-        return true;
-    };
-    let prev = &subjects[hits.last().expect("a first hit").subject];
-    for (j, s) in subjects.iter().enumerate() {
-        if hits.iter().any(|h| h.subject == j) || !related(step, prev, s) {
-            continue;
-        }
-        let Some((at, text, caps)) = match_event(&step.matcher, s, texts, j) else {
-            continue;
-        };
-        // `name` or `earlier=this`: an earlier capture must equal one of this event's.
-        let agrees = step.equal.iter().all(|pair| {
-            let (earlier, this) = pair.split_once('=').unwrap_or((pair, pair));
-            let new = caps.iter().find(|(n, _)| n == this).map(|(_, v)| v);
-            match (captures.get(earlier), new) {
-                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-                _ => false,
-            }
-        });
-        if !agrees {
-            continue;
-        }
-        let mut trial_caps = captures.clone();
-        trial_caps.insert(format!("text{}", hits.len() + 1), text.trim().to_string());
-        for (n, v) in caps {
-            trial_caps.entry(n).or_insert(v);
-        }
-        hits.push(StepHit {
-            subject: j,
-            at,
-            text,
-        });
-        if follow(rest, subjects, texts, hits, &mut trial_caps) {
-            *captures = trial_caps;
+/// The later steps of one rule and the index of their events.
+struct Sequence<'s, 'a> {
+    steps: &'s [Step],
+    later: &'s [OnceCell<StepCandidates>],
+    subjects: &'s [Subject<'a>],
+    texts: &'s Texts,
+}
+
+impl Sequence<'_, '_> {
+    /// Extend a partial match through steps `from..` (the first fitting event for each, in
+    /// subject order, trying the next one when the rest cannot follow).
+    fn follow(
+        &mut self,
+        from: usize,
+        hits: &mut Vec<StepHit>,
+        captures: &mut BTreeMap<String, String>,
+    ) -> bool {
+        let Some(step) = self.steps.get(from) else {
             return true;
+        };
+        let (subjects, texts) = (self.subjects, self.texts);
+        let index = self.later[from].get_or_init(|| StepCandidates::build(step, subjects, texts));
+        let prev = &subjects[hits.last().expect("a first hit").subject];
+        for &c in index.around(step, prev).iter() {
+            let candidate = &index.list[c];
+            let j = candidate.subject;
+            if hits.iter().any(|h| h.subject == j) || !related(step, prev, &subjects[j]) {
+                continue;
+            }
+            if !agrees(step, captures, &candidate.caps) {
+                continue;
+            }
+            let mut trial_caps = captures.clone();
+            trial_caps.insert(
+                format!("text{}", hits.len() + 1),
+                candidate.text.trim().to_string(),
+            );
+            for (n, v) in &candidate.caps {
+                trial_caps.entry(n.clone()).or_insert_with(|| v.clone());
+            }
+            hits.push(StepHit {
+                subject: j,
+                at: candidate.at,
+                text: candidate.text.clone(),
+            });
+            if self.follow(from + 1, hits, &mut trial_caps) {
+                *captures = trial_caps;
+                return true;
+            }
+            hits.pop();
         }
-        hits.pop();
+        false
     }
-    false
+}
+
+/// `name` or `earlier=this`: an earlier capture must equal (ignoring case) one of this event's.
+pub(super) fn agrees(
+    step: &Step,
+    captures: &BTreeMap<String, String>,
+    caps: &[(String, String)],
+) -> bool {
+    step.equal.iter().all(|pair| {
+        let (earlier, this) = pair.split_once('=').unwrap_or((pair, pair));
+        let new = caps.iter().find(|(n, _)| n == this).map(|(_, v)| v);
+        match (captures.get(earlier), new) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            _ => false,
+        }
+    })
 }
 
 /// Whether `next` may be the event of `step` after `prev`: order, window and shared scope.
-fn related(step: &Step, prev: &Subject<'_>, next: &Subject<'_>) -> bool {
+pub(super) fn related(step: &Step, prev: &Subject<'_>, next: &Subject<'_>) -> bool {
     for scope in &step.same {
         let same = match scope {
             Scope::Input => prev.event.input == next.event.input,
@@ -217,7 +225,7 @@ fn related(step: &Step, prev: &Subject<'_>, next: &Subject<'_>) -> bool {
             return false;
         }
     }
-    let (order, delta) = relation(prev.event, next.event);
+    let (order, delta) = prev.event.relation_to(next.event);
     if !step.any_order && order == Some(Ordering::Less) {
         return false;
     }
@@ -231,222 +239,12 @@ fn related(step: &Step, prev: &Subject<'_>, next: &Subject<'_>) -> bool {
     }
 }
 
-/// Where `b` lies relative to `a` (`Greater`: after), and the time between them when known.
-fn relation(a: &Event, b: &Event) -> (Option<Ordering>, Option<Duration>) {
-    let delta = match (a.time.aligned, b.time.aligned) {
-        (Some(x), Some(y)) => Some(y - x),
-        _ => match (a.time.local_datetime(), b.time.local_datetime()) {
-            (Some(x), Some(y)) => Some(y - x),
-            _ if a.input == b.input => match (a.time.time_of_day(), b.time.time_of_day()) {
-                (Some(x), Some(y)) => Some(y - x),
-                _ => None,
-            },
-            _ => None,
-        },
-    };
-    let order = if a.input == b.input {
-        a.at.position().zip(b.at.position()).map(|(x, y)| y.cmp(&x))
-    } else {
-        delta.map(|d| d.cmp(&Duration::zero()))
-    };
-    (order, delta)
-}
-
-/// One line a text condition is tried on: where it is, as read, and lower-cased (for `contains`).
-struct Line {
-    at: Location,
-    text: String,
-    lower: String,
-}
-
-/// The lines of each subject, made once and only for subjects a text condition reaches.
-struct Texts(Vec<OnceCell<Vec<Line>>>);
-
-impl Texts {
-    fn new(n: usize) -> Self {
-        Texts((0..n).map(|_| OnceCell::new()).collect())
-    }
-
-    fn of(&self, i: usize, event: &Event) -> &[Line] {
-        self.0[i].get_or_init(|| {
-            lines(event)
-                .into_iter()
-                .map(|(at, text)| Line {
-                    at,
-                    lower: text.to_ascii_lowercase(),
-                    text,
-                })
-                .collect()
-        })
-    }
-}
-
-/// The lines a text condition is tried on, with their locations.
-fn lines(event: &Event) -> Vec<(Location, String)> {
-    match (&event.raw, event.at) {
-        (Some(_), Location::Line(_)) => event
-            .raw_lines()
-            .map(|(n, l)| (Location::Line(n), l.to_string()))
-            .collect(),
-        (Some(raw), at) => vec![(at, raw.replace(['\r', '\n'], " "))],
-        (None, at) => vec![(at, event.one_line())],
-    }
-}
-
-type Captured = (Location, String, Vec<(String, String)>);
-
-/// Whether one event satisfies a matcher; the matching line and captured values when it does.
-/// `texts` holds the event's lines (made once per event, however many rules ask), at `index`.
-fn match_event(m: &Matcher, s: &Subject<'_>, texts: &Texts, index: usize) -> Option<Captured> {
-    let e = s.event;
-    if !m.sources.is_empty() && !m.sources.contains(&s.source) {
-        return None;
-    }
-    if !m.kinds.is_empty() && !m.kinds.iter().any(|k| k == e.kind.name()) {
-        return None;
-    }
-    if m.inside_failing_action
-        .is_some_and(|want| want != s.in_failing_action)
-    {
-        return None;
-    }
-    let code = e.code();
-    if !m.codes.is_empty() && !code.is_some_and(|c| m.codes.contains(&c)) {
-        return None;
-    }
-    if !m.levels.is_empty()
-        && !e
-            .level_name()
-            .is_some_and(|l| m.levels.iter().any(|w| w == l))
-    {
-        return None;
-    }
-    let record = match &e.kind {
-        Kind::EventRecord(r) => Some(r),
-        _ => None,
-    };
-    let operation = match &e.kind {
-        Kind::Operation(o) => Some(o),
-        _ => None,
-    };
-    let provider = record.map(|r| r.provider.as_str());
-    if let Some(re) = &m.provider {
-        if !provider.is_some_and(|p| re.is_match(p)) {
-            return None;
-        }
-    }
-    let image = e
-        .process
-        .as_ref()
-        .and_then(|p| p.image.as_deref())
-        .or(match &e.kind {
-            Kind::ProcessStart(p) => p.image.as_deref(),
-            _ => None,
-        });
-    if let Some(re) = &m.image {
-        if !image.is_some_and(|i| re.is_match(i)) {
-            return None;
-        }
-    }
-    let action = match &e.kind {
-        Kind::MsiAction { name, .. } => Some(name.as_str()),
-        Kind::CustomActionResult { action, .. } => Some(action.as_str()),
-        _ => None,
-    };
-    if let Some(re) = &m.action {
-        if !action.is_some_and(|a| re.is_match(a)) {
-            return None;
-        }
-    }
-    let path = operation.and_then(|o| o.path.as_deref());
-    if !m.paths.is_empty() && !path.is_some_and(|x| m.paths.iter().any(|p| p.matches(x))) {
-        return None;
-    }
-    let result = operation.map(|o| o.result.as_str());
-    if !m.results.is_empty()
-        && !result.is_some_and(|r| m.results.iter().any(|w| w.eq_ignore_ascii_case(r)))
-    {
-        return None;
-    }
-    let mut caps: Vec<(String, String)> = Vec::new();
-    for (name, re) in &m.fields {
-        let value = record?
-            .data
-            .iter()
-            .find(|d| {
-                d.name
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
-            })
-            .and_then(|d| d.value.as_deref())?;
-        if !re.is_match(value) {
-            return None;
-        }
-        caps.push((name.clone(), value.to_string()));
-    }
-    let line = texts
-        .of(index, e)
-        .iter()
-        .find(|l| m.contains.is_empty() || m.contains.iter().any(|c| l.lower.contains(c.as_str())));
-    let line = match (&m.text, &m.unless) {
-        // Only a literal (or nothing) to check: the first line that has it.
-        (None, None) => line,
-        _ => texts.of(index, e).iter().find(|l| {
-            (m.contains.is_empty() || m.contains.iter().any(|c| l.lower.contains(c.as_str())))
-                && m.text.as_ref().is_none_or(|re| re.is_match(&l.text))
-                && m.unless.as_ref().is_none_or(|re| !re.is_match(&l.text))
-        }),
-    }?;
-    let (at, text) = (line.at, line.text.clone());
-    if let Some(re) = &m.text {
-        if let Some(c) = re.captures(&text) {
-            for name in re.capture_names().flatten() {
-                if let Some(v) = c.name(name) {
-                    caps.push((name.to_string(), v.as_str().trim().to_string()));
-                }
-            }
-        }
-    }
-    let mut put = |name: &str, value: Option<String>| {
-        if let Some(v) = value.filter(|v| !v.is_empty()) {
-            caps.push((name.to_string(), v));
-        }
-    };
-    // For summaries, the message without the `MSI (s) (PID:TID) [time]: ` prefix.
-    let said = match s.source {
-        SourceClass::MsiLog => crate::source::msilog::message_body(&text),
-        _ => text.as_str(),
-    };
-    put("text", Some(said.trim().to_string()));
-    // Status values (NTSTATUS, HRESULT) read best in hexadecimal.
-    put(
-        "code",
-        code.map(|c| {
-            if c >= 0x8000_0000 {
-                format!("0x{c:08X}")
-            } else {
-                c.to_string()
-            }
-        }),
-    );
-    put("action", action.map(str::to_string));
-    put("path", path.map(str::to_string));
-    put("result", result.map(str::to_string));
-    put("image", image.map(str::to_string));
-    put("provider", provider.map(str::to_string));
-    put("event_id", record.map(|r| r.event_id.to_string()));
-    put("product", s.product.map(str::to_string));
-    put("pid", e.process.as_ref().map(|p| p.pid.to_string()));
-    // The first capture of a name wins (named groups before the built-in values).
-    let mut seen = HashSet::new();
-    caps.retain(|(n, _)| seen.insert(n.clone()));
-    Some((at, text, caps))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{EventData, EventRecord, Operation, OperationClass, ProcessRef, Stamp};
+    use crate::event::{
+        EventData, EventRecord, Kind, Operation, OperationClass, ProcessRef, Stamp,
+    };
     use crate::rules::RulePack;
     use chrono::{NaiveDate, NaiveTime};
 
@@ -666,12 +464,5 @@ equal = ["{equal}"]
         assert!(crate::event::Event::same_process(&a, &b));
         let c = op(1, at(1, 0, 0), 0x121D, r"C:\x", "SUCCESS");
         assert!(!crate::event::Event::same_process(&a, &c));
-    }
-
-    #[test]
-    fn fill_leaves_unknown_placeholders_visible() {
-        let mut caps = BTreeMap::new();
-        caps.insert("a".to_string(), "1".to_string());
-        assert_eq!(fill("{a} {b} {not a name}", &caps), "1 ? {not a name}");
     }
 }

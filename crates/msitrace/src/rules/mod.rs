@@ -21,12 +21,19 @@
 //! assert_eq!(pack.rules[0].id, "my.denied");
 //! ```
 //!
-//! Modules: [`model`] (the file format and its compiled form, with precise errors), [`pattern`]
-//! (path patterns with known folders), [`engine`] (evaluation over events).
+//! Modules: [`model`] (the compiled form, with precise errors), `compile` (reading and compiling
+//! the TOML file format), [`pattern`] (path patterns with known folders), [`engine`] (evaluation
+//! over events), `matching` (one event against one step), `template` (filling summaries).
 
+mod candidates;
+mod compile;
 pub mod engine;
+mod matching;
 pub mod model;
+#[cfg(any(test, feature = "internals"))]
+pub(crate) mod oracle;
 pub mod pattern;
+mod template;
 
 pub use engine::{evaluate, evaluate_rules, RuleMatch, StepHit, Subject};
 pub use model::{Role, Rule, RuleError, RulePack, Scope, Step};
