@@ -522,7 +522,7 @@ fn events(out: &mut String, timeline: &[TimelineEntry]) {
             escape::html(&e.place()),
             e.event.input + 1,
             escape::html(&short_place(e)),
-            escape::html(&e.kind_name()),
+            escape::html(e.kind_name()),
             escape::html(&crate::text::clip(&e.event.describe(), 400))
         );
     }

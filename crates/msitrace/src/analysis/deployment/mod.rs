@@ -312,14 +312,11 @@ impl DeploymentTracker {
         );
         if let Some(t) = &cause_title {
             title.push_str(" — ");
-            title.push_str(&crate::text::cut(t, 160).to_string());
+            title.push_str(crate::text::cut(t, 160));
         }
         let mut summary = format!("{} reports that {what} {verb}", first.tool.label());
         if let Some(c) = command {
-            summary.push_str(&format!(
-                " (it ran {})",
-                crate::text::cut(c, 300).to_string()
-            ));
+            summary.push_str(&format!(" (it ran {})", crate::text::cut(c, 300)));
         }
         summary.push_str(&format!(": exit code {}.", meaning.long));
         if exits.len() > 1 {
@@ -331,7 +328,7 @@ impl DeploymentTracker {
                 .place();
             summary.push_str(&format!(
                 " The log says why ({place}): {}",
-                crate::text::cut(t, 400).to_string()
+                crate::text::cut(t, 400)
             ));
             if !t.ends_with('.') {
                 summary.push('.');
@@ -539,7 +536,7 @@ impl DeploymentTracker {
                 title: format!(
                     "Installer error {} relayed: {}",
                     m.code,
-                    crate::text::cut(m.text.trim(), 160).to_string()
+                    crate::text::cut(m.text.trim(), 160)
                 ),
                 severity: Severity::Warning,
                 confidence: Confidence::Medium,
