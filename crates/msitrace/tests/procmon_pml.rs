@@ -106,6 +106,7 @@ fn pml_value(row: &PmlRow, column: &str) -> Option<String> {
         "Image Path" => row.image_path.clone(),
         "Session" => row.session.to_string(),
         "Authentication ID" => row.authentication_id.clone(),
+        "Duration" if row.status == 0x103 => String::new(),
         "Duration" => format!(
             "{}.{:07}",
             row.duration / 10_000_000,
@@ -137,6 +138,10 @@ fn every_capture_matches_its_csv_export_row_by_row() {
         let first_csv = time_of_day(&expected[0]["Time of Day"]).unwrap();
         let first_pml = rows[0].time.unwrap().time();
         let offset = first_csv - first_pml;
+        // Exports from a comma-decimal locale group digits with dots (`536.064`).
+        let dotted = expected[0]["Time of Day"].contains(',');
+        let grouping = regex::Regex::new(r"(\d)\.(\d{3})").unwrap();
+        let decimals = regex::Regex::new(r"(\d),(\d{7})\b").unwrap();
         for (row, want) in rows.iter().zip(&expected) {
             compared += 1;
             let csv_time = time_of_day(&want["Time of Day"]).unwrap();
@@ -151,7 +156,14 @@ fn every_capture_matches_its_csv_export_row_by_row() {
                 let Some(got) = pml_value(row, column) else {
                     continue;
                 };
-                if got != *value {
+                let value = if dotted && column == "Detail" {
+                    let seconds = decimals.replace_all(value, "$1.$2");
+                    let once = grouping.replace_all(&seconds, "$1,$2");
+                    grouping.replace_all(&once, "$1,$2").into_owned()
+                } else {
+                    value.clone()
+                };
+                if got != value {
                     let e = mismatches
                         .entry((column.clone(), want["Operation"].clone()))
                         .or_insert((
@@ -170,4 +182,126 @@ fn every_capture_matches_its_csv_export_row_by_row() {
     }
     eprintln!("compared {compared} rows; {total} field mismatches");
     assert_eq!(compared, 69_303);
+    // Every column but Detail and Category matches on every row: time, process, PID, parent,
+    // operation, path, result, thread, duration, user, integrity, architecture, session...
+    let other: Vec<_> = mismatches
+        .keys()
+        .filter(|(c, _)| c != "Detail" && c != "Category")
+        .collect();
+    assert!(other.is_empty(), "{other:?}");
+    // The details installs hit most are rendered exactly.
+    for (column, op) in mismatches.keys() {
+        assert!(
+            !EXACT_DETAIL.contains(&op.as_str()),
+            "{column} of {op} differs from Process Monitor's"
+        );
+    }
+}
+
+/// Operations whose Detail and Category must match the export on every row.
+const EXACT_DETAIL: &[&str] = &[
+    "ReadFile",
+    "WriteFile",
+    "CloseFile",
+    "Process Start",
+    "Process Create",
+    "Process Exit",
+    "Thread Create",
+    "Thread Exit",
+    "Load Image",
+    "RegOpenKey",
+    "RegCreateKey",
+    "RegCloseKey",
+    "RegSetInfoKey",
+    "RegEnumValue",
+    "RegDeleteValue",
+    "TCP Send",
+    "TCP Receive",
+    "TCP Connect",
+];
+
+/// A copy of a capture with `edit` applied.
+fn damaged(src: &Path, dir: &Path, name: &str, edit: impl FnOnce(&mut Vec<u8>)) -> PathBuf {
+    let mut bytes = read_all(src);
+    edit(&mut bytes);
+    let out = dir.join(name);
+    std::fs::write(&out, bytes).unwrap();
+    out
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().unwrap())
+}
+
+#[test]
+fn damaged_captures_keep_every_complete_event_and_say_where_reading_stopped() {
+    let Some(corpus) = corpus() else { return };
+    let src = corpus.join("procmon-pml/procmon-parser_UTC64Process.PML");
+    let dir = tempfile::tempdir().unwrap();
+    let whole: Vec<PmlRow> = PmlRows::open(&src)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    // Cut in the middle of the events: the tables at the end are lost; events are walked.
+    let cut = damaged(&src, dir.path(), "cut.pml", |b| b.truncate(b.len() / 2));
+    let rows: Vec<_> = PmlRows::open(&cut).unwrap().collect();
+    let ok: Vec<&PmlRow> = rows.iter().filter_map(|r| r.as_ref().ok()).collect();
+    let err = rows.iter().find_map(|r| r.as_ref().err()).unwrap().to_string();
+    assert!(ok.len() > 1000 && ok.len() < whole.len(), "{}", ok.len());
+    assert!(err.contains("cut capture") && err.contains("byte 0x"), "{err}");
+    for (a, b) in ok.iter().zip(&whole) {
+        assert_eq!((&a.operation, &a.path, a.time), (&b.operation, &b.path, b.time));
+    }
+    // A bad entry in the event offset table: the events before it are kept.
+    let bad = damaged(&src, dir.path(), "offset.pml", |b| {
+        let table = u64_at(b, 0x248) as usize;
+        b[table + 5 * 100..table + 5 * 100 + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    });
+    let rows: Vec<_> = PmlRows::open(&bad).unwrap().collect();
+    let ok = rows.iter().filter(|r| r.is_ok()).count();
+    let err = rows.iter().find_map(|r| r.as_ref().err()).unwrap().to_string();
+    assert_eq!(ok, 99, "{err}");
+    assert!(err.contains("event 100") && err.contains("reading stopped"), "{err}");
+    // A bad string offset: that string is empty, every event is still read.
+    let bad = damaged(&src, dir.path(), "string.pml", |b| {
+        let table = u64_at(b, 0x258) as usize;
+        b[table + 8..table + 12].copy_from_slice(&u32::MAX.to_le_bytes());
+    });
+    let rows = PmlRows::open(&bad).unwrap();
+    assert!(rows.capture().problems.iter().any(|p| p.contains("string table")));
+    assert_eq!(rows.filter(|r| r.is_ok()).count(), whole.len());
+}
+
+#[test]
+fn analysis_of_a_capture_matches_the_analysis_of_its_export() {
+    use msitrace::analysis::{analyze_paths, AnalysisSettings};
+    let Some(corpus) = corpus() else { return };
+    for (pml, csv, _) in PAIRS {
+        let settings = AnalysisSettings {
+            threads: Some(2),
+            ..Default::default()
+        };
+        let a = analyze_paths(&[corpus.join("procmon-pml").join(pml)], &settings);
+        let b = analyze_paths(&[corpus.join("procmon-csv").join(csv)], &settings);
+        assert_eq!(
+            a.inputs[0].format,
+            Some(msitrace::Format::ProcmonPml),
+            "{pml}: {:?}",
+            a.inputs[0]
+        );
+        assert!(
+            a.inputs[0].form.as_deref().unwrap_or("").contains("PML version 9"),
+            "{:?}",
+            a.inputs[0].form
+        );
+        if pml.ends_with(".gz") {
+            assert!(a.inputs[0].form.as_deref().unwrap().ends_with("gzip-compressed"));
+        }
+        let ids = |r: &msitrace::Report| {
+            let mut v: Vec<String> = r.findings.iter().map(|f| f.id.clone()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(ids(&a), ids(&b), "{pml} vs {csv}");
+    }
 }

@@ -119,6 +119,13 @@ fn file_system(
     c.skip(2)?;
     push_string(&mut out.path, c, path_info)?;
     let pad = |p: &mut Cursor| if ctx.wide { p.skip(4) } else { Some(()) };
+    out.category = match (body.operation, sub) {
+        (fs::QUERY_INFORMATION | fs::QUERY_EA | fs::QUERY_SECURITY, _) => "Read Metadata",
+        (fs::DIRECTORY_CONTROL, 1 | 2) => "Read Metadata",
+        (fs::SET_INFORMATION, 0x0d | 0x40) => "Write",
+        (fs::SET_INFORMATION | fs::SET_EA | fs::SET_SECURITY, _) => "Write Metadata",
+        _ => "",
+    };
     match body.operation {
         fs::CREATE_FILE => {
             let access = c.u32()?;
@@ -414,7 +421,7 @@ fn registry(body: &EventBody, detail: bool, c: &mut Cursor, out: &mut Rendered) 
                     d.push_str(", Length: ");
                     push_grouped(d, length.into());
                 }
-                Some(mut e) => key_information(d, class_no, &mut e),
+                Some(mut e) => key_information(d, class_no, op == reg::ENUM_KEY, &mut e),
             }
         }
         reg::QUERY_VALUE | reg::ENUM_VALUE if detail => {
@@ -436,9 +443,12 @@ fn registry(body: &EventBody, detail: bool, c: &mut Cursor, out: &mut Rendered) 
                     let data_offset = e.u32()? as usize;
                     value_length = e.u32()?;
                     let name_size = e.u32()? as usize;
-                    sep(d);
-                    d.push_str("Name: ");
-                    push_utf16(d, e.take(name_size)?);
+                    let name = e.take(name_size)?;
+                    if op == reg::ENUM_VALUE {
+                        sep(d);
+                        d.push_str("Name: ");
+                        push_utf16(d, name);
+                    }
                     e = Cursor::at(body.extra.unwrap_or_default(), data_offset);
                 }
                 2 => value_length = e.u32()?,
@@ -555,7 +565,7 @@ fn push_data(d: &mut String, t: u32, data: &[u8]) {
     }
 }
 
-fn key_information(d: &mut String, class_no: u32, e: &mut Cursor) {
+fn key_information(d: &mut String, class_no: u32, enumerating: bool, e: &mut Cursor) {
     let name = |d: &mut String, e: &mut Cursor| {
         if let Some(bytes) = e.u32().and_then(|n| e.take(n as usize)) {
             d.push_str(", Name: ");
@@ -563,7 +573,7 @@ fn key_information(d: &mut String, class_no: u32, e: &mut Cursor) {
         }
     };
     match class_no {
-        3 => name(d, e),
+        3 if enumerating => name(d, e),
         7 => {
             if let Some(v) = e.u32() {
                 let _ = write!(d, ", HandleTags: 0x{v:x}");
@@ -666,7 +676,7 @@ fn process(body: &EventBody, ctx: &RenderContext, c: &mut Cursor, out: &mut Rend
                 if var.is_empty() {
                     continue;
                 }
-                d.push_str("\n;\t");
+                d.push_str("\r;\t");
                 push_utf16(d, &var.concat());
             }
         }
@@ -741,8 +751,7 @@ fn network(ctx: &RenderContext, c: &mut Cursor, out: &mut Rendered) -> Option<()
         ctx.network.port(dport, tcp)
     );
     let d = &mut out.detail;
-    d.push_str("Length: ");
-    push_grouped(d, length.into());
+    let _ = write!(d, "Length: {length}");
     let rest = c.take(c.remaining())?;
     let words: Vec<String> = rest
         .chunks_exact(2)

@@ -69,6 +69,12 @@ pub fn time_of_day(t: DateTime<Utc>) -> String {
 
 /// The Result column: Process Monitor's name of an NTSTATUS, else its hex value.
 pub fn result_text(code: u32) -> std::borrow::Cow<'static, str> {
+    match code {
+        // STATUS_PENDING: the operation had not completed when the capture ended.
+        0x103 => return "".into(),
+        0xC01C_0004 => return "FAST IO DISALLOWED".into(),
+        _ => {}
+    }
     match name_of(code) {
         Some(n) => n.into(),
         None => format!("0x{code:08X}").into(),

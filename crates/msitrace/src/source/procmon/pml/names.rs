@@ -145,6 +145,14 @@ pub mod fs {
     pub const QUERY_INFORMATION: u16 = 25;
     /// IRP_MJ_SET_INFORMATION.
     pub const SET_INFORMATION: u16 = 26;
+    /// IRP_MJ_QUERY_EA.
+    pub const QUERY_EA: u16 = 27;
+    /// IRP_MJ_SET_EA.
+    pub const SET_EA: u16 = 28;
+    /// IRP_MJ_QUERY_SECURITY.
+    pub const QUERY_SECURITY: u16 = 40;
+    /// IRP_MJ_SET_SECURITY.
+    pub const SET_SECURITY: u16 = 41;
     /// IRP_MJ_QUERY_VOLUME_INFORMATION.
     pub const QUERY_VOLUME: u16 = 30;
     /// IRP_MJ_SET_VOLUME_INFORMATION.
@@ -298,7 +306,7 @@ pub fn operation_name(class: u32, op: u16, sub: u8) -> std::borrow::Cow<'static,
             if sub != 0 && !subs.is_empty() {
                 return match subs.iter().find(|(n, _)| *n == sub) {
                     Some((_, name)) => Cow::Borrowed(name),
-                    None => Cow::Owned(format!("{} <Unknown>", major.unwrap_or("Unknown"))),
+                    None => Cow::Borrowed("<Unknown>"),
                 };
             }
             return match major {
@@ -576,6 +584,8 @@ pub fn control_code(code: u32) -> Option<&'static str> {
 
 /// Sorted by code.
 const CONTROL_CODES: &[(u32, &str)] = &[
+    (0x14_01ec, "FSCTL_LMR_QUERY_DEBUG_INFO"),
+    (0x4d_0008, "IOCTL_MOUNTDEV_QUERY_DEVICE_NAME"),
     (0x24058, "IOCTL_CDROM_GET_CONFIGURATION"),
     (0x24800, "IOCTL_CDROM_CHECK_VERIFY"),
     (0x41018, "IOCTL_SCSI_GET_ADDRESS"),
