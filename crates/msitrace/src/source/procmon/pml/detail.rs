@@ -223,9 +223,6 @@ fn file_system(
             }
         }
         fs::FILE_SYSTEM_CONTROL | fs::DEVICE_IO_CONTROL | fs::INTERNAL_DEVICE_IO_CONTROL => {
-            if !detail {
-                return Some(());
-            }
             params.skip(8)?;
             let write_length = params.u32()?;
             let read_length = params.u32()?;
@@ -233,12 +230,22 @@ fn file_system(
             params.skip(4)?;
             pad(&mut params)?;
             let code = params.u32()?;
+            out.category = names::control_code(code).map_or("", names::control_category);
+            if !detail {
+                return Some(());
+            }
             let d = &mut out.detail;
             d.push_str("Control: ");
             match names::control_code(code) {
                 Some(name) => d.push_str(name),
                 None => {
-                    let _ = write!(d, "0x{code:x} (Device:0x{:x} Function:{} Method: {})", code >> 16, (code >> 2) & 0xFFF, code & 3);
+                    let _ = write!(
+                        d,
+                        "0x{code:x} (Device:0x{:x} Function:{} Method: {})",
+                        code >> 16,
+                        (code >> 2) & 0xFFF,
+                        code & 3
+                    );
                 }
             }
             match names::control_code(code) {
@@ -529,11 +536,8 @@ fn push_data(d: &mut String, t: u32, data: &[u8]) {
                 let _ = write!(d, ", Data: {v}");
             }
         }
-        11 => {
-            if let Some(v) = c.u64() {
-                let _ = write!(d, ", Data: {v}");
-            }
-        }
+        // Process Monitor prints no value for a QWORD.
+        11 => d.push_str(", Data: "),
         1 | 2 => {
             d.push_str(", Data: ");
             push_utf16(d, data);
@@ -590,21 +594,16 @@ fn key_information(d: &mut String, class_no: u32, enumerating: bool, e: &mut Cur
             }
         }
         4 => {
+            // KEY_CACHED_INFORMATION: Process Monitor shows the sub-key and value counts.
             if e.skip(12).is_some() {
-                for key in [
-                    "SubKeys",
-                    "MaxNameLen",
-                    "Values",
-                    "MaxValueNameLen",
-                    "MaxValueDataLen",
-                ] {
-                    match e.u32() {
-                        Some(v) => {
-                            let _ = write!(d, ", {key}: {v}");
-                        }
-                        None => return,
-                    }
+                if let (Some(keys), Some(_), Some(values)) = (e.u32(), e.u32(), e.u32()) {
+                    let _ = write!(d, ", SubKeys: {keys}, Values: {values}");
                 }
+            }
+        }
+        1 => {
+            if e.skip(20).is_some() {
+                name(d, e);
             }
         }
         2 => {
@@ -645,7 +644,12 @@ mod proc_op {
     pub const STATISTICS: u16 = 8;
 }
 
-fn process(body: &EventBody, ctx: &RenderContext, c: &mut Cursor, out: &mut Rendered) -> Option<()> {
+fn process(
+    body: &EventBody,
+    ctx: &RenderContext,
+    c: &mut Cursor,
+    out: &mut Rendered,
+) -> Option<()> {
     let d = &mut out.detail;
     match body.operation {
         proc_op::DEFINED | proc_op::CREATE => {
@@ -672,7 +676,11 @@ fn process(body: &EventBody, ctx: &RenderContext, c: &mut Cursor, out: &mut Rend
             push_string(d, c, dir_info)?;
             d.push_str(", Environment: ");
             let env = c.take((env_chars * 2).min(c.remaining()))?;
-            for var in env.chunks_exact(2).collect::<Vec<_>>().split(|u| u == &[0, 0]) {
+            for var in env
+                .chunks_exact(2)
+                .collect::<Vec<_>>()
+                .split(|u| u == &[0, 0])
+            {
                 if var.is_empty() {
                     continue;
                 }
@@ -862,14 +870,20 @@ mod tests {
             extra: None,
         };
         let out = run(body);
-        assert_eq!(out.detail, "Offset: 1,024, Length: 16,022, Priority: Normal");
+        assert_eq!(
+            out.detail,
+            "Offset: 1,024, Length: 16,022, Priority: Normal"
+        );
         assert_eq!(out.category, "Read");
         // Cut inside the path: the operation is known, nothing is read beyond the bytes.
         let cut = run(EventBody {
             details: &details[..70],
             ..body
         });
-        assert_eq!((cut.operation.as_ref(), cut.detail.as_str()), ("ReadFile", ""));
+        assert_eq!(
+            (cut.operation.as_ref(), cut.detail.as_str()),
+            ("ReadFile", "")
+        );
     }
 
     #[test]
@@ -907,7 +921,14 @@ mod tests {
     #[test]
     fn process_exit_and_thread_create() {
         let mut d = 0xC000_0005u32.to_le_bytes().to_vec();
-        for v in [1_406_250u64, 468_750, 21_106_688, 21_630_976, 3_088_384, 3_219_456] {
+        for v in [
+            1_406_250u64,
+            468_750,
+            21_106_688,
+            21_630_976,
+            3_088_384,
+            3_219_456,
+        ] {
             d.extend_from_slice(&v.to_le_bytes());
         }
         let out = run(EventBody {

@@ -35,7 +35,7 @@ pub use tables::{PmlModule, PmlProcess};
 use super::csv::{CaptureRead, MAX_ERRORS};
 use super::status::{classify, name_of, ResultClass};
 use super::{row_event, row_process_event, CaptureSettings, CaptureTally, Keeper, RowDecision};
-use crate::event::{Event, InputId, Location, Stamp, StackFrame};
+use crate::event::{Event, InputId, Location, StackFrame, Stamp};
 use crate::source::{
     EventStream, Feeds, Format, KeepPolicy, Opening, Recognised, Sniff, Source, SourceError,
     StreamSummary, TimeBasis,

@@ -584,8 +584,6 @@ pub fn control_code(code: u32) -> Option<&'static str> {
 
 /// Sorted by code.
 const CONTROL_CODES: &[(u32, &str)] = &[
-    (0x14_01ec, "FSCTL_LMR_QUERY_DEBUG_INFO"),
-    (0x4d_0008, "IOCTL_MOUNTDEV_QUERY_DEVICE_NAME"),
     (0x24058, "IOCTL_CDROM_GET_CONFIGURATION"),
     (0x24800, "IOCTL_CDROM_CHECK_VERIFY"),
     (0x41018, "IOCTL_SCSI_GET_ADDRESS"),
@@ -703,7 +701,51 @@ const CONTROL_CODES: &[(u32, &str)] = &[
     (0x119ff8, "FSCTL_PIPE_INTERNAL_WRITE"),
     (0x11c017, "FSCTL_PIPE_TRANSCEIVE"),
     (0x11dfff, "FSCTL_PIPE_INTERNAL_TRANSCEIVE"),
+    (0x1401ec, "FSCTL_LMR_QUERY_DEBUG_INFO"),
+    (0x4d0008, "IOCTL_MOUNTDEV_QUERY_DEVICE_NAME"),
 ];
+
+/// The Category of a control code, when it has one.
+pub fn control_category(name: &str) -> &'static str {
+    match name {
+        "FSCTL_OFFLOAD_READ" | "FSCTL_GET_REPARSE_POINT" | "FSCTL_READ_RAW_ENCRYPTED" => "Read",
+        "FSCTL_OFFLOAD_WRITE"
+        | "FSCTL_MOVE_FILE"
+        | "FSCTL_DELETE_REPARSE_POINT"
+        | "FSCTL_WRITE_RAW_ENCRYPTED"
+        | "FSCTL_PIPE_TRANSCEIVE"
+        | "FSCTL_PIPE_INTERNAL_TRANSCEIVE" => "Write",
+        "FSCTL_SET_COMPRESSION"
+        | "FSCTL_WRITE_PROPERTY_DATA"
+        | "FSCTL_SET_OBJECT_ID"
+        | "FSCTL_DELETE_OBJECT_ID"
+        | "FSCTL_SET_REPARSE_POINT"
+        | "FSCTL_SET_SPARSE"
+        | "FSCTL_SET_ENCRYPTION"
+        | "FSCTL_CREATE_USN_JOURNAL"
+        | "FSCTL_WRITE_USN_CLOSE_RECORD"
+        | "FSCTL_EXTEND_VOLUME"
+        | "FSCTL_DELETE_USN_JOURNAL" => "Write Metadata",
+        "FSCTL_QUERY_RETRIEVAL_POINTERS"
+        | "FSCTL_GET_COMPRESSION"
+        | "FSCTL_QUERY_FAT_BPB"
+        | "FSCTL_FILESYSTEM_GET_STATISTICS"
+        | "FSCTL_GET_NTFS_VOLUME_DATA"
+        | "FSCTL_GET_NTFS_FILE_RECORD"
+        | "FSCTL_GET_VOLUME_BITMAP"
+        | "FSCTL_GET_RETRIEVAL_POINTERS"
+        | "FSCTL_IS_VOLUME_DIRTY"
+        | "FSCTL_READ_PROPERTY_DATA"
+        | "FSCTL_FIND_FILES_BY_SID"
+        | "FSCTL_GET_OBJECT_ID"
+        | "FSCTL_READ_USN_JOURNAL"
+        | "FSCTL_SET_OBJECT_ID_EXTENDED"
+        | "FSCTL_CREATE_OR_GET_OBJECT_ID"
+        | "FSCTL_READ_FILE_USN_DATA"
+        | "FSCTL_QUERY_USN_JOURNAL" => "Read Metadata",
+        _ => "",
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -22,6 +22,9 @@ pub const EVENT_HEADER_LEN: usize = 0x34;
 /// Largest table read into memory (a damaged offset cannot make the reader allocate more).
 const MAX_TABLE: u64 = 1 << 30;
 
+/// Largest single event when its end is not known from the offset table.
+const MAX_EVENT: u64 = 16 << 20;
+
 /// Events per block read at once.
 const BLOCK_EVENTS: u32 = 4096;
 
@@ -162,14 +165,18 @@ impl PmlCapture {
             self.file_len
         }
     }
-
 }
 
 impl EventWalker {
     /// Walk the events `first..last` of a capture (indexes into the offset table; without one,
     /// the walk starts at the first event and goes to the end of the file).
-    pub fn owned(capture: Arc<PmlCapture>, first: u32, last: u32) -> Result<EventWalker, SourceError> {
-        let file = File::open(&capture.path).map_err(|source| SourceError::Read { line: 0, source })?;
+    pub fn owned(
+        capture: Arc<PmlCapture>,
+        first: u32,
+        last: u32,
+    ) -> Result<EventWalker, SourceError> {
+        let file =
+            File::open(&capture.path).map_err(|source| SourceError::Read { line: 0, source })?;
         let pos = capture.header.events_offset;
         Ok(EventWalker {
             capture,
@@ -261,7 +268,10 @@ pub struct RawEvent<'a> {
 }
 
 /// Split an event's bytes into its parts; `None` when a part lies outside them.
-pub fn split_event(bytes: &[u8], pointer: usize) -> Option<(EventHeader, &[u8], &[u8], Option<&[u8]>, usize)> {
+pub fn split_event(
+    bytes: &[u8],
+    pointer: usize,
+) -> Option<(EventHeader, &[u8], &[u8], Option<&[u8]>, usize)> {
     let h = EventHeader::parse(bytes)?;
     let mut c = Cursor::at(bytes, EVENT_HEADER_LEN);
     let stack = c.take(usize::from(h.stack_depth) * pointer)?;
@@ -374,27 +384,34 @@ impl EventWalker {
             offsets.push(c.events_end());
         }
         let (lo, hi) = (h.events_offset, c.events_end());
-        let mut good = offsets.len();
-        for (i, w) in offsets.windows(2).enumerate() {
-            if w[0] < lo || w[0] >= hi || w[1] < w[0] || w[1] > hi {
-                good = i;
-                break;
+        // The first entry that cannot be right ends the block; the event before it is bounded
+        // by its own sizes (read up to the end of the events, at most MAX_EVENT bytes).
+        let mut bad_entry = None;
+        if offsets[0] < lo || offsets[0] >= hi {
+            bad_entry = Some(0);
+        } else {
+            for i in 0..offsets.len() - 1 {
+                let (a, b) = (offsets[i], offsets[i + 1]);
+                if b < a || b > hi {
+                    bad_entry = Some(i + 1);
+                    offsets[i + 1] = hi.min(a + MAX_EVENT);
+                    offsets.truncate(i + 2);
+                    break;
+                }
             }
         }
-        if good == 0 || offsets[0] < lo {
-            let index = first;
-            let entry_at = table_at;
+        if bad_entry == Some(0) {
             self.done = true;
             return Err(pml_error(
-                entry_at,
+                table_at,
                 format!(
-                    "event {index}: offset table entry gives {:#x}, outside the events ({lo:#x}..{hi:#x}); reading stopped, {index} events read",
+                    "event {first}: offset table entry gives {:#x}, outside the events ({lo:#x}..{hi:#x}); reading stopped, {first} events read",
                     offsets[0]
                 ),
             ));
         }
         let start = offsets[0];
-        let mut end_i = good.min(count as usize);
+        let mut end_i = (offsets.len() - 1).min(count as usize);
         while end_i > 0 && offsets[end_i] - start > MAX_BLOCK_BYTES {
             end_i /= 2;
         }
@@ -417,18 +434,18 @@ impl EventWalker {
             self.spans.push((first + i as u32, s, e));
         }
         self.next = first + end_i as u32;
-        if end_i < count as usize && good < offsets.len() {
-            // A bad entry inside the block: read up to it, then stop with its position.
-            let index = first + good as u32;
-            self.last = index;
-            let bad = offsets.get(good + 1).copied().unwrap_or(0);
-            self.pending = Some(pml_error(
-                table_at + 5 * good as u64,
-                format!(
-                    "event {index}: offset table gives {bad:#x} after {:#x} (events lie in {lo:#x}..{hi:#x}); reading stopped, {index} events read",
-                    offsets[good]
-                ),
-            ));
+        if let Some(bad) = bad_entry {
+            if self.next == first + bad as u32 {
+                // The events before the bad entry are handed out, then this error.
+                let index = self.next;
+                self.last = index;
+                self.pending = Some(pml_error(
+                    table_at + 5 * bad as u64,
+                    format!(
+                        "event {index}: offset table entry is not after the previous event or lies outside the events ({lo:#x}..{hi:#x}); reading stopped, {index} events read"
+                    ),
+                ));
+            }
         }
         Ok(())
     }
@@ -460,9 +477,11 @@ impl EventWalker {
             // Events are sometimes followed by one byte of padding.
             if let Some(p) = self.buf.get(at + 8..at + 12) {
                 let class = u32::from_le_bytes([p[0], p[1], p[2], p[3]]);
-                if (class == 0 || class > 5) && self.buf.get(at + 9..at + 13).is_some_and(|q| {
-                    (1..=5).contains(&u32::from_le_bytes([q[0], q[1], q[2], q[3]]))
-                }) {
+                if (class == 0 || class > 5)
+                    && self.buf.get(at + 9..at + 13).is_some_and(|q| {
+                        (1..=5).contains(&u32::from_le_bytes([q[0], q[1], q[2], q[3]]))
+                    })
+                {
                     at += 1;
                 }
             }
