@@ -23,9 +23,11 @@
 
 pub(crate) mod bytes;
 pub mod detail;
+mod fsinfo;
 pub mod header;
 pub mod names;
 pub mod reader;
+mod registry;
 pub mod tables;
 
 pub use header::PmlHeader;
