@@ -20,6 +20,7 @@ const SECURITY_INFORMATION: &[(u32, &str)] = &[
     (0x10, "Label"),
     (0x20, "Attribute"),
     (0x40, "Scope"),
+    (0x80, "Process Trust Label"),
     (0x10000, "Backup"),
     (0x1000_0000, "SACL Unprotected"),
     (0x2000_0000, "DACL Unprotected"),
@@ -96,7 +97,18 @@ pub(super) fn render(
         (fs::QUERY_SECURITY | fs::SET_SECURITY, _) => {
             let info = Cursor::at(params, 12).u32()?;
             out.push_str("Information: ");
+            let named = SECURITY_INFORMATION
+                .iter()
+                .filter(|(bit, _)| info & bit != 0)
+                .fold(0, |m, (bit, _)| m | bit);
             names::mask_names(info, SECURITY_INFORMATION, ", ", out);
+            // Bits without a name print in hex after the named ones.
+            if info & !named != 0 {
+                if named != 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "0x{:x}", info & !named);
+            }
         }
         (fs::DIRECTORY_CONTROL, 2) => {
             let filter = Cursor::at(params, ptr + 12).u32()?;
@@ -117,6 +129,31 @@ pub(super) fn render(
             push_grouped(out, size.into());
         }
         (fs::QUERY_INFORMATION, _) => query_information(sub, &mut Cursor::new(extra?), out)?,
+        (fs::QUERY_VOLUME, 3 | 7) => {
+            let mut e = Cursor::new(extra?);
+            let keys: &[&str] = if sub == 3 {
+                &["TotalAllocationUnits", "AvailableAllocationUnits"]
+            } else {
+                &[
+                    "TotalAllocationUnits",
+                    "CallerAvailableAllocationUnits",
+                    "ActualAvailableAllocationUnits",
+                ]
+            };
+            for (i, key) in keys.iter().enumerate() {
+                let v = e.u64()? as i64;
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "{key}: ");
+                push_grouped(out, v.into());
+            }
+            let (sectors, bytes) = (e.u32()?, e.u32()?);
+            out.push_str(", SectorsPerAllocationUnit: ");
+            push_grouped(out, sectors.into());
+            out.push_str(", BytesPerSector: ");
+            push_grouped(out, bytes.into());
+        }
         (fs::QUERY_VOLUME, 1) => {
             let mut e = Cursor::new(extra?);
             let created = e.u64()?;

@@ -315,24 +315,12 @@ fn key_information(d: &mut String, class_no: u32, enumerating: bool, e: &mut Cur
             }
         }
         2 => {
-            if e.skip(8).is_some() {
-                for key in [
-                    "TitleIndex",
-                    "ClassOffset",
-                    "ClassLength",
-                    "SubKeys",
-                    "MaxNameLen",
-                    "MaxClassLen",
-                    "Values",
-                    "MaxValueNameLen",
-                    "MaxValueDataLen",
-                ] {
-                    match e.u32() {
-                        Some(v) => {
-                            let _ = write!(d, ", {key}: {v}");
-                        }
-                        None => return,
-                    }
+            // KEY_FULL_INFORMATION: Process Monitor shows the sub-key and value counts.
+            if e.skip(20).is_some() {
+                if let (Some(keys), Some(_), Some(_), Some(values)) =
+                    (e.u32(), e.u32(), e.u32(), e.u32())
+                {
+                    let _ = write!(d, ", SubKeys: {keys}, Values: {values}");
                 }
             }
         }
