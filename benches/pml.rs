@@ -21,6 +21,7 @@ mod bench_setup;
 use criterion::Criterion;
 use flate2::read::GzDecoder;
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
+use msitrace::source::procmon::CaptureSettings;
 use std::hint::black_box;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -131,11 +132,28 @@ fn analyze(path: &Path) -> usize {
         .len()
 }
 
-fn best_of_3(path: &Path) -> f64 {
+/// The reader alone, keeping what matters (as `analyze` reads a capture), on one thread.
+fn read_only(path: &Path, pml: bool) -> usize {
+    let settings = CaptureSettings::default();
+    if pml {
+        msitrace::source::procmon::pml::read_file(path, 0, settings, 1)
+            .expect("capture")
+            .0
+            .events
+            .len()
+    } else {
+        msitrace::source::procmon::csv::read_file(path, 0, settings, 1)
+            .expect("export")
+            .events
+            .len()
+    }
+}
+
+fn best_of_3(f: impl Fn() -> usize) -> f64 {
     (0..3)
         .map(|_| {
             let t = Instant::now();
-            black_box(analyze(path));
+            black_box(f());
             t.elapsed().as_secs_f64()
         })
         .fold(f64::MAX, f64::min)
@@ -188,12 +206,18 @@ fn main() {
     let mut all = pairs.clone();
     all.push(("large", large_pml.clone(), large_csv.clone()));
     for (name, pml, csv) in &all {
-        let (p, c) = (best_of_3(pml), best_of_3(csv));
+        let (p, c) = (best_of_3(|| analyze(pml)), best_of_3(|| analyze(csv)));
+        let (rp, rc) = (
+            best_of_3(|| read_only(pml, true)),
+            best_of_3(|| read_only(csv, false)),
+        );
         println!(
-            "pml {name}: analyze PML {:.1} ms, CSV {:.1} ms (PML/CSV {:.2})",
+            "pml {name}: analyze PML {:.1} ms, CSV {:.1} ms (PML/CSV {:.2}); read only (1 thread) PML {:.1} ms, CSV {:.1} ms",
             p * 1e3,
             c * 1e3,
-            p / c
+            p / c,
+            rp * 1e3,
+            rc * 1e3
         );
     }
     if !setup.benching {
@@ -205,6 +229,12 @@ fn main() {
         group.sample_size(10);
         group.bench_function("pml", |b| b.iter(|| analyze(black_box(pml))));
         group.bench_function("csv", |b| b.iter(|| analyze(black_box(csv))));
+        group.bench_function("pml_read_1t", |b| {
+            b.iter(|| read_only(black_box(pml), true))
+        });
+        group.bench_function("csv_read_1t", |b| {
+            b.iter(|| read_only(black_box(csv), false))
+        });
         group.finish();
     }
     c.final_summary();

@@ -335,5 +335,15 @@ fn analysis_of_a_capture_matches_the_analysis_of_its_export() {
             v
         };
         assert_eq!(ids(&a), ids(&b), "{pml} vs {csv}");
+        assert_eq!(
+            a.captures[0].date_source,
+            "the capture's UTC timestamps (no guessing)"
+        );
+        // The same rows counted, and the same failures kept.
+        assert_eq!(a.captures[0].rows, b.captures[0].rows, "{pml}");
+        assert_eq!(
+            a.captures[0].results.failure, b.captures[0].results.failure,
+            "{pml}"
+        );
     }
 }

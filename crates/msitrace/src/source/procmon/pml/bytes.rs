@@ -83,7 +83,6 @@ pub(crate) fn push_utf16(out: &mut String, bytes: &[u8]) {
         .chunks_exact(2)
         .map(|c| u16::from_le_bytes([c[0], c[1]]))
         .take_while(|u| *u != 0);
-    // ASCII fast path: most paths are ASCII.
     for c in char::decode_utf16(units) {
         out.push(c.unwrap_or(char::REPLACEMENT_CHARACTER));
     }
@@ -91,7 +90,12 @@ pub(crate) fn push_utf16(out: &mut String, bytes: &[u8]) {
 
 /// Append Latin-1 bytes (Process Monitor's "ASCII" detail strings) as text, up to a NUL.
 pub(crate) fn push_latin1(out: &mut String, bytes: &[u8]) {
-    out.extend(bytes.iter().take_while(|b| **b != 0).map(|b| *b as char));
+    let end = memchr::memchr(0, bytes).unwrap_or(bytes.len());
+    let bytes = &bytes[..end];
+    match std::str::from_utf8(bytes) {
+        Ok(ascii) if bytes.is_ascii() => out.push_str(ascii),
+        _ => out.extend(bytes.iter().map(|b| *b as char)),
+    }
 }
 
 #[cfg(test)]

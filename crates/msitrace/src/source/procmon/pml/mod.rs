@@ -29,6 +29,8 @@ pub mod names;
 pub mod reader;
 mod registry;
 pub mod tables;
+#[cfg(test)]
+mod tests;
 
 pub use header::PmlHeader;
 pub use reader::{PmlCapture, RawEvent};
@@ -312,7 +314,7 @@ impl PmlEventStream {
     ) -> Result<Self, SourceError> {
         let walker = reader::EventWalker::owned(Arc::clone(&capture), first, last)?;
         let mut keeper = Keeper::new(settings);
-        keeper.set_has_date(true);
+        keeper.set_utc_times();
         Ok(PmlEventStream {
             capture,
             walker,
@@ -545,6 +547,7 @@ pub fn read_file(
     };
     let mut all = CaptureRead::default();
     all.tally.has_date = true;
+    all.tally.utc_times = true;
     let (mut rows, mut hidden) = (0u64, 0u64);
     for part in parts {
         let (part, part_hidden) = part?;

@@ -267,11 +267,23 @@ pub struct RawEvent<'a> {
     pub extra: Option<&'a [u8]>,
 }
 
+/// An event's bytes split into its parts.
+#[derive(Debug, Clone, Copy)]
+pub struct EventParts<'a> {
+    /// The fixed part.
+    pub header: EventHeader,
+    /// Stack frame addresses.
+    pub stack: &'a [u8],
+    /// The detail structure.
+    pub details: &'a [u8],
+    /// The extra detail structure.
+    pub extra: Option<&'a [u8]>,
+    /// Bytes the event spans.
+    pub len: usize,
+}
+
 /// Split an event's bytes into its parts; `None` when a part lies outside them.
-pub fn split_event(
-    bytes: &[u8],
-    pointer: usize,
-) -> Option<(EventHeader, &[u8], &[u8], Option<&[u8]>, usize)> {
+pub fn split_event(bytes: &[u8], pointer: usize) -> Option<EventParts<'_>> {
     let h = EventHeader::parse(bytes)?;
     let mut c = Cursor::at(bytes, EVENT_HEADER_LEN);
     let stack = c.take(usize::from(h.stack_depth) * pointer)?;
@@ -286,7 +298,13 @@ pub fn split_event(
     } else {
         None
     };
-    Some((h, stack, details, extra, end))
+    Some(EventParts {
+        header: h,
+        stack,
+        details,
+        extra,
+        len: end,
+    })
 }
 
 /// Walks events in order, a block at a time.
@@ -332,13 +350,13 @@ impl EventWalker {
         let offset = self.buf_start + start as u64;
         let pointer = self.capture.header.pointer_size();
         match split_event(&self.buf[start..end], pointer) {
-            Some((header, stack, details, extra, _)) => Some(Ok(RawEvent {
+            Some(p) => Some(Ok(RawEvent {
                 index,
                 offset,
-                header,
-                stack,
-                details,
-                extra,
+                header: p.header,
+                stack: p.stack,
+                details: p.details,
+                extra: p.extra,
             })),
             None => {
                 self.done = true;
@@ -458,17 +476,17 @@ impl EventWalker {
             return Ok(());
         }
         let io = |source| SourceError::Read { line: 0, source };
-        let span = (end - self.pos).min(4 << 20);
+        let span = (end - self.pos).min(MAX_EVENT);
         self.buf = read_at(&mut self.file, self.pos, span).map_err(io)?;
         self.buf_start = self.pos;
         let pointer = c.header.pointer_size();
         let mut at = 0usize;
         while self.spans.len() < BLOCK_EVENTS as usize {
-            let Some((h, _, _, _, size)) = split_event(&self.buf[at..], pointer) else {
+            let Some(parts) = split_event(&self.buf[at..], pointer) else {
                 break;
             };
+            let (h, size) = (parts.header, parts.len);
             if h.class == 0 || h.class > 5 {
-                self.done = true;
                 break;
             }
             self.spans.push((self.next, at, at + size));
@@ -487,16 +505,23 @@ impl EventWalker {
             }
         }
         if self.spans.is_empty() {
+            // Bytes remain that are not a whole event: a cut, or damage.
             self.done = true;
-            if self.pos + (EVENT_HEADER_LEN as u64) < end {
-                return Err(pml_error(
-                    self.pos,
-                    format!(
-                        "event {}: the file ends inside it (cut capture); reading stopped, {} complete events read",
-                        self.next, self.next
-                    ),
-                ));
-            }
+            let class = Cursor::at(&self.buf, 8).u32();
+            let what = match class {
+                Some(c) if (1..=5).contains(&c) => {
+                    "the file ends inside it (cut capture)".to_string()
+                }
+                Some(c) => format!("not an event (class {c})"),
+                None => "the file ends inside it (cut capture)".to_string(),
+            };
+            return Err(pml_error(
+                self.pos,
+                format!(
+                    "event {}: {what}; reading stopped, {} complete events read",
+                    self.next, self.next
+                ),
+            ));
         }
         self.pos += at as u64;
         Ok(())
