@@ -48,6 +48,17 @@ pub fn detect_bytes(head: &[u8]) -> Option<Detected> {
     if head.is_empty() {
         return None;
     }
+    // Binary formats are known by their magic: no need to decode the bytes as text lines.
+    let bare = Sniff {
+        head,
+        encoding: TextEncoding::Utf8,
+        lines: Vec::new(),
+    };
+    for &source in crate::source::SOURCES.iter().filter(|s| s.is_binary()) {
+        if let Some(Recognised::Sure { .. }) = source.recognise(&bare) {
+            return binary(source.format());
+        }
+    }
     let sniff = Sniff::new(head);
     let mut sure: Option<(usize, &dyn crate::source::Source)> = None;
     let (mut probable, mut likely) = (None, None);

@@ -200,7 +200,7 @@ fn stack_frames(capture: &PmlCapture, ev: &RawEvent) -> Vec<StackFrame> {
         frames.push(StackFrame {
             depth: frames.len() as u32,
             address: format!("0x{address:x}"),
-            path: resolved.map(|(m, _)| m.path.clone()),
+            path: resolved.map(|(m, _)| m.path.to_string()),
             location: resolved.map(|(m, off)| format!("{} + 0x{off:x}", m.name())),
         });
     }
@@ -210,13 +210,13 @@ fn stack_frames(capture: &PmlCapture, ev: &RawEvent) -> Vec<StackFrame> {
 fn full_row(capture: &PmlCapture, ev: &RawEvent, r: &Rendered, row: u64) -> PmlRow {
     let process = capture.processes.get(ev.header.process_index);
     let time = filetime(ev.header.time);
-    let p = |f: fn(&PmlProcess) -> &String| process.map(|p| f(p).clone()).unwrap_or_default();
+    let p = |f: fn(&PmlProcess) -> &str| process.map(|p| f(p).to_string()).unwrap_or_default();
     PmlRow {
         row,
         index: ev.index,
         time,
         time_of_day: time.map(time_of_day).unwrap_or_default(),
-        process_name: p(|p| &p.name),
+        process_name: p(|p| &*p.name),
         pid: process.map_or(0, |p| p.pid),
         parent_pid: process.map_or(0, |p| p.parent_pid),
         operation: r.operation.to_string(),
@@ -228,10 +228,10 @@ fn full_row(capture: &PmlCapture, ev: &RawEvent, r: &Rendered, row: u64) -> PmlR
         category: r.category,
         tid: ev.header.tid,
         duration: ev.header.duration,
-        image_path: p(|p| &p.image),
-        command_line: p(|p| &p.command_line),
-        user: p(|p| &p.user),
-        integrity: p(|p| &p.integrity),
+        image_path: p(|p| &*p.image),
+        command_line: p(|p| &*p.command_line),
+        user: p(|p| &*p.user),
+        integrity: p(|p| &*p.integrity),
         architecture: process.map_or("", PmlProcess::architecture),
         session: process.map_or(0, |p| p.session),
         authentication_id: process.map(PmlProcess::authentication).unwrap_or_default(),
@@ -383,7 +383,7 @@ impl PmlEventStream {
         let process = capture.processes.get(h.process_index);
         let pid = process.map(|p| p.pid);
         let parent = process.map(|p| p.parent_pid);
-        let name = process.map_or("", |p| p.name.as_str());
+        let name = process.map_or("", |p| &*p.name);
         let r = &self.rendered;
         let decision = self.keeper.decide(
             row,
@@ -414,11 +414,11 @@ impl PmlEventStream {
         let r = &self.rendered;
         let time = filetime(h.time);
         let time_text = time.map(time_of_day);
-        let empty = String::new();
+
         let pid_text = pid.unwrap_or(0).to_string();
         let parent_text = parent.map(|p| p.to_string());
         let tid_text = h.tid.to_string();
-        let f = |g: fn(&PmlProcess) -> &String| process.map_or(&empty, g).as_str();
+        let f = |g: fn(&PmlProcess) -> &str| process.map_or("", g);
         let text = super::RowText {
             time: time_text.as_deref(),
             process: Some(name),
@@ -429,11 +429,11 @@ impl PmlEventStream {
             detail: Some(&r.detail),
             date_time: None,
             event_class: Some(names::class_name(h.class)),
-            image_path: Some(f(|p| &p.image)),
-            user: Some(f(|p| &p.user)),
-            command_line: Some(f(|p| &p.command_line)),
+            image_path: Some(f(|p| &*p.image)),
+            user: Some(f(|p| &*p.user)),
+            command_line: Some(f(|p| &*p.command_line)),
             tid: Some(&tid_text),
-            integrity: Some(f(|p| &p.integrity)),
+            integrity: Some(f(|p| &*p.integrity)),
             parent_pid: parent_text.as_deref(),
         };
         let stamp = time.map_or_else(Stamp::none, Stamp::utc);

@@ -6,11 +6,12 @@
 
 use super::bytes::{utf16, Cursor};
 use crate::source::procmon::FastMap;
+use std::sync::Arc;
 
 /// The string table: every process and module text is an index into it.
 #[derive(Debug, Default, Clone)]
 pub struct StringTable {
-    strings: Vec<String>,
+    strings: Vec<Arc<str>>,
     /// Entries that could not be read (bad offset or size).
     pub damaged: usize,
 }
@@ -33,10 +34,10 @@ impl StringTable {
                 s.take(size).map(utf16)
             });
             match text {
-                Some(t) => table.strings.push(t),
+                Some(t) => table.strings.push(t.into()),
                 None => {
                     table.damaged += 1;
-                    table.strings.push(String::new());
+                    table.strings.push("".into());
                 }
             }
         }
@@ -45,7 +46,15 @@ impl StringTable {
 
     /// The string at `index`, `None` when the index is outside the table.
     pub fn get(&self, index: u32) -> Option<&str> {
-        self.strings.get(index as usize).map(String::as_str)
+        self.strings.get(index as usize).map(|s| &**s)
+    }
+
+    /// The string at `index`, shared (empty when outside the table).
+    pub fn shared(&self, index: u32) -> Arc<str> {
+        self.strings
+            .get(index as usize)
+            .cloned()
+            .unwrap_or_else(|| "".into())
     }
 
     /// The string at `index`, empty when outside the table.
@@ -72,13 +81,13 @@ pub struct PmlModule {
     /// Size in bytes.
     pub size: u32,
     /// Image path.
-    pub path: String,
+    pub path: Arc<str>,
     /// File version.
-    pub version: String,
+    pub version: Arc<str>,
     /// Company.
-    pub company: String,
+    pub company: Arc<str>,
     /// Description.
-    pub description: String,
+    pub description: Arc<str>,
 }
 
 impl PmlModule {
@@ -110,21 +119,21 @@ pub struct PmlProcess {
     /// A 64-bit process (false: 32-bit).
     pub is_64bit: bool,
     /// Integrity level (`Medium`, `High`, `System`).
-    pub integrity: String,
+    pub integrity: Arc<str>,
     /// User (`DOMAIN\name`).
-    pub user: String,
+    pub user: Arc<str>,
     /// Process name (`msiexec.exe`).
-    pub name: String,
+    pub name: Arc<str>,
     /// Image path.
-    pub image: String,
+    pub image: Arc<str>,
     /// Command line.
-    pub command_line: String,
+    pub command_line: Arc<str>,
     /// Company of the image.
-    pub company: String,
+    pub company: Arc<str>,
     /// Version of the image.
-    pub version: String,
+    pub version: Arc<str>,
     /// Description of the image.
-    pub description: String,
+    pub description: Arc<str>,
     /// Loaded modules.
     pub modules: Vec<PmlModule>,
 }
@@ -223,7 +232,7 @@ fn read_process(c: &mut Cursor, strings: &StringTable, wide: bool) -> Option<Pml
     let end = c.u64()?;
     let virtualized = c.u32()? != 0;
     let is_64bit = c.u32()? != 0;
-    let mut text = || c.u32().map(|i| strings.text(i).to_string());
+    let mut text = || c.u32().map(|i| strings.shared(i));
     let integrity = text()?;
     let user = text()?;
     let name = text()?;
@@ -240,7 +249,7 @@ fn read_process(c: &mut Cursor, strings: &StringTable, wide: bool) -> Option<Pml
         c.pvoid(wide)?;
         let base = c.pvoid(wide)?;
         let size = c.u32()?;
-        let mut text = || c.u32().map(|i| strings.text(i).to_string());
+        let mut text = || c.u32().map(|i| strings.shared(i));
         let path = text()?;
         let version = text()?;
         let company = text()?;
@@ -411,8 +420,8 @@ mod tests {
         let t = ProcessTable::parse(&table, &strings, true);
         let proc = t.get(7).unwrap();
         assert_eq!((proc.pid, proc.parent_pid), (4242, 1000));
-        assert_eq!(proc.name, "msiexec.exe");
-        assert_eq!(proc.integrity, "High");
+        assert_eq!(&*proc.name, "msiexec.exe");
+        assert_eq!(&*proc.integrity, "High");
         assert_eq!(proc.authentication(), "00000000:000003e7");
         let (m, off) = proc.module_at(0x7ff0_0010).unwrap();
         assert_eq!((m.name(), off), ("ntdll.dll", 0x10));
