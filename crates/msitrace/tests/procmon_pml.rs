@@ -125,6 +125,8 @@ fn every_capture_matches_its_csv_export_row_by_row() {
     let dir = tempfile::tempdir().unwrap();
     let mut mismatches: Mismatches = BTreeMap::new();
     let mut compared = 0usize;
+    let grouping = regex::Regex::new(r"(\d)\.(\d{3})\b").unwrap();
+    let decimals = regex::Regex::new(r"(\d),(\d{7})\b").unwrap();
     for (pml, csv, count) in PAIRS {
         let path = pml_file(&corpus.join("procmon-pml").join(pml), dir.path());
         let rows: Vec<PmlRow> = PmlRows::open(&path)
@@ -140,8 +142,6 @@ fn every_capture_matches_its_csv_export_row_by_row() {
         let offset = first_csv - first_pml;
         // Exports from a comma-decimal locale group digits with dots (`536.064`).
         let dotted = expected[0]["Time of Day"].contains(',');
-        let grouping = regex::Regex::new(r"(\d)\.(\d{3})\b").unwrap();
-        let decimals = regex::Regex::new(r"(\d),(\d{7})\b").unwrap();
         for (row, want) in rows.iter().zip(&expected) {
             compared += 1;
             let csv_time = time_of_day(&want["Time of Day"]).unwrap();

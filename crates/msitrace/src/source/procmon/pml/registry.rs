@@ -296,32 +296,20 @@ fn key_information(d: &mut String, class_no: u32, enumerating: bool, e: &mut Cur
                 let _ = write!(d, ", UserFlags: {v}");
             }
         }
-        0 => {
-            if e.skip(12).is_some() {
-                name(d, e);
+        0 if e.skip(12).is_some() => name(d, e),
+        1 if e.skip(20).is_some() => name(d, e),
+        // KEY_CACHED_INFORMATION: Process Monitor shows the sub-key and value counts.
+        4 if e.skip(12).is_some() => {
+            if let (Some(keys), Some(_), Some(values)) = (e.u32(), e.u32(), e.u32()) {
+                let _ = write!(d, ", SubKeys: {keys}, Values: {values}");
             }
         }
-        4 => {
-            // KEY_CACHED_INFORMATION: Process Monitor shows the sub-key and value counts.
-            if e.skip(12).is_some() {
-                if let (Some(keys), Some(_), Some(values)) = (e.u32(), e.u32(), e.u32()) {
-                    let _ = write!(d, ", SubKeys: {keys}, Values: {values}");
-                }
-            }
-        }
-        1 => {
-            if e.skip(20).is_some() {
-                name(d, e);
-            }
-        }
-        2 => {
-            // KEY_FULL_INFORMATION: Process Monitor shows the sub-key and value counts.
-            if e.skip(20).is_some() {
-                if let (Some(keys), Some(_), Some(_), Some(values)) =
-                    (e.u32(), e.u32(), e.u32(), e.u32())
-                {
-                    let _ = write!(d, ", SubKeys: {keys}, Values: {values}");
-                }
+        // KEY_FULL_INFORMATION: the same counts.
+        2 if e.skip(20).is_some() => {
+            if let (Some(keys), Some(_), Some(_), Some(values)) =
+                (e.u32(), e.u32(), e.u32(), e.u32())
+            {
+                let _ = write!(d, ", SubKeys: {keys}, Values: {values}");
             }
         }
         _ => {}
