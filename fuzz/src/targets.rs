@@ -101,6 +101,12 @@ pub const TARGETS: &[Target] = &[
         run: procmon_csv,
     },
     Target {
+        name: "procmon_pml",
+        seeds: &["corpus/procmon-pml"],
+        shape: Shape::Any,
+        run: procmon_pml,
+    },
+    Target {
         name: "procmon_xml",
         seeds: &["corpus/procmon-xml"],
         shape: Shape::Xml,
@@ -193,6 +199,42 @@ fn procmon_csv(d: &[u8]) -> Outcome {
             outcome
         }
     }
+}
+
+/// Read a PML capture (from a private copy: the reader needs a file), every row with its stack,
+/// then its kept events as the analysis reads them; rows are numbered within the events the bytes
+/// can hold, errors name bytes of the file.
+fn procmon_pml(d: &[u8]) -> Outcome {
+    use msitrace::source::procmon::pml::PmlRows;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("capture.pml");
+    std::fs::write(&path, d).expect("a temporary file");
+    let mut outcome = Outcome::default();
+    match PmlRows::open(&path) {
+        Ok(rows) => {
+            for row in rows.with_stacks() {
+                match row {
+                    Ok(r) => outcome.events.push(Location::Row(r.row)),
+                    Err(e) => outcome.errors.push(e.to_string()),
+                }
+            }
+        }
+        Err(e) => outcome.errors.push(e.to_string()),
+    }
+    let most = d.len() as u64 / 0x34 + 1;
+    for at in &outcome.events {
+        assert!(
+            matches!(*at, Location::Row(n) if (1..=most).contains(&n)),
+            "event at {at:?} beyond the events {} bytes can hold",
+            d.len()
+        );
+    }
+    let errors = Outcome {
+        events: Vec::new(),
+        errors: outcome.errors.clone(),
+    };
+    check_positions(d, &errors);
+    outcome
 }
 
 /// Read a source to its end, then check the positions it named.

@@ -21,7 +21,7 @@ pub struct Detected {
 }
 
 /// Detect the format of an input from its first bytes (up to [`SNIFF_LEN`]): containers (zip,
-/// gzip) and recognised-only formats by their magic, then every registered reader
+/// gzip) by their magic, then every registered reader
 /// ([`crate::source::SOURCES`]) is asked; the earliest sure line wins, then a probable
 /// source, then a likely one.
 ///
@@ -39,9 +39,6 @@ pub fn detect_bytes(head: &[u8]) -> Option<Detected> {
             encoding: None,
         })
     };
-    if head.starts_with(b"PML_") {
-        return binary(Format::ProcmonPml);
-    }
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         return binary(Format::Zip);
     }
@@ -50,6 +47,17 @@ pub fn detect_bytes(head: &[u8]) -> Option<Detected> {
     }
     if head.is_empty() {
         return None;
+    }
+    // Binary formats are known by their magic: no need to decode the bytes as text lines.
+    let bare = Sniff {
+        head,
+        encoding: TextEncoding::Utf8,
+        lines: Vec::new(),
+    };
+    for &source in crate::source::SOURCES.iter().filter(|s| s.is_binary()) {
+        if let Some(Recognised::Sure { .. }) = source.recognise(&bare) {
+            return binary(source.format());
+        }
     }
     let sniff = Sniff::new(head);
     let mut sure: Option<(usize, &dyn crate::source::Source)> = None;

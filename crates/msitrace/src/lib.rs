@@ -40,6 +40,7 @@ pub mod detect;
 pub mod event;
 pub mod findings;
 pub mod graph;
+pub mod gzip;
 pub mod locale_date;
 mod parallel;
 pub(crate) mod paths;

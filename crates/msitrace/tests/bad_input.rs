@@ -132,13 +132,17 @@ fn binary_junk_inside_a_log_is_warned_and_skipped_over() {
 }
 
 #[test]
-fn unsupported_formats_are_named() {
+fn a_capture_cut_inside_its_header_is_an_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let pml = dir.path().join("Logfile.PML");
     std::fs::write(&pml, b"PML_\x09\0\0\0rest-of-header").unwrap();
     let report = analyze_paths(&[pml], &AnalysisSettings::default());
-    assert_eq!(report.inputs[0].status, InputStatus::Unsupported);
-    assert!(report.inputs[0].error.as_ref().unwrap().contains("PML"));
+    assert_eq!(report.inputs[0].status, InputStatus::Error);
+    let error = report.inputs[0].error.as_ref().unwrap();
+    assert!(
+        error.contains("PML at byte 0x0") && error.contains("header"),
+        "{error}"
+    );
     assert_eq!(report.exit_status(), 2);
 }
 

@@ -16,6 +16,7 @@ mod installs;
 mod layers;
 mod mutations;
 mod procmon;
+mod procmon_pml;
 mod record_meaning;
 mod reports;
 mod rules;

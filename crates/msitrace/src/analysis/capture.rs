@@ -99,7 +99,9 @@ pub fn analyze(input: u32, path: &str, read: &CaptureRead) -> (CaptureReport, Ve
         kept: tally.kept,
         bad_rows: tally.bad_rows,
         date: tally.first_date,
-        date_source: if tally.has_date {
+        date_source: if tally.utc_times {
+            "the capture's UTC timestamps (no guessing)".to_string()
+        } else if tally.has_date {
             match &tally.date_note {
                 Some(note) => format!("the rows' dates; {note}"),
                 None => "the rows' dates".to_string(),

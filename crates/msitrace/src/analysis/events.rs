@@ -154,7 +154,7 @@ pub fn read_events(
             skipped: Vec::new(),
             listed: 0,
         };
-        let detected = match detect_file(&path) {
+        let mut detected = match detect_file(&path) {
             Ok(d) => d,
             Err(e) => {
                 listed.error = Some(e.to_string());
@@ -162,6 +162,29 @@ pub fn read_events(
                 continue;
             }
         };
+        // A gzip input is listed from its decompressed copy (see `crate::gzip`).
+        let mut _copy = None;
+        let mut read_from = path.clone();
+        if detected.format == Format::Gzip {
+            let inner = crate::gzip::decompress(&path, &settings.bundle_limits)
+                .map_err(|e| e.to_string())
+                .and_then(|copy| {
+                    let d = detect_file(&copy.path).map_err(|e| e.to_string())?;
+                    Ok((copy, d))
+                });
+            match inner {
+                Ok((copy, d)) => {
+                    read_from = copy.path.clone();
+                    _copy = Some(copy);
+                    detected = d;
+                }
+                Err(e) => {
+                    listed.error = Some(e);
+                    inputs.push(listed);
+                    continue;
+                }
+            }
+        }
         listed.format = Some(detected.format);
         if !filter.formats.is_empty() && !filter.formats.contains(&detected.format) {
             continue;
@@ -169,7 +192,7 @@ pub fn read_events(
         if filter.records_only() && !matches!(detected.format, Format::Evtx | Format::EventXml) {
             continue;
         }
-        match open_source(&path, detected, listed.id, settings, KeepPolicy::All) {
+        match open_source(&read_from, detected, listed.id, settings, KeepPolicy::All) {
             Ok(source) => {
                 for item in source {
                     match item {

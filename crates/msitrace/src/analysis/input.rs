@@ -221,6 +221,18 @@ pub(super) fn parse_input(
             })
         }
     };
+    // A gzip input is read from its decompressed copy (see `crate::gzip`): say so.
+    let gzip = planned
+        .path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|n| n.to_string_lossy().starts_with(crate::gzip::COPY_PREFIX));
+    if gzip {
+        report.form = Some(match report.form.take() {
+            Some(f) => format!("{f}; gzip-compressed"),
+            None => "gzip-compressed".into(),
+        });
+    }
     // An input of which not one record or line could be read (every part damaged) was not
     // analysed: it must not make a run whose logs are all broken look like a clean pass.
     let nothing_read = match (&content, &report.records) {

@@ -86,19 +86,55 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
     }
     // Zip bundles are opened here; their private folders live until the analysis ends.
     let mut opened_bundles = Vec::new();
+    let mut decompressed = Vec::new();
     for path in files {
-        match detect_file(&path) {
+        // A gzip input is read through a decompressed private copy, detected by its content.
+        let (path, read_from) = match detect_file(&path) {
+            Ok(d) if d.format == Format::Gzip => {
+                match crate::gzip::decompress(&path, &settings.bundle_limits) {
+                    Ok(copy) => {
+                        let read_from = copy.path.clone();
+                        decompressed.push(copy);
+                        (path, Some(read_from))
+                    }
+                    Err(e) => {
+                        let shown = path.display().to_string();
+                        inputs.push(Planned::failed(
+                            &path,
+                            InputError::Refused {
+                                path: shown,
+                                reason: e.to_string(),
+                            },
+                        ));
+                        continue;
+                    }
+                }
+            }
+            _ => (path, None),
+        };
+        let detected = match &read_from {
+            Some(copy) => detect_file(copy).map_err(|e| match e {
+                InputError::Unrecognized { .. } => InputError::Unrecognized {
+                    path: format!("{} (gzip-compressed)", path.display()),
+                },
+                other => other,
+            }),
+            None => detect_file(&path),
+        };
+        let shown_path = path.clone();
+        let path = read_from.unwrap_or(path);
+        match detected {
             Ok(d) if d.format == Format::Zip => {
                 bundles::plan(&path, settings, &mut inputs, &mut opened_bundles)
             }
             Ok(d) if d.format.is_supported() => inputs.push(Planned {
-                shown: path.display().to_string(),
+                shown: shown_path.display().to_string(),
                 path,
                 detected: Some(d),
                 error: None,
             }),
             Ok(d) => {
-                let shown = path.display().to_string();
+                let shown = shown_path.display().to_string();
                 inputs.push(Planned {
                     shown: shown.clone(),
                     path,
@@ -125,5 +161,6 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
         .collect();
     progress.finish();
     drop(opened_bundles);
+    drop(decompressed);
     assemble::assemble(parsed, settings)
 }

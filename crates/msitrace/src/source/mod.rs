@@ -7,8 +7,8 @@
 //! - [`eventxml`]: event-log XML exports (`wevtutil qe /f:xml`, Event Viewer "Save as XML").
 //! - [`eventtext`]: event-log records copied as text (Event Viewer, `wevtutil /f:text`,
 //!   `Format-List`, saved lists), in any UI language.
-//! - [`procmon`]: Process Monitor exports ([`procmon::csv`], [`procmon::xml`], rows copied as
-//!   text: [`procmon::text`]) and what they share (columns, results, details, what to keep).
+//! - [`procmon`]: Process Monitor native captures ([`procmon::pml`]) and exports
+//!   ([`procmon::csv`], [`procmon::xml`], rows copied as text: [`procmon::text`]) and what they share (columns, results, details, what to keep).
 
 //! - [`toollog`]: the logs of the tools around the installer, read by one reader in many forms:
 //!   [`cmtrace`] (ConfigMgr and Intune client logs), [`pkgmgr`] (package managers and deployment
@@ -332,6 +332,15 @@ pub enum SourceError {
         /// What is wrong.
         message: String,
     },
+    /// A damaged part of a Process Monitor PML capture (header, table, offset or event), at a
+    /// byte offset of the file.
+    #[error("PML at byte {offset:#x}: {message}")]
+    Pml {
+        /// Byte offset in the file.
+        offset: u64,
+        /// What is wrong, and what was kept.
+        message: String,
+    },
     /// The file ends inside a chunk: the complete records before the cut were read.
     #[error("EVTX file cut inside chunk {chunk} (offset {offset:#x}, {present} of 65536 bytes present): {recovered} complete records read, {lost} records after the cut lost")]
     EvtxTruncated {
@@ -367,7 +376,9 @@ impl SourceError {
                 Position::row(row).with_line(line)
             }
             SourceError::BadField { row, .. } => Position::row(row),
-            SourceError::XmlOffset { offset, .. } => Position::offset(offset),
+            SourceError::XmlOffset { offset, .. } | SourceError::Pml { offset, .. } => {
+                Position::offset(offset)
+            }
             SourceError::EvtxHeader { .. } => Position::offset(0),
             SourceError::EvtxChunk { chunk, offset, .. }
             | SourceError::EvtxTruncated { chunk, offset, .. } => {

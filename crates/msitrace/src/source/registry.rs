@@ -7,6 +7,7 @@ use super::eventxml::EventXmlSource;
 use super::evtx::EvtxSource;
 use super::msilog::MsiLogSource;
 use super::procmon::csv::ProcmonCsvSource;
+use super::procmon::pml::ProcmonPmlSource;
 use super::procmon::text::ProcmonTextSource;
 use super::procmon::xml::ProcmonXmlSource;
 use super::toollog::ToolLogSource;
@@ -16,6 +17,7 @@ use crate::source::Format;
 /// Every reader, in the order detection breaks ties (binary formats first).
 pub static SOURCES: &[&dyn Source] = &[
     &EvtxSource,
+    &ProcmonPmlSource,
     &ToolLogSource::CONFIGMGR,
     &MsiLogSource,
     &EventXmlSource,

@@ -592,7 +592,7 @@ pub fn read_file_with(
 
 /// Apply the keep limits to the merged chunks as one reader would have: each chunk kept up to
 /// the limits on its own, and described each process it saw.
-fn trim_merged(all: &mut CaptureRead, settings: CaptureSettings) {
+pub(crate) fn trim_merged(all: &mut CaptureRead, settings: CaptureSettings) {
     use crate::paths::NormalPath;
     use crate::source::procmon::status::{classify, ResultClass};
     use std::collections::{HashMap, HashSet};
@@ -730,11 +730,22 @@ impl<R: Read + Send> EventStream for ProcmonCsvParser<R> {
 }
 
 /// A capture read whole ([`CaptureRead`]) handed on as a stream: its events, then its row errors.
-struct CapturedRows {
+pub(crate) struct CapturedRows {
     events: std::vec::IntoIter<Event>,
     errors: std::vec::IntoIter<SourceError>,
     lines: u64,
     tally: CaptureTally,
+    form: Option<String>,
+    notes: Vec<String>,
+}
+
+impl CapturedRows {
+    /// The same rows, with the form read and notes on the reading for the summary.
+    pub(crate) fn with_form(mut self, form: String, notes: Vec<String>) -> Self {
+        self.form = Some(form);
+        self.notes = notes;
+        self
+    }
 }
 
 impl From<CaptureRead> for CapturedRows {
@@ -744,6 +755,8 @@ impl From<CaptureRead> for CapturedRows {
             errors: read.errors.into_iter(),
             lines: read.lines,
             tally: read.tally,
+            form: None,
+            notes: Vec::new(),
         }
     }
 }
@@ -764,6 +777,8 @@ impl EventStream for CapturedRows {
         StreamSummary {
             lines: self.lines,
             capture: Some(self.tally),
+            form: self.form,
+            notes: self.notes,
             ..Default::default()
         }
     }

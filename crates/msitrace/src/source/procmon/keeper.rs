@@ -92,6 +92,12 @@ impl Keeper {
         self.tally.has_date = has_date;
     }
 
+    /// Say that the times are the capture's own UTC timestamps (a native PML capture).
+    pub fn set_utc_times(&mut self) {
+        self.tally.has_date = true;
+        self.tally.utc_times = true;
+    }
+
     /// Note how the rows' date was read when it needed a guess (from the first such row).
     pub fn note_date_guess(&mut self, note: Option<String>) {
         if self.tally.date_note.is_none() {

@@ -14,6 +14,7 @@ pub mod detail;
 mod intern;
 mod keeper;
 mod operation;
+pub mod pml;
 mod row;
 mod settings;
 pub mod status;

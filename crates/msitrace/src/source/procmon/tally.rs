@@ -43,6 +43,8 @@ pub struct CaptureTally {
     pub has_date: bool,
     /// First row's date, when known.
     pub first_date: Option<NaiveDate>,
+    /// True when the times are the capture's own UTC timestamps (a native PML capture).
+    pub utc_times: bool,
     /// How the date was read when it was ambiguous (`date '4/5/2020' is ambiguous ...`).
     pub date_note: Option<String>,
     /// Operation names not known to msitrace, with the first row of each.
@@ -113,6 +115,7 @@ impl CaptureTally {
         self.kept += other.kept;
         self.bad_rows += other.bad_rows;
         self.has_date |= other.has_date;
+        self.utc_times |= other.utc_times;
         self.first_date = self.first_date.or(other.first_date);
         self.date_note = self.date_note.take().or(other.date_note);
         for (name, row) in other.unknown_operations {
