@@ -294,12 +294,16 @@ fn read_installer_log(opening: &Opening<'_>, report: &mut InputReport) -> Conten
         }
     }
     report.lines = parser.lines_read();
+    report.form = parser.form();
     report.warnings.extend(
         parser
             .warnings()
             .iter()
             .map(|w| format!("{path}:{}: {}", w.line, w.message)),
     );
+    report
+        .warnings
+        .extend(parser.notes().into_iter().map(|n| format!("{path}: {n}")));
     Content::Msi(tracker.finish())
 }
 

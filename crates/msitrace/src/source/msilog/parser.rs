@@ -2,6 +2,7 @@
 
 use super::dates::SessionClock;
 use super::entry::{Entry, Scanned, Shape};
+use super::excerpt::{undecorate, ExcerptTally};
 use super::grammar::*;
 use super::prefix::*;
 use super::{MsiLogSettings, ParseWarning};
@@ -41,6 +42,8 @@ pub struct MsiLogParser<R> {
     /// event anyway (the [`Iterator`]), as recognizing them first would be work done twice.
     pub(super) defer: bool,
     pub(super) last_process: LastProcess,
+    /// What a copy added in front of the lines, and what it scrubbed.
+    pub(super) excerpt: ExcerptTally,
 }
 
 impl<R: Read> MsiLogParser<R> {
@@ -66,6 +69,7 @@ impl<R: Read> MsiLogParser<R> {
             failed: false,
             defer: true,
             last_process: LastProcess::default(),
+            excerpt: ExcerptTally::default(),
         }
     }
 
@@ -77,6 +81,18 @@ impl<R: Read> MsiLogParser<R> {
     /// Lines read so far.
     pub fn lines_read(&self) -> u64 {
         self.lines.line_number()
+    }
+
+    /// Where the reading was lenient so far (quote markers or UI prefixes removed, ids or
+    /// timestamps scrubbed, no header), one note each.
+    pub fn notes(&self) -> Vec<String> {
+        self.excerpt.notes()
+    }
+
+    /// How the Inputs section names the form when the log is an excerpt or a damaged copy
+    /// (`Windows Installer log excerpt (no header, quoted)`); `None` for a log as written.
+    pub fn form(&self) -> Option<String> {
+        self.excerpt.form()
     }
 
     /// Bytes read so far from the source.
@@ -156,8 +172,24 @@ impl<R: Read> MsiLogParser<R> {
                     });
                 }
             }
-            let scanned = match scan_line(text, self.defer, &mut self.last_process) {
-                Some(scanned) => scanned,
+            let decoration = undecorate(text);
+            let body = &text[decoration.len..];
+            let scanned = match scan_line(body, self.defer, &mut self.last_process) {
+                Some(mut scanned) => {
+                    let tally = &mut self.excerpt;
+                    tally.decoration(decoration);
+                    tally.shaped += 1;
+                    if body.starts_with("MSI (") {
+                        tally.engine += 1;
+                        tally.engine_timed += u64::from(scanned.time.is_some());
+                        tally.scrubbed_ids += u64::from(scanned.process.is_none());
+                    }
+                    if matches!(scanned.shape, Shape::Built(Kind::MsiLogBoundary(_))) {
+                        tally.boundaries += 1;
+                    }
+                    scanned.body_at += decoration.len;
+                    scanned
+                }
                 None => {
                     if let Some(entry) = self.gathering.map(|slot| &mut self.slots[slot]) {
                         if entry.continuation_lines < self.settings.max_entry_lines {
