@@ -221,6 +221,8 @@ enum SourceArg {
     ConfigmgrLog,
     DeploymentLog,
     SetupLog,
+    /// Text of no known log form, scanned for installer signals.
+    Text,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -546,6 +548,7 @@ fn list_events(
                 SourceArg::ConfigmgrLog => Format::ConfigmgrLog,
                 SourceArg::DeploymentLog => Format::DeploymentLog,
                 SourceArg::SetupLog => Format::SetupLog,
+                SourceArg::Text => Format::Text,
             })
             .collect(),
         providers,

@@ -71,6 +71,21 @@ pub struct DeploymentFailure {
     pub finding: Finding,
 }
 
+impl DeploymentFacts {
+    /// Lower the confidence of every finding by one step (findings read out of text of no known
+    /// form: the line's words are the only evidence of what it is).
+    pub fn lower_confidence(&mut self) {
+        let lower = |f: &mut Finding| {
+            f.confidence = match f.confidence {
+                Confidence::High => Confidence::Medium,
+                _ => Confidence::Low,
+            }
+        };
+        self.findings.iter_mut().for_each(lower);
+        self.failures.iter_mut().for_each(|x| lower(&mut x.finding));
+    }
+}
+
 impl DeploymentTracker {
     /// A tracker for one input.
     pub fn new(path: &str) -> Self {

@@ -33,8 +33,9 @@ pub enum InputError {
         #[source]
         source: std::io::Error,
     },
-    /// Not a format msitrace knows.
-    #[error("{path}: not a recognised log (expected a Windows Installer log, a WiX Burn log, an EVTX file, an event-log XML export or a Process Monitor CSV/XML export)")]
+    /// Binary content of no format msitrace knows (readable text is always read: see
+    /// [`crate::source::textscan`]).
+    #[error("{path}: not a recognised log: binary content that is not text and none of the binary formats read (EVTX, Process Monitor PML, zip, gzip)")]
     Unrecognized {
         /// The input.
         path: String,
@@ -216,7 +217,12 @@ pub(super) fn parse_input(
                 let mut tracker = deployment::DeploymentTracker::new(&path);
                 let summary = feed(s, &mut report, |event| tracker.push(event));
                 report.lines = summary.lines;
-                Content::Deployment(Box::new(tracker.finish()))
+                let mut facts = tracker.finish();
+                // Signals read out of text of no known form are less sure than a log's.
+                if detected.format == Format::Text {
+                    facts.lower_confidence();
+                }
+                Content::Deployment(Box::new(facts))
             })
         }
     };

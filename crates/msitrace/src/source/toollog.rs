@@ -79,6 +79,8 @@ pub enum ToolForm {
     VisualStudio,
     /// The setup chainer log of .NET Framework and other redistributables.
     SetupChainer,
+    /// Text of no known form, scanned for installer signals ([`super::textscan`]).
+    Text,
 }
 
 impl ToolForm {
@@ -100,6 +102,7 @@ impl ToolForm {
             ToolForm::SqlDetail => "SQL Server Setup Detail.txt",
             ToolForm::VisualStudio => "Visual Studio Installer log",
             ToolForm::SetupChainer => "setup chainer log (.NET Framework, redistributables)",
+            ToolForm::Text => "text, no known log form; scanned for installer signals",
         }
     }
 
@@ -122,6 +125,7 @@ impl ToolForm {
             | ToolForm::SqlDetail
             | ToolForm::VisualStudio
             | ToolForm::SetupChainer => Format::SetupLog,
+            ToolForm::Text => Format::Text,
         }
     }
 
@@ -142,6 +146,7 @@ impl ToolForm {
             ToolForm::SqlSummary | ToolForm::SqlDetail => DeploymentTool::SqlServerSetup,
             ToolForm::VisualStudio => DeploymentTool::VisualStudioSetup,
             ToolForm::SetupChainer => DeploymentTool::SetupChainer,
+            ToolForm::Text => DeploymentTool::Other,
         }
     }
 }
@@ -261,6 +266,9 @@ pub(crate) struct Reading {
     pub subject: Option<String>,
     /// The tool behind the entry, when the form mixes tools.
     pub tool: Option<DeploymentTool>,
+    /// An installer line the entry holds where the common phrasings do not look (the text scan
+    /// finds them anywhere in a line).
+    pub relayed: Option<Kind>,
 }
 
 /// One form's grammar: how lines group into entries and what its own phrasings mean.
@@ -647,13 +655,16 @@ impl<R: Read> ToolLogReader<R> {
             kind,
             raw: Some(raw),
         };
-        let relayed = relay::relayed_installer_kind(&entry.message).or_else(|| {
-            self.context
-                .quoted
-                .as_ref()
-                .and_then(|_| crate::source::msilog::body_kind(entry.message.trim()))
-                .filter(|k| !matches!(k, Kind::Text))
-        });
+        let relayed = reading.relayed.take();
+        let relayed = relayed
+            .or_else(|| relay::relayed_installer_kind(&entry.message))
+            .or_else(|| {
+                self.context
+                    .quoted
+                    .as_ref()
+                    .and_then(|_| crate::source::msilog::body_kind(entry.message.trim()))
+                    .filter(|k| !matches!(k, Kind::Text))
+            });
         let exit = reading
             .exit
             .take()
@@ -908,6 +919,7 @@ fn dialect(form: ToolForm) -> Box<dyn Dialect> {
         | ToolForm::Chef
         | ToolForm::PowerShell
         | ToolForm::PsAppDeployToolkit => crate::source::pkgmgr::dialect(form),
+        ToolForm::Text => crate::source::textscan::dialect(),
     }
 }
 
