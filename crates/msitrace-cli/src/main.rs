@@ -42,7 +42,8 @@ enum Command {
         after_help = "Examples:\n  msitrace analyze install.log\n  msitrace analyze logs/ collected.zip\n  msitrace analyze logs/ --format json > report.json\n  msitrace analyze logs/ --format sarif -o msitrace.sarif --format markdown -o summary.md --format text\n  msitrace analyze logs/ --format html -o report.html --fail-on warning\n  msitrace analyze bundle.log bundle_000_pkg.msi.log\n  msitrace analyze Application.evtx System.evtx procmon.csv install.log --utc-offset -05:00\n\nEach --output FILE applies to the --format just before it; a format without --output goes to stdout.\nFormats: text, json, jsonl, sarif, markdown, html.\n\nExit status: 0 no finding at the --fail-on severity (default: error), 1 such a finding, 2 usage error,\nno input could be analysed, or a report could not be written."
     )]
     Analyze {
-        /// Log files, folders holding them, or .zip bundles of them.
+        /// Log files, folders holding them, or .zip bundles of them; `-` reads standard input
+        /// (pasted text).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
         #[command(flatten)]
@@ -67,7 +68,7 @@ enum Command {
         after_help = "Examples:\n  msitrace events Application.evtx --provider MsiInstaller\n  msitrace events System.evtx --id 7000 --id 7045 --format jsonl\n  msitrace events logs/ --level 2 --since 2016-08-30T00:00:00Z\n\nExit status: 0 listed, 2 usage or input error."
     )]
     Events {
-        /// Log files or folders holding them.
+        /// Log files or folders holding them; `-` reads standard input.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
         /// Output format.
@@ -270,6 +271,13 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let (inputs, stdin_copy) = match stdin_inputs(inputs) {
+                Ok(read) => read,
+                Err(e) => {
+                    eprintln!("msitrace: {e}");
+                    return ExitCode::from(2);
+                }
+            };
             let progress = output::progress(&report_args);
             let user_pack = rules.as_deref().map(|dir| Arc::new(user_rules(dir)));
             let settings = AnalysisSettings {
@@ -282,9 +290,11 @@ fn main() -> ExitCode {
                 utc_offset_seconds: clock.utc_offset,
                 timezone: clock.timezone,
                 progress: progress.as_ref().map(|(sink, _)| sink.clone()),
+                names: stdin_copy.names(),
                 ..Default::default()
             };
             let report = analyze_paths(&inputs, &settings);
+            drop(stdin_copy);
             if let Some((_, bar)) = &progress {
                 bar.finish_and_clear();
             }
@@ -503,6 +513,60 @@ fn rules_command(action: RulesAction) -> ExitCode {
     ExitCode::from(status)
 }
 
+/// Standard input copied to a private file, so that it is read like any input (detected by
+/// content, read in parallel, cited by line) and named `<stdin>` in the reports.
+#[derive(Default)]
+struct StdinCopy {
+    dir: Option<tempfile::TempDir>,
+}
+
+/// What the reports call standard input.
+const STDIN_NAME: &str = "<stdin>";
+
+impl StdinCopy {
+    /// The copy's path.
+    fn path(dir: &tempfile::TempDir) -> PathBuf {
+        dir.path().join("stdin")
+    }
+
+    /// The name the copy is shown by, for the analysis settings.
+    fn names(&self) -> std::collections::BTreeMap<PathBuf, String> {
+        self.dir
+            .iter()
+            .map(|d| (Self::path(d), STDIN_NAME.to_string()))
+            .collect()
+    }
+}
+
+/// The inputs with `-` replaced by a copy of standard input (read once, however often `-` is
+/// given).
+fn stdin_inputs(inputs: Vec<PathBuf>) -> Result<(Vec<PathBuf>, StdinCopy), String> {
+    let mut copy = StdinCopy::default();
+    let mut out = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        if input.as_os_str() != "-" {
+            out.push(input);
+            continue;
+        }
+        if copy.dir.is_none() {
+            let dir = tempfile::tempdir()
+                .map_err(|e| format!("{STDIN_NAME}: cannot make a private folder: {e}"))?;
+            let mut file = std::fs::File::create(StdinCopy::path(&dir))
+                .map_err(|e| format!("{STDIN_NAME}: cannot copy: {e}"))?;
+            std::io::copy(&mut std::io::stdin().lock(), &mut file)
+                .map_err(|e| format!("{STDIN_NAME}: cannot read: {e}"))?;
+            copy.dir = Some(dir);
+        }
+        if let Some(dir) = &copy.dir {
+            let path = StdinCopy::path(dir);
+            if !out.contains(&path) {
+                out.push(path);
+            }
+        }
+    }
+    Ok((out, copy))
+}
+
 fn parse_time(flag: &str, text: Option<String>) -> Result<Option<DateTime<Utc>>, String> {
     let Some(t) = text else { return Ok(None) };
     DateTime::parse_from_rfc3339(&t)
@@ -557,8 +621,16 @@ fn list_events(
         since,
         until,
     };
+    let (inputs, stdin_copy) = match stdin_inputs(inputs) {
+        Ok(read) => read,
+        Err(e) => {
+            eprintln!("msitrace: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let settings = AnalysisSettings {
         threads,
+        names: stdin_copy.names(),
         ..Default::default()
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
