@@ -107,6 +107,30 @@ pub const TARGETS: &[Target] = &[
         run: |d| drain(d, procmon_xml_parser(d)),
     },
     Target {
+        name: "eventtext",
+        seeds: &["fixtures/eventtext"],
+        shape: Shape::Text,
+        run: |d| drain(d, eventtext_reader(d)),
+    },
+    Target {
+        name: "procmon_text",
+        seeds: &["fixtures/procmon"],
+        shape: Shape::Text,
+        run: |d| drain(d, procmon_text_parser(d)),
+    },
+    Target {
+        name: "toollog",
+        seeds: &["fixtures/configmgr", "fixtures/pkgmgr", "fixtures/setuplog"],
+        shape: Shape::Text,
+        run: |d| drain(d, toollog_reader(d)),
+    },
+    Target {
+        name: "textscan",
+        seeds: &["fixtures/text", "fixtures/msilog", "fixtures/eventtext"],
+        shape: Shape::Text,
+        run: |d| drain(d, textscan_reader(d)),
+    },
+    Target {
         name: "bundle",
         seeds: &["zip:fixtures", "zip:corpus/burnlog"],
         shape: Shape::Zip,
@@ -167,6 +191,24 @@ fn evtx_source(d: &[u8]) -> impl Iterator<Item = Result<Event, SourceError>> + '
 
 fn eventxml_parser(d: &[u8]) -> impl Iterator<Item = Result<Event, SourceError>> + '_ {
     msitrace::source::eventxml::EventXmlParser::new(d, encoding(d), 0)
+}
+
+fn eventtext_reader(d: &[u8]) -> impl Iterator<Item = Result<Event, SourceError>> + '_ {
+    use msitrace::source::eventtext::{EventTextReader, EventTextSettings};
+    EventTextReader::new(d, encoding(d), 0, EventTextSettings::default())
+}
+
+fn procmon_text_parser(d: &[u8]) -> impl Iterator<Item = Result<Event, SourceError>> + '_ {
+    msitrace::source::procmon::text::ProcmonTextParser::new(d, encoding(d), 0, capture_settings())
+}
+
+fn toollog_reader(d: &[u8]) -> impl Iterator<Item = Result<Event, SourceError>> + '_ {
+    msitrace::source::toollog::ToolLogReader::new(d, encoding(d), 0)
+}
+
+fn textscan_reader(d: &[u8]) -> impl Iterator<Item = Result<Event, SourceError>> + '_ {
+    use msitrace::source::toollog::{ToolForm, ToolLogReader};
+    ToolLogReader::with_form(d, encoding(d), 0, ToolForm::Text)
 }
 
 fn capture_settings() -> msitrace::source::procmon::CaptureSettings {

@@ -204,3 +204,66 @@ fn binary_junk_is_refused_with_its_reason() {
     assert_eq!(input.status, InputStatus::Unrecognized);
     assert!(input.error.as_deref().unwrap().contains("binary content"));
 }
+
+#[test]
+fn lines_hard_wrapped_at_a_fixed_width_are_read_joined() {
+    let path = fixture("msilog/excerpt-wrapped-80.log");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let events = msi_events(&text);
+    // `... Return ` + `value 3.`: the cut action line is an entry of its own again, at its line.
+    let ended: Vec<(u64, u32)> = events
+        .iter()
+        .filter_map(|e| match (&e.kind, e.at) {
+            (
+                Kind::MsiAction {
+                    phase: msitrace::event::ActionPhase::End { return_value },
+                    ..
+                },
+                msitrace::event::Location::Line(n),
+            ) => Some((n, *return_value)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ended, vec![(7, 3), (9, 3)]);
+    // The outcome cut over three lines reads whole.
+    let outcome = events
+        .iter()
+        .find_map(|e| match &e.kind {
+            Kind::MsiOutcome(o) => Some((e.at, o.status, o.product.clone())),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        outcome,
+        (
+            msitrace::event::Location::Line(10),
+            1603,
+            "Fabrikam Agent".to_string()
+        )
+    );
+    let report = analyze_paths(&[path], &AnalysisSettings::default());
+    assert_eq!(
+        report.inputs[0].form.as_deref(),
+        Some("Windows Installer log excerpt (hard-wrapped)")
+    );
+    assert_eq!(report.sessions[0].outcome.as_ref().unwrap().code, 1603);
+    assert!(
+        report.findings[0].codes.contains(&1920),
+        "{:?}",
+        report.findings[0]
+    );
+}
+
+#[test]
+fn a_native_log_is_no_excerpt() {
+    let report = analyze_paths(
+        &[fixture("msilog/error-1310-utf16.log")],
+        &AnalysisSettings::default(),
+    );
+    assert_eq!(report.inputs[0].form, None);
+    assert!(
+        report.inputs[0].warnings.is_empty(),
+        "{:?}",
+        report.inputs[0].warnings
+    );
+}

@@ -21,9 +21,9 @@ use crate::codes;
 use crate::event::meaning::{
     Blocker, ProcessCrash, RecordMeaning, ServiceFailure, ServiceFailureKind,
 };
-use crate::event::{Event, EventRecord, Kind, Location};
+use crate::event::{Event, EventRecord, Kind, Location, ReadTime};
 use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Severity};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use std::collections::BTreeMap;
 
 /// Most records kept per kind of finding and input (a bound on memory).
@@ -33,11 +33,25 @@ const MAX_EVIDENCE: usize = 12;
 /// Most separate service findings per input; further services are summed up in one finding.
 const MAX_SERVICE_FINDINGS: usize = 10;
 
+/// The local date and time an event was read with, when it has both.
+fn local_time(event: &Event) -> Option<NaiveDateTime> {
+    match event.time.read {
+        ReadTime::Local {
+            date: Some(date),
+            time,
+        } => Some(date.and_time(time)),
+        _ => None,
+    }
+}
+
 /// A record kept for the findings.
 #[derive(Debug, Clone)]
 pub(super) struct Kept {
     pub(super) at: Location,
     pub(super) time: Option<DateTime<Utc>>,
+    /// The local time as read, which orders the records of a copy whose UTC instants are not
+    /// known yet (Event Viewer saves its lists newest first).
+    pub(super) local: Option<NaiveDateTime>,
     pub(super) record: Box<EventRecord>,
 }
 
@@ -103,6 +117,7 @@ impl EventLogTracker {
         {
             self.events.push(event.clone());
         }
+        let local = local_time(&event);
         let Kind::EventRecord(record) = event.kind else {
             return;
         };
@@ -112,6 +127,7 @@ impl EventLogTracker {
             let kept = |record| Kept {
                 at: event.at,
                 time: event.time.aligned,
+                local,
                 record,
             };
             if matches!(
@@ -139,6 +155,7 @@ impl EventLogTracker {
                         Kept {
                             at: event.at,
                             time: event.time.aligned,
+                            local,
                             record,
                         },
                     );
@@ -167,6 +184,7 @@ impl EventLogTracker {
             list.push(Kept {
                 at: event.at,
                 time: event.time.aligned,
+                local,
                 record,
             });
         }
@@ -174,7 +192,8 @@ impl EventLogTracker {
 
     /// The findings of this input.
     pub fn finish(mut self) -> EventLogFacts {
-        let sort = |v: &mut Vec<Kept>| v.sort_by_key(|k| (k.time, k.at));
+        // In the records' own time order, whatever the order of the copy.
+        let sort = |v: &mut Vec<Kept>| v.sort_by_key(|k| (k.time, k.local, k.at));
         sort(&mut self.installer);
         sort(&mut self.services);
         sort(&mut self.crashes);

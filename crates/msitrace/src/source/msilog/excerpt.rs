@@ -98,6 +98,39 @@ pub fn undecorate(line: &str) -> Decoration {
     d
 }
 
+/// Shortest and longest width a copy's lines are taken to be cut at.
+const WRAP_WIDTHS: std::ops::RangeInclusive<usize> = 60..=250;
+
+/// The width a copy's lines were cut at (a console, a mail client, a ticket form), learnt from
+/// the lines themselves: the longest length met, once two lines have it.
+#[derive(Debug, Default)]
+pub(super) struct WrapWidth {
+    max: usize,
+    at_max: u32,
+    /// The last line seen filled the width: the next one may be its rest.
+    pub(super) last_full: bool,
+}
+
+impl WrapWidth {
+    /// See one line.
+    pub(super) fn see(&mut self, line: &str) {
+        let len = if line.len() < *WRAP_WIDTHS.start() {
+            line.len()
+        } else {
+            line.chars().count()
+        };
+        match len.cmp(&self.max) {
+            std::cmp::Ordering::Greater => {
+                self.max = len;
+                self.at_max = 1;
+            }
+            std::cmp::Ordering::Equal => self.at_max += 1,
+            std::cmp::Ordering::Less => {}
+        }
+        self.last_full = len == self.max && self.at_max >= 2 && WRAP_WIDTHS.contains(&len);
+    }
+}
+
 /// Counts of the decorations and scrubbed parts met in one log, for the notes of the Inputs
 /// section.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -115,6 +148,8 @@ pub(super) struct ExcerptTally {
     pub(super) boundaries: u64,
     /// Lines with a known shape.
     pub(super) shaped: u64,
+    /// Lines cut at a fixed width, read joined with the line after them.
+    pub(super) wrapped: u64,
 }
 
 impl ExcerptTally {
@@ -156,6 +191,12 @@ impl ExcerptTally {
         if self.engine > 0 && self.engine_timed == 0 {
             notes.push("timestamps scrubbed: order taken from the file".to_string());
         }
+        if self.wrapped > 0 {
+            notes.push(format!(
+                "{} cut at a fixed width read joined with the next",
+                lines(self.wrapped)
+            ));
+        }
         notes
     }
 
@@ -176,6 +217,9 @@ impl ExcerptTally {
         }
         if self.scrubbed_ids > 0 || (self.engine > 0 && self.engine_timed == 0) {
             parts.push("scrubbed");
+        }
+        if self.wrapped > 0 {
+            parts.push("hard-wrapped");
         }
         (!parts.is_empty()).then(|| format!("Windows Installer log excerpt ({})", parts.join(", ")))
     }
