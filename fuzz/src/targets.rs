@@ -41,6 +41,10 @@ pub struct Target {
 pub enum Shape {
     /// Line-oriented text (MSI and Burn logs), UTF-8 or UTF-16.
     Text,
+    /// Text whose records span lines and are known whole only once the next one begins
+    /// (event-log text copies, Process Monitor property copies, tool logs with continued
+    /// entries), UTF-8 or UTF-16.
+    TextRecords,
     /// A CSV export.
     Csv,
     /// An XML document.
@@ -109,19 +113,23 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "eventtext",
         seeds: &["fixtures/eventtext"],
-        shape: Shape::Text,
+        shape: Shape::TextRecords,
         run: |d| drain(d, eventtext_reader(d)),
     },
     Target {
         name: "procmon_text",
         seeds: &["fixtures/procmon"],
-        shape: Shape::Text,
+        shape: Shape::TextRecords,
         run: |d| drain(d, procmon_text_parser(d)),
     },
     Target {
         name: "toollog",
-        seeds: &["fixtures/configmgr", "fixtures/pkgmgr", "fixtures/setuplog"],
-        shape: Shape::Text,
+        // Package-manager output is left out of the seeds: its form is detected from phrases
+        // that may lie after a cut (a German winget console copy is known as winget only by
+        // the installer log path it names last), so a cut copy reads as another form and the
+        // records-across-cuts check does not hold for it.
+        seeds: &["fixtures/configmgr", "fixtures/setuplog"],
+        shape: Shape::TextRecords,
         run: |d| drain(d, toollog_reader(d)),
     },
     Target {
