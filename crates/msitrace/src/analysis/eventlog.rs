@@ -33,6 +33,25 @@ const MAX_EVIDENCE: usize = 12;
 /// Most separate service findings per input; further services are summed up in one finding.
 const MAX_SERVICE_FINDINGS: usize = 10;
 
+/// The user's own line of a record copied as text (Event Viewer, `wevtutil /f:text`, a saved
+/// list) that holds the record's message, with its number; `None` for records read from EVTX
+/// or XML, or when no line of the copy holds the message's start.
+fn quoted_line(event: &Event, record: &EventRecord) -> Option<(u64, String)> {
+    let Location::Line(start) = event.at else {
+        return None;
+    };
+    let raw = event.raw.as_deref()?;
+    let message = record.message.as_deref()?;
+    let head: String = message.lines().next()?.trim().chars().take(48).collect();
+    if head.chars().count() < 12 {
+        return None;
+    }
+    raw.lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(head.as_str()))
+        .map(|(i, l)| (start + i as u64, l.trim().to_string()))
+}
+
 /// The local date and time an event was read with, when it has both.
 fn local_time(event: &Event) -> Option<NaiveDateTime> {
     match event.time.read {
@@ -52,11 +71,17 @@ pub(super) struct Kept {
     /// The local time as read, which orders the records of a copy whose UTC instants are not
     /// known yet (Event Viewer saves its lists newest first).
     pub(super) local: Option<NaiveDateTime>,
+    /// For a record copied as text, the user's own line holding its message, and its number:
+    /// what the evidence cites.
+    pub(super) quoted: Option<(u64, String)>,
     pub(super) record: Box<EventRecord>,
 }
 
 impl Kept {
     pub(super) fn evidence(&self, path: &str, role: EvidenceRole) -> Evidence {
+        if let Some((line, text)) = &self.quoted {
+            return Evidence::new(path, Location::Line(*line), text, role);
+        }
         let mut text = self.record.summary_line();
         if let Some(t) = self.time {
             text = format!("{} {text}", t.format("%Y-%m-%dT%H:%M:%SZ"));
@@ -118,6 +143,10 @@ impl EventLogTracker {
             self.events.push(event.clone());
         }
         let local = local_time(&event);
+        let quoted = match &event.kind {
+            Kind::EventRecord(record) => quoted_line(&event, record),
+            _ => None,
+        };
         let Kind::EventRecord(record) = event.kind else {
             return;
         };
@@ -128,6 +157,7 @@ impl EventLogTracker {
                 at: event.at,
                 time: event.time.aligned,
                 local,
+                quoted: quoted.clone(),
                 record,
             };
             if matches!(
@@ -156,6 +186,7 @@ impl EventLogTracker {
                             at: event.at,
                             time: event.time.aligned,
                             local,
+                            quoted: quoted.clone(),
                             record,
                         },
                     );
@@ -185,6 +216,7 @@ impl EventLogTracker {
                 at: event.at,
                 time: event.time.aligned,
                 local,
+                quoted: quoted.clone(),
                 record,
             });
         }
