@@ -194,6 +194,27 @@ fn success_codes_in_text_are_no_failure() {
 }
 
 #[test]
+fn text_without_installer_signals_is_read_but_tells_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(
+        &path,
+        "collected by the help desk on Monday\nsee attached\n",
+    )
+    .unwrap();
+    let report = analyze_paths(&[path], &AnalysisSettings::default());
+    let input = &report.inputs[0];
+    assert_eq!(input.format, Some(Format::Text));
+    assert_eq!(input.status, InputStatus::Unrecognized);
+    assert!(input
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("no installer signal"));
+    assert_eq!(report.verdict, msitrace::analysis::Verdict::NothingAnalysed);
+}
+
+#[test]
 fn binary_junk_is_refused_with_its_reason() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("blob.txt");

@@ -512,10 +512,12 @@ fn header_problems_and_impostors_are_rejected_clearly() {
         b"\"Operation\",\"PID\",\"Result\",\"Path\"\n\"CreateFile\",\"4\",\"ACCESS DENIED\",\"C:\\Config.Msi\\a.rbf\"\n",
     );
     let report = analyze_paths(&[german, junk, notes, subset], &AnalysisSettings::default());
-    // Text that is no capture is read by the text scan; binary content is refused.
+    // Text that is no capture is read by the text scan, and says so when it holds no installer
+    // signal; binary content is refused.
     for i in [&report.inputs[0], &report.inputs[2]] {
-        assert_eq!(i.status, InputStatus::Analyzed, "{}", i.path);
+        assert_eq!(i.status, InputStatus::Unrecognized, "{}", i.path);
         assert_eq!(i.format, Some(msitrace::source::Format::Text), "{}", i.path);
+        assert!(i.error.as_deref().unwrap().contains("no installer signal"));
     }
     let i = &report.inputs[1];
     assert_eq!(i.status, InputStatus::Unrecognized, "{}", i.path);

@@ -72,6 +72,17 @@ pub struct DeploymentFailure {
 }
 
 impl DeploymentFacts {
+    /// True when the input held anything about an installation: an exit status, an installer
+    /// line, a finding.
+    pub fn has_signals(&self) -> bool {
+        !self.findings.is_empty()
+            || !self.failures.is_empty()
+            || self
+                .events
+                .iter()
+                .any(|e| !matches!(e.kind, Kind::LogEntry(_)))
+    }
+
     /// Lower the confidence of every finding by one step (findings read out of text of no known
     /// form: the line's words are the only evidence of what it is).
     pub fn lower_confidence(&mut self) {

@@ -218,9 +218,16 @@ pub(super) fn parse_input(
                 let summary = feed(s, &mut report, |event| tracker.push(event));
                 report.lines = summary.lines;
                 let mut facts = tracker.finish();
-                // Signals read out of text of no known form are less sure than a log's.
+                // Signals read out of text of no known form are less sure than a log's; text
+                // without any is read, but tells nothing (it does not make a clean pass).
                 if detected.format == Format::Text {
                     facts.lower_confidence();
+                    if !facts.has_signals() {
+                        report.status = InputStatus::Unrecognized;
+                        report.error = Some(format!(
+                            "{path}: text, no known log form: read, but it holds no installer signal (no installer line, exit status or status number)"
+                        ));
+                    }
                 }
                 Content::Deployment(Box::new(facts))
             })
