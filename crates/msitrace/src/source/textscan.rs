@@ -244,7 +244,7 @@ mod tests {
         let exit = ev
             .iter()
             .find_map(|e| match &e.kind {
-                Kind::DeploymentExit(x) => Some((x.code, e.at.clone())),
+                Kind::DeploymentExit(x) => Some((x.code, e.at)),
                 _ => None,
             })
             .unwrap();
@@ -252,7 +252,7 @@ mod tests {
         let message = ev
             .iter()
             .find_map(|e| match &e.kind {
-                Kind::MsiMessage(m) => Some((m.code, e.at.clone())),
+                Kind::MsiMessage(m) => Some((m.code, e.at)),
                 _ => None,
             })
             .unwrap();

@@ -43,7 +43,7 @@ pub(super) fn scan_line(line: &str, defer: bool, last: &mut LastProcess) -> Opti
         return Some(Scanned {
             shape,
             // Scrubbed ids tie the line to no process.
-            process: (!p.scrubbed).then(|| ProcessRef {
+            process: (!p.scrubbed).then_some(ProcessRef {
                 pid: p.pid,
                 tid: Some(p.tid),
                 image: None,
