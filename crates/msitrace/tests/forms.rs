@@ -215,6 +215,23 @@ fn text_without_installer_signals_is_read_but_tells_nothing() {
 }
 
 #[test]
+fn an_hresult_that_something_failed_with_is_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("note.txt");
+    std::fs::write(
+        &path,
+        "Hi,\nthe agent update failed with 0x80070643 on three hosts.\nThanks\n",
+    )
+    .unwrap();
+    let report = analyze_paths(&[path], &AnalysisSettings::default());
+    assert_eq!(report.inputs[0].status, InputStatus::Analyzed);
+    let top = &report.findings[0];
+    assert!(top.codes.contains(&0x8007_0643), "{top:?}");
+    assert_eq!(top.evidence[0].line, Some(2));
+    assert_ne!(top.confidence, Confidence::High);
+}
+
+#[test]
 fn binary_junk_is_refused_with_its_reason() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("blob.txt");

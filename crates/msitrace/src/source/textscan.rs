@@ -12,7 +12,7 @@
 //! |---|---|---|
 //! | installer line anywhere in a line | `I get "Error 1935. An error occurred …"` · `> MSI (s) (18:F4) […]: Note: 1: 2203 …` · `Product: X -- Fehler 1920. …` | the installer's own kind ([`Kind::MsiMessage`], [`Kind::MsiAction`], [`Kind::CustomActionResult`], [`Kind::ProductNotice`]) |
 //! | exit status | `exit code was 1603` · `msiexec returned 1618` · `Installation success or error status: 1618` | [`Kind::DeploymentExit`] |
-//! | HRESULT, NTSTATUS | `failed with 0x80070643` · `-2147024891` | a cause the exit is explained by |
+//! | HRESULT, NTSTATUS | `failed with 0x80070643` · `Fehler -2147024891` | [`Kind::DeploymentExit`] when the line says something failed with it, else a cause the exit is explained by |
 //!
 //! Findings from such text carry a lower confidence than those from a log in a known form
 //! (see `crate::analysis`); the Inputs section names the form
@@ -182,6 +182,27 @@ pub fn status_in(line: &str) -> Option<ExitMention> {
     })
 }
 
+/// An HRESULT or NTSTATUS a line says something failed with (`Setup failed: 0x80070643`,
+/// `Fehler 0xC0000005`), as the status of that failure; `None` when the line says no failure or
+/// states no such value.
+///
+/// ```
+/// use msitrace::source::textscan::failed_with_status;
+/// assert_eq!(failed_with_status("the update failed with 0x80070643").unwrap().code, 0x8007_0643);
+/// assert!(failed_with_status("build 0x80070643 is out").is_none());
+/// ```
+pub fn failed_with_status(line: &str) -> Option<ExitMention> {
+    if !relay::says_failure(line) {
+        return None;
+    }
+    let code = relay::hresult_in(line)?;
+    Some(ExitMention {
+        code,
+        verdict: Some(crate::event::ExitVerdict::Failure),
+        subject: None,
+    })
+}
+
 /// Every line is an entry of its own; its signals are read by [`installer_signal`] and
 /// [`status_in`].
 struct TextGrammar;
@@ -205,7 +226,7 @@ impl Grammar for TextGrammar {
                 subject: Some(o.product.clone()).filter(|p| !p.is_empty()),
             }),
             Some(_) => None,
-            None => status_in(&entry.message),
+            None => status_in(&entry.message).or_else(|| failed_with_status(&entry.message)),
         };
         Reading {
             exit,
