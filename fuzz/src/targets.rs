@@ -41,6 +41,10 @@ pub struct Target {
 pub enum Shape {
     /// Line-oriented text (MSI and Burn logs), UTF-8 or UTF-16.
     Text,
+    /// Text whose records span lines and are known whole only once the next one begins
+    /// (event-log text copies, Process Monitor property copies, tool logs with continued
+    /// entries), UTF-8 or UTF-16.
+    TextRecords,
     /// A CSV export.
     Csv,
     /// An XML document.
@@ -113,6 +117,34 @@ pub const TARGETS: &[Target] = &[
         run: |d| drain(d, procmon_xml_parser(d)),
     },
     Target {
+        name: "eventtext",
+        seeds: &["fixtures/eventtext"],
+        shape: Shape::TextRecords,
+        run: |d| drain(d, eventtext_reader(d)),
+    },
+    Target {
+        name: "procmon_text",
+        seeds: &["fixtures/procmon"],
+        shape: Shape::TextRecords,
+        run: |d| drain(d, procmon_text_parser(d)),
+    },
+    Target {
+        name: "toollog",
+        // Package-manager output is left out of the seeds: its form is detected from phrases
+        // that may lie after a cut (a German winget console copy is known as winget only by
+        // the installer log path it names last), so a cut copy reads as another form and the
+        // records-across-cuts check does not hold for it.
+        seeds: &["fixtures/configmgr", "fixtures/setuplog"],
+        shape: Shape::TextRecords,
+        run: |d| drain(d, toollog_reader(d)),
+    },
+    Target {
+        name: "textscan",
+        seeds: &["fixtures/text", "fixtures/msilog", "fixtures/eventtext"],
+        shape: Shape::Text,
+        run: |d| drain(d, textscan_reader(d)),
+    },
+    Target {
         name: "bundle",
         seeds: &["zip:fixtures", "zip:corpus/burnlog"],
         shape: Shape::Zip,
@@ -173,6 +205,24 @@ fn evtx_source(d: &[u8]) -> impl Iterator<Item = Result<Event, SourceError>> + '
 
 fn eventxml_parser(d: &[u8]) -> impl Iterator<Item = Result<Event, SourceError>> + '_ {
     msitrace::source::eventxml::EventXmlParser::new(d, encoding(d), 0)
+}
+
+fn eventtext_reader(d: &[u8]) -> impl Iterator<Item = Result<Event, SourceError>> + '_ {
+    use msitrace::source::eventtext::{EventTextReader, EventTextSettings};
+    EventTextReader::new(d, encoding(d), 0, EventTextSettings::default())
+}
+
+fn procmon_text_parser(d: &[u8]) -> impl Iterator<Item = Result<Event, SourceError>> + '_ {
+    msitrace::source::procmon::text::ProcmonTextParser::new(d, encoding(d), 0, capture_settings())
+}
+
+fn toollog_reader(d: &[u8]) -> impl Iterator<Item = Result<Event, SourceError>> + '_ {
+    msitrace::source::toollog::ToolLogReader::new(d, encoding(d), 0)
+}
+
+fn textscan_reader(d: &[u8]) -> impl Iterator<Item = Result<Event, SourceError>> + '_ {
+    use msitrace::source::toollog::{ToolForm, ToolLogReader};
+    ToolLogReader::with_form(d, encoding(d), 0, ToolForm::Text)
 }
 
 fn capture_settings() -> msitrace::source::procmon::CaptureSettings {

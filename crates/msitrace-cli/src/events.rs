@@ -10,7 +10,7 @@ use msitrace::report::text::sanitize;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
+/// Log files, folders holding them, or .zip bundles of them; `-` reads standard input.
 /// Options of `events`.
 #[derive(Args, Debug)]
 pub struct EventsArgs {

@@ -49,7 +49,8 @@ enum Command {
         after_help = "Examples:\n  msitrace analyze install.log\n  msitrace analyze logs/ collected.zip\n  msitrace analyze logs/ -f json > report.json\n  msitrace analyze logs/ -o report.html\n  msitrace analyze logs/ --format sarif -o msitrace.sarif --format markdown -o summary.md --format text\n  msitrace analyze logs/ --format html -o report.html --fail-on warning\n  msitrace analyze bundle.log bundle_000_pkg.msi.log\n  msitrace analyze Application.evtx System.evtx procmon.csv install.log --utc-offset -05:00\n\nEach --output FILE applies to the --format just before it (or, before any, the one right after it);\nan --output without a --format takes its extension's: .json .jsonl .sarif .md .html .txt.\nA format without --output goes to stdout. Formats: text, json, jsonl, sarif, markdown, html.\n\nExit status: 0 no finding at the --fail-on severity (default: error), 1 such a finding, 2 usage error,\nno input could be analysed, or a report could not be written."
     )]
     Analyze {
-        /// Log files, folders holding them, or .zip bundles of them.
+        /// Log files, folders holding them, or .zip bundles of them; `-` reads standard input
+        /// (pasted text).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
         #[command(flatten)]
@@ -257,6 +258,13 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let (inputs, stdin_copy) = match stdin_inputs(inputs) {
+                Ok(read) => read,
+                Err(e) => {
+                    eprintln!("msitrace: {e}");
+                    return ExitCode::from(2);
+                }
+            };
             let progress = output::progress(&report_args);
             let user_pack = match rules.as_deref().map(user_rules) {
                 Some(Ok(pack)) => Some(Arc::new(pack)),
@@ -270,9 +278,11 @@ fn main() -> ExitCode {
                 utc_offset_seconds: clock.utc_offset,
                 timezone: clock.timezone,
                 progress: progress.as_ref().map(|(sink, _)| sink.clone()),
+                names: stdin_copy.names(),
                 ..Default::default()
             };
             let report = analyze_paths(&inputs, &settings);
+            drop(stdin_copy);
             if let Some((_, bar)) = &progress {
                 bar.finish_and_clear();
             }
@@ -332,18 +342,29 @@ fn main() -> ExitCode {
         Command::Man { dir } => completions::man(Cli::command(), dir.as_deref()),
         Command::Explain { code, args } => explain_command(&code, &args),
         Command::Events {
-            args,
+            mut args,
             date_order,
             clock,
-        } => events::run(
-            &args,
-            AnalysisSettings {
-                date_order: date_order.map(DateOrderArg::order),
-                utc_offset_seconds: clock.utc_offset,
-                timezone: clock.timezone,
-                ..Default::default()
-            },
-        ),
+        } => {
+            let (inputs, stdin_copy) = match stdin_inputs(std::mem::take(&mut args.inputs)) {
+                Ok(read) => read,
+                Err(e) => {
+                    eprintln!("msitrace: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            args.inputs = inputs;
+            events::run(
+                &args,
+                AnalysisSettings {
+                    date_order: date_order.map(DateOrderArg::order),
+                    utc_offset_seconds: clock.utc_offset,
+                    timezone: clock.timezone,
+                    names: stdin_copy.names(),
+                    ..Default::default()
+                },
+            )
+        }
     }
 }
 
@@ -601,6 +622,60 @@ fn rules_command(action: RulesAction) -> ExitCode {
         return ExitCode::from(2);
     }
     ExitCode::from(status)
+}
+
+/// Standard input copied to a private file, so that it is read like any input (detected by
+/// content, read in parallel, cited by line) and named `<stdin>` in the reports.
+#[derive(Default)]
+struct StdinCopy {
+    dir: Option<tempfile::TempDir>,
+}
+
+/// What the reports call standard input.
+const STDIN_NAME: &str = "<stdin>";
+
+impl StdinCopy {
+    /// The copy's path.
+    fn path(dir: &tempfile::TempDir) -> PathBuf {
+        dir.path().join("stdin")
+    }
+
+    /// The name the copy is shown by, for the analysis settings.
+    fn names(&self) -> std::collections::BTreeMap<PathBuf, String> {
+        self.dir
+            .iter()
+            .map(|d| (Self::path(d), STDIN_NAME.to_string()))
+            .collect()
+    }
+}
+
+/// The inputs with `-` replaced by a copy of standard input (read once, however often `-` is
+/// given).
+fn stdin_inputs(inputs: Vec<PathBuf>) -> Result<(Vec<PathBuf>, StdinCopy), String> {
+    let mut copy = StdinCopy::default();
+    let mut out = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        if input.as_os_str() != "-" {
+            out.push(input);
+            continue;
+        }
+        if copy.dir.is_none() {
+            let dir = tempfile::tempdir()
+                .map_err(|e| format!("{STDIN_NAME}: cannot make a private folder: {e}"))?;
+            let mut file = std::fs::File::create(StdinCopy::path(&dir))
+                .map_err(|e| format!("{STDIN_NAME}: cannot copy: {e}"))?;
+            std::io::copy(&mut std::io::stdin().lock(), &mut file)
+                .map_err(|e| format!("{STDIN_NAME}: cannot read: {e}"))?;
+            copy.dir = Some(dir);
+        }
+        if let Some(dir) = &copy.dir {
+            let path = StdinCopy::path(dir);
+            if !out.contains(&path) {
+                out.push(path);
+            }
+        }
+    }
+    Ok((out, copy))
 }
 
 #[cfg(test)]

@@ -49,11 +49,18 @@ fn json_output_parses() {
 
 #[test]
 fn unknown_input_is_one_error_line_and_exit_2() {
-    let out = msitrace().args(["analyze", "README.md"]).output().unwrap();
+    // Readable text is read (the text scan); binary content of no known format is refused.
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("blob.bin");
+    std::fs::write(&junk, [0u8, 1, 2, 3, 0xff, 0xfe, 0x80, 0, 0, 7]).unwrap();
+    let out = msitrace().arg("analyze").arg(&junk).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("README.md: not a recognised log"), "{err}");
+    assert!(
+        err.contains("blob.bin: not a recognised log: binary content"),
+        "{err}"
+    );
 }
 
 #[test]

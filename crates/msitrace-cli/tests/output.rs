@@ -143,8 +143,9 @@ fn outputs_are_deterministic() {
 #[test]
 fn quiet_and_verbose() {
     let dir = tempfile::tempdir().unwrap();
+    // Binary content: readable text is always read (the text scan), binary junk is refused.
     let junk = dir.path().join("notes.txt");
-    std::fs::write(&junk, "nothing to see").unwrap();
+    std::fs::write(&junk, [0u8, 1, 2, 3, 0xff, 0xfe, 0x80, 0, 0, 7]).unwrap();
     let out = msitrace()
         .args(["analyze", FAILING])
         .arg(&junk)

@@ -317,7 +317,7 @@ pub fn open_zip(path: &Path, limits: &BundleLimits) -> Result<Bundle, BundleErro
                 entries.push(BundleEntry {
                     shown,
                     outcome: EntryOutcome::Skipped {
-                        reason: "not a recognised log".into(),
+                        reason: "not a recognised log: binary content of no known format".into(),
                     },
                 });
                 continue;

@@ -23,14 +23,15 @@ pub struct Detected {
 /// Detect the format of an input from its first bytes (up to [`SNIFF_LEN`]): containers (zip,
 /// gzip) by their magic, then every registered reader
 /// ([`crate::source::SOURCES`]) is asked; the earliest sure line wins, then a probable
-/// source, then a likely one.
+/// source, then a likely one, then the text scan for any other readable text.
 ///
 /// ```
 /// use msitrace::detect::detect_bytes;
 /// use msitrace::source::Format;
 /// let head = b"MSI (s) (18:F4) [12:02:17:898]: Grabbed execution mutex.\r\n";
 /// assert_eq!(detect_bytes(head).unwrap().format, Format::MsiLog);
-/// assert!(detect_bytes(b"hello world").is_none());
+/// assert_eq!(detect_bytes(b"hello world").unwrap().format, Format::Text);
+/// assert!(detect_bytes(&[0u8, 1, 2, 3, 0xff, 0xfe, 0x80]).is_none());
 /// ```
 pub fn detect_bytes(head: &[u8]) -> Option<Detected> {
     let binary = |format| {
@@ -61,7 +62,7 @@ pub fn detect_bytes(head: &[u8]) -> Option<Detected> {
     }
     let sniff = Sniff::new(head);
     let mut sure: Option<(usize, &dyn crate::source::Source)> = None;
-    let (mut probable, mut likely) = (None, None);
+    let (mut probable, mut likely, mut text) = (None, None, None);
     for &source in crate::source::SOURCES {
         match source.recognise(&sniff) {
             Some(Recognised::Sure { line }) if sure.is_none_or(|(l, _)| line < l) => {
@@ -69,10 +70,11 @@ pub fn detect_bytes(head: &[u8]) -> Option<Detected> {
             }
             Some(Recognised::Probable) if probable.is_none() => probable = Some(source),
             Some(Recognised::Likely) if likely.is_none() => likely = Some(source),
+            Some(Recognised::Text) if text.is_none() => text = Some(source),
             _ => {}
         }
     }
-    let source = sure.map(|(_, s)| s).or(probable).or(likely)?;
+    let source = sure.map(|(_, s)| s).or(probable).or(likely).or(text)?;
     Some(Detected {
         format: source.format(),
         encoding: (!source.is_binary()).then_some(sniff.encoding),
@@ -183,7 +185,12 @@ mod tests {
 
     #[test]
     fn unknown_text_and_empty() {
-        assert!(detect_bytes(b"just some notes\nnothing else\n").is_none());
+        assert_eq!(
+            detect_bytes(b"just some notes\nnothing else\n")
+                .unwrap()
+                .format,
+            Format::Text
+        );
         assert!(detect_bytes(b"").is_none());
         assert!(detect_bytes(&[0u8, 1, 2, 3, 0xff, 0xfe, 0x80]).is_none());
     }

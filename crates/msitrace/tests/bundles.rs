@@ -89,7 +89,16 @@ fn nested_folders_are_read_by_content() {
     );
     // The bundle's package log is linked to the entry of the same name.
     assert!(r.bundles[0].package_logs[0].input.is_some());
-    for skipped in ["!/readme.txt", "!/inner.zip", "!/empty.log"] {
+    // A note is text: scanned for installer signals; it holds none, which it says.
+    let note = input(&r, "!/readme.txt");
+    assert_eq!(note.status, InputStatus::Unrecognized);
+    assert_eq!(note.format, Some(msitrace::source::Format::Text));
+    assert!(note
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("no installer signal"));
+    for skipped in ["!/inner.zip", "!/empty.log"] {
         let i = input(&r, skipped);
         assert_eq!(i.status, InputStatus::Unrecognized, "{skipped}");
         assert!(i.error.as_deref().unwrap().contains("skipped"), "{i:?}");

@@ -123,6 +123,7 @@ fn hit_at_1_over_all_cases() {
     let mut by_line = 0;
     let mut by_line_or_code = 0;
     for index in ["cases/index.csv", "cases/index-added.csv"] {
+        let counted = (total, by_line, by_line_or_code);
         let text = std::fs::read_to_string(shared.join(index)).unwrap();
         for row in text.lines().skip(1) {
             let dir = row.split(',').next().unwrap();
@@ -171,6 +172,12 @@ fn hit_at_1_over_all_cases() {
             };
             println!("{mark} {dir}: top {} ({})", top.id, top.title);
         }
+        println!(
+            "hit@1 over the {} cases of {index}: {} (evidence line or key code), {} (evidence line only)",
+            total - counted.0,
+            by_line_or_code - counted.2,
+            by_line - counted.1
+        );
     }
     println!(
         "hit@1 over {total} cases: {by_line_or_code} (evidence line or key code), {by_line} (evidence line only)"

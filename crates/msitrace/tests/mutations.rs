@@ -234,7 +234,7 @@ fn seeds_of(target: &Target, shared: Option<&Path>, plan: &Plan) -> Vec<Seed> {
 /// Byte offsets where a record of the input ends (a cut there leaves whole records).
 fn boundaries(shape: Shape, data: &[u8]) -> Vec<usize> {
     match shape {
-        Shape::Text | Shape::Toml | Shape::Any => line_ends(data),
+        Shape::Text | Shape::TextRecords | Shape::Toml | Shape::Any => line_ends(data),
         Shape::Csv => csv_record_starts(data).into_iter().skip(1).collect(),
         Shape::Xml => {
             let mut out: Vec<usize> = ["</Event>", "</event>", "</process>"]
@@ -336,6 +336,26 @@ fn complete_before(target: &Target, data: &[u8], full: &Outcome, cut: usize) -> 
                 .map(key)
                 .collect()
         }
+        Shape::TextRecords => {
+            // A record is whole once the next record has begun before the cut.
+            let lines = line_ends(&data[..cut]).len() as u64;
+            let mut starts: Vec<u64> = full
+                .events
+                .iter()
+                .filter_map(|l| match l {
+                    Location::Line(n) => Some(*n),
+                    _ => None,
+                })
+                .collect();
+            starts.sort_unstable();
+            starts.dedup();
+            let whole = |n: u64| starts.iter().any(|&m| m > n && m <= lines);
+            full.events
+                .iter()
+                .filter(|l| matches!(l, Location::Line(n) if whole(*n)))
+                .map(key)
+                .collect()
+        }
         Shape::Csv => {
             // Cut at the start of data row k: the header and rows 1 to k - 1 are whole.
             let starts = csv_record_starts(data);
@@ -398,7 +418,7 @@ struct Case {
 /// says where chunks are.
 fn guard(shape: Shape, seed: &[u8]) -> usize {
     match shape {
-        Shape::Text | Shape::Xml => msitrace::detect::SNIFF_LEN,
+        Shape::Text | Shape::TextRecords | Shape::Xml => msitrace::detect::SNIFF_LEN,
         Shape::Csv => boundaries(shape, seed)
             .first()
             .copied()
@@ -553,7 +573,7 @@ fn specials(target: &Target, head: &[u8], plan: &Plan) -> Vec<Case> {
         s.into_bytes()
     };
     match target.shape {
-        Shape::Text | Shape::Any => {
+        Shape::Text | Shape::TextRecords | Shape::Any => {
             let msi_header = "=== Verbose logging started: 3/14/2026  9:41:07  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\r\n";
             let lines = [
                 "MSI (s) (FFFFFFFFFFFFFFFFFFFF:99999999999999999999) [99:99:99:99999999999999]: x\r\n",

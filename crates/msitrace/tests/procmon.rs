@@ -512,10 +512,16 @@ fn header_problems_and_impostors_are_rejected_clearly() {
         b"\"Operation\",\"PID\",\"Result\",\"Path\"\n\"CreateFile\",\"4\",\"ACCESS DENIED\",\"C:\\Config.Msi\\a.rbf\"\n",
     );
     let report = analyze_paths(&[german, junk, notes, subset], &AnalysisSettings::default());
-    for i in &report.inputs[..3] {
+    // Text that is no capture is read by the text scan, and says so when it holds no installer
+    // signal; binary content is refused.
+    for i in [&report.inputs[0], &report.inputs[2]] {
         assert_eq!(i.status, InputStatus::Unrecognized, "{}", i.path);
-        assert!(i.error.as_deref().unwrap().contains("not a recognised log"));
+        assert_eq!(i.format, Some(msitrace::source::Format::Text), "{}", i.path);
+        assert!(i.error.as_deref().unwrap().contains("no installer signal"));
     }
+    let i = &report.inputs[1];
+    assert_eq!(i.status, InputStatus::Unrecognized, "{}", i.path);
+    assert!(i.error.as_deref().unwrap().contains("not a recognised log"));
     assert_eq!(report.inputs[3].status, InputStatus::Analyzed);
     let f = &report.findings[0];
     assert_eq!(f.id, "procmon.access-denied");

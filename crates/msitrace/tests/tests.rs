@@ -12,6 +12,7 @@ mod diagnosis;
 mod evtx;
 mod evtx_damage;
 mod fixtures;
+mod forms;
 mod installs;
 mod layers;
 mod mutations;

@@ -71,7 +71,7 @@ const EVENT_TEXT: &[Expect] = &[
         describe: "Event Viewer text copy, English; 4 events",
         // The failed install ranks above the service failure; its 11920 notice is the cause.
         top: "eventlog.msi-failed",
-        top_lines: &[14, 38],
+        top_lines: &[24, 48],
         codes: &[1603],
     },
     Expect {
@@ -79,7 +79,7 @@ const EVENT_TEXT: &[Expect] = &[
         events: 2,
         describe: "wevtutil text output, English; 2 events",
         top: "eventlog.service.start-failed",
-        top_lines: &[1, 19],
+        top_lines: &[14, 32],
         codes: &[7038, 1326],
     },
     Expect {
@@ -96,7 +96,7 @@ const EVENT_TEXT: &[Expect] = &[
         describe: "PowerShell Format-List of events; 2 events",
         // The failed install ranks above the service failure.
         top: "eventlog.msi-failed",
-        top_lines: &[9],
+        top_lines: &[12],
         codes: &[1603],
     },
     Expect {
@@ -104,7 +104,7 @@ const EVENT_TEXT: &[Expect] = &[
         events: 1,
         describe: "PowerShell Format-List of events; 1 event",
         top: "eventlog.service.start-failed",
-        top_lines: &[3],
+        top_lines: &[6],
         codes: &[7000, 2],
     },
     Expect {
@@ -121,8 +121,9 @@ const EVENT_TEXT: &[Expect] = &[
         events: 2,
         describe: "Event Viewer saved event list, French; 2 events",
         top: "eventlog.msi-failed",
-        // Saved lists are newest first: the outcome (line 2) comes before its cause.
-        top_lines: &[3],
+        // Saved lists are newest first: ordered by the records' own times, the outcome (line 2)
+        // is joined to its cause (line 3).
+        top_lines: &[3, 2],
         codes: &[1603],
     },
 ];
@@ -220,9 +221,22 @@ fn general_copies_in_every_language() {
         // The localized `Product: X -- Error 1920` notice is the cause where its error word is
         // read; the status is always there.
         assert!(top.codes.contains(&1603), "{file}: {:?}", top.codes);
+        // Evidence cites the user's own lines: the message lines of the 11920 notice and of
+        // the 1033 outcome.
+        let content = std::fs::read_to_string(&path).unwrap();
+        let notice = content
+            .lines()
+            .position(|l| l.contains("1920") && l.contains("Contoso"))
+            .unwrap();
+        let outcome = notice
+            + content
+                .lines()
+                .skip(notice)
+                .position(|l| l.contains("1603"))
+                .unwrap();
         assert_eq!(
             lines_of(top),
-            [1, 13],
+            [notice as u64 + 1, outcome as u64 + 1],
             "{file}: the 11920 notice and the 1033 outcome"
         );
         assert!(
@@ -417,7 +431,12 @@ fn real_cases_in_text_forms() {
                 panic!()
             };
             let top = report.findings.first();
-            let rests = top.is_some_and(|f| lines_of(f).contains(&start));
+            // The top finding cites a line of that record (its message line, as the user wrote
+            // it, or its first line).
+            let rests = top.is_some_and(|f| {
+                let cited = lines_of(f);
+                cited.contains(&start) || holder.raw_lines().any(|(n, _)| cited.contains(&n))
+            });
             let named = top.is_some_and(|f| {
                 let text = format!("{} {}", f.title, f.summary).to_ascii_lowercase();
                 let codes: Vec<String> = f.codes.iter().map(u32::to_string).collect();

@@ -22,8 +22,9 @@ use crate::codes;
 use crate::event::meaning::{
     Blocker, ProcessCrash, RecordMeaning, ServiceFailure, ServiceFailureKind,
 };
-use crate::event::{Event, Kind};
+use crate::event::{Event, EventRecord, Kind, Location, ReadTime};
 use crate::findings::{Confidence, EvidenceRole, Finding, Severity};
+use chrono::NaiveDateTime;
 use std::collections::BTreeMap;
 
 /// Most records kept per kind of finding and input (a bound on memory).
@@ -32,6 +33,36 @@ const MAX_KEPT: usize = 4096;
 const MAX_EVIDENCE: usize = 12;
 /// Most separate service findings per input; further services are summed up in one finding.
 const MAX_SERVICE_FINDINGS: usize = 10;
+
+/// The user's own line of a record copied as text (Event Viewer, `wevtutil /f:text`, a saved
+/// list) that holds the record's message, with its number; `None` for records read from EVTX
+/// or XML, or when no line of the copy holds the message's start.
+fn quoted_line(event: &Event, record: &EventRecord) -> Option<(u64, String)> {
+    let Location::Line(start) = event.at else {
+        return None;
+    };
+    let raw = event.raw.as_deref()?;
+    let message = record.message.as_deref()?;
+    let head: String = message.lines().next()?.trim().chars().take(48).collect();
+    if head.chars().count() < 12 {
+        return None;
+    }
+    raw.lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(head.as_str()))
+        .map(|(i, l)| (start + i as u64, l.trim().to_string()))
+}
+
+/// The local date and time an event was read with, when it has both.
+fn local_time(event: &Event) -> Option<NaiveDateTime> {
+    match event.time.read {
+        ReadTime::Local {
+            date: Some(date),
+            time,
+        } => Some(date.and_time(time)),
+        _ => None,
+    }
+}
 
 /// Collects the records of one event-log input that findings rest on.
 #[derive(Debug)]
@@ -81,6 +112,11 @@ impl EventLogTracker {
         {
             self.events.push(event.clone());
         }
+        let local = local_time(&event);
+        let quoted = match &event.kind {
+            Kind::EventRecord(record) => quoted_line(&event, record),
+            _ => None,
+        };
         let Kind::EventRecord(record) = event.kind else {
             return;
         };
@@ -90,6 +126,8 @@ impl EventLogTracker {
             let kept = |record| Kept {
                 at: event.at,
                 time: event.time.aligned,
+                local,
+                quoted: quoted.clone(),
                 record,
             };
             if matches!(
@@ -117,6 +155,8 @@ impl EventLogTracker {
                         Kept {
                             at: event.at,
                             time: event.time.aligned,
+                            local,
+                            quoted: quoted.clone(),
                             record,
                         },
                     );
@@ -145,6 +185,8 @@ impl EventLogTracker {
             list.push(Kept {
                 at: event.at,
                 time: event.time.aligned,
+                local,
+                quoted: quoted.clone(),
                 record,
             });
         }
@@ -152,7 +194,8 @@ impl EventLogTracker {
 
     /// The findings of this input.
     pub fn finish(mut self) -> EventLogFacts {
-        let sort = |v: &mut Vec<Kept>| v.sort_by_key(|k| (k.time, k.at));
+        // In the records' own time order, whatever the order of the copy.
+        let sort = |v: &mut Vec<Kept>| v.sort_by_key(|k| (k.time, k.local, k.at));
         sort(&mut self.installer);
         sort(&mut self.services);
         sort(&mut self.crashes);

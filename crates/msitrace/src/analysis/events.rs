@@ -148,7 +148,7 @@ pub fn read_events(
     for path in files {
         let mut listed = ListedInput {
             id: inputs.len() as InputId,
-            path: path.display().to_string(),
+            path: settings.shown(&path),
             format: None,
             error: None,
             skipped: Vec::new(),

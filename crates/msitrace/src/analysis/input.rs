@@ -34,8 +34,9 @@ pub enum InputError {
         #[source]
         source: std::io::Error,
     },
-    /// Not a format msitrace knows.
-    #[error("{path}: not a recognised log (expected a Windows Installer log, a WiX Burn log, an EVTX file, an event-log XML export or a Process Monitor CSV/XML export)")]
+    /// Binary content of no format msitrace knows (readable text is always read: see
+    /// [`crate::source::textscan`]).
+    #[error("{path}: not a recognised log: binary content that is not text and none of the binary formats read (EVTX, Process Monitor PML, zip, gzip)")]
     Unrecognized {
         /// The input.
         path: String,
@@ -217,7 +218,19 @@ pub(super) fn parse_input(
                 let mut tracker = deployment::DeploymentTracker::new(&path);
                 let summary = feed(s, &mut report, |event| tracker.push(event));
                 report.lines = summary.lines;
-                Content::Deployment(Box::new(tracker.finish()))
+                let mut facts = tracker.finish();
+                // Signals read out of text of no known form are less sure than a log's; text
+                // without any is read, but tells nothing (it does not make a clean pass).
+                if detected.format == Format::Text {
+                    facts.lower_confidence();
+                    if !facts.has_signals() {
+                        report.status = InputStatus::Unrecognized;
+                        report.error = Some(format!(
+                            "{path}: text, no known log form: read, but it holds no installer signal (no installer line, exit status or status number)"
+                        ));
+                    }
+                }
+                Content::Deployment(Box::new(facts))
             })
         }
     };
@@ -310,11 +323,19 @@ fn read_installer_log(opening: &Opening<'_>, report: &mut InputReport) -> Conten
         }
     }
     report.lines = parser.lines_read();
+    report.form = parser.form();
     report.warnings.extend(parser.warnings().iter().map(|w| {
         InputWarning::new(
             WarningKind::Odd,
             Position::line(w.line),
             format!("{path}:{}: {}", w.line, w.message),
+        )
+    }));
+    report.warnings.extend(parser.notes().into_iter().map(|n| {
+        InputWarning::new(
+            WarningKind::Lenient,
+            Position::default(),
+            format!("{path}: {n}"),
         )
     }));
     Content::Msi(tracker.finish())

@@ -69,6 +69,20 @@ pub struct AnalysisSettings {
     pub bundle_limits: crate::bundle::BundleLimits,
     /// Told how far the reading of the inputs is (for a progress bar); `None` for silence.
     pub progress: Option<progress::ProgressSink>,
+    /// How to name some inputs in the report instead of by their path (a copy of standard
+    /// input is named `<stdin>`, so evidence cites `<stdin>:12`).
+    pub names: std::collections::BTreeMap<PathBuf, String>,
+}
+
+impl AnalysisSettings {
+    /// How an input is named in the report: its name in [`AnalysisSettings::names`], else its
+    /// path.
+    pub fn shown(&self, path: &std::path::Path) -> String {
+        self.names
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| path.display().to_string())
+    }
 }
 
 /// Analyse files and folders (walked recursively) and return the report.
@@ -128,7 +142,7 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
                 bundles::plan(&path, settings, &mut inputs, &mut opened_bundles)
             }
             Ok(d) if d.format.is_supported() => inputs.push(Planned {
-                shown: shown_path.display().to_string(),
+                shown: settings.shown(&shown_path),
                 path,
                 detected: Some(d),
                 error: None,

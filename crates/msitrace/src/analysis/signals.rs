@@ -9,7 +9,8 @@ use crate::codes::{self, CodeScope};
 use crate::event::{Event, Kind, MessageLevel};
 use crate::text::LineScreen;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
-use std::sync::OnceLock;
+use regex::Regex;
+use std::sync::{LazyLock, OnceLock};
 
 /// What a pattern of the combined matcher means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,9 +259,69 @@ pub fn quoted_error_code(text: &str) -> Option<u32> {
             return number(rest);
         }
     }
+    if let Some(code) = localized_error_code(text) {
+        return Some(code);
+    }
     const SAID: &str = "error code is ";
     let at = memchr::memmem::find(text.to_ascii_lowercase().as_bytes(), SAID.as_bytes())?;
     number(&text[at + SAID.len()..])
+}
+
+/// The message number after the installer's word for "Error" in the UI language of the
+/// machine (`Fehler 1935.`, `Erreur 1920.`, `Ошибка 1603.`, `错误 1935。`): one word and a
+/// number of four or five digits, recognised by the number. The words for warnings and
+/// information messages are not errors.
+fn localized_error_code(text: &str) -> Option<u32> {
+    static LOCALIZED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?P<word>[\p{L}\p{M}]{2,24}(?: [\p{L}\p{M}]{2,24})?)\s?(?P<n>\d{4,5})(?:[.:。：,]|\s|$)")
+            .expect("localized error regex")
+    });
+    const NOT_ERRORS: &[&str] = &[
+        "info",
+        "warning",
+        "warnung",
+        "avertissement",
+        "advertencia",
+        "avviso",
+        "aviso",
+        "waarschuwing",
+        "varning",
+        "advarsel",
+        "varoitus",
+        "ostrzeżenie",
+        "upozornění",
+        "figyelmeztetés",
+        "uyarı",
+        "предупреждение",
+        "попередження",
+        "警告",
+        "경고",
+        "information",
+        "informationen",
+        "informação",
+        "informazioni",
+        "información",
+        "informatie",
+        "informacja",
+        "информация",
+        "情報",
+        "信息",
+        "資訊",
+        "정보",
+        "action",
+        "note",
+        "version",
+        "build",
+    ];
+    let caps = LOCALIZED.captures(text)?;
+    let word = caps["word"].to_lowercase();
+    if NOT_ERRORS.iter().any(|w| word == *w) {
+        return None;
+    }
+    caps["n"]
+        .parse()
+        .ok()
+        .filter(|n| (1000..=29999).contains(n))
 }
 
 /// A custom action's own error line: `Name:  Error 0x80070534: message` (WiX custom actions:
@@ -440,5 +501,21 @@ mod example_quoted_error_code_example {
         assert_eq!(quoted_error_code("The installer has encountered an unexpected error installing this package. This may indicate a problem with this package. The error code is 2503. The arguments are: , , "), Some(2503));
         assert_eq!(quoted_error_code("Error writing to file"), None);
         assert_eq!(quoted_error_code("Error 0x80070005: access denied"), None);
+        // The installer's word for "Error" in the machine's language.
+        assert_eq!(
+            quoted_error_code("Fehler 1935. Fehler bei der Installation der Assemblykomponente"),
+            Some(1935)
+        );
+        assert_eq!(
+            quoted_error_code("Erreur 1920. Le service n'a pas pu démarrer"),
+            Some(1920)
+        );
+        assert_eq!(quoted_error_code("Ошибка 1603."), Some(1603));
+        assert_eq!(
+            quoted_error_code("错误 1935。安装程序集组件时出错"),
+            Some(1935)
+        );
+        assert_eq!(quoted_error_code("Warnung 1946. Eigenschaft"), None);
+        assert_eq!(quoted_error_code("Version 5000. build"), None);
     }
 }

@@ -35,6 +35,9 @@ pub enum Format {
     /// A product setup log relaying installer results (SQL Server Setup, Visual Studio
     /// Installer, .NET Framework setup).
     SetupLog,
+    /// Text of no known log form (a ticket, a post, notes), scanned for installer signals (see
+    /// [`crate::source::textscan`]).
+    Text,
     /// Process Monitor native capture (`.PML`).
     ProcmonPml,
     /// A zip bundle of collected logs.
@@ -59,7 +62,9 @@ impl Format {
             Format::ProcmonCsv | Format::ProcmonXml | Format::ProcmonText | Format::ProcmonPml => {
                 "procmon"
             }
-            Format::ConfigmgrLog | Format::DeploymentLog | Format::SetupLog => "toollog",
+            Format::ConfigmgrLog | Format::DeploymentLog | Format::SetupLog | Format::Text => {
+                "toollog"
+            }
             Format::Zip | Format::Gzip => "bundle",
         }
     }
@@ -78,6 +83,7 @@ impl Format {
             Format::ConfigmgrLog => "ConfigMgr/Intune log",
             Format::DeploymentLog => "package-manager or deployment-tool output",
             Format::SetupLog => "product setup log",
+            Format::Text => "text, no known log form",
             Format::ProcmonPml => "Process Monitor PML capture",
             Format::Zip => "zip bundle",
             Format::Gzip => "gzip file",

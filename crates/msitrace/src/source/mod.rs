@@ -14,6 +14,7 @@
 //!   [`cmtrace`] (ConfigMgr and Intune client logs), [`pkgmgr`] (package managers and deployment
 //!   tools), [`setuplog`] (product setup logs); [`relay`] reads what their lines relay about the
 //!   installer (exit statuses, the `msiexec` command and its log, relayed installer messages).
+//! - [`textscan`]: any other text (a ticket, a post, notes), scanned for installer signals.
 
 pub(crate) mod bounded;
 pub mod burn;
@@ -30,6 +31,7 @@ pub mod procmon;
 mod registry;
 pub mod relay;
 pub mod setuplog;
+pub mod textscan;
 pub mod toollog;
 
 pub use crate::text::{sniff_encoding, TextEncoding};
@@ -80,6 +82,9 @@ pub enum Recognised {
     /// Lines that look like the format without proving it; used when no source is sure or
     /// probable.
     Likely,
+    /// Readable text of no particular form: used when no source is sure, probable or likely
+    /// (the text scan, [`textscan`]).
+    Text,
 }
 
 /// The analysis step a source's events feed.

@@ -10,11 +10,13 @@ use super::procmon::csv::ProcmonCsvSource;
 use super::procmon::pml::ProcmonPmlSource;
 use super::procmon::text::ProcmonTextSource;
 use super::procmon::xml::ProcmonXmlSource;
+use super::textscan::TextScanSource;
 use super::toollog::ToolLogSource;
 use super::Source;
 use crate::source::Format;
 
-/// Every reader, in the order detection breaks ties (binary formats first).
+/// Every reader, in the order detection breaks ties (binary formats first; the text scan,
+/// which takes any readable text no other reader claims, last).
 pub static SOURCES: &[&dyn Source] = &[
     &EvtxSource,
     &ProcmonPmlSource,
@@ -28,6 +30,7 @@ pub static SOURCES: &[&dyn Source] = &[
     &ProcmonTextSource,
     &ToolLogSource::SETUP,
     &ToolLogSource::DEPLOYMENT,
+    &TextScanSource,
 ];
 
 /// The reader registered for a format, when there is one.

@@ -75,6 +75,32 @@ pub struct DeploymentFailure {
     pub finding: Finding,
 }
 
+impl DeploymentFacts {
+    /// True when the input held anything about an installation: an exit status, an installer
+    /// line, a finding.
+    pub fn has_signals(&self) -> bool {
+        !self.findings.is_empty()
+            || !self.failures.is_empty()
+            || self
+                .events
+                .iter()
+                .any(|e| !matches!(e.kind, Kind::LogEntry(_)))
+    }
+
+    /// Lower the confidence of every finding by one step (findings read out of text of no known
+    /// form: the line's words are the only evidence of what it is).
+    pub fn lower_confidence(&mut self) {
+        let lower = |f: &mut Finding| {
+            f.confidence = match f.confidence {
+                Confidence::High => Confidence::Medium,
+                _ => Confidence::Low,
+            }
+        };
+        self.findings.iter_mut().for_each(lower);
+        self.failures.iter_mut().for_each(|x| lower(&mut x.finding));
+    }
+}
+
 impl DeploymentTracker {
     /// A tracker for one input.
     pub fn new(path: &str) -> Self {

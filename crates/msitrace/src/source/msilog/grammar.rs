@@ -42,7 +42,8 @@ pub(super) fn scan_line(line: &str, defer: bool, last: &mut LastProcess) -> Opti
         };
         return Some(Scanned {
             shape,
-            process: Some(ProcessRef {
+            // Scrubbed ids tie the line to no process.
+            process: (!p.scrubbed).then_some(ProcessRef {
                 pid: p.pid,
                 tid: Some(p.tid),
                 image: None,

@@ -28,11 +28,17 @@
 //! | product notice | `Product: X -- Installation failed.` | [`Kind::ProductNotice`] |
 //! | outcome | `Windows Installer installed the product. ... success or error status: 1603.` | [`Kind::MsiOutcome`] |
 //!
+//! A copy's decorations are removed before a line is read ([`undecorate`]: markdown quote
+//! markers, indentation, an installer UI's message-type prefixes such as `Info: `), and an
+//! engine prefix whose ids or time were scrubbed (`MSI (s)  Note: 1: 2203 …`) still reads; the
+//! parser's [`MsiLogParser::notes`] say where the reading was lenient.
+//!
 //! Times: engine lines carry `[HH:MM:SS:mmm]`, action lines `H:MM:SS`; the date comes from the last
 //! log boundary (in the machine's locale order, see [`crate::locale_date`]) and moves on at midnight.
 
 mod dates;
 mod entry;
+mod excerpt;
 mod grammar;
 mod parser;
 mod prefix;
@@ -40,6 +46,7 @@ mod prefix;
 pub use crate::locale_date::DateOrder;
 pub use crate::source::ParseWarning;
 pub use entry::{Deferred, Entry};
+pub use excerpt::{undecorate, Decoration};
 pub use grammar::{body_kind, parse_outcome};
 pub use parser::MsiLogParser;
 pub use prefix::{engine_prefix, is_engine_line, looks_like_msi_line, message_body, EnginePrefix};
@@ -92,19 +99,20 @@ impl Source for MsiLogSource {
     }
 
     fn recognise(&self, sniff: &Sniff) -> Option<Recognised> {
-        let first = sniff.first_line()?;
+        // A copy's quote markers, indentation and UI message types are not the log's.
+        let first = own(sniff.lines.first()?);
         if first.starts_with("=== Verbose logging started")
             || first.starts_with("=== Logging started")
         {
             return Some(Recognised::Sure { line: 0 });
         }
-        if let Some(line) = sniff.lines.iter().position(|l| is_engine_line(l)) {
+        if let Some(line) = sniff.lines.iter().position(|l| is_engine_line(own(l))) {
             return Some(Recognised::Sure { line });
         }
         sniff
             .lines
             .iter()
-            .any(|l| looks_like_msi_line(l))
+            .any(|l| looks_like_msi_line(own(l)))
             .then_some(Recognised::Likely)
     }
 
@@ -122,11 +130,18 @@ impl Source for MsiLogSource {
     }
 }
 
+/// A line without what a copy adds in front of it ([`undecorate`]).
+fn own(line: &str) -> &str {
+    &line[undecorate(line).len..]
+}
+
 impl<R: std::io::Read + Send> EventStream for MsiLogParser<R> {
     fn finish(self: Box<Self>) -> StreamSummary {
         StreamSummary {
             lines: self.lines_read(),
             warnings: self.warnings().to_vec(),
+            form: self.form(),
+            notes: self.notes(),
             ..Default::default()
         }
     }

@@ -2,6 +2,7 @@
 
 use super::dates::SessionClock;
 use super::entry::{Entry, Scanned, Shape};
+use super::excerpt::{undecorate, ExcerptTally, WrapWidth};
 use super::grammar::*;
 use super::prefix::*;
 use super::{MsiLogSettings, ParseWarning};
@@ -41,6 +42,10 @@ pub struct MsiLogParser<R> {
     /// event anyway (the [`Iterator`]), as recognizing them first would be work done twice.
     pub(super) defer: bool,
     pub(super) last_process: LastProcess,
+    /// What a copy added in front of the lines, and what it scrubbed.
+    pub(super) excerpt: ExcerptTally,
+    /// The width the lines may have been cut at.
+    pub(super) wrap: WrapWidth,
 }
 
 impl<R: Read> MsiLogParser<R> {
@@ -66,6 +71,8 @@ impl<R: Read> MsiLogParser<R> {
             failed: false,
             defer: true,
             last_process: LastProcess::default(),
+            excerpt: ExcerptTally::default(),
+            wrap: WrapWidth::default(),
         }
     }
 
@@ -77,6 +84,18 @@ impl<R: Read> MsiLogParser<R> {
     /// Lines read so far.
     pub fn lines_read(&self) -> u64 {
         self.lines.line_number()
+    }
+
+    /// Where the reading was lenient so far (quote markers or UI prefixes removed, ids or
+    /// timestamps scrubbed, no header), one note each.
+    pub fn notes(&self) -> Vec<String> {
+        self.excerpt.notes()
+    }
+
+    /// How the Inputs section names the form when the log is an excerpt or a damaged copy
+    /// (`Windows Installer log excerpt (no header, quoted)`); `None` for a log as written.
+    pub fn form(&self) -> Option<String> {
+        self.excerpt.form()
     }
 
     /// Bytes read so far from the source.
@@ -159,8 +178,53 @@ impl<R: Read> MsiLogParser<R> {
                     });
                 }
             }
-            let scanned = match scan_line(text, self.defer, &mut self.last_process) {
-                Some(scanned) => scanned,
+            let full_before = self.wrap.last_full;
+            self.wrap.see(text);
+            let decoration = undecorate(text);
+            let body = &text[decoration.len..];
+            let scanned = match scan_line(body, self.defer, &mut self.last_process) {
+                Some(mut scanned) => {
+                    let tally = &mut self.excerpt;
+                    tally.decoration(decoration);
+                    tally.shaped += 1;
+                    if body.starts_with("MSI (") {
+                        tally.engine += 1;
+                        tally.engine_timed += u64::from(scanned.time.is_some());
+                        tally.scrubbed_ids += u64::from(scanned.process.is_none());
+                    }
+                    if matches!(scanned.shape, Shape::Built(Kind::MsiLogBoundary(_))) {
+                        tally.boundaries += 1;
+                    }
+                    scanned.body_at += decoration.len;
+                    scanned
+                }
+                None if full_before => {
+                    // The rest of a line cut at the copy's width.
+                    let pending = Pending {
+                        slots: &mut self.slots,
+                        gathering: &mut self.gathering,
+                        clock: &mut self.clock,
+                        excerpt: &mut self.excerpt,
+                        max_entry_lines: self.settings.max_entry_lines,
+                    };
+                    match pending.join_wrapped(text, may_match) {
+                        Joined::Attached => continue,
+                        Joined::Split(done) => return Some(Ok(&mut self.slots[done])),
+                        Joined::No => {}
+                    }
+                    if let Some(entry) = self.gathering.map(|slot| &mut self.slots[slot]) {
+                        if entry.continuation_lines < self.settings.max_entry_lines {
+                            entry.attach(text, may_match);
+                            continue;
+                        }
+                    }
+                    Scanned {
+                        shape: Shape::Built(Kind::Text),
+                        process: None,
+                        time: None,
+                        body_at: 0,
+                    }
+                }
                 None => {
                     if let Some(entry) = self.gathering.map(|slot| &mut self.slots[slot]) {
                         if entry.continuation_lines < self.settings.max_entry_lines {
@@ -202,6 +266,109 @@ impl<R: Read> MsiLogParser<R> {
                 return Some(Ok(&mut self.slots[done]));
             }
         }
+    }
+}
+
+/// What joining a line to the line a copy cut before it did.
+enum Joined {
+    /// Nothing: the line is read as it is.
+    No,
+    /// The line completes the pending entry's own line, which now reads with a shape.
+    Attached,
+    /// The line completes a line read as a continuation, which becomes an entry of its own;
+    /// the entry before it (this slot) is complete.
+    Split(usize),
+}
+
+/// Most lines of one run of cut lines read joined.
+const MAX_WRAPPED_RUN: usize = 8;
+
+/// What a line put back together from cut lines reads as, when it has a shape: its kind, time
+/// and process.
+fn read_joined(joined: &str) -> Option<(Kind, Option<chrono::NaiveTime>, Option<ProcessRef>)> {
+    let own = undecorate(joined).len;
+    let scanned = scan_line(&joined[own..], false, &mut LastProcess::default())?;
+    let kind = match scanned.shape {
+        Shape::Built(kind) => kind,
+        Shape::Deferred(d) => d.build(&joined[own + scanned.body_at..])?,
+    };
+    (!matches!(kind, Kind::Text)).then_some((kind, scanned.time, scanned.process))
+}
+
+/// The parser's pending entry and what joining a cut line touches (apart from the line reader,
+/// which lends the line).
+struct Pending<'a> {
+    slots: &'a mut [Entry; 2],
+    gathering: &'a mut Option<usize>,
+    clock: &'a mut SessionClock,
+    excerpt: &'a mut ExcerptTally,
+    max_entry_lines: usize,
+}
+
+impl Pending<'_> {
+    /// Join `text` (a line without a shape of its own) to the line before it, which filled the
+    /// width the copy's lines were cut at, when the two read together have a shape: `Action
+    /// ended 09:41:41: InstallFinalize. Return val` + `ue 3.`.
+    fn join_wrapped(self, text: &str, may_match: bool) -> Joined {
+        let Some(slot) = *self.gathering else {
+            return Joined::No;
+        };
+        let entry = &mut self.slots[slot];
+        if entry.continuation_lines >= self.max_entry_lines {
+            return Joined::No;
+        }
+        // The run of cut lines ending at the last line, shortest first: `Return val` + `ue 3.`
+        // joins one line, an outcome cut three times joins three.
+        let mut run_at = entry.raw.len();
+        let mut found = None;
+        for k in 1..=(entry.continuation_lines + 1).min(MAX_WRAPPED_RUN) {
+            run_at = entry.raw[..run_at.saturating_sub(1)]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let mut joined = entry.raw[run_at..].replace('\n', "");
+            joined.push_str(text);
+            if let Some(read) = read_joined(&joined) {
+                found = Some((k, run_at, read));
+                break;
+            }
+            if run_at == 0 {
+                break;
+            }
+        }
+        let Some((k, run_at, (kind, scanned_time, process))) = found else {
+            return Joined::No;
+        };
+        if run_at == 0 {
+            // The entry's own line: only a line that read as nothing is read again.
+            if entry.deferred.is_some() || !matches!(entry.kind, Kind::Text) {
+                return Joined::No;
+            }
+            entry.kind = kind;
+            entry.attach(text, may_match);
+            self.excerpt.wrapped += 1;
+            return Joined::Attached;
+        }
+        let run = entry.raw[run_at..].to_string();
+        let run_no = entry.line + (entry.continuation_lines + 1 - k) as u64;
+        entry.raw.truncate(run_at - 1);
+        entry.continuation_lines -= k;
+        self.excerpt.wrapped += 1;
+        let time = self.clock.stamp(scanned_time);
+        let next = 1 - slot;
+        let e = &mut self.slots[next];
+        e.kind = kind;
+        e.deferred = None;
+        e.body_at = 0;
+        e.process = process;
+        e.time = time;
+        e.line = run_no;
+        e.continuation_lines = k - 1;
+        e.raw.clear();
+        e.raw.push_str(&run);
+        e.may_match = may_match;
+        e.attach(text, may_match);
+        *self.gathering = Some(next);
+        Joined::Split(slot)
     }
 }
 

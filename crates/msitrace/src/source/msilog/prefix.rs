@@ -17,6 +17,9 @@ pub struct EnginePrefix {
     pub time: Option<NaiveTime>,
     /// Byte offset of the body after `]: `.
     pub body_at: usize,
+    /// The process ids were scrubbed from the copy (`MSI (s)  Note: …`, `MSI (s) (xx:yy)`): `pid`
+    /// and `tid` are 0 and mean nothing.
+    pub scrubbed: bool,
 }
 
 /// Parse the engine prefix of a line, if it has one.
@@ -38,27 +41,54 @@ pub(super) struct EngineProcess {
     pub(super) side: char,
     pub(super) pid: u32,
     pub(super) tid: u32,
+    /// The ids were scrubbed from the copy.
+    pub(super) scrubbed: bool,
 }
 
-/// Read the process part of an engine prefix; also the index after its `)`.
+/// Read the process part of an engine prefix; also the index after its `)`. A copy whose ids
+/// were scrubbed (`MSI (s)  Note: …`, `MSI (s) (xx:yy) …`) reads with ids 0, marked scrubbed.
 pub(super) fn engine_process(b: &[u8]) -> Option<(EngineProcess, usize)> {
-    if b.len() < 12 || &b[..5] != b"MSI (" || b[6] != b')' {
+    if b.len() < 9 || &b[..5] != b"MSI (" || b[6] != b')' {
         return None;
     }
     let side = b[5] as char;
     let i = skip_spaces(b, 7);
+    let scrubbed = || EngineProcess {
+        side,
+        pid: 0,
+        tid: 0,
+        scrubbed: true,
+    };
     if b.get(i) != Some(&b'(') {
-        return None;
+        // `MSI (s)  Note: …`: the ids removed, the body (or the time) follows the spaces.
+        let body_follows = i > 7
+            && b.get(i)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'[');
+        return (body_follows && "csNaCSnA".contains(side)).then(|| (scrubbed(), 7));
     }
-    let (pid, after) = hex_number(b, i + 1)?;
-    if !matches!(b.get(after), Some(b':') | Some(b'!')) {
-        return None;
+    let read = || {
+        let (pid, after) = hex_number(b, i + 1)?;
+        if !matches!(b.get(after), Some(b':') | Some(b'!')) {
+            return None;
+        }
+        let (tid, after) = hex_number(b, after + 1)?;
+        (b.get(after) == Some(&b')')).then_some((pid, tid, after + 1))
+    };
+    if let Some((pid, tid, after)) = read() {
+        let process = EngineProcess {
+            side,
+            pid,
+            tid,
+            scrubbed: false,
+        };
+        return Some((process, after));
     }
-    let (tid, after) = hex_number(b, after + 1)?;
-    if b.get(after) != Some(&b')') {
-        return None;
-    }
-    Some((EngineProcess { side, pid, tid }, after + 1))
+    // `(xx:yy)`, `(PID:TID)`, `(..:..)`: ids replaced by placeholders.
+    let inner = b.get(i + 1..(i + 18).min(b.len()))?;
+    let close = inner.iter().position(|&c| c == b')')?;
+    let ids = &inner[..close];
+    let placeholder = ids.contains(&b':') && ids.iter().all(|c| c.is_ascii_graphic());
+    placeholder.then(|| (scrubbed(), i + 1 + close + 1))
 }
 
 /// Read the rest of an engine prefix from `from` (after the process part): ` [time]: `.
@@ -84,6 +114,7 @@ pub(super) fn engine_time(line: &str, process: EngineProcess, from: usize) -> Op
         tid: process.tid,
         time,
         body_at: skip_spaces(b, i),
+        scrubbed: process.scrubbed,
     })
 }
 
@@ -98,7 +129,7 @@ pub(super) struct LastProcess {
 impl LastProcess {
     /// [`engine_prefix`] of `line`, reading its process part only when it differs.
     pub(super) fn engine_prefix(&mut self, line: &str) -> Option<EnginePrefix> {
-        if let Some(process) = self.process {
+        if let Some(process) = self.process.filter(|p| !p.scrubbed) {
             if line.starts_with(self.head.as_str()) {
                 return engine_time(line, process, self.head.len());
             }
@@ -159,8 +190,10 @@ pub fn looks_like_msi_line(line: &str) -> bool {
     )
 }
 
-/// The text after the engine prefix, or the whole line.
+/// The text after the engine prefix, or the whole line, after what a copy adds in front of it
+/// (quote markers, indentation, a UI message type: see [`super::undecorate`]).
 pub fn message_body(line: &str) -> &str {
+    let line = &line[super::undecorate(line).len..];
     match engine_prefix(line) {
         Some(p) => &line[p.body_at..],
         None => line,

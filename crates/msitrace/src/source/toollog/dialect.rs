@@ -93,6 +93,9 @@ pub(crate) struct Reading {
     pub subject: Option<String>,
     /// The tool behind the entry, when the form mixes tools.
     pub tool: Option<DeploymentTool>,
+    /// An installer line the entry holds where the common phrasings do not look (the text scan
+    /// finds them anywhere in a line).
+    pub relayed: Option<Kind>,
 }
 
 /// One form's grammar: how lines group into entries and what its own phrasings mean.

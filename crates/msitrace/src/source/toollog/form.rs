@@ -38,6 +38,8 @@ pub enum ToolForm {
     VisualStudio,
     /// The setup chainer log of .NET Framework and other redistributables.
     SetupChainer,
+    /// Text of no known form, scanned for installer signals ([`crate::source::textscan`]).
+    Text,
 }
 
 impl ToolForm {
@@ -59,6 +61,7 @@ impl ToolForm {
             ToolForm::SqlDetail => "SQL Server Setup Detail.txt",
             ToolForm::VisualStudio => "Visual Studio Installer log",
             ToolForm::SetupChainer => "setup chainer log (.NET Framework, redistributables)",
+            ToolForm::Text => "text, no known log form; scanned for installer signals",
         }
     }
 
@@ -80,6 +83,7 @@ impl ToolForm {
             | ToolForm::SqlDetail
             | ToolForm::VisualStudio
             | ToolForm::SetupChainer => Format::SetupLog,
+            ToolForm::Text => Format::Text,
         }
     }
 
@@ -100,6 +104,7 @@ impl ToolForm {
             ToolForm::SqlSummary | ToolForm::SqlDetail => DeploymentTool::SqlServerSetup,
             ToolForm::VisualStudio => DeploymentTool::VisualStudioSetup,
             ToolForm::SetupChainer => DeploymentTool::SetupChainer,
+            ToolForm::Text => DeploymentTool::Other,
         }
     }
 }

@@ -233,13 +233,16 @@ impl<R: Read> ToolLogReader<R> {
             kind,
             raw: Some(raw),
         };
-        let relayed = relay::relayed_installer_kind(&entry.message).or_else(|| {
-            self.context
-                .quoted
-                .as_ref()
-                .and_then(|_| crate::source::msilog::body_kind(entry.message.trim()))
-                .filter(|k| !matches!(k, Kind::Text))
-        });
+        let relayed = reading.relayed.take();
+        let relayed = relayed
+            .or_else(|| relay::relayed_installer_kind(&entry.message))
+            .or_else(|| {
+                self.context
+                    .quoted
+                    .as_ref()
+                    .and_then(|_| crate::source::msilog::body_kind(entry.message.trim()))
+                    .filter(|k| !matches!(k, Kind::Text))
+            });
         let exit = reading
             .exit
             .take()
@@ -437,5 +440,6 @@ fn dialect(form: ToolForm) -> Box<dyn Dialect> {
         | ToolForm::Chef
         | ToolForm::PowerShell
         | ToolForm::PsAppDeployToolkit => crate::source::pkgmgr::dialect(form),
+        ToolForm::Text => crate::source::textscan::dialect(),
     }
 }
