@@ -630,7 +630,7 @@ impl Step {
         let or = |v: &[String]| v.join(" or ");
         if !m.sources.is_empty() {
             let names: Vec<String> = m.sources.iter().map(|s| s.name().to_string()).collect();
-            parts.push(format!("from a {} input", or(&names)));
+            parts.push(format!("source {}", or(&names)));
         }
         if !m.kinds.is_empty() {
             parts.push(format!("kind {}", or(&m.kinds)));
@@ -687,11 +687,11 @@ impl Step {
                 names.join(" and ")
             ));
         }
-        if !self.equal.is_empty() {
-            parts.push(format!(
-                "with the same {} as earlier steps",
-                self.equal.join(" and ")
-            ));
+        for e in &self.equal {
+            parts.push(match e.split_once('=') {
+                Some((earlier, this)) => format!("{this} equal to the earlier {earlier}"),
+                None => format!("{e} equal to the earlier {e}"),
+            });
         }
         if self.any_order {
             parts.push("before or after the step before".to_string());
