@@ -233,15 +233,15 @@ pub fn run(args: &EventsArgs, settings: AnalysisSettings) -> ExitCode {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut lines: Vec<[String; 6]> = Vec::new();
     let mut listed = 0usize;
-    let unaligned_left_out = (args.since.is_some() || args.until.is_some())
-        .then(|| {
-            report
-                .timeline
-                .iter()
-                .filter(|t| t.event.time.aligned.is_none())
-                .count()
-        })
-        .unwrap_or(0);
+    let unaligned_left_out = if args.since.is_some() || args.until.is_some() {
+        report
+            .timeline
+            .iter()
+            .filter(|t| t.event.time.aligned.is_none())
+            .count()
+    } else {
+        0
+    };
     for i in order {
         let entry = &report.timeline[i];
         let text = entry.event.describe();

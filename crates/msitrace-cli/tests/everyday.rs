@@ -757,7 +757,7 @@ fn rule_errors_are_worded_for_people() {
 fn a_rules_references_are_shown_in_reports() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("site.toml"), site_rule("")).unwrap();
-    let mut run = |format: &str| {
+    let run = |format: &str| {
         stdout_of(
             msitrace()
                 .args(["analyze", TEMP_DENIED, "--format", format, "--rules"])
