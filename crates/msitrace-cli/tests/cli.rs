@@ -102,7 +102,7 @@ fn rules_list_show_and_check() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("then:") && text.contains("equal=display=param1"),
+        text.contains("then one with") && text.contains("param1 equal to the earlier display"),
         "{text}"
     );
 

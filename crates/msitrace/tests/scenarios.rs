@@ -130,10 +130,12 @@ fn service_program_missing_a_dll_across_four_inputs() {
     assert!(labels[0].starts_with("services.exe"), "{labels:#?}");
     assert!(labels[1].starts_with("fabsync.exe"), "{labels:#?}");
     assert!(labels[2].contains("STATUS_DLL_NOT_FOUND"), "{labels:#?}");
-    assert!(labels[3].starts_with("Error 1920"), "{labels:#?}");
-    assert!(labels
-        .iter()
-        .any(|l| l.starts_with("Service Control Manager 7000")));
+    // In causal (time) order: the SCM records the failed start, then the installer reports it.
+    assert!(
+        labels[3].starts_with("Service Control Manager 7000"),
+        "{labels:#?}"
+    );
+    assert!(labels[4].starts_with("Error 1920"), "{labels:#?}");
     assert!(labels.last().unwrap().starts_with("MsiInstaller 1033"));
 }
 

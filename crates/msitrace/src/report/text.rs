@@ -125,7 +125,7 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                 format!("{}, {}", i.form.as_deref().unwrap_or(""), e.label())
             }
             (Some(f), Some(e)) => format!("{f}, {}", e.label()),
-            (Some(f), None) => f.to_string(),
+            (Some(f), None) => i.form.clone().unwrap_or_else(|| f.to_string()),
             _ => "unrecognised".to_string(),
         };
         // A capture is counted in rows everywhere (CSV lines and XML elements are not rows).
@@ -145,6 +145,8 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
                         String::new()
                     }
                 ),
+                // A binary capture (PML): its form says what was read.
+                None if i.encoding.is_none() => format!("{} events kept", i.events),
                 None if i.form.is_some() => format!("{} lines", i.lines),
                 None => format!("{} lines, {} entries", i.lines, i.events),
             },

@@ -27,6 +27,7 @@
 
 mod candidates;
 mod compile;
+mod describe;
 pub mod engine;
 mod matching;
 pub mod model;
@@ -35,6 +36,7 @@ pub(crate) mod oracle;
 pub mod pattern;
 mod template;
 
+pub use describe::{describe, near_ids};
 pub use engine::{evaluate, evaluate_rules, RuleMatch, StepHit, Subject};
 pub use model::{Role, Rule, RuleError, RulePack, Scope, Step};
 
@@ -83,89 +85,6 @@ pub fn active(user: Option<&RulePack>) -> Vec<&Rule> {
         out.extend(u.rules.iter().filter(|r| builtin.get(&r.id).is_none()));
     }
     out
-}
-
-/// A rule in full, as text: what it matches and what it says (for `msitrace rules show`).
-pub fn describe(rule: &Rule) -> String {
-    let role = match rule.role {
-        Role::Cause => "a cause rule: its events say why an installation failed",
-        Role::Symptom => "a symptom rule: its events follow from a cause",
-        Role::Context => "a context rule: worth citing, not a failure by itself",
-    };
-    let mut s = format!(
-        "{}\n  {}\n\n  {role}; severity {}, {} confidence; category {}\n  declared in {}\n\n  summary: {}\n",
-        rule.id,
-        rule.title,
-        rule.severity.label(),
-        rule.confidence.label(),
-        rule.category,
-        rule.origin,
-        rule.summary
-    );
-    if !rule.codes.is_empty() {
-        let codes: Vec<String> = rule.codes.iter().map(u32::to_string).collect();
-        s.push_str(&format!("  codes:   {}\n", codes.join(", ")));
-    }
-    s.push_str("\n  matches:\n");
-    for (i, step) in rule.steps.iter().enumerate() {
-        s.push_str(&format!(
-            "    {} {}\n",
-            if i == 0 {
-                "an event with"
-            } else {
-                "then one with"
-            },
-            step.describe()
-        ));
-    }
-    if !rule.remediation.is_empty() {
-        s.push_str("\n  what to do:\n");
-        for r in &rule.remediation {
-            s.push_str(&format!("    - {r}\n"));
-        }
-    }
-    if !rule.references.is_empty() {
-        s.push_str("\n  see also:\n");
-        for r in &rule.references {
-            s.push_str(&format!("    - {r}\n"));
-        }
-    }
-    s
-}
-
-/// Ids of rules near `id` (for "no rule 'x'; did you mean ..."): those it is a part of, then those
-/// within a small edit distance, best first, at most five.
-pub fn near_ids<'a>(id: &str, rules: &[&'a Rule]) -> Vec<&'a str> {
-    let id = id.to_ascii_lowercase();
-    let mut scored: Vec<(usize, &str)> = rules
-        .iter()
-        .filter_map(|r| {
-            let other = r.id.to_ascii_lowercase();
-            if other.contains(&id) {
-                return Some((0, r.id.as_str()));
-            }
-            let d = edit_distance(&id, &other);
-            (d <= 3.max(id.len() / 4)).then_some((d, r.id.as_str()))
-        })
-        .collect();
-    scored.sort();
-    scored.into_iter().take(5).map(|(_, id)| id).collect()
-}
-
-/// Levenshtein distance of two strings, by characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// Load every `*.toml` file of a folder as a user pack (sorted by name, so the order is stable).
