@@ -8,7 +8,9 @@
 //! The handful of types a caller needs are at the root: [`analyze_paths`] with its
 //! [`AnalysisSettings`] gives a [`Report`] (inputs, installer sessions, bundles, captures,
 //! clock, [`Finding`]s with their [`Evidence`], the failure graph), which the renderers of
-//! [`report`] turn into text, JSON, SARIF, Markdown or HTML.
+//! [`report`] turn into text, JSON, SARIF, Markdown or HTML. [`analyze_bytes`] does the same for
+//! one input received as bytes; [`fleet`] analyses one bundle per machine across a fleet and
+//! ranks the causes by the machines they affect.
 //!
 //! ```
 //! use msitrace::{analyze_paths, AnalysisSettings};
@@ -39,6 +41,7 @@ pub mod codes;
 pub mod detect;
 pub mod event;
 pub mod findings;
+pub mod fleet;
 pub mod graph;
 pub mod locale_date;
 mod parallel;
@@ -49,11 +52,15 @@ pub mod source;
 pub(crate) mod text;
 
 pub use analysis::{
-    analyze_paths, AnalysisSettings, InputError, InputReport, InputStatus, Report, SessionReport,
+    analyze_bytes, analyze_paths, AnalysisSettings, InputError, InputReport, InputStatus, Report,
+    SessionReport,
 };
 pub use bundle::{BundleError, BundleLimits};
 pub use event::{Event, Kind, Location};
 pub use findings::{Confidence, Evidence, EvidenceRole, Finding, Outcome, Severity};
+pub use fleet::{
+    analyze_fleet, find_bundles, FleetBundle, FleetSettings, FleetSummary, MachineRecord,
+};
 pub use locale_date::DateOrder;
 pub use rules::RuleError;
 pub use source::{Format, KeepPolicy, SourceError};

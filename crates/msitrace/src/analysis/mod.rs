@@ -85,31 +85,113 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
     // Zip bundles are opened here; their private folders live until the analysis ends.
     let mut opened_bundles = Vec::new();
     for path in files {
-        match detect_file(&path) {
-            Ok(d) if d.format == Format::Zip => {
-                bundles::plan(&path, settings, &mut inputs, &mut opened_bundles)
-            }
-            Ok(d) if d.format.is_supported() => inputs.push(Planned {
-                shown: path.display().to_string(),
-                path,
-                detected: Some(d),
-                error: None,
+        let shown = path.display().to_string();
+        plan_file(path, shown, settings, &mut inputs, &mut opened_bundles);
+    }
+    run(inputs, opened_bundles, settings)
+}
+
+/// Analyse one input received as bytes (a log, or a `.zip` bundle, read from object storage or a
+/// message): `name` names it in the report (`name!/entry` for the entries of a bundle) and is
+/// never used as a file name. The bytes are written to a private temporary file for the
+/// analysis and removed after it.
+///
+/// ```
+/// use msitrace::{analyze_bytes, AnalysisSettings};
+/// let data = std::fs::read("../../fixtures/msilog/error-1310-utf16.log").unwrap();
+/// let report = analyze_bytes("machine-7/install.log", &data, &AnalysisSettings::default());
+/// assert_eq!(report.inputs[0].path, "machine-7/install.log");
+/// assert_eq!(report.findings[0].evidence[0].input, "machine-7/install.log");
+/// ```
+pub fn analyze_bytes(name: &str, data: &[u8], settings: &AnalysisSettings) -> Report {
+    let shown: String = name.chars().filter(|c| !c.is_control()).collect();
+    let mut inputs: Vec<Planned> = Vec::new();
+    let mut opened_bundles = Vec::new();
+    let written = tempfile::Builder::new()
+        .prefix("msitrace-bytes-")
+        .tempdir()
+        .and_then(|dir| {
+            let path = dir.path().join("input");
+            std::fs::write(&path, data)?;
+            Ok((dir, path))
+        });
+    let _dir = match written {
+        Ok((dir, path)) => {
+            plan_file(path, shown, settings, &mut inputs, &mut opened_bundles);
+            Some(dir)
+        }
+        Err(source) => {
+            let mut failed = Planned::failed(
+                std::path::Path::new(&shown),
+                InputError::Io {
+                    path: shown.clone(),
+                    source,
+                },
+            );
+            failed.shown = shown;
+            inputs.push(failed);
+            None
+        }
+    };
+    run(inputs, opened_bundles, settings)
+}
+
+/// Detect one file and plan it: a log to read, a bundle's entries, or a failed input; `shown`
+/// names it in the report.
+fn plan_file(
+    path: PathBuf,
+    shown: String,
+    settings: &AnalysisSettings,
+    inputs: &mut Vec<Planned>,
+    opened_bundles: &mut Vec<crate::bundle::Bundle>,
+) {
+    match detect_file(&path) {
+        Ok(d) if d.format == Format::Zip => {
+            bundles::plan(&path, &shown, settings, inputs, opened_bundles)
+        }
+        Ok(d) if d.format.is_supported() => inputs.push(Planned {
+            shown,
+            path,
+            detected: Some(d),
+            error: None,
+        }),
+        Ok(d) => inputs.push(Planned {
+            shown: shown.clone(),
+            path,
+            detected: Some(d),
+            error: Some(InputError::Unsupported {
+                path: shown,
+                format: d.format,
             }),
-            Ok(d) => {
-                let shown = path.display().to_string();
-                inputs.push(Planned {
-                    shown: shown.clone(),
-                    path,
-                    detected: Some(d),
-                    error: Some(InputError::Unsupported {
-                        path: shown,
-                        format: d.format,
-                    }),
-                })
-            }
-            Err(e) => inputs.push(Planned::failed(&path, e)),
+        }),
+        Err(e) => {
+            let mut failed = Planned::failed(&path, rename_error(e, &path, &shown));
+            failed.shown = shown;
+            inputs.push(failed);
         }
     }
+}
+
+/// A detection error naming `shown` where it named the private `path`.
+fn rename_error(error: InputError, path: &std::path::Path, shown: &str) -> InputError {
+    if path.display().to_string() == shown {
+        return error;
+    }
+    let path = shown.to_string();
+    match error {
+        InputError::Io { source, .. } => InputError::Io { path, source },
+        InputError::Empty { .. } => InputError::Empty { path },
+        InputError::Unrecognized { .. } => InputError::Unrecognized { path },
+        other => other,
+    }
+}
+
+/// Read the planned inputs in parallel and assemble the report.
+fn run(
+    inputs: Vec<Planned>,
+    opened_bundles: Vec<crate::bundle::Bundle>,
+    settings: &AnalysisSettings,
+) -> Report {
     let order = settings
         .date_order
         .or_else(|| date_order::infer_date_order(&inputs));
