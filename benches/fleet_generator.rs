@@ -75,6 +75,17 @@ pub const BAD_BUNDLES: usize = 4;
 /// repository at `repo` and the corpus at `repo/../shared/corpus` when present. With `n` of at
 /// least 10, the last [`BAD_BUNDLES`] are the bad ones.
 pub fn write_fleet(repo: &Path, out: &Path, n: usize) -> std::io::Result<Vec<PlannedMachine>> {
+    write_fleet_as(repo, out, n, false)
+}
+
+/// [`write_fleet`], every good bundle a `.zip` when `zips_only` (for engines that read files,
+/// such as Spark's `binaryFiles`), else every other one a folder.
+pub fn write_fleet_as(
+    repo: &Path,
+    out: &Path,
+    n: usize,
+    zips_only: bool,
+) -> std::io::Result<Vec<PlannedMachine>> {
     std::fs::create_dir_all(out)?;
     let fixtures = repo.join("fixtures");
     let corpus = repo.join("../shared/corpus").join(CORPUS_LOG);
@@ -123,7 +134,7 @@ pub fn write_fleet(repo: &Path, out: &Path, n: usize) -> std::io::Result<Vec<Pla
                     None,
                 ),
             };
-        let bundle = if i % 2 == 0 {
+        let bundle = if zips_only || i % 2 == 0 {
             let zip = format!("{name}.zip");
             write_zip(&out.join(&zip), &files)?;
             zip

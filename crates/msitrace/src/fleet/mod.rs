@@ -170,17 +170,52 @@ pub fn analyze_bundle(bundle: &FleetBundle, settings: &AnalysisSettings) -> Mach
         MachineRecord::from_report(&shown, &bundle.name, &report)
     }));
     analysed.unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        MachineRecord::failed(
-            &shown,
-            &bundle.name,
-            format!("{shown}: internal error while analysing the bundle: {what}"),
-        )
+        MachineRecord::failed(&shown, &bundle.name, panic_message(&shown, panic.as_ref()))
     })
+}
+
+/// Analyse one machine's bundle received as bytes (a `.zip`, or a single log, read from object
+/// storage): `name` (an object key such as `fleet/ws042.zip`) names it in the record, and its last
+/// component without `.zip` is the machine id unless the logs name the computer. The bytes are
+/// analysed on the calling thread, from a private temporary file ([`crate::analyze_bytes`]).
+///
+/// ```
+/// use msitrace::fleet::analyze_bundle_bytes;
+/// let data = std::fs::read("../../fixtures/msilog/error-1310-utf16.log").unwrap();
+/// let record = analyze_bundle_bytes("s3://logs/ws042.log", &data, &Default::default());
+/// assert_eq!(record.machine, "ws042.log");
+/// assert_eq!(record.findings[0].id, "msi.privileges.not-elevated");
+/// ```
+pub fn analyze_bundle_bytes(name: &str, data: &[u8], settings: &AnalysisSettings) -> MachineRecord {
+    let settings = AnalysisSettings {
+        threads: Some(1),
+        progress: None,
+        ..settings.clone()
+    };
+    let leaf = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let machine = match leaf.len().checked_sub(4) {
+        Some(cut) if leaf.is_char_boundary(cut) && leaf[cut..].eq_ignore_ascii_case(".zip") => {
+            &leaf[..cut]
+        }
+        _ => leaf,
+    };
+    let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let report = crate::analysis::analyze_bytes(name, data, &settings);
+        MachineRecord::from_report(name, machine, &report)
+    }));
+    analysed.unwrap_or_else(|panic| {
+        MachineRecord::failed(name, machine, panic_message(name, panic.as_ref()))
+    })
+}
+
+/// The record error for a panic caught while analysing `shown` (a bug, reported as such).
+fn panic_message(shown: &str, panic: &(dyn std::any::Any + Send)) -> String {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    format!("{shown}: internal error while analysing the bundle: {what}")
 }
 
 /// Analyse every bundle, `settings.jobs` at a time, and call `on_record` (on the calling thread)
