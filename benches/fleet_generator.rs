@@ -64,6 +64,9 @@ const CYCLE: [Kind; 20] = {
     ]
 };
 
+/// A bundle's files: name and content.
+type Files = Vec<(String, Vec<u8>)>;
+
 /// The corpus log used for one slot in 20 (Windows Installer error 1920, a service that did not
 /// start), when `../shared/corpus` is present.
 const CORPUS_LOG: &str = "msilog/HSPrint_install-admin-log_1920.log";
@@ -96,44 +99,43 @@ pub fn write_fleet_as(
         let name = format!("m{i:05}");
         let computer = format!("{}.fleet.test", name.to_uppercase());
         let kind = CYCLE[i % CYCLE.len()];
-        let (files, machine, cause): (Vec<(String, Vec<u8>)>, String, Option<&'static str>) =
-            match kind {
-                Kind::TempDenied => (
-                    scenario(&fixtures, "temp-denied", &computer)?,
-                    computer,
-                    Some("msi.temp-folder.access-denied"),
-                ),
-                Kind::ServiceDll => (
-                    scenario(&fixtures, "service-dll-missing", &computer)?,
-                    computer,
-                    Some("service.start-failed.dll-missing-scm"),
-                ),
-                Kind::NotElevated => (
-                    one(&fixtures.join("msilog/error-1310-utf16.log"))?,
-                    name.clone(),
-                    Some("msi.privileges.not-elevated"),
-                ),
-                Kind::Deliberate => (
-                    one(&fixtures.join("msilog/deliberate-failure.log"))?,
-                    name.clone(),
-                    Some("msi.custom-action.deliberate-failure"),
-                ),
-                Kind::WixCustomAction => (
-                    one(&fixtures.join("msilog/wix-ca-errors.log"))?,
-                    name.clone(),
-                    Some("msi.custom-action.error"),
-                ),
-                Kind::CorpusService if corpus.is_some() => (
-                    one(corpus.as_deref().unwrap_or(Path::new("")))?,
-                    name.clone(),
-                    Some("msi.service.start-failed"),
-                ),
-                Kind::Success | Kind::CorpusService => (
-                    one(&fixtures.join("msilog/success-utf8.log"))?,
-                    name.clone(),
-                    None,
-                ),
-            };
+        let (files, machine, cause): (Files, String, Option<&'static str>) = match kind {
+            Kind::TempDenied => (
+                scenario(&fixtures, "temp-denied", &computer)?,
+                computer,
+                Some("msi.temp-folder.access-denied"),
+            ),
+            Kind::ServiceDll => (
+                scenario(&fixtures, "service-dll-missing", &computer)?,
+                computer,
+                Some("service.start-failed.dll-missing-scm"),
+            ),
+            Kind::NotElevated => (
+                one(&fixtures.join("msilog/error-1310-utf16.log"))?,
+                name.clone(),
+                Some("msi.privileges.not-elevated"),
+            ),
+            Kind::Deliberate => (
+                one(&fixtures.join("msilog/deliberate-failure.log"))?,
+                name.clone(),
+                Some("msi.custom-action.deliberate-failure"),
+            ),
+            Kind::WixCustomAction => (
+                one(&fixtures.join("msilog/wix-ca-errors.log"))?,
+                name.clone(),
+                Some("msi.custom-action.error"),
+            ),
+            Kind::CorpusService if corpus.is_some() => (
+                one(corpus.as_deref().unwrap_or(Path::new("")))?,
+                name.clone(),
+                Some("msi.service.start-failed"),
+            ),
+            Kind::Success | Kind::CorpusService => (
+                one(&fixtures.join("msilog/success-utf8.log"))?,
+                name.clone(),
+                None,
+            ),
+        };
         let bundle = if zips_only || i % 2 == 0 {
             let zip = format!("{name}.zip");
             write_zip(&out.join(&zip), &files)?;
@@ -200,11 +202,7 @@ fn write_bad_bundles(fixtures: &Path, out: &Path) -> std::io::Result<Vec<Planned
 }
 
 /// The files of a scenario folder, the computer of its event logs renamed to `computer`.
-fn scenario(
-    fixtures: &Path,
-    name: &str,
-    computer: &str,
-) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+fn scenario(fixtures: &Path, name: &str, computer: &str) -> std::io::Result<Files> {
     let mut files = Vec::new();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures.join("scenarios").join(name))?
         .map(|e| e.map(|e| e.path()))
@@ -242,7 +240,7 @@ fn rename_computer(xml: &str, computer: &str) -> String {
 }
 
 /// One file as a bundle's only content.
-fn one(path: &Path) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+fn one(path: &Path) -> std::io::Result<Files> {
     let name = path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())

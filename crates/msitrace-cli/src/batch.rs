@@ -46,11 +46,14 @@ pub struct BatchArgs {
     pub quiet: bool,
 }
 
+/// A renderer of the fleet summary.
+type Renderer = fn(&FleetSummary) -> String;
+
 /// Where the summary renderings go.
-fn summaries(args: &BatchArgs) -> Vec<(fn(&FleetSummary) -> String, PathBuf)> {
-    let mut out: Vec<(fn(&FleetSummary) -> String, PathBuf)> = Vec::new();
+fn summaries(args: &BatchArgs) -> Vec<(Renderer, PathBuf)> {
+    let mut out: Vec<(Renderer, PathBuf)> = Vec::new();
     let asked = [
-        (render::text as fn(&FleetSummary) -> String, &args.text),
+        (render::text as Renderer, &args.text),
         (render::markdown, &args.markdown),
         (render::html, &args.html),
         (render::json, &args.json),

@@ -195,7 +195,7 @@ impl FleetSummary {
                         machines: machines.len(),
                     })
                     .collect();
-                products.sort_by(|a, b| b.machines.cmp(&a.machines));
+                products.sort_by_key(|p| std::cmp::Reverse(p.machines));
                 Cause {
                     id: id.clone(),
                     severity: t.severity,
