@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+mod batch;
 mod completions;
 mod events;
 mod output;
@@ -68,6 +69,20 @@ enum Command {
         /// Worker threads for the pieces of one input (default: all cores).
         #[arg(long, short = 'j')]
         threads: Option<usize>,
+        #[command(flatten)]
+        clock: ClockArgs,
+    },
+    /// Analyse a fleet: one bundle per machine (each .zip, sub-folder or log file of the folders
+    /// given), in parallel; causes ranked by the machines they affect.
+    #[command(
+        after_help = "Examples:\n  msitrace batch bundles/\n  msitrace batch bundles/ --jsonl machines.jsonl --markdown summary.md --html summary.html\n  msitrace batch site-a/ site-b/ --jsonl - --jobs 8 > machines.jsonl\n\nA bundle's name is the machine id unless its logs name the computer. A bundle that cannot be\nread (corrupt zip, no logs, refused entries) is listed with its error; the batch goes on.\n\nExit status: 0 no machine with a finding at the --fail-on severity (default: error), 1 at least\none, 2 usage error, no bundle could be analysed, or an output could not be written."
+    )]
+    Batch {
+        #[command(flatten)]
+        args: batch::BatchArgs,
+        /// A folder of rule files (*.toml) to add to the built-in rules.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
         #[command(flatten)]
         clock: ClockArgs,
     },
@@ -300,6 +315,20 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             ExitCode::from(output::exit_status(&report, report_args.fail_on))
+        }
+        Command::Batch { args, rules, clock } => {
+            let user_pack = match rules.as_deref().map(user_rules) {
+                Some(Ok(pack)) => Some(Arc::new(pack)),
+                Some(Err(status)) => return status,
+                None => None,
+            };
+            let settings = AnalysisSettings {
+                rules: user_pack,
+                utc_offset_seconds: clock.utc_offset,
+                timezone: clock.timezone,
+                ..Default::default()
+            };
+            batch::run(args, settings)
         }
         Command::Rules { action } => rules_command(action),
         Command::Graph {

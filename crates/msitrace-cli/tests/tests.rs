@@ -1,5 +1,6 @@
 //! The behaviour tests of `msitrace-cli`, one binary with a module per concern (one link, one run).
 
+mod batch;
 mod cli;
 mod everyday;
 mod explain;

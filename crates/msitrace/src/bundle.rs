@@ -181,7 +181,17 @@ pub struct Bundle {
 
 /// Open a zip bundle: recognise, bound and copy out its entries (see the module documentation).
 pub fn open_zip(path: &Path, limits: &BundleLimits) -> Result<Bundle, BundleError> {
-    let archive = path.display().to_string();
+    open_zip_shown(path, &path.display().to_string(), limits)
+}
+
+/// [`open_zip`] for an archive shown under another name than its path (bytes received from
+/// object storage and written to a private file): `shown` names it in entries and errors.
+pub(crate) fn open_zip_shown(
+    path: &Path,
+    shown: &str,
+    limits: &BundleLimits,
+) -> Result<Bundle, BundleError> {
+    let archive = shown.to_string();
     let io = |source| BundleError::Io {
         archive: archive.clone(),
         source,

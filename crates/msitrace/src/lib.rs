@@ -8,7 +8,9 @@
 //! The handful of types a caller needs are at the root: [`analyze_paths`] with its
 //! [`AnalysisSettings`] gives a [`Report`] (inputs, installer sessions, bundles, captures,
 //! clock, [`Finding`]s with their [`Evidence`], the failure graph), which the renderers of
-//! [`report`] turn into text, JSON, SARIF, Markdown or HTML.
+//! [`report`] turn into text, JSON, SARIF, Markdown or HTML. [`analyze_bytes`] does the same for
+//! one input received as bytes; [`fleet`] analyses one bundle per machine across a fleet and
+//! ranks the causes by the machines they affect.
 //!
 //! ```
 //! use msitrace::{analyze_paths, AnalysisSettings};
@@ -39,6 +41,7 @@ pub mod codes;
 pub mod detect;
 pub mod event;
 pub mod findings;
+pub mod fleet;
 pub mod graph;
 pub mod gzip;
 pub mod locale_date;
@@ -51,12 +54,15 @@ pub mod source;
 pub(crate) mod text;
 
 pub use analysis::{
-    analyze_paths, AnalysisSettings, InputError, InputReport, InputStatus, InputWarning, Report,
-    SessionReport, WarningKind,
+    analyze_bytes, analyze_paths, AnalysisSettings, InputError, InputReport, InputStatus,
+    InputWarning, Report, SessionReport, WarningKind,
 };
 pub use bundle::{BundleError, BundleLimits};
 pub use event::{Event, Kind, Location};
 pub use findings::{Confidence, Evidence, EvidenceRole, Finding, Outcome, Severity};
+pub use fleet::{
+    analyze_fleet, find_bundles, FleetBundle, FleetSettings, FleetSummary, MachineRecord,
+};
 pub use locale_date::DateOrder;
 pub use position::Position;
 pub use rules::RuleError;

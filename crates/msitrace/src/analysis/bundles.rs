@@ -1,7 +1,7 @@
 //! Turning the entries of a `.zip` bundle into planned inputs (see [`crate::bundle`]).
 
 use super::{AnalysisSettings, InputError, Planned};
-use crate::bundle::{open_zip, Bundle, EntryOutcome};
+use crate::bundle::{open_zip_shown, Bundle, EntryOutcome};
 use std::path::Path;
 
 /// Open the bundle at `path` and plan each of its entries as an input: recognised logs to analyse,
@@ -9,14 +9,17 @@ use std::path::Path;
 /// that cannot be opened at all is one failed input.
 pub(super) fn plan(
     path: &Path,
+    shown: &str,
     settings: &AnalysisSettings,
     inputs: &mut Vec<Planned>,
     opened: &mut Vec<Bundle>,
 ) {
-    let bundle = match open_zip(path, &settings.bundle_limits) {
+    let bundle = match open_zip_shown(path, shown, &settings.bundle_limits) {
         Ok(b) => b,
         Err(e) => {
-            inputs.push(Planned::failed(path, InputError::Bundle(e)));
+            let mut failed = Planned::failed(path, InputError::Bundle(e));
+            failed.shown = shown.to_string();
+            inputs.push(failed);
             return;
         }
     };
@@ -58,10 +61,10 @@ pub(super) fn plan(
     for note in &bundle.notes {
         inputs.push(Planned {
             path: path.to_path_buf(),
-            shown: path.display().to_string(),
+            shown: shown.to_string(),
             detected: None,
             error: Some(InputError::Refused {
-                path: path.display().to_string(),
+                path: shown.to_string(),
                 reason: note.to_string(),
             }),
         });

@@ -98,70 +98,157 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
             },
         ));
     }
-    // Zip bundles are opened here; their private folders live until the analysis ends.
-    let mut opened_bundles = Vec::new();
-    let mut decompressed = Vec::new();
+    // Zip bundles and gzip inputs are opened here; their private copies live until the analysis
+    // ends.
+    let mut opened = Opened::default();
     for path in files {
-        // A gzip input is read through a decompressed private copy, detected by its content.
-        let (path, read_from) = match detect_file(&path) {
-            Ok(d) if d.format == Format::Gzip => {
-                match crate::gzip::decompress(&path, &settings.bundle_limits) {
-                    Ok(copy) => {
-                        let read_from = copy.path.clone();
-                        decompressed.push(copy);
-                        (path, Some(read_from))
-                    }
-                    Err(e) => {
-                        let shown = path.display().to_string();
-                        inputs.push(Planned::failed(
-                            &path,
-                            InputError::Refused {
-                                path: shown,
-                                reason: e.to_string(),
+        let shown = settings.shown(&path);
+        plan_file(path, shown, settings, &mut inputs, &mut opened);
+    }
+    run(inputs, opened, settings)
+}
+
+/// Analyse one input received as bytes (a log, or a `.zip` bundle, read from object storage or a
+/// message): `name` names it in the report (`name!/entry` for the entries of a bundle) and is
+/// never used as a file name. The bytes are written to a private temporary file for the
+/// analysis and removed after it.
+///
+/// ```
+/// use msitrace::{analyze_bytes, AnalysisSettings};
+/// let data = std::fs::read("../../fixtures/msilog/error-1310-utf16.log").unwrap();
+/// let report = analyze_bytes("machine-7/install.log", &data, &AnalysisSettings::default());
+/// assert_eq!(report.inputs[0].path, "machine-7/install.log");
+/// assert_eq!(report.findings[0].evidence[0].input, "machine-7/install.log");
+/// ```
+pub fn analyze_bytes(name: &str, data: &[u8], settings: &AnalysisSettings) -> Report {
+    let shown: String = name.chars().filter(|c| !c.is_control()).collect();
+    let mut inputs: Vec<Planned> = Vec::new();
+    let mut opened = Opened::default();
+    let written = tempfile::Builder::new()
+        .prefix("msitrace-bytes-")
+        .tempdir()
+        .and_then(|dir| {
+            let path = dir.path().join("input");
+            std::fs::write(&path, data)?;
+            Ok((dir, path))
+        });
+    let _dir = match written {
+        Ok((dir, path)) => {
+            plan_file(path, shown, settings, &mut inputs, &mut opened);
+            Some(dir)
+        }
+        Err(source) => {
+            let mut failed = Planned::failed(
+                std::path::Path::new(&shown),
+                InputError::Io {
+                    path: shown.clone(),
+                    source,
+                },
+            );
+            failed.shown = shown;
+            inputs.push(failed);
+            None
+        }
+    };
+    run(inputs, opened, settings)
+}
+
+/// Detect one file and plan it: a log to read, a bundle's entries, or a failed input; `shown`
+/// names it in the report.
+fn plan_file(
+    path: PathBuf,
+    shown: String,
+    settings: &AnalysisSettings,
+    inputs: &mut Vec<Planned>,
+    opened: &mut Opened,
+) {
+    // A gzip input is read through a decompressed private copy, detected by its content.
+    let (detected, path) = match detect_file(&path) {
+        Ok(d) if d.format == Format::Gzip => {
+            match crate::gzip::decompress(&path, &settings.bundle_limits) {
+                Ok(copy) => {
+                    let read_from = copy.path.clone();
+                    opened.decompressed.push(copy);
+                    let detected = detect_file(&read_from).map_err(|e| {
+                        match rename_error(e, &read_from, &shown) {
+                            InputError::Unrecognized { .. } => InputError::Unrecognized {
+                                path: format!("{shown} (gzip-compressed)"),
                             },
-                        ));
-                        continue;
-                    }
+                            other => other,
+                        }
+                    });
+                    (detected, read_from)
+                }
+                Err(e) => {
+                    let mut failed = Planned::failed(
+                        &path,
+                        InputError::Refused {
+                            path: shown.clone(),
+                            reason: e.to_string(),
+                        },
+                    );
+                    failed.shown = shown;
+                    inputs.push(failed);
+                    return;
                 }
             }
-            _ => (path, None),
-        };
-        let detected = match &read_from {
-            Some(copy) => detect_file(copy).map_err(|e| match e {
-                InputError::Unrecognized { .. } => InputError::Unrecognized {
-                    path: format!("{} (gzip-compressed)", path.display()),
-                },
-                other => other,
+        }
+        other => {
+            let detected = other.map_err(|e| rename_error(e, &path, &shown));
+            (detected, path)
+        }
+    };
+    match detected {
+        Ok(d) if d.format == Format::Zip => {
+            bundles::plan(&path, &shown, settings, inputs, &mut opened.bundles)
+        }
+        Ok(d) if d.format.is_supported() => inputs.push(Planned {
+            shown,
+            path,
+            detected: Some(d),
+            error: None,
+        }),
+        Ok(d) => inputs.push(Planned {
+            shown: shown.clone(),
+            path,
+            detected: Some(d),
+            error: Some(InputError::Unsupported {
+                path: shown,
+                format: d.format,
             }),
-            None => detect_file(&path),
-        };
-        let shown_path = path.clone();
-        let path = read_from.unwrap_or(path);
-        match detected {
-            Ok(d) if d.format == Format::Zip => {
-                bundles::plan(&path, settings, &mut inputs, &mut opened_bundles)
-            }
-            Ok(d) if d.format.is_supported() => inputs.push(Planned {
-                shown: settings.shown(&shown_path),
-                path,
-                detected: Some(d),
-                error: None,
-            }),
-            Ok(d) => {
-                let shown = shown_path.display().to_string();
-                inputs.push(Planned {
-                    shown: shown.clone(),
-                    path,
-                    detected: Some(d),
-                    error: Some(InputError::Unsupported {
-                        path: shown,
-                        format: d.format,
-                    }),
-                })
-            }
-            Err(e) => inputs.push(Planned::failed(&path, e)),
+        }),
+        Err(e) => {
+            let mut failed = Planned::failed(&path, e);
+            failed.shown = shown;
+            inputs.push(failed);
         }
     }
+}
+
+/// What planning opened, kept until the analysis ends: zip bundles' private folders and the
+/// decompressed copies of gzip inputs.
+#[derive(Default)]
+struct Opened {
+    bundles: Vec<crate::bundle::Bundle>,
+    decompressed: Vec<crate::gzip::Decompressed>,
+}
+
+/// A detection error naming `shown` where it named the private `path`.
+fn rename_error(error: InputError, path: &std::path::Path, shown: &str) -> InputError {
+    if path.display().to_string() == shown {
+        return error;
+    }
+    let path = shown.to_string();
+    match error {
+        InputError::Io { source, .. } => InputError::Io { path, source },
+        InputError::Empty { .. } => InputError::Empty { path },
+        InputError::Unrecognized { .. } => InputError::Unrecognized { path },
+        other => other,
+    }
+}
+
+/// Read the planned inputs in parallel and assemble the report.
+fn run(inputs: Vec<Planned>, opened: Opened, settings: &AnalysisSettings) -> Report {
     let order = settings
         .date_order
         .or_else(|| date_order::infer_date_order(&inputs));
@@ -174,7 +261,6 @@ pub fn analyze_paths(paths: &[PathBuf], settings: &AnalysisSettings) -> Report {
         })
         .collect();
     progress.finish();
-    drop(opened_bundles);
-    drop(decompressed);
+    drop(opened);
     assemble::assemble(parsed, settings)
 }
