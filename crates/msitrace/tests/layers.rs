@@ -1,6 +1,7 @@
 //! The library's modules form layers: no two top-level modules import each other, directly or
-//! through others, and the renderers sit above everything but the fleet layer. Read from the source (`crate::<module>` paths outside tests and comments), so
-//! `cargo test` shows the check: a cycle fails with the modules that make it.
+//! through others, and the renderers sit above everything but the fleet layer. Read from the
+//! source (`crate::<module>` paths outside tests and comments), so `cargo test` shows the check:
+//! a cycle fails with the modules that make it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
