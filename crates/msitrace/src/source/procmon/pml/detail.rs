@@ -283,6 +283,16 @@ fn file_system(
             }
         }
         _ if detail => {
+            if super::fscalls::render(
+                body.operation,
+                sub,
+                params_bytes,
+                c,
+                ctx.wide,
+                &mut out.detail,
+            ) {
+                return Some(());
+            }
             super::fsinfo::render(
                 body.operation,
                 sub,

@@ -135,6 +135,8 @@ const FILE_OPS: &[&str] = &[
 
 /// File-system operation numbers the detail renderers look at.
 pub mod fs {
+    /// FASTIO_ACQUIRE_FOR_SECTION_SYNCHRONIZATION (CreateFileMapping).
+    pub const CREATE_FILE_MAPPING: u16 = 19;
     /// IRP_MJ_CREATE.
     pub const CREATE_FILE: u16 = 20;
     /// IRP_MJ_READ.
