@@ -240,6 +240,7 @@ const EXACT_DETAIL: &[&str] = &[
 /// older Process Monitor that exported prsp0007 printing QueryDirectory's information class first.
 const DETAIL_CEILINGS: &[(&str, usize)] = &[
     ("CreateFile", 25),
+    ("QueryDirectory", 26),
     ("QueryBasicInformationFile", 181),
     ("QueryInformationVolume", 75),
 ];

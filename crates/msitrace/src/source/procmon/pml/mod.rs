@@ -23,6 +23,7 @@
 
 pub(crate) mod bytes;
 pub mod detail;
+mod directory;
 mod fscalls;
 mod fsinfo;
 pub mod header;
