@@ -232,6 +232,8 @@ const EXACT_DETAIL: &[&str] = &[
     "TCP Receive",
     "TCP Connect",
     "CreateFileMapping",
+    "LockFile",
+    "UnlockFileSingle",
 ];
 
 /// Operations whose Detail differs on some rows for reasons the capture cannot settle, with the
