@@ -243,6 +243,7 @@ const EXACT_DETAIL: &[&str] = &[
 const DETAIL_CEILINGS: &[(&str, usize)] = &[
     ("CreateFile", 25),
     ("QueryDirectory", 26),
+    ("QueryAllInformationFile", 81),
     ("QueryBasicInformationFile", 181),
     ("QueryInformationVolume", 75),
 ];

@@ -44,6 +44,20 @@ const NOTIFY_FILTERS: &[(u32, &str)] = &[
     (0x800, "FILE_NOTIFY_CHANGE_STREAM_WRITE"),
 ];
 
+/// File alignment requirements (QueryAllInformationFile).
+const ALIGNMENTS: &[(u32, &str)] = &[
+    (0x0, "Byte"),
+    (0x1, "Word"),
+    (0x3, "Long"),
+    (0x7, "Quad"),
+    (0xF, "Octa"),
+    (0x1F, "32 Byte"),
+    (0x3F, "64 Byte"),
+    (0x7F, "128 Byte"),
+    (0xFF, "256 Byte"),
+    (0x1FF, "512 Byte"),
+];
+
 /// A FILETIME as Process Monitor's English detail text prints it (UTC).
 pub fn push_date(out: &mut String, ft: u64) {
     let secs = (ft / 10_000_000) as i64 - 11_644_473_600;
@@ -252,6 +266,34 @@ fn query_information(sub: u8, e: &mut Cursor, out: &mut String) -> Option<()> {
             out.push_str(", FileAttributes: ");
             push_attributes(out, e.u32()?);
         }
+        // FILE_ALL_INFORMATION: basic, standard, internal, EA, access, position, mode and
+        // alignment information (the name, after them, is not printed).
+        0x12 => {
+            query_information(0x04, e, out)?;
+            e.skip(4)?;
+            out.push_str(", ");
+            query_information(0x05, e, out)?;
+            e.skip(2)?;
+            let index = e.u64()?;
+            let ea = e.u32()?;
+            let access = e.u32()?;
+            let position = e.u64()? as i64;
+            let mode = e.u32()?;
+            let alignment = e.u32()?;
+            let _ = write!(out, ", IndexNumber: 0x{index:x}, EaSize: {ea}, Access: ");
+            names::file_access(access, out);
+            out.push_str(", Position: ");
+            push_grouped(out, position.into());
+            out.push_str(", Mode: ");
+            names::mask_names(mode, names::CREATE_OPTIONS, ", ", out);
+            out.push_str(", AlignmentRequirement: ");
+            match ALIGNMENTS.iter().find(|(v, _)| *v == alignment) {
+                Some((_, name)) => out.push_str(name),
+                None => {
+                    let _ = write!(out, "0x{alignment:x}");
+                }
+            }
+        }
         // FILE_ATTRIBUTE_TAG_INFORMATION
         0x23 => {
             let attributes = e.u32()?;
@@ -314,6 +356,55 @@ mod tests {
             out.ends_with("ChangeTime: 7/12/2020 1:17:45 AM, FileAttributes: HA"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn all_information() {
+        let mut extra = Vec::new();
+        for _ in 0..4 {
+            extra.extend_from_slice(&0x01d6_57ea_3f53_0f27u64.to_le_bytes());
+        }
+        extra.extend_from_slice(&[0x20, 0, 0, 0, 0, 0, 0, 0]);
+        extra.extend_from_slice(&249_856u64.to_le_bytes());
+        extra.extend_from_slice(&246_784u64.to_le_bytes());
+        extra.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0]);
+        extra.extend_from_slice(&0x1_0000_0000_58abu64.to_le_bytes());
+        extra.extend_from_slice(&116u32.to_le_bytes());
+        extra.extend_from_slice(&0x0010_0080u32.to_le_bytes());
+        extra.extend_from_slice(&0u64.to_le_bytes());
+        extra.extend_from_slice(&0x20u32.to_le_bytes());
+        extra.extend_from_slice(&3u32.to_le_bytes());
+        let mut out = String::new();
+        let mut none = Cursor::new(&[]);
+        render(
+            fs::QUERY_INFORMATION,
+            0x12,
+            &[],
+            &mut none,
+            Some(&extra),
+            true,
+            &mut out,
+        );
+        assert!(
+            out.starts_with("CreationTime: 7/12/2020 1:17:45 AM, "),
+            "{out}"
+        );
+        assert!(
+            out.ends_with(", FileAttributes: A, AllocationSize: 249,856, EndOfFile: 246,784, NumberOfLinks: 2, DeletePending: False, Directory: False, IndexNumber: 0x10000000058ab, EaSize: 116, Access: Read Attributes, Synchronize, Position: 0, Mode: Synchronous IO Non-Alert, AlignmentRequirement: Long"),
+            "{out}"
+        );
+        // Cut before the alignment: the Detail stops after the standard information.
+        out.clear();
+        render(
+            fs::QUERY_INFORMATION,
+            0x12,
+            &[],
+            &mut none,
+            Some(&extra[..0x5C]),
+            true,
+            &mut out,
+        );
+        assert!(out.ends_with("Directory: False"), "{out}");
     }
 
     #[test]
