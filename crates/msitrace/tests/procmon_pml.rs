@@ -246,6 +246,7 @@ const DETAIL_CEILINGS: &[(&str, usize)] = &[
     ("QueryAllInformationFile", 81),
     ("QueryBasicInformationFile", 181),
     ("QueryInformationVolume", 75),
+    ("SetBasicInformationFile", 66),
 ];
 
 /// A copy of a capture with `edit` applied.

@@ -59,8 +59,9 @@ const ALIGNMENTS: &[(u32, &str)] = &[
 ];
 
 /// A FILETIME as Process Monitor's English detail text prints it (UTC).
+/// The FILETIME is signed: -1 ("leave unchanged" in a set call) is the last second of 1600.
 pub fn push_date(out: &mut String, ft: u64) {
-    let secs = (ft / 10_000_000) as i64 - 11_644_473_600;
+    let secs = (ft as i64).div_euclid(10_000_000) - 11_644_473_600;
     match DateTime::from_timestamp(secs, 0) {
         Some(t) => {
             let (pm, hour) = t.hour12();
@@ -129,6 +130,8 @@ pub(super) fn render(
             out.push_str("Filter: ");
             names::mask_names(filter, NOTIFY_FILTERS, ", ", out);
         }
+        // FILE_BASIC_INFORMATION as the call passed it, after the path.
+        (fs::SET_INFORMATION, 0x04) => query_information(0x04, after, out)?,
         (fs::SET_INFORMATION, 0x0d) => {
             let delete = after.u8()?;
             let _ = write!(out, "Delete: {}", flag(delete));
@@ -319,6 +322,9 @@ mod tests {
         s.clear();
         push_date(&mut s, 0);
         assert_eq!(s, "1/1/1601 12:00:00 AM");
+        s.clear();
+        push_date(&mut s, u64::MAX);
+        assert_eq!(s, "12/31/1600 11:59:59 PM");
     }
 
     #[test]
@@ -405,6 +411,23 @@ mod tests {
             &mut out,
         );
         assert!(out.ends_with("Directory: False"), "{out}");
+    }
+
+    #[test]
+    fn set_basic_information() {
+        let mut after = vec![0xFF; 32];
+        after.extend_from_slice(&0u32.to_le_bytes());
+        let mut out = String::new();
+        render(
+            fs::SET_INFORMATION,
+            4,
+            &[],
+            &mut Cursor::new(&after),
+            None,
+            true,
+            &mut out,
+        );
+        assert_eq!(out, "CreationTime: 12/31/1600 11:59:59 PM, LastAccessTime: 12/31/1600 11:59:59 PM, LastWriteTime: 12/31/1600 11:59:59 PM, ChangeTime: 12/31/1600 11:59:59 PM, FileAttributes: n/a");
     }
 
     #[test]
