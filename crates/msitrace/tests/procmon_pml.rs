@@ -234,6 +234,7 @@ const EXACT_DETAIL: &[&str] = &[
     "CreateFileMapping",
     "LockFile",
     "UnlockFileSingle",
+    "DeviceIoControl",
 ];
 
 /// Operations whose Detail differs on some rows for reasons the capture cannot settle, with the
