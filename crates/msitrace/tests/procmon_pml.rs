@@ -235,6 +235,8 @@ const EXACT_DETAIL: &[&str] = &[
     "LockFile",
     "UnlockFileSingle",
     "DeviceIoControl",
+    "QueryAttributeInformationVolume",
+    "QueryObjectIdInformationVolume",
 ];
 
 /// Operations whose Detail differs on some rows for reasons the capture cannot settle, with the

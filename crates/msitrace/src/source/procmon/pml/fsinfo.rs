@@ -44,6 +44,23 @@ const NOTIFY_FILTERS: &[(u32, &str)] = &[
     (0x800, "FILE_NOTIFY_CHANGE_STREAM_WRITE"),
 ];
 
+/// File-system attributes (QueryAttributeInformationVolume), in Process Monitor's order; bits
+/// without a name print in hex after them.
+const FILE_SYSTEM_ATTRIBUTES: &[(u32, &str)] = &[
+    (0x2, "Case Preserved"),
+    (0x1, "Case Sensitive"),
+    (0x4, "Unicode"),
+    (0x8, "ACLs"),
+    (0x10, "Compression"),
+    (0x40000, "Named Streams"),
+    (0x20000, "EFS"),
+    (0x10000, "Object IDs"),
+    (0x80, "Reparse Points"),
+    (0x40, "Sparse Files"),
+    (0x20, "Quotas"),
+    (0x200000, "Transactions"),
+];
+
 /// File alignment requirements (QueryAllInformationFile).
 const ALIGNMENTS: &[(u32, &str)] = &[
     (0x0, "Byte"),
@@ -170,6 +187,37 @@ pub(super) fn render(
             push_grouped(out, sectors.into());
             out.push_str(", BytesPerSector: ");
             push_grouped(out, bytes.into());
+        }
+        (fs::QUERY_VOLUME, 5) => {
+            let mut e = Cursor::new(extra?);
+            let attributes = e.u32()?;
+            let max_name = e.u32()? as i32;
+            let name_len = e.u32()? as usize;
+            out.push_str("FileSystemAttributes: ");
+            let named = FILE_SYSTEM_ATTRIBUTES
+                .iter()
+                .filter(|(bit, _)| attributes & bit != 0)
+                .fold(0, |m, (bit, _)| m | bit);
+            names::mask_names(attributes, FILE_SYSTEM_ATTRIBUTES, ", ", out);
+            if attributes & !named != 0 {
+                if named != 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "0x{:x}", attributes & !named);
+            }
+            let _ = write!(
+                out,
+                ", MaximumComponentNameLength: {max_name}, FileSystemName: "
+            );
+            let take = name_len.min(e.remaining());
+            push_utf16(out, e.take(take)?);
+        }
+        (fs::QUERY_VOLUME, 8) => {
+            let id = Cursor::new(extra?).take(16)?;
+            out.push_str("ObjectId: ");
+            for b in id {
+                let _ = write!(out, "{b:02X}");
+            }
         }
         (fs::QUERY_VOLUME, 1) => {
             let mut e = Cursor::new(extra?);
@@ -428,6 +476,38 @@ mod tests {
             &mut out,
         );
         assert_eq!(out, "CreationTime: 12/31/1600 11:59:59 PM, LastAccessTime: 12/31/1600 11:59:59 PM, LastWriteTime: 12/31/1600 11:59:59 PM, ChangeTime: 12/31/1600 11:59:59 PM, FileAttributes: n/a");
+    }
+
+    #[test]
+    fn volume_attributes_and_object_id() {
+        let mut extra = 0x03e7_06ffu32.to_le_bytes().to_vec();
+        extra.extend_from_slice(&255u32.to_le_bytes());
+        extra.extend_from_slice(&8u32.to_le_bytes());
+        extra.extend("NTFS".encode_utf16().flat_map(u16::to_le_bytes));
+        let mut out = String::new();
+        let mut none = Cursor::new(&[]);
+        render(
+            fs::QUERY_VOLUME,
+            5,
+            &[],
+            &mut none,
+            Some(&extra),
+            true,
+            &mut out,
+        );
+        assert_eq!(out, "FileSystemAttributes: Case Preserved, Case Sensitive, Unicode, ACLs, Compression, Named Streams, EFS, Object IDs, Reparse Points, Sparse Files, Quotas, Transactions, 0x3c00600, MaximumComponentNameLength: 255, FileSystemName: NTFS");
+        let id: Vec<u8> = (0u8..16).chain([0; 48]).collect();
+        out.clear();
+        render(
+            fs::QUERY_VOLUME,
+            8,
+            &[],
+            &mut none,
+            Some(&id),
+            true,
+            &mut out,
+        );
+        assert_eq!(out, "ObjectId: 000102030405060708090A0B0C0D0E0F");
     }
 
     #[test]
