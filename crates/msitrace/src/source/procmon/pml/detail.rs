@@ -99,6 +99,26 @@ pub fn render(body: &EventBody, ctx: &RenderContext, detail: bool, out: &mut Ren
         class::NETWORK => network(ctx, &mut c, out),
         _ => Some(()),
     };
+    truncate_detail(&mut out.detail);
+}
+
+/// The most UTF-16 units Process Monitor prints of a Detail (a long directory listing is cut
+/// there, even inside a name).
+const DETAIL_MAX_UNITS: usize = 4095;
+
+fn truncate_detail(detail: &mut String) {
+    // Each UTF-16 unit takes at least one byte: a short text needs no count.
+    if detail.len() <= DETAIL_MAX_UNITS {
+        return;
+    }
+    let mut units = 0;
+    for (at, ch) in detail.char_indices() {
+        units += ch.len_utf16();
+        if units > DETAIL_MAX_UNITS {
+            detail.truncate(at);
+            return;
+        }
+    }
 }
 
 fn file_system(
@@ -276,13 +296,28 @@ fn file_system(
                     out.path.push('\\');
                 }
                 out.path.push_str(&filter);
-                if detail {
-                    out.detail.push_str("Filter: ");
-                    out.detail.push_str(&filter);
-                }
+            }
+            if detail {
+                super::directory::render(
+                    &filter,
+                    params_bytes,
+                    body.extra,
+                    ctx.wide,
+                    &mut out.detail,
+                );
             }
         }
         _ if detail => {
+            if super::fscalls::render(
+                body.operation,
+                sub,
+                params_bytes,
+                c,
+                ctx.wide,
+                &mut out.detail,
+            ) {
+                return Some(());
+            }
             super::fsinfo::render(
                 body.operation,
                 sub,
@@ -600,6 +635,17 @@ mod tests {
             extra: None,
         });
         assert_eq!(out.detail, "Thread ID: 6740");
+    }
+
+    #[test]
+    fn long_details_are_cut_as_process_monitor_cuts_them() {
+        let mut d = "a".repeat(4094) + "éé";
+        truncate_detail(&mut d);
+        assert_eq!(d.chars().count(), 4095);
+        assert!(d.ends_with("aé"));
+        let mut d = "b".repeat(10);
+        truncate_detail(&mut d);
+        assert_eq!(d, "b".repeat(10));
     }
 
     #[test]

@@ -13,6 +13,12 @@
 //! offsets or tables are damaged keeps every complete event before the damage and ends with
 //! an error naming the event and the byte where reading stopped.
 //!
+//! A Detail can still differ from an export's where the capture does not hold what the export
+//! printed: dates print in UTC as an English Process Monitor prints them (an export prints local
+//! time in its locale), an impersonated SID prints as a SID (an export resolves it to a user on
+//! the capturing machine), and an older Process Monitor puts QueryDirectory's information class
+//! first. The corpus test caps those rows per operation.
+//!
 //! ```no_run
 //! use msitrace::source::procmon::pml::PmlRows;
 //! for row in PmlRows::open("Logfile.PML".as_ref()).unwrap() {
@@ -23,6 +29,8 @@
 
 pub(crate) mod bytes;
 pub mod detail;
+mod directory;
+mod fscalls;
 mod fsinfo;
 pub mod header;
 pub mod names;

@@ -135,6 +135,8 @@ const FILE_OPS: &[&str] = &[
 
 /// File-system operation numbers the detail renderers look at.
 pub mod fs {
+    /// FASTIO_ACQUIRE_FOR_SECTION_SYNCHRONIZATION (CreateFileMapping).
+    pub const CREATE_FILE_MAPPING: u16 = 19;
     /// IRP_MJ_CREATE.
     pub const CREATE_FILE: u16 = 20;
     /// IRP_MJ_READ.
@@ -702,6 +704,7 @@ const CONTROL_CODES: &[(u32, &str)] = &[
     (0x11c017, "FSCTL_PIPE_TRANSCEIVE"),
     (0x11dfff, "FSCTL_PIPE_INTERNAL_TRANSCEIVE"),
     (0x1401ec, "FSCTL_LMR_QUERY_DEBUG_INFO"),
+    (0x2d1400, "IOCTL_STORAGE_QUERY_PROPERTY"),
     (0x2d4800, "IOCTL_STORAGE_CHECK_VERIFY"),
     (0x4d0008, "IOCTL_MOUNTDEV_QUERY_DEVICE_NAME"),
 ];
