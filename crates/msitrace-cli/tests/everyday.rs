@@ -568,7 +568,11 @@ fn skipped_files_do_not_count_as_inputs() {
     // Binary content is the one thing refused (any text is scanned for installer signals).
     let dir = tempfile::tempdir().unwrap();
     let junk = dir.path().join("junk.bin");
-    std::fs::write(&junk, [0u8, 159, 146, 150, 0, 1, 2, 3, 255, 254, 0, 0].repeat(64)).unwrap();
+    std::fs::write(
+        &junk,
+        [0u8, 159, 146, 150, 0, 1, 2, 3, 255, 254, 0, 0].repeat(64),
+    )
+    .unwrap();
     let text = stdout_of(
         msitrace()
             .args(["analyze", "fixtures/msilog/error-1310-utf16.log"])
