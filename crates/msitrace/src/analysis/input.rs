@@ -11,7 +11,7 @@ use crate::event::Event;
 use crate::findings::Finding;
 use crate::locale_date::DateOrder;
 use crate::source::msilog::{MsiLogParser, MsiLogSettings};
-use crate::source::procmon::csv::{CaptureRead, MAX_ERRORS};
+use crate::source::procmon::csv::CaptureRead;
 use crate::source::{
     source_for, EventStream, Feeds, KeepPolicy, Opening, Source, SourceError, StreamSummary,
 };
@@ -344,13 +344,7 @@ fn read_installer_log(opening: &Opening<'_>, report: &mut InputReport) -> Conten
 /// Read a Process Monitor capture: kept events, row errors (up to [`MAX_ERRORS`]), counts.
 fn read_capture(mut stream: Box<dyn EventStream>, report: &mut InputReport) -> Content {
     let mut read = CaptureRead::default();
-    for item in stream.by_ref() {
-        match item {
-            Ok(e) => read.events.push(e),
-            Err(e) if read.errors.len() < MAX_ERRORS => read.errors.push(e),
-            Err(_) => {}
-        }
-    }
+    read.take(stream.by_ref());
     let summary = note_summary(stream.finish(), report);
     read.lines = summary.lines;
     read.tally = summary.capture.unwrap_or_default();

@@ -429,16 +429,42 @@ pub struct CaptureRead {
 pub const MAX_ERRORS: usize = 200;
 
 impl CaptureRead {
-    /// Drain a parser into a capture.
-    pub fn from_parser<R: Read>(mut parser: ProcmonCsvParser<R>) -> CaptureRead {
-        let mut read = CaptureRead::default();
-        for item in parser.by_ref() {
+    /// Take the rows a reader gives: its kept events, and its row errors up to [`MAX_ERRORS`]
+    /// (the rest are counted in the tally).
+    pub(crate) fn take(&mut self, items: impl Iterator<Item = Result<Event, SourceError>>) {
+        for item in items {
             match item {
-                Ok(e) => read.events.push(e),
-                Err(e) if read.errors.len() < MAX_ERRORS => read.errors.push(e),
+                Ok(e) => self.events.push(e),
+                Err(e) if self.errors.len() < MAX_ERRORS => self.errors.push(e),
                 Err(_) => {}
             }
         }
+    }
+
+    /// Append what was read from the next range of the same capture, which starts after `rows`
+    /// rows and `lines` lines: its rows and row errors (up to [`MAX_ERRORS`]) numbered on, its
+    /// counts merged. Returns the rows of the range.
+    pub(crate) fn append(&mut self, part: CaptureRead, rows: u64, lines: u64) -> u64 {
+        for mut e in part.events {
+            if let Location::Row(n) = e.at {
+                e.at = Location::Row(n + rows);
+            }
+            self.events.push(e);
+        }
+        for e in part.errors {
+            if self.errors.len() < MAX_ERRORS {
+                self.errors.push(e.shift_rows(rows, lines));
+            }
+        }
+        let part_rows = part.tally.rows;
+        self.tally.merge(part.tally, rows);
+        part_rows
+    }
+
+    /// Drain a parser into a capture.
+    pub fn from_parser<R: Read>(mut parser: ProcmonCsvParser<R>) -> CaptureRead {
+        let mut read = CaptureRead::default();
+        read.take(parser.by_ref());
         read.lines = parser.lines_read();
         read.tally = parser.into_tally();
         read
@@ -569,20 +595,7 @@ pub fn read_file_with(
     all.lines = 1;
     for part in parts {
         let (part, part_lines) = part?;
-        for mut e in part.events {
-            if let Location::Row(n) = e.at {
-                e.at = Location::Row(n + rows);
-            }
-            all.events.push(e);
-        }
-        for e in part.errors {
-            if all.errors.len() < MAX_ERRORS {
-                all.errors.push(e.shift_rows(rows, lines));
-            }
-        }
-        let part_rows = part.tally.rows;
-        all.tally.merge(part.tally, rows);
-        rows += part_rows;
+        rows += all.append(part, rows, lines);
         lines += part_lines;
     }
     all.lines = lines;

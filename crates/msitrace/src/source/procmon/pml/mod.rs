@@ -44,10 +44,10 @@ pub use header::PmlHeader;
 pub use reader::{PmlCapture, RawEvent};
 pub use tables::{PmlModule, PmlProcess};
 
-use super::csv::{CaptureRead, MAX_ERRORS};
+use super::csv::CaptureRead;
 use super::status::{classify, name_of, ResultClass};
 use super::{row_event, row_process_event, CaptureSettings, CaptureTally, Keeper, RowDecision};
-use crate::event::{Event, InputId, Location, StackFrame, Stamp};
+use crate::event::{Event, InputId, StackFrame, Stamp};
 use crate::source::{
     EventStream, Feeds, Format, KeepPolicy, Opening, Recognised, Sniff, Source, SourceError,
     StreamSummary, TimeBasis,
@@ -531,13 +531,7 @@ pub fn read_file(
         let last = if capture.has_offsets { b } else { u32::MAX };
         let mut stream = PmlEventStream::new(Arc::clone(&capture), a, last, input, settings)?;
         let mut read = CaptureRead::default();
-        for item in stream.by_ref() {
-            match item {
-                Ok(e) => read.events.push(e),
-                Err(e) if read.errors.len() < MAX_ERRORS => read.errors.push(e),
-                Err(_) => {}
-            }
-        }
+        read.take(stream.by_ref());
         let hidden = stream.hidden;
         read.tally = stream.into_tally();
         Ok((read, hidden))
@@ -560,20 +554,8 @@ pub fn read_file(
     for part in parts {
         let (part, part_hidden) = part?;
         hidden += part_hidden;
-        for mut e in part.events {
-            if let Location::Row(r) = e.at {
-                e.at = Location::Row(r + rows);
-            }
-            all.events.push(e);
-        }
-        for e in part.errors {
-            if all.errors.len() < MAX_ERRORS {
-                all.errors.push(e);
-            }
-        }
-        let part_rows = part.tally.rows;
-        all.tally.merge(part.tally, rows);
-        rows += part_rows;
+        // PML errors name byte offsets, which need no moving on.
+        rows += all.append(part, rows, 0);
     }
     if pieces > 1 {
         super::csv::trim_merged(&mut all, settings);

@@ -3,7 +3,7 @@
 
 use super::header::{write_header, PmlHeader, HEADER_LEN};
 use super::*;
-use crate::event::Kind;
+use crate::event::{Kind, Location};
 
 fn w16(s: &str) -> Vec<u8> {
     s.encode_utf16().flat_map(u16::to_le_bytes).collect()
