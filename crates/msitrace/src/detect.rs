@@ -66,7 +66,12 @@ pub fn detect_bytes(head: &[u8]) -> Option<Detected> {
     for &source in crate::source::SOURCES {
         match source.recognise(&sniff) {
             Some(Recognised::Sure { line }) if sure.is_none_or(|(l, _)| line < l) => {
-                sure = Some((line, source))
+                sure = Some((line, source));
+                // Nothing can be sure earlier than the first line: the later sources (and their
+                // patterns, compiled on first use) are not needed.
+                if line == 0 {
+                    break;
+                }
             }
             Some(Recognised::Probable) if probable.is_none() => probable = Some(source),
             Some(Recognised::Likely) if likely.is_none() => likely = Some(source),

@@ -273,9 +273,12 @@ pub fn quoted_error_code(text: &str) -> Option<u32> {
 /// information messages are not errors.
 fn localized_error_code(text: &str) -> Option<u32> {
     static LOCALIZED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?P<word>[\p{L}\p{M}]{2,24}(?: [\p{L}\p{M}]{2,24})?)\s?(?P<n>\d{4,5})(?:[.:。：,]|\s|$)")
+        // Words are bounded in length after the match: a counted repetition of a Unicode class
+        // costs milliseconds to compile, on every run.
+        Regex::new(r"^(?P<word>[\p{L}\p{M}]{2,}(?: [\p{L}\p{M}]{2,})?)\s?(?P<n>[0-9]{4,5})(?:[.:。：,]|\s|$)")
             .expect("localized error regex")
     });
+    const LONGEST_WORD: usize = 24;
     const NOT_ERRORS: &[&str] = &[
         "info",
         "warning",
@@ -314,6 +317,12 @@ fn localized_error_code(text: &str) -> Option<u32> {
         "build",
     ];
     let caps = LOCALIZED.captures(text)?;
+    if caps["word"]
+        .split(' ')
+        .any(|w| w.chars().count() > LONGEST_WORD)
+    {
+        return None;
+    }
     let word = caps["word"].to_lowercase();
     if NOT_ERRORS.iter().any(|w| word == *w) {
         return None;

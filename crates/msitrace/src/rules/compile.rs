@@ -9,10 +9,10 @@ use super::model::{
     BUILTIN_CAPTURES,
 };
 use super::pattern::PathPattern;
+use super::rule_regex::{Compile, RuleRegex};
 use super::template::placeholders;
 use crate::event::Kind;
 use crate::findings::{Confidence, Severity};
-use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::HashSet;
 use toml::Spanned;
@@ -101,6 +101,7 @@ struct Compiler<'a> {
     file: &'a str,
     text: &'a str,
     errors: Vec<RuleError>,
+    when: Compile,
 }
 
 impl Compiler<'_> {
@@ -109,13 +110,9 @@ impl Compiler<'_> {
             .push(RuleError::at(self.file, self.text, offset, message));
     }
 
-    fn regex(&mut self, field: &str, s: &Option<Spanned<String>>) -> Option<Regex> {
+    fn regex(&mut self, field: &str, s: &Option<Spanned<String>>) -> Option<RuleRegex> {
         let s = s.as_ref()?;
-        match RegexBuilder::new(s.get_ref())
-            .case_insensitive(true)
-            .size_limit(1 << 20)
-            .build()
-        {
+        match RuleRegex::new(s.get_ref(), self.when) {
             Ok(r) => Some(r),
             Err(e) => {
                 let msg = format!("bad regex in '{field}': {e}");
@@ -295,7 +292,7 @@ impl Compiler<'_> {
         if let Some(p) = d.path {
             let span = p.span().start;
             for pattern in p.into_inner().into_vec() {
-                match PathPattern::new(&pattern) {
+                match PathPattern::compile(&pattern, self.when) {
                     Ok(pat) => paths.push(pat),
                     Err(e) => self.err(span, format!("bad path pattern: {e}")),
                 }
@@ -305,10 +302,7 @@ impl Compiler<'_> {
         if let Some(table) = d.fields {
             let span = table.span().start;
             for (name, value) in table.into_inner() {
-                match value
-                    .as_str()
-                    .map(|v| RegexBuilder::new(v).case_insensitive(true).build())
-                {
+                match value.as_str().map(|v| RuleRegex::new(v, self.when)) {
                     Some(Ok(r)) => fields.push((name, r)),
                     Some(Err(e)) => self.err(span, format!("bad regex for field '{name}': {e}")),
                     None => self.err(span, format!("field '{name}' must be a string (a regex)")),
@@ -378,7 +372,7 @@ fn capture_names(steps: &[Step]) -> HashSet<String> {
     names.extend((1..=steps.len()).map(|n| format!("text{n}")));
     for s in steps {
         if let Some(r) = &s.matcher.text {
-            names.extend(r.capture_names().flatten().map(str::to_string));
+            names.extend(r.capture_names().map(str::to_string));
         }
         names.extend(s.matcher.fields.iter().map(|(n, _)| n.clone()));
     }
@@ -402,6 +396,15 @@ fn parse_duration(text: &str) -> Option<chrono::Duration> {
 impl RulePack {
     /// Parse and compile one rule file. All problems are returned, each with line and column.
     pub fn parse(file: &str, text: &str) -> Result<RulePack, Vec<RuleError>> {
+        RulePack::parse_compiling(file, text, Compile::Now)
+    }
+
+    /// Parse one rule file, compiling its regexes now or when first used.
+    pub(crate) fn parse_compiling(
+        file: &str,
+        text: &str,
+        when: Compile,
+    ) -> Result<RulePack, Vec<RuleError>> {
         let def: FileDef = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
             vec![RuleError::at(
@@ -415,6 +418,7 @@ impl RulePack {
             file,
             text,
             errors: Vec::new(),
+            when,
         };
         let mut seen = HashSet::new();
         let rules: Vec<Rule> = def

@@ -137,7 +137,7 @@ pub(super) fn match_event(
     let (at, text) = (line.at, line.text.clone());
     if let Some(re) = &m.text {
         if let Some(c) = re.captures(&text) {
-            for name in re.capture_names().flatten() {
+            for name in re.capture_names() {
                 if let Some(v) = c.name(name) {
                     caps.push((name.to_string(), v.as_str().trim().to_string()));
                 }

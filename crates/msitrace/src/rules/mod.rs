@@ -34,12 +34,15 @@ pub mod model;
 #[cfg(any(test, feature = "internals"))]
 pub(crate) mod oracle;
 pub mod pattern;
+mod rule_regex;
 mod template;
 
 pub use describe::{describe, near_ids};
 pub use engine::{evaluate, evaluate_rules, RuleMatch, StepHit, Subject};
 pub use model::{Role, Rule, RuleError, RulePack, Scope, Step};
+pub use rule_regex::RuleRegex;
 
+use rule_regex::Compile;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -63,7 +66,7 @@ pub fn builtin() -> &'static RulePack {
     PACK.get_or_init(|| {
         let mut pack = RulePack::default();
         for (name, text) in BUILTIN {
-            match RulePack::parse(&format!("builtin:{name}"), text) {
+            match RulePack::parse_compiling(&format!("builtin:{name}"), text, Compile::OnFirstUse) {
                 Ok(p) => pack.extend(p),
                 Err(errors) => panic!("built-in rule pack {name} is invalid: {errors:?}"),
             }

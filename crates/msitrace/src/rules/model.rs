@@ -3,9 +3,9 @@
 //! Reading and compiling the TOML text is [`super::compile`]'s concern.
 
 use super::pattern::PathPattern;
+use super::rule_regex::RuleRegex;
 use crate::event::Kind;
 use crate::findings::{Confidence, Severity};
-use regex::Regex;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -122,27 +122,27 @@ pub struct Matcher {
     /// Message or record levels (`error`, `warning`, `note`, ...).
     pub levels: Vec<String>,
     /// Event-log provider (regex, case-insensitive).
-    pub provider: Option<Regex>,
+    pub provider: Option<RuleRegex>,
     /// Process image (regex, case-insensitive).
-    pub image: Option<Regex>,
+    pub image: Option<RuleRegex>,
     /// Action or custom-action name (regex).
-    pub action: Option<Regex>,
+    pub action: Option<RuleRegex>,
     /// Operation path (path patterns with known folders: any of).
     pub paths: Vec<PathPattern>,
     /// Operation results (`ACCESS DENIED`, ...), compared ignoring case.
     pub results: Vec<String>,
     /// Text of one line of the event (regex, case-insensitive unless it says `(?-i)`); named
     /// groups become captures.
-    pub text: Option<Regex>,
+    pub text: Option<RuleRegex>,
     /// Literal text one line must contain (any of, ignoring case); also keeps such lines while
     /// streaming.
     pub contains: Vec<String>,
     /// The same literals, compiled for searching.
     pub(crate) literals: Literals,
     /// Text that, on the matched line, cancels the match (regex).
-    pub unless: Option<Regex>,
+    pub unless: Option<RuleRegex>,
     /// Event-log data field values, by field name (regex each).
-    pub fields: Vec<(String, Regex)>,
+    pub fields: Vec<(String, RuleRegex)>,
     /// Only events inside (or outside) the failing action of a session.
     pub inside_failing_action: Option<bool>,
 }

@@ -11,8 +11,8 @@
 //! assert!(!p.matches(r"C:\Program Files\App\temp.txt"));
 //! ```
 
+use super::rule_regex::{Compile, RuleRegex};
 use crate::paths::{FolderBase, FOLDER_PLACES, FOLDER_VARIABLES, PROFILE_FOLDERS};
-use regex::{Regex, RegexBuilder};
 
 /// The regex (after [`normalize`]) of the places a folder variable such as `%TEMP%` stands for,
 /// read from the one known-folder table ([`crate::paths`]); `None` for an unknown name.
@@ -38,12 +38,17 @@ fn folder_regex(name: &str) -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct PathPattern {
     source: String,
-    regex: Regex,
+    regex: RuleRegex,
 }
 
 impl PathPattern {
     /// Compile a pattern; unknown `%NAME%` folders are an error.
     pub fn new(pattern: &str) -> Result<PathPattern, String> {
+        PathPattern::compile(pattern, Compile::Now)
+    }
+
+    /// Read a pattern, compiling its regex now or when first used.
+    pub(crate) fn compile(pattern: &str, when: Compile) -> Result<PathPattern, String> {
         let mut re = String::from("^");
         let mut rest = pattern.trim();
         while let Some(c) = rest.chars().next() {
@@ -72,13 +77,9 @@ impl PathPattern {
             }
         }
         re.push('$');
-        let regex = RegexBuilder::new(&re)
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| e.to_string())?;
         Ok(PathPattern {
             source: pattern.to_string(),
-            regex,
+            regex: RuleRegex::new(&re, when)?,
         })
     }
 

@@ -75,25 +75,25 @@ pub(crate) fn detect_lines(lines: &[&str]) -> Option<ToolForm> {
 
 /// Phrases only ConfigMgr and Intune client logs write.
 static CM_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:MSI: |\[Win32App\]|ccmsetup|CcmSetup (?:failed|is exiting|version)|Matched exit code \d+|Unmatched exit code|Installation failed with error code|\+\+\+\+\+\+ App enforcement|Running installation package|Client installation has failed)")
+    Regex::new(r"(?i)^\s*(?:MSI: |\[Win32App\]|ccmsetup|CcmSetup (?:failed|is exiting|version)|Matched exit code [0-9]+|Unmatched exit code|Installation failed with error code|\+\+\+\+\+\+ App enforcement|Running installation package|Client installation has failed)")
         .expect("ConfigMgr phrase regex")
 });
 
 /// `message $$<component><date time+bias><thread=N (0xN)>`.
 static SMS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<msg>.*?)\s*\$\$<(?P<comp>[^>]*)><(?P<date>[\d/.-]+) (?P<time>[\d:.,]+)(?:[+-]\d+)?><thread=(?P<thread>\d+)[^>]*>\s*$")
+    Regex::new(r"^(?P<msg>.*?)\s*\$\$<(?P<comp>[^>]*)><(?P<date>[0-9/.-]+) (?P<time>[0-9:.,]+)(?:[+-][0-9]+)?><thread=(?P<thread>[0-9]+)[^>]*>\s*$")
         .expect("SMS trace regex")
 });
 
 /// The viewer's copy with the fields after the message (tabs, or runs of spaces once pasted).
 static COPY_TRAILING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<msg>.*?)[\t ]+(?P<comp>[^\t ]+)[\t ]+(?P<date>\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})[\t ]+(?P<time>\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?[AaPp][Mm])?)[\t ]+(?P<thread>\d+)\s*\(0x[0-9A-Fa-f]+\)\s*$")
+    Regex::new(r"^(?P<msg>.*?)[\t ]+(?P<comp>[^\t ]+)[\t ]+(?P<date>[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4})[\t ]+(?P<time>[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?(?:\s?[AaPp][Mm])?)[\t ]+(?P<thread>[0-9]+)\s*\(0x[0-9A-Fa-f]+\)\s*$")
         .expect("viewer copy regex")
 });
 
 /// The copy with the fields first (`01-13-2016 17:56:47.620 AppEnforce 2216 (0x8a8) message`).
 static COPY_LEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<date>\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})[\t ]+(?P<time>\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?[AaPp][Mm])?)[\t ]+(?P<comp>[^\t ]+)[\t ]+(?P<thread>\d+)\s*\(0x[0-9A-Fa-f]+\)[\t ]*(?P<msg>.*)$")
+    Regex::new(r"^(?P<date>[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4})[\t ]+(?P<time>[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?(?:\s?[AaPp][Mm])?)[\t ]+(?P<comp>[^\t ]+)[\t ]+(?P<thread>[0-9]+)\s*\(0x[0-9A-Fa-f]+\)[\t ]*(?P<msg>.*)$")
         .expect("viewer copy regex")
 });
 
@@ -403,13 +403,14 @@ impl Dialect for CmDialect {
 
 /// `Matched exit code 3010 to a SoftReboot entry in exit codes table.` (AppEnforce).
 static TABLE_MATCH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)Matched exit code (?P<code>-?\d+|0x[0-9a-f]+) to an? (?P<entry>\w+) entry")
+    Regex::new(r"(?i)Matched exit code (?P<code>-?[0-9]+|0x[0-9a-f]+) to an? (?P<entry>\w+) entry")
         .expect("exit table regex")
 });
 
 /// `Unmatched exit code (1603) is considered an execution failure.` (AppEnforce).
 static UNMATCHED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)Unmatched exit code \((?P<code>-?\d+|0x[0-9a-f]+)\)").expect("unmatched regex")
+    Regex::new(r"(?i)Unmatched exit code \((?P<code>-?[0-9]+|0x[0-9a-f]+)\)")
+        .expect("unmatched regex")
 });
 
 /// `[Win32App] lpExitCode is defined as Success` (Intune, about the code of the line before).
@@ -418,8 +419,9 @@ static LP_DEFINED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `[Win32App] lpExitCode 1603`, `... for lpExitCode: 1603 of app: ...` (Intune).
-static LP_CODE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)lpExitCode:?\s+(?P<code>-?\d+)").expect("lpExitCode regex"));
+static LP_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)lpExitCode:?\s+(?P<code>-?[0-9]+)").expect("lpExitCode regex")
+});
 
 /// The application an entry is about: `processing targeted app (name='X', id=...)` (Intune),
 /// `for App DT "X"` (AppEnforce).

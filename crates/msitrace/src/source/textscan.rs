@@ -153,7 +153,7 @@ pub fn installer_signal(line: &str) -> Option<Kind> {
 /// (1600–1659; a bare "error code" names causes too, such as `Error code 5`).
 static STATUS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:\breturned\s+(?:actual\s+)?(?:error\s+code\s+|code\s+|with\s+)?|success\s+or\s+error\s+status:\s*|\bexit\s+code\s+(?:was|is|of)?\s*|\berror\s+code[:=\s]\s*(?P<status>16[0-5]\d)\b)(?P<code>0x[0-9a-f]{1,8}|-?\d{1,10})?\b",
+        r"(?i)(?:\breturned\s+(?:actual\s+)?(?:error\s+code\s+|code\s+|with\s+)?|success\s+or\s+error\s+status:\s*|\bexit\s+code\s+(?:was|is|of)?\s*|\berror\s+code[:=\s]\s*(?P<status>16[0-5][0-9])\b)(?P<code>0x[0-9a-f]{1,8}|-?[0-9]{1,10})?\b",
     )
     .expect("status regex")
 });

@@ -32,12 +32,12 @@ static STRONG: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static WEAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#""rc":\s*-?\d+|^\s+rc:\s*-?\d+|"changed":\s*(?:true|false)|\bansible\b"#)
+    Regex::new(r#""rc":\s*-?[0-9]+|^\s+rc:\s*-?[0-9]+|"changed":\s*(?:true|false)|\bansible\b"#)
         .expect("ansible weak regex")
 });
 
 static RC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)(?:"rc"\s*:\s*|^\s*rc\s*:\s*)(?P<rc>-?\d+)"#).expect("rc regex")
+    Regex::new(r#"(?m)(?:"rc"\s*:\s*|^\s*rc\s*:\s*)(?P<rc>-?[0-9]+)"#).expect("rc regex")
 });
 
 /// How strongly lines look like Ansible's.

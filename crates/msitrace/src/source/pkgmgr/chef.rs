@@ -15,12 +15,12 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static LOG_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[(?P<when>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:[+-]\d{2}:\d{2}|Z)?\] (?P<level>[A-Z]+): (?P<msg>.*)$")
+    Regex::new(r"^\[(?P<when>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(?:[+-][0-9]{2}:[0-9]{2}|Z)?\] (?P<level>[A-Z]+): (?P<msg>.*)$")
         .expect("chef log regex")
 });
 
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"Expected process to exit with \[[^\]]*\], but received|Mixlib::ShellOut|---- (?:Begin|End) output of |^\[\d{4}-\d{2}-\d{2}T[\d:]+(?:[+-]\d{2}:\d{2}|Z)?\] (?:INFO|WARN|ERROR|FATAL|DEBUG): |Chef (?:Infra )?Client|chef-client")
+    Regex::new(r"Expected process to exit with \[[^\]]*\], but received|Mixlib::ShellOut|---- (?:Begin|End) output of |^\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+(?:[+-][0-9]{2}:[0-9]{2}|Z)?\] (?:INFO|WARN|ERROR|FATAL|DEBUG): |Chef (?:Infra )?Client|chef-client")
         .expect("chef strong regex")
 });
 
@@ -30,10 +30,10 @@ static WEAK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static RECEIVED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"but received '(?P<code>-?\d+)'").expect("received regex"));
+    LazyLock::new(|| Regex::new(r"but received '(?P<code>-?[0-9]+)'").expect("received regex"));
 
 static RAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^\s*Ran (?P<cmd>.+?) returned (?P<code>-?\d+)\s*$").expect("ran regex")
+    Regex::new(r"(?m)^\s*Ran (?P<cmd>.+?) returned (?P<code>-?[0-9]+)\s*$").expect("ran regex")
 });
 
 static RESOURCE: LazyLock<Regex> = LazyLock::new(|| {

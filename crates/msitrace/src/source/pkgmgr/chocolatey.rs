@@ -18,7 +18,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static LOG_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<when>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}),(?P<ms>\d{3}) (?P<thread>\d+) \[(?P<level>[A-Z]+)\s*\] - (?P<msg>.*)$")
+    Regex::new(r"^(?P<when>[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}),(?P<ms>[0-9]{3}) (?P<thread>[0-9]+) \[(?P<level>[A-Z]+)\s*\] - (?P<msg>.*)$")
         .expect("chocolatey.log regex")
 });
 
@@ -28,7 +28,7 @@ static CONSOLE_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} \d+ \[(?:DEBUG|INFO|WARN|ERROR|FATAL)\s*\] - |^Chocolatey v\d|Chocolatey (?:installed|upgraded|uninstalled) \d+/\d+ packages|The (?:install|upgrade|uninstall) of \S+ was NOT successful|was not successful\. Exit code was '|\(exited -?\d+\)|Start-ChocolateyProcessAsAdmin|Install-ChocolateyPackage|chocolateyInstall\.ps1")
+    Regex::new(r"(?i)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3} [0-9]+ \[(?:DEBUG|INFO|WARN|ERROR|FATAL)\s*\] - |^Chocolatey v[0-9]|Chocolatey (?:installed|upgraded|uninstalled) [0-9]+/[0-9]+ packages|The (?:install|upgrade|uninstall) of \S+ was NOT successful|was not successful\. Exit code was '|\(exited -?[0-9]+\)|Start-ChocolateyProcessAsAdmin|Install-ChocolateyPackage|chocolateyInstall\.ps1")
         .expect("chocolatey strong regex")
 });
 
@@ -38,7 +38,7 @@ static WEAK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^Installing (?P<a>\S+?)\.\.\.|The (?:install|upgrade|uninstall) of (?P<b>\S+) was|^ - (?P<c>\S+) \(exited|Running '\w+' for (?P<d>\S+) v|^(?P<e>\S+) v[\d.]+(?: \[Approved\])?$")
+    Regex::new(r"(?i)^Installing (?P<a>\S+?)\.\.\.|The (?:install|upgrade|uninstall) of (?P<b>\S+) was|^ - (?P<c>\S+) \(exited|Running '\w+' for (?P<d>\S+) v|^(?P<e>\S+) v[0-9.]+(?: \[Approved\])?$")
         .expect("chocolatey subject regex")
 });
 

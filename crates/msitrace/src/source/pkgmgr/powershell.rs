@@ -24,17 +24,17 @@ static ERROR_RECORD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"MSFT_PackageResource|\[\[x?Package\][^\]]*\]|The return code -?\d+ was not expected|Install-Package : |PackageManagement\\|LCM:\s+\[|xPackage|^PS [A-Za-z]:\\[^>]*> ")
+    Regex::new(r"MSFT_PackageResource|\[\[x?Package\][^\]]*\]|The return code -?[0-9]+ was not expected|Install-Package : |PackageManagement\\|LCM:\s+\[|xPackage|^PS [A-Za-z]:\\[^>]*> ")
         .expect("powershell strong regex")
 });
 
 static WEAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\+ (?:CategoryInfo|FullyQualifiedErrorId)\s*:|^VERBOSE: |^ExitCode\s*:\s*-?\d+|Start-Process|PowerShell DSC")
+    Regex::new(r"^\s*\+ (?:CategoryInfo|FullyQualifiedErrorId)\s*:|^VERBOSE: |^ExitCode\s*:\s*-?[0-9]+|Start-Process|PowerShell DSC")
         .expect("powershell weak regex")
 });
 
 static NOT_EXPECTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)return code (?P<code>-?\d+) was not expected").expect("return code regex")
+    Regex::new(r"(?i)return code (?P<code>-?[0-9]+) was not expected").expect("return code regex")
 });
 
 static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {

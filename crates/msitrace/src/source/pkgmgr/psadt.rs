@@ -16,7 +16,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[(?P<date>\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})[T ](?P<time>\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?)(?:[+-]\d{2}:\d{2}|Z)?\]\s+\[(?P<phase>[^\]]*)\]\s+\[(?P<comp>[^\]]+)\](?:\s+\[(?P<sev>Info|Warning|Error|Success|Debug|Verbose)\])?\s+::\s?(?P<msg>.*)$")
+    Regex::new(r"^\[(?P<date>[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4})[T ](?P<time>[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?)(?:[+-][0-9]{2}:[0-9]{2}|Z)?\]\s+\[(?P<phase>[^\]]*)\]\s+\[(?P<comp>[^\]]+)\](?:\s+\[(?P<sev>Info|Warning|Error|Success|Debug|Verbose)\])?\s+::\s?(?P<msg>.*)$")
         .expect("PSADT line regex")
 });
 

@@ -15,12 +15,12 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?P<when>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})(?:\.\d+)?\s*(?:[+-]\d{2}:?\d{2}|Z)?\s+)?(?:Puppet \((?P<sev>\w+)\):\s*|(?P<level>Error|Warning|Notice|Info|Debug|Err):\s*)(?P<msg>.*)$")
+    Regex::new(r"^(?:(?P<when>[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.[0-9]+)?\s*(?:[+-][0-9]{2}:?[0-9]{2}|Z)?\s+)?(?:Puppet \((?P<sev>\w+)\):\s*|(?P<level>Error|Warning|Notice|Info|Debug|Err):\s*)(?P<msg>.*)$")
         .expect("puppet line regex")
 });
 
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"Execution of '.*' returned -?\d+|/Stage\[[^\]]*\]/|Puppet \((?:err|warning|notice|info)\)|Applying configuration version|Applied catalog in")
+    Regex::new(r"Execution of '.*' returned -?[0-9]+|/Stage\[[^\]]*\]/|Puppet \((?:err|warning|notice|info)\)|Applying configuration version|Applied catalog in")
         .expect("puppet strong regex")
 });
 
@@ -29,7 +29,7 @@ static WEAK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static EXECUTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"Execution of '(?P<cmd>.+?)' returned (?P<code>-?\d+)").expect("execution regex")
+    Regex::new(r"Execution of '(?P<cmd>.+?)' returned (?P<code>-?[0-9]+)").expect("execution regex")
 });
 
 static PACKAGE: LazyLock<Regex> =

@@ -17,12 +17,12 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static LOG_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<when>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}) \[(?P<channel>[A-Z]{2,4})\s*\] (?P<msg>.*)$")
+    Regex::new(r"^(?P<when>[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}) \[(?P<channel>[A-Z]{2,4})\s*\] (?P<msg>.*)$")
         .expect("winget log regex")
 });
 
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} \[(?:CLI|REPO|FAIL|CORE|SQL|YAML|EXEC|TEST|CONF)\s*\] |Installer failed with exit code|Installer log is available at|Successfully verified installer hash|Starting package install\.\.\.|Windows Package Manager v|WinGet-[\w.-]+\.log|DesktopAppInstaller")
+    Regex::new(r"(?i)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} \[(?:CLI|REPO|FAIL|CORE|SQL|YAML|EXEC|TEST|CONF)\s*\] |Installer failed with exit code|Installer log is available at|Successfully verified installer hash|Starting package install\.\.\.|Windows Package Manager v|WinGet-[\w.-]+\.log|DesktopAppInstaller")
         .expect("winget strong regex")
 });
 
@@ -34,7 +34,8 @@ static WEAK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static FOUND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\(\d+/\d+\) )?Found (?P<name>.+?) \[(?P<id>[\w.+-]+)\]").expect("found regex")
+    Regex::new(r"^(?:\([0-9]+/[0-9]+\) )?Found (?P<name>.+?) \[(?P<id>[\w.+-]+)\]")
+        .expect("found regex")
 });
 
 static STARTING: LazyLock<Regex> = LazyLock::new(|| {

@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 
 static LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\[(?P<date>\d{1,2}/\d{1,2}/\d{4}), (?P<time>\d{1,2}:\d{1,2}:\d{1,2})\]\s*(?P<msg>.*)$",
+        r"^\[(?P<date>[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}), (?P<time>[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2})\]\s*(?P<msg>.*)$",
     )
     .expect("chainer line regex")
 });
@@ -29,16 +29,16 @@ static STRONG: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static WEAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\[[\d/]+, [\d:]+\]\s*)?(?:OS Version = |OS Description = |CommandLine = |Using Simultaneous Download and Install|Action complete)")
+    Regex::new(r"^(?:\[[0-9/]+, [0-9:]+\]\s*)?(?:OS Version = |OS Description = |CommandLine = |Using Simultaneous Download and Install|Action complete)")
         .expect("chainer weak regex")
 });
 
 static RETURNED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:MSI|Msi|Msp|Exe|PerformMsiOperation|PerformOperation|MsiInstallProduct|MsiApplyPatch)\b.*?\breturned\s+(?P<code>0x[0-9a-f]+|-?\d+)").expect("returned regex")
+    Regex::new(r"(?i)^(?:MSI|Msi|Msp|Exe|PerformMsiOperation|PerformOperation|MsiInstallProduct|MsiApplyPatch)\b.*?\breturned\s+(?P<code>0x[0-9a-f]+|-?[0-9]+)").expect("returned regex")
 });
 
 static FAILED_WITH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bfailed with (?P<code>0x[0-9a-f]+|-?\d+)\b").expect("failed-with regex")
+    Regex::new(r"(?i)\bfailed with (?P<code>0x[0-9a-f]+|-?[0-9]+)\b").expect("failed-with regex")
 });
 
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {

@@ -14,22 +14,22 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\((?P<thread>\d+)\) (?P<when>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) )?(?P<comp>Slp|Sco|Watson|Burn|SQLEngine|SqlEngine|Setup|Chainer|Sqm|Sql):\s?(?P<msg>.*)$")
+    Regex::new(r"^(?:\((?P<thread>[0-9]+)\) (?P<when>[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}) )?(?P<comp>Slp|Sco|Watson|Burn|SQLEngine|SqlEngine|Setup|Chainer|Sqm|Sql):\s?(?P<msg>.*)$")
         .expect("Detail.txt regex")
 });
 
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\(\d+\) \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} )?Slp: ")
+    Regex::new(r"^(?:\([0-9]+\) [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} )?Slp: ")
         .expect("Detail.txt strong regex")
 });
 
 static ERROR_RESULT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:Sco: )?Error result:\s*(?P<code>0x[0-9a-f]+|-?\d+)\s*$")
+    Regex::new(r"(?i)^\s*(?:Sco: )?Error result:\s*(?P<code>0x[0-9a-f]+|-?[0-9]+)\s*$")
         .expect("error result regex")
 });
 
 static MSI_RESULT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)returned (?:the )?result code (?P<code>0x[0-9a-f]+|-?\d+)")
+    Regex::new(r"(?i)returned (?:the )?result code (?P<code>0x[0-9a-f]+|-?[0-9]+)")
         .expect("msi result regex")
 });
 

@@ -16,17 +16,17 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[(?P<pid>[0-9a-fA-F]{1,8}):(?P<tid>[0-9a-fA-F]{1,8})\]\[(?P<when>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+)?\]\s*(?P<msg>.*)$")
+    Regex::new(r"^\[(?P<pid>[0-9a-fA-F]{1,8}):(?P<tid>[0-9a-fA-F]{1,8})\]\[(?P<when>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.[0-9]+)?\]\s*(?P<msg>.*)$")
         .expect("VS log regex")
 });
 
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"Package '[^']+' failed to (?:install|uninstall|repair|modify)|Return code details:|VSSetupErrorReports|dd_(?:setup|bootstrapper|client|installer)_\d|Microsoft\.VisualStudio\.Setup")
+    Regex::new(r"Package '[^']+' failed to (?:install|uninstall|repair|modify)|Return code details:|VSSetupErrorReports|dd_(?:setup|bootstrapper|client|installer)_[0-9]|Microsoft\.VisualStudio\.Setup")
         .expect("VS strong regex")
 });
 
 static WEAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)visual studio installer|vs_installer|^\[[0-9a-f]{1,8}:[0-9a-f]{1,8}\]\[\d{4}-\d{2}-\d{2}T[\d:.]+\] |^\s*Command executed:").expect("VS weak regex")
+    Regex::new(r"(?i)visual studio installer|vs_installer|^\[[0-9a-f]{1,8}:[0-9a-f]{1,8}\]\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+\] |^\s*Command executed:").expect("VS weak regex")
 });
 
 static PACKAGE: LazyLock<Regex> = LazyLock::new(|| {
