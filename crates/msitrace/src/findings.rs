@@ -111,6 +111,15 @@ pub struct Finding {
     /// Documents for further reading (a rule's `references`); absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
+    /// How many times the same fact happened (the same exit of the same program, the same
+    /// denial on the same kind of path, the same failed installation): the evidence cites the
+    /// first and the last. 1 when it happened once, and then absent from JSON.
+    #[serde(skip_serializing_if = "is_once")]
+    pub occurrences: u64,
+}
+
+fn is_once(n: &u64) -> bool {
+    *n == 1
 }
 
 /// One cited line (or record, or row).

@@ -565,6 +565,30 @@ fn repeated_exits_of_one_image_are_one_finding_with_count_and_first_and_last_row
     );
     let rows: Vec<Option<u64>> = f.evidence.iter().map(|e| e.row).collect();
     assert_eq!(rows, [Some(3), Some(9)]);
+    // The count is machine-readable too: `occurrences` in JSON, `occurrenceCount` in SARIF.
+    assert_eq!(f.occurrences, 3);
+    assert_eq!(serde_json::to_value(f).unwrap()["occurrences"], 3);
+    let sarif: serde_json::Value = serde_json::from_str(&msitrace::report::sarif::render(
+        &report,
+        &msitrace::rules::active(None),
+    ))
+    .unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let counted: Vec<(&str, u64)> = results
+        .iter()
+        .map(|r| {
+            let n = r.get("occurrenceCount").map_or(1, |n| n.as_u64().unwrap());
+            (r["ruleId"].as_str().unwrap(), n)
+        })
+        .collect();
+    assert!(
+        counted.contains(&("procmon.installer-exit", 3)),
+        "{counted:?}"
+    );
+    assert!(
+        counted.contains(&("procmon.process-crash", 1)),
+        "{counted:?}"
+    );
     // A single exit keeps its own PID in the title.
     let crash: Vec<_> = report
         .findings
@@ -580,4 +604,9 @@ fn repeated_exits_of_one_image_are_one_finding_with_count_and_first_and_last_row
         crash[0].title
     );
     assert_eq!(crash[0].evidence.len(), 1);
+    assert_eq!(crash[0].occurrences, 1);
+    assert!(serde_json::to_value(crash[0])
+        .unwrap()
+        .get("occurrences")
+        .is_none());
 }

@@ -164,6 +164,7 @@ impl BundleTracker {
                 .as_ref()
                 .expect("failed implies an outcome");
             Finding {
+                occurrences: 1,
                 references: Vec::new(),
                 id: "burn.bundle-failed".to_string(),
                 title: format!("Bundle {name} failed with exit code {}", o.code),
@@ -184,6 +185,7 @@ impl BundleTracker {
             }
         } else {
             Finding {
+                occurrences: 1,
                 references: Vec::new(),
                 id: "burn.errors-without-failure".to_string(),
                 title: format!("Bundle {name} logged errors but completed"),

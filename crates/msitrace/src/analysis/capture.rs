@@ -302,6 +302,7 @@ fn operation_finding(
         _ => "file_access",
     };
     Finding {
+        occurrences: total,
         references: Vec::new(),
         id: format!("procmon.{slug}"),
         title,
@@ -440,6 +441,7 @@ fn exit_finding(path: &str, tree: &ProcessTree, fold: &ExitFold<'_>) -> (Vec<u32
         cited.push(fold.exits[count - 1].0);
     }
     let finding = Finding {
+        occurrences: count as u64,
         references: Vec::new(),
         id: if installer_failed {
             "procmon.installer-exit".into()

@@ -428,6 +428,7 @@ fn failure_finding(
     }
     codes_cited.dedup();
     Finding {
+        occurrences: 1,
         references: Vec::new(),
         id,
         title,
@@ -489,6 +490,7 @@ fn describe_rule(m: &RuleMatch<'_>) -> Described {
 pub fn rule_finding(m: &RuleMatch<'_>, rules: &RuleContext<'_, '_>) -> Finding {
     let (id, title, category, remediation, confidence, summary) = describe_rule(m);
     Finding {
+        occurrences: 1,
         references: Vec::new(),
         id,
         title,
@@ -708,6 +710,7 @@ fn blame_product_code(finding: &mut Finding, path: &str, e: &Event) {
 
 fn product_code_finding(path: &str, e: &Event, session_index: usize) -> Finding {
     Finding {
+        occurrences: 1,
         references: Vec::new(),
         id: "msi.package.invalid-product-code".to_string(),
         title: "The package's ProductCode is not a valid GUID".to_string(),
@@ -758,6 +761,7 @@ fn file_in_use_finding(facts: &SessionFacts, session_index: usize) -> Finding {
         .collect();
     let first = facts.file_in_use[0].first_line();
     Finding {
+        occurrences: 1,
         references: Vec::new(),
         id: "msi.file-in-use".to_string(),
         title: "Files were in use during the installation; a restart completes it".to_string(),

@@ -251,6 +251,7 @@ impl EventLogTracker {
             findings.push(super::nearby::Timed {
                 times: Vec::new(),
                 finding: Finding {
+                    occurrences: 1,
                 references: Vec::new(),
                 id: "eventlog.service-failures-more".to_string(),
                 title: format!(
@@ -372,6 +373,7 @@ impl EventLogTracker {
             _ => "Run the service's executable by hand (or look for its Application Error / .NET Runtime events) to see why it stops; an installer that starts it (ServiceControl) fails with Error 1920 when it does.".to_string(),
         });
         Finding {
+            occurrences: 1,
             references: Vec::new(),
             id: format!(
                 "eventlog.service.{}",
@@ -449,6 +451,7 @@ impl EventLogTracker {
                     summary.push_str(&format!(" {} records about it.", records.len()));
                 }
                 let finding = Finding {
+                    occurrences: 1,
                     references: Vec::new(),
                     id: format!("eventlog.installer-{}", if hang { "hang" } else { "crash" }),
                     title: format!("{} {what}", c.image),
@@ -540,6 +543,7 @@ impl EventLogTracker {
                     _ => first.record.summary_line(),
                 };
                 Finding {
+                    occurrences: 1,
                     references: Vec::new(),
                     id: id.to_string(),
                     title: title.to_string(),

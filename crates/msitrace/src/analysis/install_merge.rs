@@ -52,6 +52,7 @@ fn take_cause(main: &mut Finding, from_log: Finding) {
     let mut remediation = from_log.remediation.clone();
     remediation.retain(|r| !r.starts_with("Collect the verbose installer log"));
     *main = Finding {
+        occurrences: 1,
         summary,
         codes,
         remediation,

@@ -568,6 +568,7 @@ fn failure_finding(
         remediation.push(info.remedy.to_string());
     }
     Finding {
+        occurrences: 1,
         references: Vec::new(),
         id: "eventlog.msi-failed".to_string(),
         title: format!("{product}: {operation} failed with status {status} (event log)"),
@@ -621,6 +622,7 @@ fn fold_repeated_failures(installs: &mut [EventLogInstall]) {
             continue;
         }
         let f = installs[first].failure.as_mut().expect("keyed");
+        f.occurrences = times.len() as u64;
         let listed: Vec<String> = times.iter().filter_map(|t| when(*t)).collect();
         f.summary = format!(
             "{} It happened {} times{}.",

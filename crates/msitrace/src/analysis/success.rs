@@ -68,6 +68,7 @@ fn restart_pending(facts: &SessionFacts, session_index: usize) -> Finding {
         .collect();
     let started = o.code == 1641;
     Finding {
+        occurrences: 1,
         references: Vec::new(),
         id: "msi.restart-required".to_string(),
         title: if started {
@@ -166,6 +167,7 @@ fn ignored_failures(facts: &SessionFacts, session_index: usize) -> Vec<Finding> 
         }
         remediation.push(format!("The package lets custom action {name} fail without failing the installation: check by hand that what it does (a service, an ACL, a setting, a command) was done, and fix what its output names."));
         out.push(Finding {
+            occurrences: 1,
             references: Vec::new(),
             id: "msi.custom-action.ignored-failure".to_string(),
             title: format!("Custom action {name} failed, but the installation went on"),
@@ -223,6 +225,7 @@ fn services_not_started(facts: &SessionFacts, session_index: usize) -> Option<Fi
         })
         .collect();
     Some(Finding {
+        occurrences: 1,
         references: Vec::new(),
         id: "msi.service.not-started".to_string(),
         title: "The installation succeeded, but a service it installed did not start".to_string(),

@@ -228,6 +228,9 @@ fn result(f: &Finding, rule_index: usize) -> Value {
         "message": { "text": format!("{} — {}", f.title, f.summary) },
         "properties": props,
     });
+    if f.occurrences > 1 {
+        result["occurrenceCount"] = json!(f.occurrences);
+    }
     // The primary location: the cause, else the first evidence.
     let primary = f
         .evidence

@@ -415,6 +415,7 @@ impl DeploymentTracker {
             (None, false) => Confidence::Low,
         };
         Finding {
+            occurrences: 1,
             references: Vec::new(),
             id: if severity == Severity::Error {
                 "deployment.failed".to_string()
@@ -516,6 +517,7 @@ impl DeploymentTracker {
     fn success_counted_as_failure(&self, i: usize, x: &DeploymentExit) -> Finding {
         let meaning = code_meaning(x.code, x.tool);
         Finding {
+            occurrences: 1,
             references: Vec::new(),
             id: "deployment.success-counted-as-failure".to_string(),
             title: format!(
@@ -557,6 +559,7 @@ impl DeploymentTracker {
             }
             let info = codes::lookup(CodeScope::Message, m.code);
             out.push(Finding {
+                occurrences: 1,
                 references: Vec::new(),
                 id: "deployment.relayed-installer-error".to_string(),
                 title: format!(
@@ -612,6 +615,7 @@ impl DeploymentTracker {
         let info = codes::lookup(CodeScope::Exit, 1612);
         let paths: Vec<&str> = hits.iter().take(5).map(|(_, p)| p.as_str()).collect();
         vec![Finding {
+            occurrences: 1,
             references: Vec::new(),
             id: "deployment.package-missing".to_string(),
             title: format!("Installer package not found: {}", paths.join(", ")),
