@@ -5,21 +5,11 @@
 #[path = "../../../benches/fleet_generator.rs"]
 mod fleet_generator;
 
-use assert_cmd::Command;
+use crate::common::{msitrace, root};
 use fleet_generator::{write_fleet, PlannedMachine};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn msitrace() -> Command {
-    let mut cmd = Command::cargo_bin("msitrace").unwrap();
-    cmd.current_dir(root()).env("NO_COLOR", "1");
-    cmd
-}
+use std::path::Path;
 
 /// Expected machines by cause, from the generator's plan.
 fn expected_causes(plan: &[PlannedMachine]) -> BTreeMap<&'static str, BTreeSet<String>> {

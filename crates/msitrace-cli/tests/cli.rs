@@ -1,17 +1,6 @@
 //! The `msitrace` binary run as a process: output, exit statuses, error lines.
 
-use assert_cmd::Command;
-use std::path::PathBuf;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn msitrace() -> Command {
-    let mut cmd = Command::cargo_bin("msitrace").unwrap();
-    cmd.current_dir(root()).env("NO_COLOR", "1");
-    cmd
-}
+use crate::common::msitrace;
 
 #[test]
 fn failing_log_exits_1_and_cites_the_line() {

@@ -2,21 +2,9 @@
 //! the text report at 80 columns, `events` on the aligned clock, the HTML timeline, several
 //! inputs, output options, rule messages, SARIF/JSON details, hostile text and smaller things.
 
+use crate::common::{msitrace, root};
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn msitrace() -> Command {
-    let mut cmd = Command::cargo_bin("msitrace").unwrap();
-    cmd.current_dir(root())
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .env_remove("CI");
-    cmd
-}
 
 /// stdout of a run, with its exit status checked.
 fn stdout_of(cmd: &mut Command, status: i32) -> String {

@@ -1,11 +1,7 @@
 //! `msitrace explain` as a person runs it: the help's examples work when pasted into bash, and
 //! the codes people paste from logs are known.
 
-use assert_cmd::Command;
-
-fn msitrace() -> Command {
-    Command::cargo_bin("msitrace").expect("the msitrace binary is built")
-}
+use crate::common::msitrace;
 
 fn stdout(args: &[&str]) -> (Option<i32>, String) {
     let out = msitrace().args(args).output().unwrap();

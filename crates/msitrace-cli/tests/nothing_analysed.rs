@@ -7,6 +7,7 @@
 //! - Inputs that used to hang (an EVTX file of 4,097 bytes given twice, `.zip` bundles holding
 //!   event logs) or panic (a Japanese-locale `Time of Day`) finish with a real exit status.
 
+use crate::common::root;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -14,10 +15,6 @@ use std::time::{Duration, Instant};
 
 /// How long one run may take before it counts as hung (debug build, loaded machine).
 const LIMIT: Duration = Duration::from_secs(60);
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// What one run printed and how it ended.
 struct Run {

@@ -1,20 +1,7 @@
 //! `msitrace analyze` in CI: --fail-on, several formats in one run, --quiet/--verbose, zips, and
 //! the generated completions and man page.
 
-use assert_cmd::Command;
-use std::path::PathBuf;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn msitrace() -> Command {
-    let mut cmd = Command::cargo_bin("msitrace").unwrap();
-    cmd.current_dir(root())
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS");
-    cmd
-}
+use crate::common::{msitrace, root};
 
 const FAILING: &str = "fixtures/msilog/error-1310-utf16.log";
 const SUCCESS: &str = "fixtures/msilog/success-utf8.log";

@@ -2,6 +2,7 @@
 
 mod batch;
 mod cli;
+mod common;
 mod everyday;
 mod explain;
 mod nothing_analysed;

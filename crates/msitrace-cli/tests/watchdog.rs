@@ -2,16 +2,13 @@
 //! settings — run as processes under a watchdog: a hang fails the test in seconds instead of
 //! stalling CI.
 
+use crate::common::root;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long one run may take (debug build, whole corpus) before it counts as hung.
 const LIMIT: Duration = Duration::from_secs(90);
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// `../shared/corpus`, or `None` (skipped, said on stderr) when absent outside CI.
 fn corpus() -> Option<PathBuf> {
