@@ -114,6 +114,14 @@ pub(super) struct WrapWidth {
 impl WrapWidth {
     /// See one line.
     pub(super) fn see(&mut self, line: &str) {
+        // A line has at most as many characters as bytes: one shorter in bytes than the longest
+        // met changes nothing, and once the longest is beyond every width no line can fill one
+        // (the longest only grows). Verbose logs get there within a few lines, so most lines are
+        // not counted.
+        if line.len() < self.max || self.max > *WRAP_WIDTHS.end() {
+            self.last_full = false;
+            return;
+        }
         let len = if line.len() < *WRAP_WIDTHS.start() {
             line.len()
         } else {
