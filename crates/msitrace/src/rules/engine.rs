@@ -192,7 +192,8 @@ impl Prefilter {
                 .filter(|((source, kind), _)| m.admits_kind(*source, kind))
                 .flat_map(|(_, members)| members.iter().copied())
                 .collect();
-            found.sort_unstable();
+            // Runs in order, one per kind: a stable sort merges them.
+            found.sort();
             found
         };
         if let Some(ids) = self.words.ids(m) {

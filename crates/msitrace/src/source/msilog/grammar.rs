@@ -448,7 +448,11 @@ pub(super) fn parse_property(body: &str) -> Option<Kind> {
         _ => return None,
     };
     let rest = rest[1..].strip_prefix("): ")?;
-    let eq = rest.find(" = ")?;
+    // The first ` = ` (a byte search: the property dump is a large part of a verbose log).
+    let b = rest.as_bytes();
+    let eq = memchr::memchr_iter(b'=', b)
+        .find(|&i| i > 0 && b[i - 1] == b' ' && b.get(i + 1) == Some(&b' '))?
+        - 1;
     Some(Kind::Property {
         scope,
         name: rest[..eq].trim().to_string(),
