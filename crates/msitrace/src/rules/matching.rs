@@ -6,7 +6,7 @@
 use super::engine::Subject;
 use super::model::{Matcher, Rule, SourceClass};
 use crate::event::{Event, Kind, Location};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 use std::cell::OnceCell;
 use std::collections::HashSet;
 
@@ -66,8 +66,10 @@ impl WordIndex {
         words.dedup();
         let search = (!words.is_empty())
             .then(|| {
+                // A DFA: each subject is searched once, with every match reported.
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&words)
                     .ok()
             })

@@ -160,7 +160,7 @@ impl<R: Read> MsiLogParser<R> {
                     "line longer than {} bytes: cut, the rest of the line was skipped",
                     self.settings.max_line
                 ))
-            } else if has_terminal_controls(text) {
+            } else if line.maybe_escape && has_terminal_controls(text) {
                 // Escape sequences are text a terminal would obey; every report drops them whole.
                 Some("terminal control sequences removed from this line".to_string())
             } else if (line.maybe_replaced && text.contains('\u{fffd}'))
@@ -385,11 +385,10 @@ impl<R: Read> Iterator for MsiLogParser<R> {
 /// Most warnings kept per input (the rest are counted in the last one).
 pub(super) const MAX_WARNINGS: usize = 1000;
 
-/// True when `text` holds ESC or CSI, which start terminal control sequences (a byte search
-/// first: this runs on every line, and a `char` search is several times slower).
+/// True when `text` holds ESC or CSI, which start terminal control sequences (looked for only
+/// in lines whose chunk has their bytes, see [`crate::text::Line::maybe_escape`]).
 fn has_terminal_controls(text: &str) -> bool {
-    // CSI (U+009B) is the bytes C2 9B in UTF-8; a 9B byte alone may belong to another character.
-    memchr::memchr2(0x1b, 0x9b, text.as_bytes()).is_some() && text.contains(['\x1b', '\u{9b}'])
+    text.contains(['\x1b', '\u{9b}'])
 }
 
 /// Three or more control characters (other than tab and CR) in one line: binary bytes, not text.
