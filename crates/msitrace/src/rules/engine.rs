@@ -414,6 +414,76 @@ within = "2m"
     }
 
     #[test]
+    fn literals_and_kinds_rule_out_only_subjects_that_cannot_match() {
+        let pack = RulePack::parse(
+            "t",
+            r#"
+[[rule]]
+id = "t.denied"
+title = "t"
+category = "c"
+summary = "{text}"
+[rule.match]
+source = "msilog"
+contains = "access is denied"
+
+[[rule]]
+id = "t.disk"
+title = "t"
+category = "c"
+summary = "{text}"
+[rule.match]
+kind = "text"
+contains = ["disk full", "0x80070070"]
+
+[[rule]]
+id = "t.denied.op"
+title = "t"
+category = "c"
+summary = "{text}"
+[rule.match]
+kind = "operation"
+result = "ACCESS DENIED"
+[[rule.then]]
+source = "msilog"
+contains = "STEP TWO"
+"#,
+        )
+        .unwrap();
+        let events = vec![
+            // A literal split by a line break is on no line: no match.
+            text(0, 10, at(10, 0, 0), "Access is\ndenied"),
+            // In another case, on a continuation line: a match at that line.
+            text(0, 20, at(10, 0, 1), "CA output\nERROR: ACCESS IS DENIED."),
+            text(2, 5, at(10, 0, 2), "write failed: 0X80070070"),
+            op(7, at(10, 0, 3), 1, r"C:\x", "ACCESS DENIED"),
+            text(0, 30, at(10, 0, 4), "then step two"),
+        ];
+        let subjects = subjects(&events);
+        let found = evaluate(&pack, &subjects);
+        let hits: Vec<(&str, Vec<Location>)> = found
+            .iter()
+            .map(|m| (m.rule.id.as_str(), m.hits.iter().map(|h| h.at).collect()))
+            .collect();
+        assert_eq!(
+            hits,
+            vec![
+                ("t.denied", vec![Location::Line(21)]),
+                ("t.disk", vec![Location::Line(5)]),
+                ("t.denied.op", vec![Location::Row(7), Location::Line(30)]),
+            ]
+        );
+        let rules: Vec<&Rule> = pack.rules.iter().collect();
+        let plain = super::super::oracle::evaluate_plain(&rules, &subjects);
+        let show = |m: &[RuleMatch<'_>]| -> Vec<String> {
+            m.iter()
+                .map(|m| format!("{} {:?}", m.rule.id, m.hits))
+                .collect()
+        };
+        assert_eq!(show(&found), show(&plain));
+    }
+
+    #[test]
     fn sequence_outside_window_or_wrong_order_does_not_match() {
         let pack = RulePack::parse("t", SEQ).unwrap();
         let late = vec![
