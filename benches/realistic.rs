@@ -16,7 +16,8 @@
 //! binaries) or built once into `<target>/csvbench`. A reference that is missing is skipped with
 //! a message; without `../shared` (or `python3`) the whole bench is skipped with a message.
 //!
-//! `MSITRACE_BENCH_ONLY=msilog_real` (names separated by commas) measures only the pairs named.
+//! `MSITRACE_BENCH_ONLY=msilog_real` (names separated by commas) measures only the pairs named
+//! (the inputs of the others are still built, once).
 //!
 //! Sizes: `MSITRACE_BENCH_MB` (default 150 MiB under `cargo bench`, 4 MiB as a test) for the
 //! MSI log and both captures; the EVTX input has a fixed size. Before criterion, each pair is
@@ -72,13 +73,11 @@ fn main() {
     let mut pairs = Vec::new();
 
     let evtx = dir.join("real-evtx-x9.evtx");
-    if wanted("evtx_real")
-        && build(&evtx, |out| {
-            let mut c = script(&shared, "evtx_join_chunks.py", out);
-            c.arg("9").args(corpus_files(&shared, "evtx", &["evtx"]));
-            c
-        })
-    {
+    if build(&evtx, |out| {
+        let mut c = script(&shared, "evtx_join_chunks.py", out);
+        c.arg("9").args(corpus_files(&shared, "evtx", &["evtx"]));
+        c
+    }) {
         let dump = std::env::var_os("MSITRACE_EVTX_DUMP")
             .map(PathBuf::from)
             .or_else(|| on_path("evtx_dump"));
@@ -106,14 +105,12 @@ fn main() {
     }
 
     let msilog = dir.join(format!("real-msilog-{}MiB.log", setup.mb));
-    if wanted("msilog_real")
-        && build(&msilog, |out| {
-            let mut c = script(&shared, "msilog_join.py", out);
-            c.arg(bytes.to_string())
-                .args(corpus_files(&shared, "msilog", &["log"]));
-            c
-        })
-    {
+    if build(&msilog, |out| {
+        let mut c = script(&shared, "msilog_join.py", out);
+        c.arg(bytes.to_string())
+            .args(corpus_files(&shared, "msilog", &["log"]));
+        c
+    }) {
         pairs.push(Pair {
             name: "msilog_real",
             path: msilog,
@@ -125,13 +122,11 @@ fn main() {
     }
 
     let real = dir.join(format!("real-procmon-{}MiB.csv", setup.mb));
-    if wanted("procmon_real")
-        && build(&real, |out| {
-            let mut c = script(&shared, "procmon_join.py", out);
-            c.arg(bytes.to_string()).args(seven_column_exports(&shared));
-            c
-        })
-    {
+    if build(&real, |out| {
+        let mut c = script(&shared, "procmon_join.py", out);
+        c.arg(bytes.to_string()).args(seven_column_exports(&shared));
+        c
+    }) {
         pairs.push(Pair {
             name: "procmon_real",
             path: real,
@@ -142,13 +137,11 @@ fn main() {
     }
     if let Some(gen) = tool("gen") {
         let hostile = dir.join(format!("hostile-procmon-{}MiB.csv", setup.mb));
-        if wanted("procmon_hostile")
-            && build(&hostile, |out| {
-                let mut c = Command::new(&gen);
-                c.arg(out).arg(bytes.to_string());
-                c
-            })
-        {
+        if build(&hostile, |out| {
+            let mut c = Command::new(&gen);
+            c.arg(out).arg(bytes.to_string());
+            c
+        }) {
             pairs.push(Pair {
                 name: "procmon_hostile",
                 path: hostile,
@@ -158,6 +151,7 @@ fn main() {
             });
         }
     }
+    pairs.retain(|p| wanted(p.name));
     if setup.gen_only {
         for p in &pairs {
             println!("{}", p.path.display());
@@ -249,9 +243,8 @@ fn same_run(p: &Pair) {
     }
 }
 
-/// True when the pair (or family: `evtx_real` for both thread counts) is to be measured:
-/// `MSITRACE_BENCH_ONLY` unset, or naming it (`MSITRACE_BENCH_ONLY=msilog_real` builds and
-/// measures the MSI log alone; several names separated by commas).
+/// True when the pair is to be measured: `MSITRACE_BENCH_ONLY` unset, or naming it or its family
+/// (`evtx_real` for both thread counts; several names separated by commas).
 fn wanted(name: &str) -> bool {
     std::env::var("MSITRACE_BENCH_ONLY")
         .ok()
