@@ -328,10 +328,12 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     );
     let matches =
         crate::rules::evaluate_rules(crate::rules::active(settings.rules.as_deref()), &subjects);
+    let causes = diagnose::cause_index(&matches, &subjects);
     let ctx = diagnose::RuleContext {
         matches: &matches,
         subjects: &subjects,
         paths: &paths,
+        causes: &causes,
     };
     let mut session_findings: Vec<Finding> = Vec::new();
     for (index, f) in facts.iter().enumerate() {

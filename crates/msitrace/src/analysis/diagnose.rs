@@ -21,28 +21,39 @@ pub struct RuleContext<'a, 'r> {
     pub subjects: &'a [Subject<'a>],
     /// Input paths by input id, to cite evidence from other inputs.
     pub paths: &'a [String],
+    /// The cause rule of each line a cause rule's event is at ([`cause_index`]).
+    pub causes: &'a CauseIndex,
+}
+
+/// The most specific cause match at each place (input, location), as an index into the matches:
+/// looked up for every line of every failure window, so found once.
+pub type CauseIndex = std::collections::HashMap<(u32, Location), usize>;
+
+/// Index the cause rules' events by place: at each, the match with the most steps, then the
+/// first in the pack's order.
+pub fn cause_index(matches: &[RuleMatch<'_>], subjects: &[Subject<'_>]) -> CauseIndex {
+    let mut index = CauseIndex::new();
+    for (i, m) in matches.iter().enumerate() {
+        if m.rule.role != Role::Cause {
+            continue;
+        }
+        for h in &m.hits {
+            let best = index
+                .entry((subjects[h.subject].event.input, h.at))
+                .or_insert(i);
+            if matches[*best].hits.len() < m.hits.len() {
+                *best = i;
+            }
+        }
+    }
+    index
 }
 
 impl<'a, 'r> RuleContext<'a, 'r> {
     /// The most specific cause rule with an event at this line (more steps first, then the pack's
     /// order).
     fn cause_at(&self, input: u32, at: Location) -> Option<&'a RuleMatch<'r>> {
-        self.matches
-            .iter()
-            .filter(|m| m.rule.role == Role::Cause)
-            .filter(|m| {
-                m.hits
-                    .iter()
-                    .any(|h| h.at == at && self.subjects[h.subject].event.input == input)
-            })
-            .max_by_key(|m| (m.hits.len(), std::cmp::Reverse(self.order(m))))
-    }
-
-    fn order(&self, m: &RuleMatch<'r>) -> usize {
-        self.matches
-            .iter()
-            .position(|x| std::ptr::eq(x, m))
-            .unwrap_or(usize::MAX)
+        self.causes.get(&(input, at)).map(|&i| &self.matches[i])
     }
 
     /// The evidence of a match: its first event is the cause, the others what it led to.

@@ -255,7 +255,7 @@ impl SessionTracker {
                 let s = Session {
                     verbose: b.verbose,
                     calling_process: b.calling_process.clone(),
-                    ..Default::default()
+                    ..Session::new()
                 };
                 self.current = Some(s);
             } else if let (true, Some(s)) = (b.started, self.current.as_mut()) {
@@ -265,7 +265,7 @@ impl SessionTracker {
                 }
             }
         }
-        self.current.get_or_insert_with(Session::default)
+        self.current.get_or_insert_with(Session::new)
     }
 
     fn finish_current(&mut self) {
@@ -282,6 +282,15 @@ impl SessionTracker {
 }
 
 impl Session {
+    /// A session with room for its ring of notable entries (grown step by step, the ring was
+    /// copied again and again in every session).
+    fn new() -> Self {
+        Session {
+            ring: VecDeque::with_capacity(RING),
+            ..Default::default()
+        }
+    }
+
     /// True once the engine has returned (the run is over).
     fn has_ended(&self) -> bool {
         self.engine_return.is_some() || self.outcome.is_some()

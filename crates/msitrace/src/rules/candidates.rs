@@ -8,7 +8,7 @@
 //! `related`), so the index only has to return a superset of the events that can follow, in
 //! the order of the subjects (the first fitting event wins, as in a plain scan).
 
-use super::engine::Subject;
+use super::engine::{Prefilter, Subject};
 use super::matching::{match_event, Texts};
 use super::model::{Scope, Step};
 use crate::event::Location;
@@ -89,10 +89,16 @@ fn window<K: Copy>(
 
 impl StepCandidates {
     /// Find the events of `step` among the subjects (one pass) and index them.
-    pub fn build(step: &Step, subjects: &[Subject<'_>], texts: &Texts) -> Self {
+    pub fn build(
+        step: &Step,
+        subjects: &[Subject<'_>],
+        texts: &Texts,
+        prefilter: &Prefilter,
+    ) -> Self {
         let mut list = Vec::new();
         let mut groups: HashMap<GroupKey, Group> = HashMap::new();
-        for (j, s) in subjects.iter().enumerate() {
+        for j in prefilter.admitted(&step.matcher, subjects, texts) {
+            let s = &subjects[j];
             let Some(key) = key_of(step, s) else {
                 continue;
             };

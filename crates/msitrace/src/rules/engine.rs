@@ -6,8 +6,8 @@
 //! and the values captured for the summary.
 
 use super::candidates::StepCandidates;
-use super::matching::{match_event, Texts};
-use super::model::{Rule, RulePack, Scope, SourceClass, Step};
+use super::matching::{match_event, Texts, WordIndex};
+use super::model::{Matcher, Rule, RulePack, Scope, SourceClass, Step};
 use super::template::fill;
 pub use super::template::fill_known;
 use crate::event::{Event, Location};
@@ -92,16 +92,15 @@ pub fn evaluate_rules<'r>(
     let rules: Vec<&'r Rule> = rules.into_iter().collect();
     let mut out = Vec::new();
     let texts = Texts::new(subjects.len());
+    let prefilter = Prefilter::new(&rules, subjects);
     for &rule in &rules {
         let later: Vec<OnceCell<StepCandidates>> =
             rule.steps.iter().skip(1).map(|_| OnceCell::new()).collect();
         let first = &rule.steps[0].matcher;
         let mut done: HashSet<(u32, Option<usize>)> = HashSet::new();
-        for (i, s) in subjects.iter().enumerate() {
-            // The cheap conditions first: most events are of another kind.
-            if !first.admits_kind(s.source, s.event.kind.name()) {
-                continue;
-            }
+        // The cheap conditions first: most events are of another kind.
+        for i in prefilter.admitted(first, subjects, &texts) {
+            let s = &subjects[i];
             let key = (s.event.input, s.session);
             if done.contains(&key) {
                 continue;
@@ -122,6 +121,7 @@ pub fn evaluate_rules<'r>(
                 later: &later,
                 subjects,
                 texts: &texts,
+                prefilter: &prefilter,
             };
             if sequence.follow(0, &mut hits, &mut captures) {
                 done.insert(key);
@@ -144,6 +144,63 @@ struct Sequence<'s, 'a> {
     later: &'s [OnceCell<StepCandidates>],
     subjects: &'s [Subject<'a>],
     texts: &'s Texts,
+    prefilter: &'s Prefilter,
+}
+
+/// The subjects a step can match, found without trying each: by source family and event kind
+/// (most rules ask for one or two kinds, and most kept events are of others), and by the
+/// `contains` literals (one search per subject for the literals of every rule, instead of one per
+/// rule, literal and line).
+pub(super) struct Prefilter {
+    /// The subject indexes of each source family and kind name (a few dozen pairs at most).
+    groups: Vec<((SourceClass, &'static str), Vec<usize>)>,
+    /// Number of subjects.
+    len: usize,
+    words: WordIndex,
+}
+
+impl Prefilter {
+    pub(super) fn new(rules: &[&Rule], subjects: &[Subject<'_>]) -> Self {
+        let mut groups: Vec<((SourceClass, &'static str), Vec<usize>)> = Vec::new();
+        for (i, s) in subjects.iter().enumerate() {
+            let pair = (s.source, s.event.kind.name());
+            match groups.iter_mut().find(|(p, _)| *p == pair) {
+                Some((_, members)) => members.push(i),
+                None => groups.push((pair, vec![i])),
+            }
+        }
+        Prefilter {
+            groups,
+            len: subjects.len(),
+            words: WordIndex::new(rules, subjects.len()),
+        }
+    }
+
+    /// The subjects `m` may match (a superset of those it matches), in subject order.
+    pub(super) fn admitted(
+        &self,
+        m: &Matcher,
+        subjects: &[Subject<'_>],
+        texts: &Texts,
+    ) -> Vec<usize> {
+        let mut found: Vec<usize> = if m.sources.is_empty() && m.kinds.is_empty() {
+            (0..self.len).collect()
+        } else {
+            let mut found: Vec<usize> = self
+                .groups
+                .iter()
+                .filter(|((source, kind), _)| m.admits_kind(*source, kind))
+                .flat_map(|(_, members)| members.iter().copied())
+                .collect();
+            // Runs in order, one per kind: a stable sort merges them.
+            found.sort();
+            found
+        };
+        if let Some(ids) = self.words.ids(m) {
+            found.retain(|&i| self.words.holds_any(&ids, i, subjects[i].event, texts));
+        }
+        found
+    }
 }
 
 impl Sequence<'_, '_> {
@@ -159,7 +216,9 @@ impl Sequence<'_, '_> {
             return true;
         };
         let (subjects, texts) = (self.subjects, self.texts);
-        let index = self.later[from].get_or_init(|| StepCandidates::build(step, subjects, texts));
+        let prefilter = self.prefilter;
+        let index = self.later[from]
+            .get_or_init(|| StepCandidates::build(step, subjects, texts, prefilter));
         let prev = &subjects[hits.last().expect("a first hit").subject];
         for &c in index.around(step, prev).iter() {
             let candidate = &index.list[c];
@@ -352,6 +411,76 @@ within = "2m"
             m.summary(),
             r"msiexec.exe denied on C:\Windows\Temp\x.tmp, then: MSI (s) (AA:BB) [10:00:30:000]: Error 2503."
         );
+    }
+
+    #[test]
+    fn literals_and_kinds_rule_out_only_subjects_that_cannot_match() {
+        let pack = RulePack::parse(
+            "t",
+            r#"
+[[rule]]
+id = "t.denied"
+title = "t"
+category = "c"
+summary = "{text}"
+[rule.match]
+source = "msilog"
+contains = "access is denied"
+
+[[rule]]
+id = "t.disk"
+title = "t"
+category = "c"
+summary = "{text}"
+[rule.match]
+kind = "text"
+contains = ["disk full", "0x80070070"]
+
+[[rule]]
+id = "t.denied.op"
+title = "t"
+category = "c"
+summary = "{text}"
+[rule.match]
+kind = "operation"
+result = "ACCESS DENIED"
+[[rule.then]]
+source = "msilog"
+contains = "STEP TWO"
+"#,
+        )
+        .unwrap();
+        let events = vec![
+            // A literal split by a line break is on no line: no match.
+            text(0, 10, at(10, 0, 0), "Access is\ndenied"),
+            // In another case, on a continuation line: a match at that line.
+            text(0, 20, at(10, 0, 1), "CA output\nERROR: ACCESS IS DENIED."),
+            text(2, 5, at(10, 0, 2), "write failed: 0X80070070"),
+            op(7, at(10, 0, 3), 1, r"C:\x", "ACCESS DENIED"),
+            text(0, 30, at(10, 0, 4), "then step two"),
+        ];
+        let subjects = subjects(&events);
+        let found = evaluate(&pack, &subjects);
+        let hits: Vec<(&str, Vec<Location>)> = found
+            .iter()
+            .map(|m| (m.rule.id.as_str(), m.hits.iter().map(|h| h.at).collect()))
+            .collect();
+        assert_eq!(
+            hits,
+            vec![
+                ("t.denied", vec![Location::Line(21)]),
+                ("t.disk", vec![Location::Line(5)]),
+                ("t.denied.op", vec![Location::Row(7), Location::Line(30)]),
+            ]
+        );
+        let rules: Vec<&Rule> = pack.rules.iter().collect();
+        let plain = super::super::oracle::evaluate_plain(&rules, &subjects);
+        let show = |m: &[RuleMatch<'_>]| -> Vec<String> {
+            m.iter()
+                .map(|m| format!("{} {:?}", m.rule.id, m.hits))
+                .collect()
+        };
+        assert_eq!(show(&found), show(&plain));
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! ask, and only for the events a text condition reaches.
 
 use super::engine::Subject;
-use super::model::{Matcher, SourceClass};
+use super::model::{Matcher, Rule, SourceClass};
 use crate::event::{Event, Kind, Location};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 use std::cell::OnceCell;
 use std::collections::HashSet;
 
@@ -36,6 +37,89 @@ impl Texts {
                 })
                 .collect()
         })
+    }
+}
+
+/// Every `contains` literal of the rules evaluated, and which of them each subject holds (found
+/// at the first ask, in one search of its lines): a step whose literals a subject holds none of
+/// cannot match it.
+pub(super) struct WordIndex {
+    /// The literals, lower-cased, sorted and without repeats.
+    words: Vec<String>,
+    /// A search for all of them at once, ignoring ASCII case (`None`: no literals).
+    search: Option<AhoCorasick>,
+    /// Per subject, the literals it holds, one bit each.
+    held: Vec<OnceCell<Box<[u64]>>>,
+}
+
+impl WordIndex {
+    pub(super) fn new(rules: &[&Rule], subjects: usize) -> Self {
+        let mut words: Vec<String> = rules
+            .iter()
+            .flat_map(|r| &r.steps)
+            .flat_map(|step| &step.matcher.contains)
+            // A literal over two lines is looked for line by line: not here.
+            .filter(|w| !w.is_empty() && !w.contains(['\n', '\r']))
+            .cloned()
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        let search = (!words.is_empty())
+            .then(|| {
+                // A DFA: each subject is searched once, with every match reported.
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&words)
+                    .ok()
+            })
+            .flatten();
+        WordIndex {
+            words,
+            search,
+            held: (0..subjects).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    /// The indexes of `m`'s literals; `None` when it has none or one is not indexed (no subject
+    /// can then be ruled out by its literals).
+    pub(super) fn ids(&self, m: &Matcher) -> Option<Vec<usize>> {
+        self.search.as_ref()?;
+        if m.contains.is_empty() {
+            return None;
+        }
+        m.contains
+            .iter()
+            .map(|w| self.words.binary_search(w).ok())
+            .collect()
+    }
+
+    /// True when subject `i` holds one of the literals `ids` on one of its lines (as
+    /// [`Texts`] makes them).
+    pub(super) fn holds_any(&self, ids: &[usize], i: usize, event: &Event, texts: &Texts) -> bool {
+        let Some(search) = &self.search else {
+            return true;
+        };
+        let held = self.held[i].get_or_init(|| {
+            let mut bits = vec![0u64; self.words.len().div_ceil(64)].into_boxed_slice();
+            let mut mark = |hay: &[u8]| {
+                for m in search.find_overlapping_iter(hay) {
+                    let id = m.pattern().as_usize();
+                    bits[id / 64] |= 1 << (id % 64);
+                }
+            };
+            match (&event.raw, event.at) {
+                // The lines of the raw text are its pieces between line feeds, and no literal
+                // here holds one: searching the whole text finds what a search per line does.
+                (Some(raw), Location::Line(_)) => mark(raw.as_bytes()),
+                _ => texts
+                    .of(i, event)
+                    .iter()
+                    .for_each(|l| mark(l.lower.as_bytes())),
+            }
+            bits
+        });
+        ids.iter().any(|&id| held[id / 64] & (1 << (id % 64)) != 0)
     }
 }
 

@@ -22,6 +22,8 @@ pub(super) struct ChunkInfo {
     pub replaced: bool,
     /// Its control characters (see [`super::control_bytes`]).
     pub controls: usize,
+    /// True when its text may hold a terminal escape (see [`super::escape_bytes`]).
+    pub escapes: bool,
     /// True for the last chunk: the source is at its end.
     pub last: bool,
 }
@@ -101,6 +103,7 @@ impl<R: Read> Decoding<R> {
             bytes: n,
             replaced,
             controls: super::control_bytes(&text.as_bytes()[from..]),
+            escapes: super::escape_bytes(&text.as_bytes()[from..]),
             last,
         })
     }
@@ -145,7 +148,13 @@ impl Carry {
             }
         }
         let controls = carried_in + info.controls - self.controls;
-        chunk.info = ChunkInfo { controls, ..info };
+        // Told of the text as handed over: the carried line in front, none of what is carried on.
+        let escapes = super::escape_bytes(chunk.text.as_bytes());
+        chunk.info = ChunkInfo {
+            controls,
+            escapes,
+            ..info
+        };
         let newlines = memchr::memchr_iter(b'\n', chunk.text.as_bytes());
         chunk.newlines.extend(newlines);
     }

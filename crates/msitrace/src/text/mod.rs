@@ -154,6 +154,16 @@ pub struct Line<'a> {
     /// False when the reader has a [`LineScreen`] and none of its words is in the line; true
     /// otherwise (a word is there, or no screen was set).
     pub may_match: bool,
+    /// False when the line holds no ESC (U+001B) and no CSI (U+009B), which start terminal
+    /// control sequences; true when it may (see [`escape_bytes`]).
+    pub maybe_escape: bool,
+}
+
+/// True when `text` has a byte of ESC (1B) or of CSI (the 9B of its UTF-8 form C2 9B; other
+/// characters have that byte too): a text without one holds no terminal escape. Told per chunk,
+/// in one pass, so that lines need no search of their own.
+pub fn escape_bytes(text: &[u8]) -> bool {
+    memchr::memchr2(0x1b, 0x9b, text).is_some()
 }
 
 /// The number of control characters in `text` other than tab, CR and LF: text has almost none,
@@ -188,6 +198,8 @@ pub struct LineReader<R> {
     replaced: bool,
     /// Control characters in `text` (see [`control_bytes`]), counted as chunks arrive.
     controls: usize,
+    /// True when `text` may hold a terminal escape ([`escape_bytes`]).
+    escapes: bool,
     /// Decoded bytes dropped from the front of `text` so far: `text[i]` is byte `dropped + i`
     /// of the decoded input.
     dropped: u64,
@@ -233,6 +245,7 @@ impl<R: Read> LineReader<R> {
             bytes_read: 0,
             replaced: false,
             controls: 0,
+            escapes: false,
             dropped: 0,
             words: None,
             found: Vec::new(),
@@ -280,6 +293,7 @@ impl<R: Read> LineReader<R> {
             self.start = 0;
         }
         let pending_controls = control_bytes(self.text.as_bytes());
+        let pending_escapes = escape_bytes(self.text.as_bytes());
         // The pending text holds no line feed (lines are read up to the last one first).
         self.newlines.clear();
         self.newline = 0;
@@ -288,6 +302,7 @@ impl<R: Read> LineReader<R> {
             bytes,
             replaced,
             controls,
+            escapes,
             last,
         } = match &mut self.chunks {
             Chunks::Here(decoding) => {
@@ -312,6 +327,7 @@ impl<R: Read> LineReader<R> {
         self.bytes_read += bytes as u64;
         self.replaced |= replaced;
         self.controls = pending_controls + controls;
+        self.escapes = pending_escapes || escapes;
         self.eof = last;
         Ok(true)
     }
@@ -385,6 +401,7 @@ impl<R: Read> LineReader<R> {
             truncated,
             maybe_replaced: self.replaced,
             maybe_binary: self.controls >= 3,
+            maybe_escape: self.escapes,
             may_match,
         }
     }
@@ -645,6 +662,39 @@ mod tests {
         let mut r = LineReader::new(&b"a\nb"[..], TextEncoding::Utf8);
         assert!(r.next_line().unwrap().unwrap().may_match);
         assert!(r.next_line().unwrap().unwrap().may_match);
+    }
+
+    #[test]
+    fn escapes_are_flagged_in_every_line_that_holds_one() {
+        // ESC and CSI in lines on both sides of the first 256 KiB chunk's end, one straddling it,
+        // and a 9B byte of another character (U+01DB): a flag may be set for a line without an
+        // escape, never missing for one with it.
+        let mut text = "plain line \u{1db}\n".repeat(30_000);
+        for at in [1000, 256 * 1024 - 2, 300_000] {
+            let at = (at..).find(|&i| text.is_char_boundary(i)).unwrap();
+            text.insert_str(at, "\nred \u{1b}[31m x \u{9b}0m\n");
+        }
+        for (ahead, step) in [
+            (false, 1 << 20),
+            (true, 1 << 20),
+            (false, 4093),
+            (true, 4093),
+        ] {
+            let mut r = LineReader::new(Trickle::new(text.as_bytes(), step), TextEncoding::Utf8);
+            if ahead {
+                r = r.read_ahead();
+            }
+            let mut escapes = 0;
+            while let Some(line) = r.next_line().unwrap() {
+                if line.text.contains(['\u{1b}', '\u{9b}']) {
+                    assert!(line.maybe_escape, "line {}", line.number);
+                    escapes += 1;
+                }
+            }
+            assert_eq!(escapes, 3, "ahead {ahead}, step {step}");
+        }
+        let mut plain = LineReader::new(&b"no escape here\n"[..], TextEncoding::Utf8);
+        assert!(!plain.next_line().unwrap().unwrap().maybe_escape);
     }
 
     #[test]

@@ -57,8 +57,7 @@ impl Utf16LeDecoder {
         let mut replaced = false;
         loop {
             if self.clean {
-                let ascii = ascii_prefix(input);
-                push_narrowed(&input[..ascii], text);
+                let ascii = push_ascii(input, text);
                 input = &input[ascii..];
             }
             if input.is_empty() {
@@ -83,48 +82,42 @@ fn reserve(decoder: &Decoder, len: usize, text: &mut String) {
     text.reserve(decoder.max_utf8_buffer_length(len).unwrap_or(len * 3 + 16));
 }
 
-/// How many leading bytes of `input` are ASCII units (an even number).
-fn ascii_prefix(input: &[u8]) -> usize {
-    let mut at = 0;
-    // 16 units at a time: one OR over the block tells whether any is not ASCII.
-    for block in input.chunks_exact(32) {
-        let not_ascii = block
-            .chunks_exact(2)
-            .fold(0u8, |bits, unit| bits | (unit[0] & 0x80) | unit[1]);
-        if not_ascii != 0 {
-            break;
-        }
-        at += 32;
-    }
-    while at + 2 <= input.len() && input[at] < 0x80 && input[at + 1] == 0 {
-        at += 2;
-    }
-    at
-}
-
-/// Append ASCII units as the bytes they are.
-fn push_narrowed(units: &[u8], text: &mut String) {
+/// Append the leading ASCII units of `input` as the bytes they are; returns how many bytes of
+/// `input` they were (an even number). One pass: each block of units is checked and narrowed
+/// at once.
+fn push_ascii(input: &[u8], text: &mut String) -> usize {
     let mut bytes = [0u8; 4096];
-    for block in units.chunks(2 * bytes.len()) {
-        let n = block.len() / 2;
-        // 16 units at a time, a fixed shape the compiler turns into vector shuffles.
-        let wide = block.chunks_exact(32);
-        let tail = wide.remainder();
-        for (out, units) in bytes.chunks_exact_mut(16).zip(wide) {
+    let mut at = 0;
+    loop {
+        let block = &input[at..input.len().min(at + 2 * bytes.len())];
+        let mut n = 0;
+        // 16 units at a time, a fixed shape the compiler turns into vector operations: one OR
+        // over the block tells whether all are ASCII.
+        for units in block.chunks_exact(32) {
             let wide: [u16; 16] =
                 std::array::from_fn(|i| u16::from_le_bytes([units[2 * i], units[2 * i + 1]]));
-            for (byte, unit) in out.iter_mut().zip(wide) {
+            if wide.iter().fold(0u16, |bits, &unit| bits | unit) >= 0x80 {
+                break;
+            }
+            for (byte, unit) in bytes[n..n + 16].iter_mut().zip(wide) {
                 *byte = unit as u8;
             }
+            n += 16;
         }
-        let done = n - tail.len() / 2;
-        for (byte, unit) in bytes[done..n].iter_mut().zip(tail.chunks_exact(2)) {
-            *byte = unit[0];
+        // Then unit by unit, up to the first that is not ASCII.
+        while 2 * n + 2 <= block.len() && block[2 * n] < 0x80 && block[2 * n + 1] == 0 {
+            bytes[n] = block[2 * n];
+            n += 1;
         }
         // ASCII is always UTF-8; the lossy branch is never taken.
         match std::str::from_utf8(&bytes[..n]) {
             Ok(ascii) => text.push_str(ascii),
             Err(_) => text.push_str(&String::from_utf8_lossy(&bytes[..n])),
+        }
+        at += 2 * n;
+        // A block not narrowed whole ends at a unit that is not ASCII, or at the end.
+        if n < bytes.len() || at == input.len() {
+            return at;
         }
     }
 }

@@ -114,6 +114,14 @@ pub(super) struct WrapWidth {
 impl WrapWidth {
     /// See one line.
     pub(super) fn see(&mut self, line: &str) {
+        // A line has at most as many characters as bytes: one shorter in bytes than the longest
+        // met changes nothing, and once the longest is beyond every width no line can fill one
+        // (the longest only grows). Verbose logs get there within a few lines, so most lines are
+        // not counted.
+        if line.len() < self.max || self.max > *WRAP_WIDTHS.end() {
+            self.last_full = false;
+            return;
+        }
         let len = if line.len() < *WRAP_WIDTHS.start() {
             line.len()
         } else {
@@ -228,6 +236,58 @@ impl ExcerptTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_width_skips_only_lines_that_cannot_fill_it() {
+        // Every line measured, as before lines were skipped by their length in bytes.
+        fn counted(max: &mut usize, at_max: &mut u32, line: &str) -> bool {
+            let len = if line.len() < *WRAP_WIDTHS.start() {
+                line.len()
+            } else {
+                line.chars().count()
+            };
+            match len.cmp(max) {
+                std::cmp::Ordering::Greater => (*max, *at_max) = (len, 1),
+                std::cmp::Ordering::Equal => *at_max += 1,
+                std::cmp::Ordering::Less => {}
+            }
+            len == *max && *at_max >= 2 && WRAP_WIDTHS.contains(&len)
+        }
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        let mut fulls = 0;
+        for round in 0..200 {
+            let (mut max, mut at_max) = (0, 0);
+            let mut wrap = WrapWidth::default();
+            for _ in 0..60 {
+                // Widths around the cut widths (beyond them in odd rounds), some characters of
+                // two and three bytes.
+                let widths = [40, 59, 60, 80, 120, 250, 251, 400];
+                let len = widths[next(6 + 2 * (round % 2) as u64)] - next(3);
+                let line: String = (0..len)
+                    .map(|_| ['a', 'é', '中'][if next(6) == 0 { 1 + next(2) } else { 0 }])
+                    .collect();
+                wrap.see(&line);
+                let expected = counted(&mut max, &mut at_max, &line);
+                assert_eq!(wrap.last_full, expected, "round {round}: {} chars", len);
+                fulls += usize::from(expected);
+            }
+        }
+        assert!(fulls > 0, "no line filled a width");
+        let mut wrap = WrapWidth::default();
+        for _ in 0..2 {
+            wrap.see(&"x".repeat(80));
+        }
+        assert!(wrap.last_full);
+        wrap.see(&"x".repeat(300));
+        wrap.see(&"x".repeat(80));
+        assert!(!wrap.last_full, "a width beyond every cut width is no cut");
+    }
 
     #[test]
     fn markdown_quotes_nested_and_indented() {

@@ -448,7 +448,11 @@ pub(super) fn parse_property(body: &str) -> Option<Kind> {
         _ => return None,
     };
     let rest = rest[1..].strip_prefix("): ")?;
-    let eq = rest.find(" = ")?;
+    // The first ` = ` (a byte search: the property dump is a large part of a verbose log).
+    let b = rest.as_bytes();
+    let eq = memchr::memchr_iter(b'=', b)
+        .find(|&i| i > 0 && b[i - 1] == b' ' && b.get(i + 1) == Some(&b' '))?
+        - 1;
     Some(Kind::Property {
         scope,
         name: rest[..eq].trim().to_string(),
@@ -458,17 +462,21 @@ pub(super) fn parse_property(body: &str) -> Option<Kind> {
 
 /// `PROPERTY CHANGE: Adding X property. Its value is 'V'.` and its Modifying/Deleting forms.
 pub(super) fn parse_property_change(body: &str) -> Option<Kind> {
+    // Searchers built once: a verbose log has thousands of these lines.
+    static PROPERTY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" property."));
+    static NEW_VALUE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Its new value: '"));
+    static VALUE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Its value is '"));
     let rest = body.strip_prefix("PROPERTY CHANGE: ")?;
     let (_verb, rest) = rest.split_once(' ')?;
-    let at = rest.find(" property.")?;
+    let at = PROPERTY.find(rest.as_bytes())?;
     let name = rest[..at].trim().to_string();
     let tail = &rest[at..];
-    let value = if let Some(v) = tail.find("Its new value: '") {
+    let value = if let Some(v) = NEW_VALUE.find(tail.as_bytes()) {
         tail[v + 16..]
             .trim_end()
             .trim_end_matches('.')
             .trim_end_matches('\'')
-    } else if let Some(v) = tail.find("Its value is '") {
+    } else if let Some(v) = VALUE.find(tail.as_bytes()) {
         tail[v + 14..]
             .trim_end()
             .trim_end_matches('.')
@@ -508,7 +516,9 @@ pub(super) fn parse_policy(body: &str) -> Option<Kind> {
     } else {
         (PolicyScope::User, body.strip_prefix("User policy value '")?)
     };
-    let (name, value) = rest.split_once("' is ")?;
+    static IS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("' is "));
+    let at = IS.find(rest.as_bytes())?;
+    let (name, value) = (&rest[..at], &rest[at + 5..]);
     Some(Kind::Policy {
         scope,
         name: name.to_string(),

@@ -160,7 +160,7 @@ impl<R: Read> MsiLogParser<R> {
                     "line longer than {} bytes: cut, the rest of the line was skipped",
                     self.settings.max_line
                 ))
-            } else if text.contains(['\x1b', '\u{9b}']) {
+            } else if line.maybe_escape && has_terminal_controls(text) {
                 // Escape sequences are text a terminal would obey; every report drops them whole.
                 Some("terminal control sequences removed from this line".to_string())
             } else if (line.maybe_replaced && text.contains('\u{fffd}'))
@@ -384,6 +384,12 @@ impl<R: Read> Iterator for MsiLogParser<R> {
 
 /// Most warnings kept per input (the rest are counted in the last one).
 pub(super) const MAX_WARNINGS: usize = 1000;
+
+/// True when `text` holds ESC or CSI, which start terminal control sequences (looked for only
+/// in lines whose chunk has their bytes, see [`crate::text::Line::maybe_escape`]).
+fn has_terminal_controls(text: &str) -> bool {
+    text.contains(['\x1b', '\u{9b}'])
+}
 
 /// Three or more control characters (other than tab and CR) in one line: binary bytes, not text.
 pub(super) fn has_binary_junk(text: &str) -> bool {

@@ -310,6 +310,29 @@ fn properties_single_and_multi_line() {
         kind("MSI (c) (FC:08) [12:02:17:950]: PROPERTY CHANGE: Modifying INSTALLDIR property. Its current value is 'C:\\a'. Its new value: 'C:\\b'."),
         Kind::Property { scope: PropertyScope::Change, name: "INSTALLDIR".into(), value: "C:\\b".into() }
     );
+    // The first ` = ` splits: `=` without spaces is part of the name, later ones of the value.
+    assert_eq!(
+        kind("Property(S): A=B = x = y"),
+        Kind::Property {
+            scope: PropertyScope::Server,
+            name: "A=B".into(),
+            value: "x = y".into()
+        }
+    );
+    assert_eq!(
+        kind("Property(S): Empty = "),
+        Kind::Property {
+            scope: PropertyScope::Server,
+            name: "Empty".into(),
+            value: "".into()
+        }
+    );
+    assert!(parse_line("Property(S): NoSeparator=1").is_none());
+    // The first ` property.` ends the name; a value that says it again is kept whole.
+    assert_eq!(
+        kind("MSI (s) (18:F4) [12:02:17:950]: PROPERTY CHANGE: Adding X property. Its value is 'a property. Its value is 'b''."),
+        Kind::Property { scope: PropertyScope::Change, name: "X".into(), value: "a property. Its value is 'b".into() }
+    );
     let evs = events("Property(C): LICENSE = line one\r\nline two\r\nProperty(C): Next = 1\r\n");
     assert_eq!(evs.len(), 2);
     assert_eq!(
@@ -343,6 +366,15 @@ fn policies_and_elevation() {
             scope: PolicyScope::Machine,
             name: "DisableMsi".into(),
             value: "0".into()
+        }
+    );
+    // The first `' is ` ends the name.
+    assert_eq!(
+        kind("MSI (c) (FC:08) [12:02:17:888]: Machine policy value 'X' is 'Y' is 1"),
+        Kind::Policy {
+            scope: PolicyScope::Machine,
+            name: "X".into(),
+            value: "'Y' is 1".into()
         }
     );
     assert_eq!(
