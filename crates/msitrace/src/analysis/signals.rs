@@ -263,7 +263,7 @@ pub fn quoted_error_code(text: &str) -> Option<u32> {
         return Some(code);
     }
     const SAID: &str = "error code is ";
-    let at = memchr::memmem::find(text.to_ascii_lowercase().as_bytes(), SAID.as_bytes())?;
+    let at = crate::text::find_ignoring_case(text, SAID)?;
     number(&text[at + SAID.len()..])
 }
 

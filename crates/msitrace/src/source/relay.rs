@@ -216,7 +216,7 @@ pub fn implied_level(message: &str) -> EntryLevel {
 /// assert!(msiexec_command("Installing 7zip...").is_none());
 /// ```
 pub fn msiexec_command(message: &str) -> Option<String> {
-    let at = find_ignoring_case(message, "msiexec")?;
+    let at = crate::text::find_ignoring_case(message, "msiexec")?;
     // The start of the path holding `msiexec`: back to a space outside quotes, a bracket or a
     // single quote.
     let bytes = message.as_bytes();
@@ -268,18 +268,6 @@ pub fn msiexec_command(message: &str) -> Option<String> {
         .skip(1)
         .any(|t| t.starts_with('/') || t.starts_with('-'));
     has_switch.then(|| crate::text::cut(cmd, 4096).to_string())
-}
-
-/// Where `needle` (ASCII, lower case) first occurs in `text`, ignoring ASCII case.
-fn find_ignoring_case(text: &str, needle: &str) -> Option<usize> {
-    let n = needle.as_bytes();
-    let first = n.first()?;
-    let bytes = text.as_bytes();
-    memchr::memchr2_iter(*first, first.to_ascii_uppercase(), bytes).find(|&i| {
-        bytes
-            .get(i..i + n.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(n))
-    })
 }
 
 /// The offset of the bracket closing the one opened just before `text` (nested pairs counted).
@@ -376,7 +364,7 @@ pub fn msi_log_path(text: &str) -> Option<String> {
 /// assert!(named_log("Logging started").is_none());
 /// ```
 pub fn named_log(message: &str) -> Option<String> {
-    find_ignoring_case(message, "log")?;
+    crate::text::find_ignoring_case(message, "log")?;
     static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"(?i)\blog(?:\s+file)?(?:\s+with\s+failure|\s+is\s+available\s+at|\s+location|\s+path)?\s*[:=]\s*"?(?P<path>[^"\r\n]{1,512}?\.(?:log|txt|html?))"?(?:\s|$|[,;)\]])"#)
             .expect("named log regex")

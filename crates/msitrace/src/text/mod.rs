@@ -159,6 +159,19 @@ pub struct Line<'a> {
     pub maybe_escape: bool,
 }
 
+/// Where `needle` (ASCII, lower case) first occurs in `text`, ignoring ASCII case: no lower-cased
+/// copy of the text.
+pub fn find_ignoring_case(text: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    let first = n.first()?;
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(*first, first.to_ascii_uppercase(), bytes).find(|&i| {
+        bytes
+            .get(i..i + n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
+}
+
 /// True when `text` has a byte of ESC (1B) or of CSI (the 9B of its UTF-8 form C2 9B; other
 /// characters have that byte too): a text without one holds no terminal escape. Told per chunk,
 /// in one pass, so that lines need no search of their own.
@@ -751,6 +764,22 @@ mod example_line_reader_example {
             seen,
             vec![(1, "one".into()), (2, "two".into()), (3, "three".into())]
         );
+    }
+}
+
+#[cfg(test)]
+mod find_ignoring_case_tests {
+    use super::find_ignoring_case;
+
+    #[test]
+    fn finds_in_any_ascii_case_and_only_whole_needles() {
+        assert_eq!(
+            find_ignoring_case("The Error Code Is 5", "error code is "),
+            Some(4)
+        );
+        assert_eq!(find_ignoring_case("error code i", "error code is "), None);
+        assert_eq!(find_ignoring_case("Größe: ERROR", "error"), Some(9));
+        assert_eq!(find_ignoring_case("no match", "error"), None);
     }
 }
 
