@@ -33,6 +33,10 @@
 //! ```
 
 mod chunk;
+mod direct;
+#[cfg(test)]
+mod oracle;
+mod values;
 
 use chunk::{read_chunk, ChunkResult, RawChunk};
 
