@@ -36,6 +36,7 @@ mod chunk;
 mod direct;
 #[cfg(test)]
 mod oracle;
+mod template;
 mod values;
 
 use chunk::{read_chunk, ChunkResult, RawChunk};
