@@ -83,8 +83,7 @@ impl EventBuilder {
         attr: impl FnMut(&[u8]) -> Result<Option<String>, E>,
     ) -> Result<(), E> {
         self.depth += 1;
-        self.in_data =
-            self.section == Section::EventData && self.depth == 2 && name == b"Data";
+        self.in_data = self.section == Section::EventData && self.depth == 2 && name == b"Data";
         self.text.clear();
         self.collecting = true;
         if self.depth == 1 {

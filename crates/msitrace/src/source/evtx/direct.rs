@@ -88,14 +88,14 @@ impl<'c> DirectDecoder<'c> {
         let chunk = self.chunk;
         let u64_at = |at: usize| -> Result<u64, Decline> {
             let b = chunk.get(at..at + 8).ok_or(Decline::Bounds)?;
-            Ok(u64::from_le_bytes(b.try_into().map_err(|_| Decline::Bounds)?))
+            Ok(u64::from_le_bytes(
+                b.try_into().map_err(|_| Decline::Bounds)?,
+            ))
         };
         let id = u64_at(r.offset + 8)?;
         let time = header_time(u64_at(r.offset + 16)?)?;
         let mut w = Walk::default();
-        let fields = self
-            .instance(&mut w, r.binxml)?
-            .ok_or(Decline::Markup)?;
+        let fields = self.instance(&mut w, r.binxml)?.ok_or(Decline::Markup)?;
         Ok(finish_record(fields, input, Some(id), Some(time)))
     }
 
@@ -204,9 +204,12 @@ impl<'c> DirectDecoder<'c> {
                     let (name, left_out, n) = w.tag.take().ok_or(Decline::Markup)?;
                     let empty = op == Op::CloseEmpty;
                     // `<Data>%n</Data>` with a string array: one element per item.
-                    if let (false, false, Some(Op::Sub(k)), Some(Op::End)) =
-                        (empty, left_out, p.ops.get(i).copied(), p.ops.get(i + 1).copied())
-                    {
+                    if let (false, false, Some(Op::Sub(k)), Some(Op::End)) = (
+                        empty,
+                        left_out,
+                        p.ops.get(i).copied(),
+                        p.ops.get(i + 1).copied(),
+                    ) {
                         let (t, b) = value(k)?;
                         if t == values::ty::STRING_ARRAY {
                             if n > 0 {
@@ -300,7 +303,10 @@ impl<'c> DirectDecoder<'c> {
         }
         // Where the value is in the chunk: it is a part of the chunk's bytes.
         let start = (value.as_ptr() as usize).wrapping_sub(self.chunk.as_ptr() as usize);
-        if start.checked_add(value.len()).is_none_or(|e| e > self.chunk.len()) {
+        if start
+            .checked_add(value.len())
+            .is_none_or(|e| e > self.chunk.len())
+        {
             return Err(Decline::Bounds);
         }
         let depth = w.open.len();

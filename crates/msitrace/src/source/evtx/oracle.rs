@@ -120,8 +120,16 @@ fn direct_decoder_equals_the_xml_path_on_every_corpus_record() {
         eprintln!("MISMATCH {m}");
     }
     assert!(total.records > 10_000, "{} records", total.records);
-    assert!(total.mismatches.is_empty(), "{} mismatches", total.mismatches.len());
+    assert!(
+        total.mismatches.is_empty(),
+        "{} mismatches",
+        total.mismatches.len()
+    );
     assert_eq!(total.only_direct, 0);
     // Declines go the XML way: they must stay the exception.
-    assert!(declined * 100 < total.records, "{declined} of {} declined", total.records);
+    assert!(
+        declined * 100 < total.records,
+        "{declined} of {} declined",
+        total.records
+    );
 }

@@ -58,7 +58,11 @@ impl Program {
         let mut p = Program::default();
         let mut names: HashMap<usize, u16> = HashMap::new();
         let byte = |at: usize| -> Result<u8, Decline> {
-            chunk.get(at).copied().filter(|_| at < end).ok_or(Decline::Bounds)
+            chunk
+                .get(at)
+                .copied()
+                .filter(|_| at < end)
+                .ok_or(Decline::Bounds)
         };
         let u16_at = |at: usize| -> Result<u16, Decline> {
             Ok(u16::from_le_bytes([byte(at)?, byte(at + 1)?]))
@@ -237,16 +241,25 @@ mod tests {
         assert_eq!(
             p.ops,
             [
-                Op::Open { name: 0, dependency: None },
+                Op::Open {
+                    name: 0,
+                    dependency: None
+                },
                 Op::CloseStart,
-                Op::Open { name: 1, dependency: None },
+                Op::Open {
+                    name: 1,
+                    dependency: None
+                },
                 Op::Attr { name: 2 },
                 Op::Literal { start: 0, end: 1 },
                 Op::CloseStart,
                 Op::Literal { start: 1, end: 4 },
                 Op::Sub(0),
                 Op::End,
-                Op::Open { name: 3, dependency: Some(2) },
+                Op::Open {
+                    name: 3,
+                    dependency: Some(2)
+                },
                 Op::CloseEmpty,
                 Op::End,
             ]
@@ -261,6 +274,9 @@ mod tests {
         assert_eq!(Program::compile(&b, 0, cut).err(), Some(Decline::Bounds));
         let last = b.len() - 1;
         b[last] = 0x07; // CDATA
-        assert_eq!(Program::compile(&b, 0, b.len()).err(), Some(Decline::Token(0x07)));
+        assert_eq!(
+            Program::compile(&b, 0, b.len()).err(),
+            Some(Decline::Token(0x07))
+        );
     }
 }

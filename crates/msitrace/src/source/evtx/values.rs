@@ -111,7 +111,11 @@ pub(crate) fn render(t: u8, b: &[u8], out: &mut String) -> Result<(), Decline> {
             let d1 = le4();
             let d2 = u16::from_le_bytes([b[4], b[5]]);
             let d3 = u16::from_le_bytes([b[6], b[7]]);
-            let _ = write!(out, "{{{d1:08x}-{d2:04x}-{d3:04x}-{:02x}{:02x}-", b[8], b[9]);
+            let _ = write!(
+                out,
+                "{{{d1:08x}-{d2:04x}-{d3:04x}-{:02x}{:02x}-",
+                b[8], b[9]
+            );
             for &byte in &b[10..16] {
                 let _ = write!(out, "{byte:02x}");
             }
@@ -135,8 +139,26 @@ pub(crate) fn render(t: u8, b: &[u8], out: &mut String) -> Result<(), Decline> {
     Ok(())
 }
 
-fn push_int(out: &mut String, v: impl std::fmt::Display) {
-    let _ = write!(out, "{v}");
+/// Decimal digits of an integer (the formatting machinery is slow for this hot path).
+fn push_int(out: &mut String, v: impl Into<i128>) {
+    let v: i128 = v.into();
+    if v < 0 {
+        out.push('-');
+    }
+    let mut n = v.unsigned_abs();
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
 }
 
 fn push_hex(out: &mut String, v: u64) {
@@ -211,10 +233,32 @@ fn push_datetime(out: &mut String, date: chrono::NaiveDate, hms: (u64, u64, u64)
 /// UTF-16LE text up to its first NUL, as the XML rendering leaves it once read back: C0
 /// controls other than tab, LF and CR, U+FFFE, U+FFFF and lone surrogates become `_`.
 pub(crate) fn push_utf16(b: &[u8], out: &mut String) {
-    let units = b
-        .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .take_while(|&u| u != 0);
+    let units = b.len() / 2;
+    let len = (0..units)
+        .find(|&i| b[2 * i] == 0 && b[2 * i + 1] == 0)
+        .unwrap_or(units);
+    let b = &b[..2 * len];
+    // The common case: well-formed text without a character XML cannot hold.
+    let mark = out.len();
+    let mut decoder = encoding_rs::UTF_16LE.new_decoder_without_bom_handling();
+    if let Some(max) = decoder.max_utf8_buffer_length_without_replacement(b.len()) {
+        out.reserve(max);
+        let (result, _) = decoder.decode_to_string_without_replacement(b, out, true);
+        if result == encoding_rs::DecoderResult::InputEmpty
+            && !out.as_bytes()[mark..].iter().enumerate().any(|(i, &c)| {
+                (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
+                    || (c == 0xef
+                        && matches!(
+                            out.as_bytes().get(mark + i + 1..mark + i + 3),
+                            Some([0xbf, 0xbe | 0xbf])
+                        ))
+            })
+        {
+            return;
+        }
+    }
+    out.truncate(mark);
+    let units = b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
     for c in char::decode_utf16(units) {
         match c {
             Ok(c) if (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) => out.push('_'),
@@ -261,8 +305,14 @@ mod tests {
         assert_eq!(text(ty::INT8, &[0xff]).unwrap(), "-1");
         assert_eq!(text(ty::UINT16, &[0x39, 0x30]).unwrap(), "12345");
         assert_eq!(text(ty::INT32, &(-5i32).to_le_bytes()).unwrap(), "-5");
-        assert_eq!(text(ty::UINT64, &u64::MAX.to_le_bytes()).unwrap(), u64::MAX.to_string());
-        assert_eq!(text(ty::HEX_INT32, &0xC000_0005u32.to_le_bytes()).unwrap(), "0xc0000005");
+        assert_eq!(
+            text(ty::UINT64, &u64::MAX.to_le_bytes()).unwrap(),
+            u64::MAX.to_string()
+        );
+        assert_eq!(
+            text(ty::HEX_INT32, &0xC000_0005u32.to_le_bytes()).unwrap(),
+            "0xc0000005"
+        );
         assert_eq!(text(ty::HEX_INT64, &0u64.to_le_bytes()).unwrap(), "0x0");
         assert_eq!(text(ty::SIZE_T, &0x10u32.to_le_bytes()).unwrap(), "0x10");
         assert_eq!(text(ty::UINT32, &[1, 2]), Err(Decline::ValueShape));
@@ -309,7 +359,10 @@ mod tests {
             .flat_map(|v| v.to_le_bytes())
             .collect();
         assert_eq!(text(ty::SYSTIME, &bad), Err(Decline::ValueShape));
-        assert_eq!(text(ty::FILETIME, &u64::MAX.to_le_bytes()), Err(Decline::ValueShape));
+        assert_eq!(
+            text(ty::FILETIME, &u64::MAX.to_le_bytes()),
+            Err(Decline::ValueShape)
+        );
     }
 
     #[test]
