@@ -156,17 +156,17 @@ impl<'c> Substitutions<'c> {
         Some((d[2], self.values.get(at..at + size)?))
     }
 
-    /// Every value (type and bytes) in order, and the bytes after the last one (`None` when
-    /// the values run past the record).
-    pub(crate) fn all(&self) -> Option<(Vec<(u8, &'c [u8])>, &'c [u8])> {
-        let mut out = Vec::with_capacity(self.len());
+    /// Every value (type and bytes) in order, into `out` (cleared first); the bytes after the
+    /// last one (`None` when the values run past the record).
+    pub(crate) fn all_into(&self, out: &mut Vec<(u8, &'c [u8])>) -> Option<&'c [u8]> {
+        out.clear();
         let mut at = 0usize;
         for d in self.descriptors.chunks_exact(4) {
             let size = usize::from(u16::from_le_bytes([d[0], d[1]]));
             out.push((d[2], self.values.get(at..at + size)?));
             at += size;
         }
-        Some((out, &self.values[at..]))
+        Some(&self.values[at..])
     }
 
     fn u16_value(&self, i: usize) -> Option<u16> {

@@ -47,6 +47,10 @@ pub(crate) struct DirectDecoder<'c> {
     programs: HashMap<usize, Result<Rc<Program>, Decline>>,
     /// Attribute values of the start tag being read, reused.
     attrs: Vec<Attr>,
+    /// The walk of the record being decoded, its buffers reused.
+    walk: Walk,
+    /// Value lists to reuse, one per level of embedded instances.
+    lists: Vec<Vec<(u8, &'c [u8])>>,
 }
 
 /// One attribute of the element being opened.
@@ -80,6 +84,8 @@ impl<'c> DirectDecoder<'c> {
             chunk,
             programs: HashMap::new(),
             attrs: Vec::new(),
+            walk: Walk::default(),
+            lists: Vec::new(),
         }
     }
 
@@ -94,8 +100,15 @@ impl<'c> DirectDecoder<'c> {
         };
         let id = u64_at(r.offset + 8)?;
         let time = header_time(u64_at(r.offset + 16)?)?;
-        let mut w = Walk::default();
-        let fields = self.instance(&mut w, r.binxml)?.ok_or(Decline::Markup)?;
+        let mut w = std::mem::take(&mut self.walk);
+        w.builder = None;
+        w.open.clear();
+        w.tag = None;
+        w.steps = 0;
+        w.nesting = 0;
+        let fields = self.instance(&mut w, r.binxml);
+        self.walk = w;
+        let fields = fields?.ok_or(Decline::Markup)?;
         Ok(finish_record(fields, input, Some(id), Some(time)))
     }
 
@@ -107,12 +120,15 @@ impl<'c> DirectDecoder<'c> {
         binxml: (usize, usize),
     ) -> Result<Option<RecordFields>, Decline> {
         let subs = Substitutions::read(self.chunk, binxml).ok_or(Decline::NotTemplate)?;
-        let (values, rest) = subs.all().ok_or(Decline::Bounds)?;
+        let mut values = self.lists.pop().unwrap_or_default();
+        let rest = subs.all_into(&mut values).ok_or(Decline::Bounds)?;
         if rest.first().is_some_and(|&b| b != EOF) {
             return Err(Decline::NotTemplate);
         }
         let program = self.program(&subs)?;
-        self.run(w, &program, &values)
+        let done = self.run(w, &program, &values);
+        self.lists.push(values);
+        done
     }
 
     /// The compiled template of an instance (compiled on first use in this chunk).

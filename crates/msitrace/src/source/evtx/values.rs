@@ -8,8 +8,6 @@
 //! embedded BinXML, a size that does not fit its type) is a [`Decline`]: the record then goes the
 //! XML way.
 
-use std::fmt::Write;
-
 /// Why the direct decoder left a record to the XML path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Decline {
@@ -102,22 +100,23 @@ pub(crate) fn render(t: u8, b: &[u8], out: &mut String) -> Result<(), Decline> {
             }
         }
         ty::BINARY => {
+            out.reserve(2 * b.len());
             for &byte in b {
-                let _ = write!(out, "{byte:02X}");
+                push_hex_byte(out, byte, b"0123456789ABCDEF");
             }
         }
         ty::GUID => {
             fixed(16)?;
-            let d1 = le4();
-            let d2 = u16::from_le_bytes([b[4], b[5]]);
-            let d3 = u16::from_le_bytes([b[6], b[7]]);
-            let _ = write!(
-                out,
-                "{{{d1:08x}-{d2:04x}-{d3:04x}-{:02x}{:02x}-",
-                b[8], b[9]
-            );
-            for &byte in &b[10..16] {
-                let _ = write!(out, "{byte:02x}");
+            // Data1 to Data3 little-endian, then the eight bytes as they are.
+            out.push('{');
+            for (i, &at) in [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15]
+                .iter()
+                .enumerate()
+            {
+                if matches!(i, 4 | 6 | 8 | 10) {
+                    out.push('-');
+                }
+                push_hex_byte(out, b[at], b"0123456789abcdef");
             }
             out.push('}');
         }
@@ -161,8 +160,18 @@ fn push_int(out: &mut String, v: impl Into<i128>) {
     }
 }
 
+fn push_hex_byte(out: &mut String, byte: u8, digits: &[u8; 16]) {
+    out.push(char::from(digits[usize::from(byte >> 4)]));
+    out.push(char::from(digits[usize::from(byte & 0x0f)]));
+}
+
+/// `0x` and lowercase hex digits, no leading zeros.
 fn push_hex(out: &mut String, v: u64) {
-    let _ = write!(out, "0x{v:x}");
+    out.push_str("0x");
+    let digits = (64 - v.leading_zeros()).div_ceil(4).max(1);
+    for i in (0..digits).rev() {
+        out.push(char::from(b"0123456789abcdef"[((v >> (4 * i)) & 0xf) as usize]));
+    }
 }
 
 /// A SID whose sub-authorities fill its bytes exactly.
@@ -174,9 +183,13 @@ fn push_sid(out: &mut String, b: &[u8]) -> Result<(), Decline> {
         return Err(Decline::ValueShape);
     }
     let authority = u64::from_be_bytes([0, 0, a0, a1, a2, a3, a4, a5]);
-    let _ = write!(out, "S-{revision}-{authority}");
+    out.push_str("S-");
+    push_int(out, revision);
+    out.push('-');
+    push_int(out, authority);
     for s in subs.chunks_exact(4) {
-        let _ = write!(out, "-{}", u32::from_le_bytes([s[0], s[1], s[2], s[3]]));
+        out.push('-');
+        push_int(out, u32::from_le_bytes([s[0], s[1], s[2], s[3]]));
     }
     Ok(())
 }
@@ -218,16 +231,21 @@ fn push_systime(out: &mut String, b: &[u8]) -> Result<(), Decline> {
 
 fn push_datetime(out: &mut String, date: chrono::NaiveDate, hms: (u64, u64, u64), ticks: u64) {
     use chrono::Datelike;
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{ticks:07}Z",
-        date.year(),
-        date.month(),
-        date.day(),
-        hms.0,
-        hms.1,
-        hms.2
-    );
+    let mut buf = *b"0000-00-00T00:00:00.0000000Z";
+    let mut put = |range: std::ops::Range<usize>, mut v: u64| {
+        for at in range.rev() {
+            buf[at] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0..4, date.year() as u64);
+    put(5..7, u64::from(date.month()));
+    put(8..10, u64::from(date.day()));
+    put(11..13, hms.0);
+    put(14..16, hms.1);
+    put(17..19, hms.2);
+    put(20..27, ticks);
+    out.extend(buf.iter().map(|&c| char::from(c)));
 }
 
 /// UTF-16LE text up to its first NUL, as the XML rendering leaves it once read back: C0
