@@ -5,6 +5,17 @@
 use super::{RecordFields, MAX_DATA_ITEMS, MAX_TEXT};
 use crate::event::EventData;
 
+/// The attributes [`EventBuilder::start`] reads (by local name); any other is never asked for.
+pub(crate) const ATTRIBUTES_READ: &[&str] = &[
+    "Name",
+    "EventSourceName",
+    "Qualifiers",
+    "SystemTime",
+    "ProcessID",
+    "ThreadID",
+    "UserID",
+];
+
 /// Where the reader is inside one `<Event>`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Section {
@@ -24,6 +35,8 @@ pub(crate) struct EventBuilder {
     text: String,
     /// Whether text now belongs to the element last opened.
     collecting: bool,
+    /// Whether the element last opened keeps its text (see [`Self::end_element`]).
+    used: bool,
     data_name: Option<String>,
     /// Inside `<EventData><Data>`: a `<Data>` never holds elements, so markup there is text an
     /// author typed (`root\ccm\Policy\<SID>` in a quoted export) and is kept as written.
@@ -39,6 +52,7 @@ impl EventBuilder {
             section: Section::Other,
             text: String::with_capacity(256),
             collecting: false,
+            used: false,
             data_name: None,
             in_data: false,
         }
@@ -59,9 +73,14 @@ impl EventBuilder {
         self.text.push_str(markup);
     }
 
-    /// Whether text now is kept.
+    /// Whether text now is read (the XML reader decodes it, and fails on a bad reference).
     pub(crate) fn takes_text(&self) -> bool {
         self.collecting && self.text.len() < MAX_TEXT
+    }
+
+    /// Whether text now is kept: read, and of an element whose text makes a field.
+    pub(crate) fn keeps_text(&self) -> bool {
+        self.used && self.takes_text()
     }
 
     /// Whether `extra` more bytes of text would reach the bound of text kept per element.
@@ -71,7 +90,7 @@ impl EventBuilder {
 
     /// Add text (kept only where [`Self::takes_text`]).
     pub(crate) fn push_text(&mut self, text: &str) {
-        if self.takes_text() {
+        if self.keeps_text() {
             self.text.push_str(text);
         }
     }
@@ -86,6 +105,16 @@ impl EventBuilder {
         self.in_data = self.section == Section::EventData && self.depth == 2 && name == b"Data";
         self.text.clear();
         self.collecting = true;
+        // The elements whose text `end_element` reads; any other's is never kept.
+        self.used = matches!(
+            (self.section, self.depth, name),
+            (
+                Section::System,
+                2,
+                b"EventID" | b"Level" | b"EventRecordID" | b"Channel" | b"Computer"
+            ) | (Section::EventData, 2, b"Data" | b"Binary")
+                | (Section::Rendering, 2, b"Message")
+        ) || (self.section == Section::UserData && self.depth >= 3);
         if self.depth == 1 {
             self.section = match name {
                 b"System" => Section::System,
@@ -143,6 +172,10 @@ impl EventBuilder {
         name: &[u8],
         mut attr: impl FnMut(&[u8]) -> Result<Option<String>, E>,
     ) -> Result<(), E> {
+        let mut attr = |n: &[u8]| {
+            debug_assert!(ATTRIBUTES_READ.iter().any(|a| a.as_bytes() == n));
+            attr(n)
+        };
         let f = &mut self.f;
         let u32_of = |v: Option<String>| v.and_then(|v| v.trim().parse().ok());
         match (self.section, depth, name) {

@@ -36,7 +36,7 @@ use quick_xml::Reader;
 use std::io::{BufRead, BufReader, Read};
 
 mod fields;
-pub(crate) use fields::EventBuilder;
+pub(crate) use fields::{EventBuilder, ATTRIBUTES_READ};
 
 /// Most data items kept per record (a bound on input-driven allocation).
 const MAX_DATA_ITEMS: usize = 4096;

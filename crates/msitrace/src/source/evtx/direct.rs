@@ -60,6 +60,8 @@ struct Attr {
     value: String,
     /// Whether any of its parts is non-empty (an attribute with none is left out).
     present: bool,
+    /// Whether the builder reads an attribute of this name.
+    wanted: bool,
 }
 
 /// Where a record's walk is: the fields so far, the open elements, the start tag being read.
@@ -192,10 +194,13 @@ impl<'c> DirectDecoder<'c> {
                     a.name = name;
                     a.value.clear();
                     a.present = false;
+                    a.wanted = p.wanted[usize::from(name)];
                 }
                 Op::Literal { start, end } => {
-                    let text = &p.text[start as usize..end as usize];
-                    self.content(w, text, !text.is_empty(), skipping)?;
+                    if self.wants(w, skipping)? {
+                        let text = &p.text[start as usize..end as usize];
+                        self.content(w, text, !text.is_empty())?;
+                    }
                 }
                 Op::Sub(k) => {
                     let (t, b) = value(k)?;
@@ -209,10 +214,13 @@ impl<'c> DirectDecoder<'c> {
                         }
                         continue;
                     }
+                    if !self.wants(w, skipping)? {
+                        continue;
+                    }
                     let mut text = std::mem::take(&mut w.text);
                     text.clear();
                     values::render(t, b, &mut text)?;
-                    let done = self.content(w, &text, !values::is_empty(t, b), skipping);
+                    let done = self.content(w, &text, !values::is_empty(t, b));
                     w.text = text;
                     done?;
                 }
@@ -282,13 +290,7 @@ impl<'c> DirectDecoder<'c> {
     }
 
     /// Text where it stands: part of an attribute's value, or of an element's content.
-    fn content(
-        &mut self,
-        w: &mut Walk,
-        text: &str,
-        present: bool,
-        skipping: bool,
-    ) -> Result<(), Decline> {
+    fn content(&mut self, w: &mut Walk, text: &str, present: bool) -> Result<(), Decline> {
         match w.tag {
             Some((_, _, n)) => {
                 let a = n.checked_sub(1).map(|i| &mut self.attrs[i]);
@@ -296,19 +298,30 @@ impl<'c> DirectDecoder<'c> {
                 a.value.push_str(text);
                 a.present |= present;
             }
-            None if skipping => {}
             None => {
                 let b = w.builder.as_mut().ok_or(Decline::Markup)?;
-                if b.takes_text() {
-                    // The XML reader stops keeping text past a bound: go its way.
-                    if b.text_reaches_bound(text.len()) {
-                        return Err(Decline::Bounds);
-                    }
-                    b.push_text(text);
+                // The XML reader stops keeping text past a bound: go its way.
+                if b.text_reaches_bound(text.len()) {
+                    return Err(Decline::Bounds);
                 }
+                b.push_text(text);
             }
         }
         Ok(())
+    }
+
+    /// Whether text where the walk stands is read at all: a value of an attribute the
+    /// builder asks for, or the content of an element whose text makes a field. Values read by
+    /// no one are neither rendered nor checked.
+    fn wants(&self, w: &Walk, skipping: bool) -> Result<bool, Decline> {
+        match w.tag {
+            Some((_, _, n)) => {
+                let a = n.checked_sub(1).map(|i| &self.attrs[i]);
+                Ok(a.ok_or(Decline::Markup)?.wanted)
+            }
+            None if skipping => Ok(false),
+            None => Ok(w.builder.as_ref().ok_or(Decline::Markup)?.keeps_text()),
+        }
     }
 
     /// An embedded BinXML value: one template instance, run in place (anything else declines).
@@ -347,7 +360,7 @@ fn string_array(w: &mut Walk, name: &str, value: &[u8]) -> Result<(), Decline> {
             return Err(Decline::Markup);
         }
         b.start(local, |_| Ok::<_, Decline>(None))?;
-        if b.takes_text() && b.text_reaches_bound(item.len()) {
+        if b.keeps_text() && b.text_reaches_bound(item.len()) {
             return Err(Decline::Bounds);
         }
         b.push_text(item);

@@ -7,6 +7,7 @@
 //! token or a literal this reader does not handle makes the template a [`Decline`].
 
 use super::values::{self, Decline};
+use crate::source::eventxml::ATTRIBUTES_READ;
 use std::collections::HashMap;
 
 /// Tokens (MS-EVEN6 2.2.12); `0x40` is the "more follows" flag of some.
@@ -50,6 +51,8 @@ pub(crate) struct Program {
     pub(crate) names: Vec<Box<str>>,
     /// Literal text, as the XML rendering leaves it once read back.
     pub(crate) text: String,
+    /// For each name, whether it is one of the attributes the record's fields come from.
+    pub(crate) wanted: Vec<bool>,
 }
 
 impl Program {
@@ -166,6 +169,7 @@ impl Program {
             None => &name,
         };
         let i = u16::try_from(self.names.len()).map_err(|_| Decline::Bounds)?;
+        self.wanted.push(ATTRIBUTES_READ.contains(&local));
         self.names.push(local.into());
         seen.insert(at, i);
         Ok(i)
