@@ -354,16 +354,20 @@ fn string_array(w: &mut Walk, name: &str, value: &[u8]) -> Result<(), Decline> {
     let items = values::string_array(value)?;
     let b = w.builder.as_mut().ok_or(Decline::Markup)?;
     let local = name.as_bytes();
-    let none = items.is_empty().then_some("");
-    for item in items.iter().map(String::as_str).chain(none) {
+    let none: Option<&[u8]> = items.is_empty().then_some(&[]);
+    for item in items.iter().copied().chain(none) {
         if b.start_is_data_text() {
             return Err(Decline::Markup);
         }
         b.start(local, |_| Ok::<_, Decline>(None))?;
-        if b.keeps_text() && b.text_reaches_bound(item.len()) {
-            return Err(Decline::Bounds);
+        if b.keeps_text() {
+            w.text.clear();
+            values::push_utf16(item, &mut w.text);
+            if b.text_reaches_bound(w.text.len()) {
+                return Err(Decline::Bounds);
+            }
+            b.push_text(&w.text);
         }
-        b.push_text(item);
         if b.end(local) {
             return Err(Decline::Markup);
         }

@@ -288,9 +288,9 @@ pub(crate) fn push_utf16(b: &[u8], out: &mut String) {
     }
 }
 
-/// The items of a string array: UTF-16 strings each ended by a NUL (a last one without its NUL,
-/// or an odd size, declines).
-pub(crate) fn string_array(b: &[u8]) -> Result<Vec<String>, Decline> {
+/// The items of a string array, as UTF-16LE bytes: strings each ended by a NUL (a last one
+/// without its NUL, or an odd size, declines).
+pub(crate) fn string_array(b: &[u8]) -> Result<Vec<&[u8]>, Decline> {
     if b.len() % 2 != 0 || (!b.is_empty() && b[b.len() - 2..] != [0, 0]) {
         return Err(Decline::ValueShape);
     }
@@ -298,9 +298,7 @@ pub(crate) fn string_array(b: &[u8]) -> Result<Vec<String>, Decline> {
     let mut start = 0;
     for (i, unit) in b.chunks_exact(2).enumerate() {
         if unit == [0, 0] {
-            let mut item = String::new();
-            push_utf16(&b[start..2 * i], &mut item);
-            items.push(item);
+            items.push(&b[start..2 * i]);
             start = 2 * i + 2;
         }
     }
@@ -395,7 +393,9 @@ mod tests {
         assert!(!is_empty(ty::STRING, &utf16("x")));
         assert_eq!(text(0x02, b"ansi"), Err(Decline::ValueType(0x02)));
         assert_eq!(text(0x81, &utf16("a\0b\0")), Err(Decline::ValueType(0x81)));
-        assert_eq!(string_array(&utf16("a\0\0b<\0")).unwrap(), ["a", "", "b<"]);
+        let bytes = utf16("a\0\0b<\0");
+        let items = string_array(&bytes).unwrap();
+        assert_eq!(items, [&utf16("a")[..], &[], &utf16("b<")[..]]);
         assert!(string_array(&[]).unwrap().is_empty());
         assert_eq!(string_array(&utf16("a\0b")), Err(Decline::ValueShape));
     }
