@@ -266,7 +266,8 @@ fn read_event_body(pull: &mut impl XmlPull) -> Result<RecordFields, quick_xml::E
                 }
             }
             Xml::End(e) => {
-                if b.end(e.local_name().as_ref()) {
+                let event_ends = b.end(e.local_name().as_ref());
+                if event_ends {
                     return Ok(b.finish()); // </Event>
                 }
             }
