@@ -133,3 +133,81 @@ fn direct_decoder_equals_the_xml_path_on_every_corpus_record() {
         total.records
     );
 }
+
+/// Damaged chunks: bytes of real chunks overwritten (a fixed pseudo-random sequence) are read
+/// by the direct decoder without a panic, and where it decodes a record the XML path reads too,
+/// both give the same event.
+#[test]
+fn damaged_chunks_decode_the_same_or_decline() {
+    let Some(files) = corpus_files() else {
+        return;
+    };
+    let settings = Arc::new(
+        ParserSettings::default()
+            .indent(false)
+            .validate_checksums(false),
+    );
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut decoded, mut declined, mut differ) = (0u64, 0u64, Vec::new());
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        // The first two chunks of each file, 15 damages each.
+        for chunk in 0..2 {
+            let at = FILE_HEADER_SIZE as usize + chunk * CHUNK_SIZE;
+            let Some(original) = bytes.get(at..at + CHUNK_SIZE) else {
+                continue;
+            };
+            for _ in 0..15 {
+                let mut data = original.to_vec();
+                for _ in 0..1 + next() % 4 {
+                    let offset = 512 + (next() as usize) % (CHUNK_SIZE - 512);
+                    data[offset] = next() as u8;
+                }
+                let Some(records) = walk_records(&data) else {
+                    continue;
+                };
+                let mut by_xml: HashMap<usize, Result<Event, String>> = HashMap::new();
+                if let Ok(mut chunk_data) = EvtxChunkData::new(data.clone(), false) {
+                    if let Ok(mut parsed) = chunk_data.parse(Arc::clone(&settings)) {
+                        for record in parsed.iter().flatten() {
+                            let offset = record.binxml_offset as usize - 24;
+                            by_xml.insert(offset, decode(record, 7));
+                        }
+                    }
+                }
+                let mut direct = DirectDecoder::new(&data);
+                for r in &records {
+                    match direct.decode(r, 7) {
+                        Err(_) => declined += 1,
+                        Ok(event) => {
+                            decoded += 1;
+                            if let Some(Ok(xml)) = by_xml.get(&r.offset) {
+                                if *xml != event {
+                                    differ.push(format!(
+                                        "{}: {event:?}\n  xml {xml:?}",
+                                        file.display()
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "damaged: {decoded} decoded, {declined} declined, {} differ",
+        differ.len()
+    );
+    for d in differ.iter().take(3) {
+        eprintln!("DIFFER {d}");
+    }
+    assert!(decoded > 1000);
+    assert!(differ.is_empty());
+}
