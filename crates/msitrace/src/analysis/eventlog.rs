@@ -76,20 +76,6 @@ pub struct EventLogTracker {
     events: Vec<Event>,
 }
 
-/// Where [`EventLogTracker::push`] keeps a record.
-#[derive(Debug, PartialEq, Eq)]
-enum Place {
-    /// The grouping of installations (and, for a policy block, the other findings too).
-    Installer { block: bool },
-    /// The services installed, by lowercase name.
-    InstalledService(String),
-    Services,
-    Crashes,
-    Other,
-    /// None of the lists (the events list may still take it).
-    Nowhere,
-}
-
 /// What one event-log input contributes to the report.
 #[derive(Debug)]
 pub struct EventLogFacts {
@@ -121,106 +107,88 @@ impl EventLogTracker {
 
     /// Take one event of the input.
     pub fn push(&mut self, event: Event) {
-        let Kind::EventRecord(record) = &event.kind else {
-            return;
-        };
-        let to_events = record.meaning.is_some() && self.events.len() < MAX_KEPT * 4;
-        let place = self.place(record);
-        if place == Place::Nowhere {
-            // Only the events list keeps it: moved, not copied.
-            if to_events {
-                self.events.push(event);
-            }
-            return;
+        if matches!(&event.kind, Kind::EventRecord(r) if r.meaning.is_some())
+            && self.events.len() < MAX_KEPT * 4
+        {
+            self.events.push(event.clone());
         }
         let local = local_time(&event);
-        let quoted = quoted_line(&event, record);
-        let (at, time) = (event.at, event.time.aligned);
-        let record = if to_events {
-            let record = record.clone();
-            self.events.push(event);
-            record
-        } else {
-            let Kind::EventRecord(record) = event.kind else {
-                return;
-            };
-            record
+        let quoted = match &event.kind {
+            Kind::EventRecord(record) => quoted_line(&event, record),
+            _ => None,
         };
-        let kept = |record| Kept {
-            at,
-            time,
-            local,
-            quoted: quoted.clone(),
-            record,
+        let Kind::EventRecord(record) = event.kind else {
+            return;
         };
-        match place {
-            Place::Installer { block } => {
-                if block {
-                    self.other.push(kept(record.clone()));
-                }
-                if self.installer.len() < MAX_KEPT * 4 {
-                    self.installer.push(kept(record));
-                }
-            }
-            Place::InstalledService(key) => {
-                self.installed_services.insert(key, kept(record));
-            }
-            Place::Services => self.services.push(kept(record)),
-            Place::Crashes => self.crashes.push(kept(record)),
-            Place::Other => self.other.push(kept(record)),
-            Place::Nowhere => {}
-        }
-    }
-
-    /// Where a record is kept, besides the events list (a list already full keeps nothing).
-    fn place(&self, record: &EventRecord) -> Place {
         // Every MsiInstaller record goes to the grouping of installations; policy blocks are
         // also findings of their own.
         if record.provider.eq_ignore_ascii_case("MsiInstaller") {
-            let block = matches!(
+            let kept = |record| Kept {
+                at: event.at,
+                time: event.time.aligned,
+                local,
+                quoted: quoted.clone(),
+                record,
+            };
+            if matches!(
                 record.meaning.as_deref(),
                 Some(RecordMeaning::InstallerPolicyBlock { .. })
-            ) && self.other.len() < MAX_KEPT;
-            if !block && self.installer.len() >= MAX_KEPT * 4 {
-                return Place::Nowhere;
+            ) && self.other.len() < MAX_KEPT
+            {
+                self.other.push(kept(record.clone()));
             }
-            return Place::Installer { block };
+            if self.installer.len() < MAX_KEPT * 4 {
+                self.installer.push(kept(record));
+            }
+            return;
         }
         let Some(meaning) = record.meaning.as_deref() else {
-            return Place::Nowhere;
+            return;
         };
-        let (place, list) = match meaning {
-            RecordMeaning::ServiceFailure(_) => (Place::Services, &self.services),
+        let list = match meaning {
+            RecordMeaning::ServiceFailure(_) => &mut self.services,
             RecordMeaning::ServiceInstalled { service, .. } => {
+                let key = service.to_ascii_lowercase();
                 if self.installed_services.len() < MAX_KEPT {
-                    return Place::InstalledService(service.to_ascii_lowercase());
+                    self.installed_services.insert(
+                        key,
+                        Kept {
+                            at: event.at,
+                            time: event.time.aligned,
+                            local,
+                            quoted: quoted.clone(),
+                            record,
+                        },
+                    );
                 }
-                return Place::Nowhere;
+                return;
             }
-            RecordMeaning::ProcessCrash(c) if c.is_installer_process() => {
-                (Place::Crashes, &self.crashes)
-            }
+            RecordMeaning::ProcessCrash(c) if c.is_installer_process() => &mut self.crashes,
             RecordMeaning::ErrorReport { event_name, p1 }
                 if installer_crash_report(event_name, p1.as_deref()) =>
             {
-                (Place::Crashes, &self.crashes)
+                &mut self.crashes
             }
             RecordMeaning::InstallerPolicyBlock { .. }
             | RecordMeaning::Blocked { .. }
             | RecordMeaning::Defender { .. }
             | RecordMeaning::UpdateFailed { .. }
-            | RecordMeaning::SideBySide { .. } => (Place::Other, &self.other),
+            | RecordMeaning::SideBySide { .. } => &mut self.other,
             RecordMeaning::ErrorReport { event_name, .. }
                 if event_name.to_ascii_lowercase().contains("msiinstaller") =>
             {
-                (Place::Other, &self.other)
+                &mut self.other
             }
-            _ => return Place::Nowhere,
+            _ => return,
         };
         if list.len() < MAX_KEPT {
-            place
-        } else {
-            Place::Nowhere
+            list.push(Kept {
+                at: event.at,
+                time: event.time.aligned,
+                local,
+                quoted: quoted.clone(),
+                record,
+            });
         }
     }
 
