@@ -9,9 +9,10 @@
 //! (keyed by its GUID and size) from one decoded record, then read straight from the bytes of the
 //! others ([`TemplateClass::plan`]).
 //!
-//! The chunk is then handed to the `evtx` crate with every record not selected *hidden* (its
-//! magic overwritten in a private copy): the crate walks only the selected records, resyncing on
-//! the next record magic past each hidden run, and renders just those.
+//! The selected records are then decoded straight from their BinXML (`evtx::direct`). When that
+//! declines one, the chunk is handed to the `evtx` crate with every record not selected *hidden*
+//! (its magic overwritten in a private copy): the crate walks only the selected records,
+//! resyncing on the next record magic past each hidden run, and renders just those.
 
 use crate::event::meaning::{is_provider_of_interest, is_record_of_interest};
 use std::collections::HashMap;

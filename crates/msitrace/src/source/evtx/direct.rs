@@ -2,10 +2,12 @@
 //!
 //! A record of a clean chunk is one template instance: the template definition (in the chunk,
 //! shared by the records of its kind) and the record's substitution values (see
-//! [`super::super::evtx_select::Substitutions`]). This module walks the definition's tokens
-//! (MS-EVEN6 2.2.12) and feeds each element, attribute and text to the same
-//! [`EventBuilder`] the XML reader feeds, with every substitution written as the `evtx` crate's
-//! XML rendering writes it ([`super::values`]), so both paths give equal [`Event`]s:
+//! [`super::super::evtx_select::Substitutions`]). This module runs the definition's tokens
+//! (MS-EVEN6 2.2.12), compiled once per chunk ([`super::template`]), and feeds each element,
+//! attribute and text to the same [`EventBuilder`] the XML reader feeds, with every
+//! substitution written as the `evtx` crate's XML rendering writes it ([`super::values`]), so
+//! both paths give equal [`Event`]s. Values no field reads are skipped, neither rendered nor
+//! checked:
 //!
 //! | token                                  | becomes                                            |
 //! |----------------------------------------|----------------------------------------------------|
@@ -16,11 +18,14 @@
 //! | `Value` (a string)                     | literal text                                       |
 //! | `NormalSubstitution`, `OptionalSubstitution` | the value's text                             |
 //! | an element's dependency id             | the element left out when that value is NULL       |
+//! | `<Name>` holding only a string array   | the element once per item (once, empty, for none)  |
+//! | a substitution of embedded BinXML      | its template instance, run in place                |
 //!
 //! Anything else (CDATA, character and entity references, processing instructions, ANSI
-//! strings, floats, arrays, embedded BinXML, an element inside `<Data>`, bytes out of bounds)
-//! is a [`Decline`]: the caller then renders that record to XML with the `evtx` crate, which
-//! also stays the test oracle of this module.
+//! strings, floats, other arrays, embedded BinXML that is not one template instance, an element
+//! inside `<Data>`, bytes out of bounds) is a [`Decline`]: the caller then renders the chunk's
+//! selected records to XML with the `evtx` crate, which also stays the test oracle of this
+//! module (`super::oracle`).
 
 use super::template::{Op, Program};
 use super::values::{self, Decline};
