@@ -39,6 +39,8 @@
 mod chunk;
 mod direct;
 #[cfg(test)]
+mod direct_tests;
+#[cfg(test)]
 mod oracle;
 mod template;
 mod values;
