@@ -9,9 +9,10 @@
 //! (keyed by its GUID and size) from one decoded record, then read straight from the bytes of the
 //! others ([`TemplateClass::plan`]).
 //!
-//! The chunk is then handed to the `evtx` crate with every record not selected *hidden* (its
-//! magic overwritten in a private copy): the crate walks only the selected records, resyncing on
-//! the next record magic past each hidden run, and renders just those.
+//! The selected records are then decoded straight from their BinXML (`evtx::direct`). When that
+//! declines one, the chunk is handed to the `evtx` crate with every record not selected *hidden*
+//! (its magic overwritten in a private copy): the crate walks only the selected records,
+//! resyncing on the next record magic past each hidden run, and renders just those.
 
 use crate::event::meaning::{is_provider_of_interest, is_record_of_interest};
 use std::collections::HashMap;
@@ -154,6 +155,19 @@ impl<'c> Substitutions<'c> {
         let d = self.descriptors.get(i * 4..i * 4 + 4)?;
         let size = usize::from(u16::from_le_bytes([d[0], d[1]]));
         Some((d[2], self.values.get(at..at + size)?))
+    }
+
+    /// Every value (type and bytes) in order, into `out` (cleared first); the bytes after the
+    /// last one (`None` when the values run past the record).
+    pub(crate) fn all_into(&self, out: &mut Vec<(u8, &'c [u8])>) -> Option<&'c [u8]> {
+        out.clear();
+        let mut at = 0usize;
+        for d in self.descriptors.chunks_exact(4) {
+            let size = usize::from(u16::from_le_bytes([d[0], d[1]]));
+            out.push((d[2], self.values.get(at..at + size)?));
+            at += size;
+        }
+        Some(&self.values[at..])
     }
 
     fn u16_value(&self, i: usize) -> Option<u16> {

@@ -35,6 +35,9 @@ use quick_xml::events::{BytesStart, Event as Xml};
 use quick_xml::Reader;
 use std::io::{BufRead, BufReader, Read};
 
+mod fields;
+pub(crate) use fields::{EventBuilder, ATTRIBUTES_READ};
+
 /// Most data items kept per record (a bound on input-driven allocation).
 const MAX_DATA_ITEMS: usize = 4096;
 /// Longest text kept per element, in bytes.
@@ -225,85 +228,34 @@ impl<R: BufRead> XmlPull for BufPull<'_, R> {
     }
 }
 
-/// Where the reader is inside one `<Event>`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Section {
-    Other,
-    System,
-    EventData,
-    UserData,
-    Rendering,
-}
-
 /// Read the content of an `<Event>` up to its end tag.
 fn read_event_body(pull: &mut impl XmlPull) -> Result<RecordFields, quick_xml::Error> {
-    let mut f = RecordFields::default();
-    let mut depth = 0usize;
-    let mut section = Section::Other;
-    let mut text = String::with_capacity(256);
-    let mut collecting = false;
-    let mut data_name: Option<String> = None;
-    // Inside `<EventData><Data>`: a `<Data>` never holds elements, so markup there is text an author
-    // typed (`root\ccm\Policy\<SID>` in a quoted export) and is kept as written.
-    let mut in_data = false;
+    let mut b = EventBuilder::new();
     loop {
         match pull.next_event()? {
-            Xml::Start(e) | Xml::Empty(e) if in_data && collecting && text.len() < MAX_TEXT => {
-                text.push('<');
-                text.push_str(&String::from_utf8_lossy(&e));
-                text.push('>');
+            Xml::Start(e) | Xml::Empty(e) if b.start_is_data_text() => {
+                b.push_markup("<");
+                b.push_markup(&String::from_utf8_lossy(&e));
+                b.push_markup(">");
             }
-            Xml::End(e)
-                if in_data && e.local_name().as_ref() != b"Data" && text.len() < MAX_TEXT =>
-            {
-                text.push_str("</");
-                text.push_str(&String::from_utf8_lossy(&e));
-                text.push('>');
+            Xml::End(e) if b.end_is_data_text(e.local_name().as_ref()) => {
+                b.push_markup("</");
+                b.push_markup(&String::from_utf8_lossy(&e));
+                b.push_markup(">");
             }
-            Xml::Start(e) => {
-                depth += 1;
-                in_data = section == Section::EventData
-                    && depth == 2
-                    && e.local_name().as_ref() == b"Data";
-                text.clear();
-                collecting = true;
-                let name = e.local_name();
-                let name = name.as_ref();
-                if depth == 1 {
-                    section = match name {
-                        b"System" => Section::System,
-                        b"EventData" => Section::EventData,
-                        b"UserData" => Section::UserData,
-                        b"RenderingInfo" => Section::Rendering,
-                        _ => Section::Other,
-                    };
-                    collecting = false;
-                } else {
-                    start_element(&mut f, section, depth, &e, &mut data_name)?;
-                }
+            Xml::Start(e) => b.start(e.local_name().as_ref(), |n| attr(&e, n))?,
+            Xml::Empty(e) => b.empty(e.local_name().as_ref(), |n| attr(&e, n))?,
+            Xml::Text(t) if b.takes_text() => {
+                b.push_text(&t.decode().map_err(quick_xml::Error::Encoding)?);
             }
-            Xml::Empty(e) if depth >= 1 => {
-                start_element(&mut f, section, depth + 1, &e, &mut data_name)?;
-                end_element(
-                    &mut f,
-                    section,
-                    depth + 1,
-                    e.local_name().as_ref(),
-                    "",
-                    &mut data_name,
-                );
+            Xml::CData(t) if b.takes_text() => {
+                b.push_text(&t.decode().map_err(quick_xml::Error::Encoding)?);
             }
-            Xml::Text(t) if collecting && text.len() < MAX_TEXT => {
-                text.push_str(&t.decode().map_err(quick_xml::Error::Encoding)?);
-            }
-            Xml::CData(t) if collecting && text.len() < MAX_TEXT => {
-                text.push_str(&t.decode().map_err(quick_xml::Error::Encoding)?);
-            }
-            Xml::GeneralRef(r) if collecting && text.len() < MAX_TEXT => {
+            Xml::GeneralRef(r) if b.takes_text() => {
                 if let Some(c) = r.resolve_char_ref()? {
-                    text.push(c);
+                    b.push_text(c.encode_utf8(&mut [0; 4]));
                 } else {
-                    text.push_str(match &*r {
+                    b.push_text(match &*r {
                         b"amp" => "&",
                         b"lt" => "<",
                         b"gt" => ">",
@@ -314,25 +266,10 @@ fn read_event_body(pull: &mut impl XmlPull) -> Result<RecordFields, quick_xml::E
                 }
             }
             Xml::End(e) => {
-                if depth == 0 {
-                    return Ok(f); // </Event>
+                let event_ends = b.end(e.local_name().as_ref());
+                if event_ends {
+                    return Ok(b.finish()); // </Event>
                 }
-                if depth >= 2 {
-                    end_element(
-                        &mut f,
-                        section,
-                        depth,
-                        e.local_name().as_ref(),
-                        &text,
-                        &mut data_name,
-                    );
-                } else {
-                    section = Section::Other;
-                }
-                text.clear();
-                collecting = false;
-                in_data = false;
-                depth -= 1;
             }
             Xml::Eof => {
                 return Err(quick_xml::Error::Syntax(
@@ -344,95 +281,15 @@ fn read_event_body(pull: &mut impl XmlPull) -> Result<RecordFields, quick_xml::E
     }
 }
 
-/// The value of an attribute, unescaped (borrowed when it holds no reference).
-fn attr<'e>(
-    e: &'e BytesStart<'_>,
-    name: &[u8],
-) -> Result<Option<std::borrow::Cow<'e, str>>, quick_xml::Error> {
+/// The value of an attribute, unescaped.
+fn attr(e: &BytesStart<'_>, name: &[u8]) -> Result<Option<String>, quick_xml::Error> {
     for a in e.attributes().with_checks(false) {
         let a = a?;
         if a.key.local_name().as_ref() == name {
-            return Ok(Some(a.unescape_value()?));
+            return Ok(Some(a.unescape_value()?.into_owned()));
         }
     }
     Ok(None)
-}
-
-fn attr_u32(e: &BytesStart<'_>, name: &[u8]) -> Result<Option<u32>, quick_xml::Error> {
-    Ok(attr(e, name)?.and_then(|v| v.trim().parse().ok()))
-}
-
-/// Attributes of an element opening at `depth` (the children of `<Event>` are depth 1).
-fn start_element(
-    f: &mut RecordFields,
-    section: Section,
-    depth: usize,
-    e: &BytesStart<'_>,
-    data_name: &mut Option<String>,
-) -> Result<(), quick_xml::Error> {
-    let name = e.local_name();
-    match (section, depth, name.as_ref()) {
-        (Section::System, 2, b"Provider") => {
-            if let Some(n) = attr(e, b"Name")? {
-                f.record.provider = n.into_owned();
-            } else if let Some(n) = attr(e, b"EventSourceName")? {
-                f.record.provider = n.into_owned();
-            }
-        }
-        (Section::System, 2, b"EventID") => f.record.qualifiers = attr_u32(e, b"Qualifiers")?,
-        (Section::System, 2, b"TimeCreated") => {
-            f.time = attr(e, b"SystemTime")?.map(|v| v.into_owned())
-        }
-        (Section::System, 2, b"Execution") => {
-            f.pid = attr_u32(e, b"ProcessID")?;
-            f.tid = attr_u32(e, b"ThreadID")?;
-        }
-        (Section::System, 2, b"Security") => {
-            f.record.user_sid = attr(e, b"UserID")?.map(|v| v.into_owned())
-        }
-        (Section::EventData, 2, b"Data") => *data_name = attr(e, b"Name")?.map(|v| v.into_owned()),
-        _ => {}
-    }
-    Ok(())
-}
-
-/// The end of an element at `depth`, with its text.
-fn end_element(
-    f: &mut RecordFields,
-    section: Section,
-    depth: usize,
-    name: &[u8],
-    text: &str,
-    data_name: &mut Option<String>,
-) {
-    let r = &mut f.record;
-    match (section, depth, name) {
-        (Section::System, 2, b"EventID") => r.event_id = text.trim().parse().unwrap_or(0),
-        (Section::System, 2, b"Level") => r.level = text.trim().parse().unwrap_or(0),
-        (Section::System, 2, b"EventRecordID") => f.record_id = text.trim().parse().ok(),
-        (Section::System, 2, b"Channel") => r.channel = text.to_string(),
-        (Section::System, 2, b"Computer") => r.computer = Some(text.to_string()),
-        (Section::EventData, 2, b"Data") if r.data.len() < MAX_DATA_ITEMS => {
-            r.data.push(EventData {
-                name: data_name.take(),
-                value: (text != "(NULL)").then(|| text.to_string()),
-            });
-        }
-        (Section::EventData, 2, b"Binary") => {
-            r.binary = (!text.is_empty()).then(|| text.to_string())
-        }
-        (Section::UserData, d, _)
-            if d >= 3 && !text.trim().is_empty() && r.data.len() < MAX_DATA_ITEMS =>
-        {
-            // Leaf elements of the provider's UserData element become named data.
-            r.data.push(EventData {
-                name: Some(String::from_utf8_lossy(name).into_owned()),
-                value: (text != "(NULL)").then(|| text.to_string()),
-            });
-        }
-        (Section::Rendering, 2, b"Message") => r.message = Some(text.to_string()),
-        _ => {}
-    }
 }
 
 /// What the XML reader of an export reads: the text as UTF-8, lines counted, a record at a time.

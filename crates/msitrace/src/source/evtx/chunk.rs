@@ -1,6 +1,7 @@
 //! One EVTX chunk: its bytes checked, its records of interest selected and decoded, each damaged
 //! record or table named with its place.
 
+use super::direct::DirectDecoder;
 use super::{CHUNK_MAGIC, CHUNK_SIZE, MAX_RECORDS_PER_CHUNK};
 use crate::event::meaning::is_record_of_interest;
 use crate::event::{Event, InputId};
@@ -239,6 +240,10 @@ pub(super) fn read_selected(
     if !wanted.contains(&true) {
         return out;
     }
+    if read_direct(&c.data, records, &wanted, &learn, input, &mut out) {
+        out.buffer = Some(std::mem::take(&mut c.data));
+        return out;
+    }
     // Records are in offset order: find one by its offset with a binary search.
     let index_of = |offset: usize| records.binary_search_by_key(&offset, |r| r.offset).ok();
     let chunk_err = |message: String| SourceError::EvtxChunk {
@@ -360,6 +365,40 @@ pub(super) fn read_selected(
     }
     out.buffer = Some(std::mem::take(&mut copy.data));
     out
+}
+
+/// Decode the selected records straight from their BinXML ([`super::direct`]). `false`, with
+/// `out` untouched, when the decoder declines any of them: the chunk then goes the XML way whole,
+/// so its events and errors keep their order.
+fn read_direct(
+    data: &[u8],
+    records: &[RawRecord],
+    wanted: &[bool],
+    learn: &[Option<TemplateKey>],
+    input: InputId,
+    out: &mut ChunkResult,
+) -> bool {
+    let mut decoder = DirectDecoder::new(data);
+    let mut events = Vec::new();
+    for (i, r) in records.iter().enumerate().filter(|(i, _)| wanted[*i]) {
+        match decoder.decode(r, input) {
+            Ok(event) => events.push((i, event)),
+            Err(_) => return false,
+        }
+    }
+    let mut learnt: std::collections::HashSet<TemplateKey> = Default::default();
+    for (i, event) in events {
+        if let (Some(key), crate::event::Kind::EventRecord(r)) = (learn[i], &event.kind) {
+            if learnt.insert(key) {
+                if let Some(subs) = Substitutions::read(data, records[i].binxml) {
+                    let class = TemplateClass::learn(data, &subs, &r.provider, r.event_id);
+                    out.learned.push((key, class));
+                }
+            }
+        }
+        emit_or_count(out, event, KeepPolicy::OfInterest);
+    }
+    true
 }
 
 /// Whether a chunk's header has string or template table entries (bytes 128 to 512).

@@ -8,16 +8,20 @@
 //! offset; a file cut inside a chunk keeps every complete record before the cut and says how many
 //! were lost (the crate alone drops such a chunk).
 //!
-//! Decoding a record means rendering it to XML (the crate) and reading that XML with
-//! [`super::eventxml`], so an XML export and the EVTX file give equal [`Event`]s. Rendering is the
-//! expensive part, so with [`KeepPolicy::OfInterest`] only the records that can explain an installation
+//! With [`KeepPolicy::OfInterest`] only the records that can explain an installation
 //! ([`crate::event::meaning::is_record_of_interest`]: MsiInstaller, Service Control Manager
 //! failures and installs, crashes, blocks, ...) are decoded; the others are counted per provider
 //! ([`EvtxStats::counted`]). A clean chunk is walked by its record framing and each record's
 //! provider and event id are read from its template substitutions, where each template keeps them
-//! (learnt once per file from one decoded record); the crate then sees only the selected records
-//! (see `evtx_select`). Records without a template, and damaged or cut chunks, go the plain way:
-//! every record decoded, then kept or counted.
+//! (learnt once per file from one decoded record; see `evtx_select`). The selected records are
+//! decoded straight from their BinXML (`direct`: the template, compiled once per chunk by
+//! `template`, run with the record's values), into the same fields [`super::eventxml`] reads
+//! from XML, so an XML export and the EVTX file give equal [`Event`]s. When the direct decoder
+//! declines a record (a value type or token it does not handle), the chunk goes the XML way:
+//! the crate renders the selected records to XML and [`super::eventxml`] reads them back; that
+//! path is also the direct decoder's test oracle (`oracle`). Records without a template, damaged
+//! or cut chunks, and [`KeepPolicy::All`] go the plain way: every record rendered to XML and read,
+//! then kept or counted.
 //!
 //! ```no_run
 //! use msitrace::source::evtx::{EvtxSettings, EvtxParser};
@@ -33,6 +37,13 @@
 //! ```
 
 mod chunk;
+mod direct;
+#[cfg(test)]
+mod direct_tests;
+#[cfg(test)]
+mod oracle;
+mod template;
+mod values;
 
 use chunk::{read_chunk, ChunkResult, RawChunk};
 
