@@ -43,6 +43,9 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
+use trim::MergeTrim;
+
+mod trim;
 
 /// Where each column is in a row.
 #[derive(Debug, Clone, Default)]
@@ -536,6 +539,7 @@ pub fn read_file_with(
         .map_err(|e| csv_error(e, 0))?
         .unwrap_or_default();
     let map = ColumnMap::from_header(&header)?;
+    let has_date = map.get(Column::DateTime).is_some();
     let start = header_line.len() as u64;
     let mut first = [0u8; 1];
     let quoted = head.read(&mut first).map_err(read_err)? == 1 && first[0] == b'"';
@@ -564,92 +568,54 @@ pub fn read_file_with(
     // Ranges run on a leaf pool, whose jobs never wait: the caller may be on any pool.
     let pool = crate::parallel::leaf_pool(threads)
         .ok_or_else(|| read_err(io::Error::other("no threads for reading in chunks")))?;
-    use rayon::prelude::*;
-    let parts: Vec<Result<(CaptureRead, u64), SourceError>> = pool.install(|| {
-        ranges
-            .par_iter()
-            .map(|&(s, e)| {
-                let mut f = File::open(path).map_err(read_err)?;
-                f.seek(SeekFrom::Start(s)).map_err(read_err)?;
-                // The CSV reader buffers: read the file directly.
-                let chunk = f.take(e - s);
-                let parser = ProcmonCsvParser::headless(chunk, map.clone(), input, settings);
-                let mut parser = parser;
-                let mut read = CaptureRead::default();
-                for item in parser.by_ref() {
-                    match item {
-                        Ok(ev) => read.events.push(ev),
-                        Err(er) if read.errors.len() < MAX_ERRORS => read.errors.push(er),
-                        Err(_) => {}
-                    }
-                }
-                let lines = parser.lines_read();
-                read.tally = parser.into_tally();
-                Ok((read, lines))
-            })
-            .collect()
-    });
+    let path: std::sync::Arc<Path> = path.into();
+    let job = move |(s, e): (u64, u64)| read_range(&path, s, e, &map, input, settings);
     let mut all = CaptureRead::default();
-    all.tally.has_date = map.get(Column::DateTime).is_some();
+    all.tally.has_date = has_date;
+    let mut trim = MergeTrim::new(settings);
     let (mut rows, mut lines) = (0u64, 1u64);
-    all.lines = 1;
-    for part in parts {
-        let (part, part_lines) = part?;
+    // Each range is merged (and trimmed) as soon as the ranges before it are: what is over the
+    // limits is dropped while the next ranges are read, not held until the end.
+    for part in crate::parallel::in_order(pool, ranges, job) {
+        let (mut part, part_lines) = part?;
+        trim.range(&mut part.events);
         rows += all.append(part, rows, lines);
         lines += part_lines;
     }
     all.lines = lines;
-    trim_merged(&mut all, settings);
+    all.tally.kept = all.tally.kept.saturating_sub(trim.dropped());
     Ok(all)
 }
 
-/// Apply the keep limits to the merged chunks as one reader would have: each chunk kept up to
-/// the limits on its own, and described each process it saw.
+/// Read the rows of one range of a file (`start..end`, starting at a row) with the header's
+/// column map; the lines it spans.
+fn read_range(
+    path: &Path,
+    start: u64,
+    end: u64,
+    map: &ColumnMap,
+    input: InputId,
+    settings: CaptureSettings,
+) -> Result<(CaptureRead, u64), SourceError> {
+    let read_err = |source| SourceError::Read { line: 0, source };
+    let mut f = File::open(path).map_err(read_err)?;
+    f.seek(SeekFrom::Start(start)).map_err(read_err)?;
+    // The CSV reader buffers: read the file directly.
+    let chunk = f.take(end - start);
+    let mut parser = ProcmonCsvParser::headless(chunk, map.clone(), input, settings);
+    let mut read = CaptureRead::default();
+    read.take(parser.by_ref());
+    let lines = parser.lines_read();
+    read.tally = parser.into_tally();
+    Ok((read, lines))
+}
+
+/// Apply the keep limits to the merged ranges of a capture as one reader would have: each range
+/// kept up to the limits on its own, and described each process it saw (see [`MergeTrim`]).
 pub(crate) fn trim_merged(all: &mut CaptureRead, settings: CaptureSettings) {
-    use crate::paths::NormalPath;
-    use crate::source::procmon::status::{classify, ResultClass};
-    use std::collections::{HashMap, HashSet};
-    if settings.keep == crate::source::KeepPolicy::All {
-        return;
-    }
-    let mut described: HashSet<(u32, Option<u32>)> = HashSet::new();
-    let mut probes: HashMap<(String, String, String), u32> = HashMap::new();
-    let mut failures: HashMap<(String, String, String, String), u32> = HashMap::new();
-    let mut dropped_rows = 0u64;
-    all.events.retain(|e| match &e.kind {
-        Kind::ProcessInfo(p) => described.insert((p.pid, p.parent)),
-        Kind::Operation(op) => {
-            let process = e
-                .process
-                .as_ref()
-                .and_then(|p| p.image.clone())
-                .unwrap_or_default();
-            match classify(op.result.as_bytes()) {
-                Some(ResultClass::Probe) => {
-                    let n = probes
-                        .entry((process, op.name.clone(), op.result.clone()))
-                        .or_default();
-                    *n += 1;
-                    let keep = *n <= settings.max_probe_samples;
-                    dropped_rows += u64::from(!keep);
-                    keep
-                }
-                Some(ResultClass::Failure) | None => {
-                    let class = NormalPath::new(op.path.as_deref().unwrap_or("")).class();
-                    let n = failures
-                        .entry((process, op.name.clone(), op.result.clone(), class))
-                        .or_default();
-                    *n += 1;
-                    let keep = *n <= settings.max_per_failure;
-                    dropped_rows += u64::from(!keep);
-                    keep
-                }
-                _ => true,
-            }
-        }
-        _ => true,
-    });
-    all.tally.kept = all.tally.kept.saturating_sub(dropped_rows);
+    let mut trim = MergeTrim::new(settings);
+    trim.range(&mut all.events);
+    all.tally.kept = all.tally.kept.saturating_sub(trim.dropped());
 }
 
 /// The first row start at or after `offset`: the byte after a line break followed by `"` and a
