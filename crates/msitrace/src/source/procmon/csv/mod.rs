@@ -435,6 +435,7 @@ impl CaptureRead {
     /// Take the rows a reader gives: its kept events, and its row errors up to [`MAX_ERRORS`]
     /// (the rest are counted in the tally).
     pub(crate) fn take(&mut self, items: impl Iterator<Item = Result<Event, SourceError>>) {
+        self.events.reserve(items.size_hint().0);
         for item in items {
             match item {
                 Ok(e) => self.events.push(e),
@@ -448,12 +449,9 @@ impl CaptureRead {
     /// rows and `lines` lines: its rows and row errors (up to [`MAX_ERRORS`]) numbered on, its
     /// counts merged. Returns the rows of the range.
     pub(crate) fn append(&mut self, part: CaptureRead, rows: u64, lines: u64) -> u64 {
-        for mut e in part.events {
-            if let Location::Row(n) = e.at {
-                e.at = Location::Row(n + rows);
-            }
-            self.events.push(e);
-        }
+        let mut events = part.events;
+        renumber(&mut events, rows);
+        self.events.append(&mut events);
         for e in part.errors {
             if self.errors.len() < MAX_ERRORS {
                 self.errors.push(e.shift_rows(rows, lines));
@@ -519,13 +517,30 @@ pub fn read_file_with(
     settings: CaptureSettings,
     plan: ChunkPlan,
 ) -> Result<CaptureRead, SourceError> {
+    let (mut read, ranges) = read_in_ranges(path, input, settings, plan)?;
+    read.events.reserve_exact(ranges.iter().map(Vec::len).sum());
+    for events in ranges {
+        read.events.extend(events);
+    }
+    Ok(read)
+}
+
+/// [`read_file_with`], the kept events of each range apart (in order, after those of the
+/// returned capture): a consumer that takes them one by one frees each range as it is done
+/// instead of holding a second copy of them all.
+pub(crate) fn read_in_ranges(
+    path: &Path,
+    input: InputId,
+    settings: CaptureSettings,
+    plan: ChunkPlan,
+) -> Result<(CaptureRead, Vec<Vec<Event>>), SourceError> {
     let threads = plan.threads;
     let read_err = |source| SourceError::Read { line: 0, source };
     let len = std::fs::metadata(path).map_err(read_err)?.len();
     let file = File::open(path).map_err(read_err)?;
     if threads <= 1 || len < plan.min_parallel {
         let parser = ProcmonCsvParser::new(file, input, settings)?;
-        return Ok(CaptureRead::from_parser(parser));
+        return Ok((CaptureRead::from_parser(parser), Vec::new()));
     }
     // Header: the first line (header names hold no line breaks).
     let mut head = BufReader::new(file);
@@ -546,7 +561,7 @@ pub fn read_file_with(
     if !quoted {
         let file = File::open(path).map_err(read_err)?;
         let parser = ProcmonCsvParser::new(file, input, settings)?;
-        return Ok(CaptureRead::from_parser(parser));
+        return Ok((CaptureRead::from_parser(parser), Vec::new()));
     }
     let pieces = (threads as u64 * 8).max(1);
     let size = plan
@@ -574,17 +589,30 @@ pub fn read_file_with(
     all.tally.has_date = has_date;
     let mut trim = MergeTrim::new(settings);
     let (mut rows, mut lines) = (0u64, 1u64);
+    let mut kept = Vec::with_capacity(ranges.len());
     // Each range is merged (and trimmed) as soon as the ranges before it are: what is over the
     // limits is dropped while the next ranges are read, not held until the end.
     for part in crate::parallel::in_order(pool, ranges, job) {
         let (mut part, part_lines) = part?;
         trim.range(&mut part.events);
+        let mut events = std::mem::take(&mut part.events);
+        renumber(&mut events, rows);
         rows += all.append(part, rows, lines);
         lines += part_lines;
+        kept.push(events);
     }
     all.lines = lines;
     all.tally.kept = all.tally.kept.saturating_sub(trim.dropped());
-    Ok(all)
+    Ok((all, kept))
+}
+
+/// Number the rows of a range's events on, after the `rows` rows before the range.
+fn renumber(events: &mut [Event], rows: u64) {
+    for e in events {
+        if let Location::Row(n) = e.at {
+            e.at = Location::Row(n + rows);
+        }
+    }
 }
 
 /// Read the rows of one range of a file (`start..end`, starting at a row) with the header's
@@ -687,8 +715,9 @@ impl Source for ProcmonCsvSource {
         };
         if opening.keep == KeepPolicy::OfInterest {
             let threads = crate::parallel::resolve_threads(opening.threads);
-            let read = read_file(opening.path, opening.input, settings, threads)?;
-            return Ok(Box::new(CapturedRows::from(read)));
+            let plan = ChunkPlan::threads(threads);
+            let (read, ranges) = read_in_ranges(opening.path, opening.input, settings, plan)?;
+            return Ok(Box::new(CapturedRows::from(read).with_ranges(ranges)));
         }
         Ok(Box::new(ProcmonCsvParser::new(
             opening.reader()?,
@@ -710,7 +739,12 @@ impl<R: Read + Send> EventStream for ProcmonCsvParser<R> {
 
 /// A capture read whole ([`CaptureRead`]) handed on as a stream: its events, then its row errors.
 pub(crate) struct CapturedRows {
+    /// The events being handed on, then those of each range read apart, in order; each range's
+    /// memory is freed once it is handed on.
     events: std::vec::IntoIter<Event>,
+    ranges: std::vec::IntoIter<Vec<Event>>,
+    /// Events not handed on yet.
+    left: usize,
     errors: std::vec::IntoIter<SourceError>,
     lines: u64,
     tally: CaptureTally,
@@ -725,12 +759,31 @@ impl CapturedRows {
         self.notes = notes;
         self
     }
+
+    /// The same rows, followed by the kept events of ranges read apart (in order).
+    fn with_ranges(mut self, ranges: Vec<Vec<Event>>) -> Self {
+        self.left += ranges.iter().map(Vec::len).sum::<usize>();
+        self.ranges = ranges.into_iter();
+        self
+    }
+
+    fn next_event(&mut self) -> Option<Event> {
+        loop {
+            if let Some(e) = self.events.next() {
+                self.left -= 1;
+                return Some(e);
+            }
+            self.events = self.ranges.next()?.into_iter();
+        }
+    }
 }
 
 impl From<CaptureRead> for CapturedRows {
     fn from(read: CaptureRead) -> Self {
         CapturedRows {
+            left: read.events.len(),
             events: read.events.into_iter(),
+            ranges: Vec::new().into_iter(),
             errors: read.errors.into_iter(),
             lines: read.lines,
             tally: read.tally,
@@ -744,10 +797,14 @@ impl Iterator for CapturedRows {
     type Item = Result<Event, SourceError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.events
-            .next()
+        self.next_event()
             .map(Ok)
             .or_else(|| self.errors.next().map(Err))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.left + self.errors.len();
+        (n, Some(n))
     }
 }
 
