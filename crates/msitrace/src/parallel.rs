@@ -61,11 +61,7 @@ pub(crate) fn leaf_pool(threads: usize) -> Option<&'static ThreadPool> {
 ///
 /// The caller waits for results: it must not be a leaf job itself. A job that panics makes the
 /// iterator panic with the same payload when its turn comes.
-pub(crate) fn in_order<T, R, F>(
-    pool: &ThreadPool,
-    items: Vec<T>,
-    job: F,
-) -> impl Iterator<Item = R>
+pub(crate) fn in_order<T, R, F>(pool: &ThreadPool, items: Vec<T>, job: F) -> impl Iterator<Item = R>
 where
     T: Send + 'static,
     R: Send + 'static,
@@ -156,13 +152,13 @@ mod tests {
     #[test]
     fn a_panicking_job_panics_the_caller() {
         let pool = leaf_pool(2).expect("pool");
-        let caught = std::panic::catch_unwind(|| {
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             in_order(pool, vec![0u32, 1], |i| {
                 assert!(i == 0, "job {i} failed");
                 i
             })
             .count()
-        });
+        }));
         assert!(caught.is_err());
     }
 
