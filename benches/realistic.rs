@@ -16,6 +16,8 @@
 //! binaries) or built once into `<target>/csvbench`. A reference that is missing is skipped with
 //! a message; without `../shared` (or `python3`) the whole bench is skipped with a message.
 //!
+//! `MSITRACE_BENCH_ONLY=procmon` builds and runs only the pairs whose name holds the text.
+//!
 //! Sizes: `MSITRACE_BENCH_MB` (default 150 MiB under `cargo bench`, 4 MiB as a test) for the
 //! MSI log and both captures; the EVTX input has a fixed size. Before criterion, each pair is
 //! timed in one pass (best of 3, interleaved) and the ratio printed against its target.
@@ -23,6 +25,7 @@
 //! ```text
 //! cargo bench -p msitrace --bench realistic
 //! MSITRACE_BENCH_MB=1024 cargo bench -p msitrace --bench realistic   # the issue's 1 GB captures
+//! MSITRACE_BENCH_MB=1024 MSITRACE_BENCH_ONLY=procmon cargo bench -p msitrace --bench realistic
 //! ```
 
 #[path = "bench_setup.rs"]
@@ -69,11 +72,13 @@ fn main() {
     let mut pairs = Vec::new();
 
     let evtx = dir.join("real-evtx-x9.evtx");
-    if build(&evtx, |out| {
-        let mut c = script(&shared, "evtx_join_chunks.py", out);
-        c.arg("9").args(corpus_files(&shared, "evtx", &["evtx"]));
-        c
-    }) {
+    if wanted("evtx_real")
+        && build(&evtx, |out| {
+            let mut c = script(&shared, "evtx_join_chunks.py", out);
+            c.arg("9").args(corpus_files(&shared, "evtx", &["evtx"]));
+            c
+        })
+    {
         let dump = std::env::var_os("MSITRACE_EVTX_DUMP")
             .map(PathBuf::from)
             .or_else(|| on_path("evtx_dump"));
@@ -101,12 +106,14 @@ fn main() {
     }
 
     let msilog = dir.join(format!("real-msilog-{}MiB.log", setup.mb));
-    if build(&msilog, |out| {
-        let mut c = script(&shared, "msilog_join.py", out);
-        c.arg(bytes.to_string())
-            .args(corpus_files(&shared, "msilog", &["log"]));
-        c
-    }) {
+    if wanted("msilog_real")
+        && build(&msilog, |out| {
+            let mut c = script(&shared, "msilog_join.py", out);
+            c.arg(bytes.to_string())
+                .args(corpus_files(&shared, "msilog", &["log"]));
+            c
+        })
+    {
         pairs.push(Pair {
             name: "msilog_real",
             path: msilog,
@@ -118,11 +125,13 @@ fn main() {
     }
 
     let real = dir.join(format!("real-procmon-{}MiB.csv", setup.mb));
-    if build(&real, |out| {
-        let mut c = script(&shared, "procmon_join.py", out);
-        c.arg(bytes.to_string()).args(seven_column_exports(&shared));
-        c
-    }) {
+    if wanted("procmon_real")
+        && build(&real, |out| {
+            let mut c = script(&shared, "procmon_join.py", out);
+            c.arg(bytes.to_string()).args(seven_column_exports(&shared));
+            c
+        })
+    {
         pairs.push(Pair {
             name: "procmon_real",
             path: real,
@@ -131,7 +140,7 @@ fn main() {
             target: 1.0,
         });
     }
-    if let Some(gen) = tool("gen") {
+    if let Some(gen) = tool("gen").filter(|_| wanted("procmon_hostile")) {
         let hostile = dir.join(format!("hostile-procmon-{}MiB.csv", setup.mb));
         if build(&hostile, |out| {
             let mut c = Command::new(&gen);
@@ -174,6 +183,14 @@ fn main() {
         group.finish();
     }
     c.final_summary();
+}
+
+/// Whether the pair `name` is asked for (`MSITRACE_BENCH_ONLY`, a part of the name; all without).
+fn wanted(name: &str) -> bool {
+    match std::env::var("MSITRACE_BENCH_ONLY") {
+        Ok(only) => name.contains(only.as_str()),
+        Err(_) => true,
+    }
 }
 
 /// The analysis of one input, as the CLI runs it (without rendering).

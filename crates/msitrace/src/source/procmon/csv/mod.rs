@@ -596,6 +596,8 @@ pub(crate) fn read_in_ranges(
         let (mut part, part_lines) = part?;
         trim.range(&mut part.events);
         let mut events = std::mem::take(&mut part.events);
+        // What the trim dropped is given back, not held until the analysis ends.
+        events.shrink_to_fit();
         renumber(&mut events, rows);
         rows += all.append(part, rows, lines);
         lines += part_lines;
