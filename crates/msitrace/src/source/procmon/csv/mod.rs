@@ -37,6 +37,7 @@ use crate::source::{
     TimeBasis,
 };
 use crate::source::{Format, Sniff};
+pub(crate) use captured::CapturedRows;
 use csv::{ByteRecord, ReaderBuilder};
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -45,6 +46,7 @@ use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use trim::MergeTrim;
 
+mod captured;
 mod trim;
 
 /// Where each column is in a row.
@@ -734,89 +736,6 @@ impl<R: Read + Send> EventStream for ProcmonCsvParser<R> {
         StreamSummary {
             lines: self.lines_read(),
             capture: Some(self.into_tally()),
-            ..Default::default()
-        }
-    }
-}
-
-/// A capture read whole ([`CaptureRead`]) handed on as a stream: its events, then its row errors.
-pub(crate) struct CapturedRows {
-    /// The events being handed on, then those of each range read apart, in order; each range's
-    /// memory is freed once it is handed on.
-    events: std::vec::IntoIter<Event>,
-    ranges: std::vec::IntoIter<Vec<Event>>,
-    /// Events not handed on yet.
-    left: usize,
-    errors: std::vec::IntoIter<SourceError>,
-    lines: u64,
-    tally: CaptureTally,
-    form: Option<String>,
-    notes: Vec<String>,
-}
-
-impl CapturedRows {
-    /// The same rows, with the form read and notes on the reading for the summary.
-    pub(crate) fn with_form(mut self, form: String, notes: Vec<String>) -> Self {
-        self.form = Some(form);
-        self.notes = notes;
-        self
-    }
-
-    /// The same rows, followed by the kept events of ranges read apart (in order).
-    fn with_ranges(mut self, ranges: Vec<Vec<Event>>) -> Self {
-        self.left += ranges.iter().map(Vec::len).sum::<usize>();
-        self.ranges = ranges.into_iter();
-        self
-    }
-
-    fn next_event(&mut self) -> Option<Event> {
-        loop {
-            if let Some(e) = self.events.next() {
-                self.left -= 1;
-                return Some(e);
-            }
-            self.events = self.ranges.next()?.into_iter();
-        }
-    }
-}
-
-impl From<CaptureRead> for CapturedRows {
-    fn from(read: CaptureRead) -> Self {
-        CapturedRows {
-            left: read.events.len(),
-            events: read.events.into_iter(),
-            ranges: Vec::new().into_iter(),
-            errors: read.errors.into_iter(),
-            lines: read.lines,
-            tally: read.tally,
-            form: None,
-            notes: Vec::new(),
-        }
-    }
-}
-
-impl Iterator for CapturedRows {
-    type Item = Result<Event, SourceError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.next_event()
-            .map(Ok)
-            .or_else(|| self.errors.next().map(Err))
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.left + self.errors.len();
-        (n, Some(n))
-    }
-}
-
-impl EventStream for CapturedRows {
-    fn finish(self: Box<Self>) -> StreamSummary {
-        StreamSummary {
-            lines: self.lines,
-            capture: Some(self.tally),
-            form: self.form,
-            notes: self.notes,
             ..Default::default()
         }
     }
