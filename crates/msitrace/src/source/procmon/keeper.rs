@@ -291,14 +291,18 @@ impl Keeper {
 #[derive(Debug, Default)]
 struct FoldNames {
     processes: FastMap<Box<[u8]>, u32>,
-    /// Path class id of each path seen (up to [`MAX_CLASSED_PATHS`]).
+    /// Path class id of each path seen (up to [`MAX_CLASSED_PATHS`] paths of at most
+    /// [`MAX_CLASSED_PATH_LEN`] bytes: the memory is bounded whatever the input).
     paths: FastMap<Box<[u8]>, u32>,
     classes: FastMap<String, u32>,
     class_names: Vec<String>,
 }
 
 /// Most paths whose class is remembered; the class of any other path is worked out each time.
-const MAX_CLASSED_PATHS: usize = 1 << 16;
+const MAX_CLASSED_PATHS: usize = 4096;
+
+/// Longest path whose class is remembered.
+const MAX_CLASSED_PATH_LEN: usize = 512;
 
 impl FoldNames {
     fn process(&mut self, name: &[u8]) -> u32 {
@@ -324,7 +328,7 @@ impl FoldNames {
                 id
             }
         };
-        if self.paths.len() < MAX_CLASSED_PATHS {
+        if self.paths.len() < MAX_CLASSED_PATHS && path.len() <= MAX_CLASSED_PATH_LEN {
             self.paths.insert(path.into(), id);
         }
         id

@@ -271,6 +271,32 @@ mod tests {
     }
 
     #[test]
+    fn keeper_classes_paths_too_long_to_remember() {
+        let mut k = Keeper::new(CaptureSettings::default());
+        let long = format!(r"C:\Windows\{}", "x".repeat(600));
+        for row in 1..=3 {
+            k.decide(
+                row,
+                Some(10),
+                None,
+                b"a.exe",
+                b"CreateFile",
+                b"ACCESS DENIED",
+                long.as_bytes(),
+                b"",
+            )
+            .unwrap();
+        }
+        let t = k.into_tally();
+        let classes: Vec<_> = t
+            .failures
+            .iter()
+            .map(|(k, n)| (k.path_class.as_str(), *n))
+            .collect();
+        assert_eq!(classes, [("%SystemRoot%", 3)]);
+    }
+
+    #[test]
     fn keeper_rejects_garbage_operation_and_result() {
         let mut k = Keeper::new(CaptureSettings::default());
         let r = k.decide(1, Some(1), None, b"x", b"\x01\x02", b"SUCCESS", b"", b"");
