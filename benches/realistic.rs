@@ -16,8 +16,8 @@
 //! binaries) or built once into `<target>/csvbench`. A reference that is missing is skipped with
 //! a message; without `../shared` (or `python3`) the whole bench is skipped with a message.
 //!
-//! `MSITRACE_BENCH_ONLY=msilog_real` (names separated by commas) measures only the pairs named
-//! (the inputs of the others are still built, once).
+//! `MSITRACE_BENCH_ONLY=procmon` (parts of names, separated by commas) builds and runs only the
+//! pairs whose name holds one of them.
 //!
 //! Sizes: `MSITRACE_BENCH_MB` (default 150 MiB under `cargo bench`, 4 MiB as a test) for the
 //! MSI log and both captures; the EVTX input has a fixed size. Before criterion, each pair is
@@ -27,6 +27,7 @@
 //! cargo bench -p msitrace --bench realistic
 //! MSITRACE_BENCH_MB=1024 cargo bench -p msitrace --bench realistic   # the issue's 1 GB captures
 //! MSITRACE_BENCH_MB=200 MSITRACE_BENCH_ONLY=msilog_real cargo bench -p msitrace --bench realistic
+//! MSITRACE_BENCH_MB=1024 MSITRACE_BENCH_ONLY=procmon cargo bench -p msitrace --bench realistic
 //! ```
 
 #[path = "bench_setup.rs"]
@@ -73,11 +74,13 @@ fn main() {
     let mut pairs = Vec::new();
 
     let evtx = dir.join("real-evtx-x9.evtx");
-    if build(&evtx, |out| {
-        let mut c = script(&shared, "evtx_join_chunks.py", out);
-        c.arg("9").args(corpus_files(&shared, "evtx", &["evtx"]));
-        c
-    }) {
+    if wanted("evtx_real")
+        && build(&evtx, |out| {
+            let mut c = script(&shared, "evtx_join_chunks.py", out);
+            c.arg("9").args(corpus_files(&shared, "evtx", &["evtx"]));
+            c
+        })
+    {
         let dump = std::env::var_os("MSITRACE_EVTX_DUMP")
             .map(PathBuf::from)
             .or_else(|| on_path("evtx_dump"));
@@ -105,12 +108,14 @@ fn main() {
     }
 
     let msilog = dir.join(format!("real-msilog-{}MiB.log", setup.mb));
-    if build(&msilog, |out| {
-        let mut c = script(&shared, "msilog_join.py", out);
-        c.arg(bytes.to_string())
-            .args(corpus_files(&shared, "msilog", &["log"]));
-        c
-    }) {
+    if wanted("msilog_real")
+        && build(&msilog, |out| {
+            let mut c = script(&shared, "msilog_join.py", out);
+            c.arg(bytes.to_string())
+                .args(corpus_files(&shared, "msilog", &["log"]));
+            c
+        })
+    {
         pairs.push(Pair {
             name: "msilog_real",
             path: msilog,
@@ -122,11 +127,13 @@ fn main() {
     }
 
     let real = dir.join(format!("real-procmon-{}MiB.csv", setup.mb));
-    if build(&real, |out| {
-        let mut c = script(&shared, "procmon_join.py", out);
-        c.arg(bytes.to_string()).args(seven_column_exports(&shared));
-        c
-    }) {
+    if wanted("procmon_real")
+        && build(&real, |out| {
+            let mut c = script(&shared, "procmon_join.py", out);
+            c.arg(bytes.to_string()).args(seven_column_exports(&shared));
+            c
+        })
+    {
         pairs.push(Pair {
             name: "procmon_real",
             path: real,
@@ -135,7 +142,7 @@ fn main() {
             target: 1.0,
         });
     }
-    if let Some(gen) = tool("gen") {
+    if let Some(gen) = tool("gen").filter(|_| wanted("procmon_hostile")) {
         let hostile = dir.join(format!("hostile-procmon-{}MiB.csv", setup.mb));
         if build(&hostile, |out| {
             let mut c = Command::new(&gen);
@@ -243,14 +250,16 @@ fn same_run(p: &Pair) {
     }
 }
 
-/// True when the pair is to be measured: `MSITRACE_BENCH_ONLY` unset, or naming it or its family
-/// (`evtx_real` for both thread counts; several names separated by commas).
+/// True when a pair, or a family of pairs (`evtx_real` for both thread counts), is to be built
+/// and measured: `MSITRACE_BENCH_ONLY` unset, or one of its comma-separated parts in the name
+/// (`procmon`), or naming a pair of the family (`evtx_real_1t`).
 fn wanted(name: &str) -> bool {
     std::env::var("MSITRACE_BENCH_ONLY")
         .ok()
         .is_none_or(|only| {
             only.split(',')
-                .any(|w| !w.trim().is_empty() && name.starts_with(w.trim()))
+                .map(str::trim)
+                .any(|w| !w.is_empty() && (name.contains(w) || w.starts_with(name)))
         })
 }
 

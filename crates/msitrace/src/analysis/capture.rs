@@ -15,7 +15,7 @@ use crate::event::{Event, Kind, Location, Operation, OperationClass};
 use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Severity};
 use crate::source::procmon::csv::CaptureRead;
 use crate::source::procmon::status::{self, ResultClass};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Most evidence rows cited per finding.
 const MAX_EVIDENCE: usize = 5;
@@ -42,11 +42,22 @@ const REMEDIES: &[(&str, &str)] = &[
 pub fn analyze(input: u32, path: &str, read: &CaptureRead) -> (CaptureReport, Vec<Finding>) {
     let tree = ProcessTree::from_events(&read.events);
     let (groups, retried) = failing_groups(&read.events);
+    // Total rows per fold key of the findings, kept or not (kept ones are capped per operation).
+    let mut totals: HashMap<(&str, &str, &str), u64> = HashMap::new();
+    for (k, &n) in &read.tally.failures {
+        *totals
+            .entry((&k.process, &k.result, &k.path_class))
+            .or_default() += n;
+    }
     let mut findings = Vec::new();
     // What failed in each process, to tell with its exit.
     let mut by_pid: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     for (key, rows) in &groups {
-        let finding = operation_finding(path, read, &tree, key, rows);
+        let total = totals
+            .get(&(key.0.as_str(), key.1.as_str(), key.2.as_str()))
+            .copied()
+            .unwrap_or(0);
+        let finding = operation_finding(path, read, &tree, key, rows, total);
         if let Some(pid) = read.events[rows[0]].process.as_ref().map(|p| p.pid) {
             by_pid.entry(pid).or_default().push(finding.title.clone());
         }
@@ -140,7 +151,8 @@ type GroupKey = (String, String, String);
 /// Kept failing operations folded by process, result and path class (row indexes into the events),
 /// and how many denied `All Access` opens were retried narrower.
 fn failing_groups(events: &[Event]) -> (BTreeMap<GroupKey, Vec<usize>>, u64) {
-    let mut groups: BTreeMap<GroupKey, Vec<usize>> = BTreeMap::new();
+    // Keyed by borrowed names while counting; owned once per group at the end.
+    let mut groups: HashMap<(&str, &str, String), Vec<usize>> = HashMap::new();
     let mut retried = 0;
     for (i, e) in events.iter().enumerate() {
         let Kind::Operation(op) = &e.kind else {
@@ -157,18 +169,24 @@ fn failing_groups(events: &[Event]) -> (BTreeMap<GroupKey, Vec<usize>>, u64) {
         let process = e
             .process
             .as_ref()
-            .and_then(|p| p.image.clone())
-            .unwrap_or_else(|| "?".into());
+            .and_then(|p| p.image.as_deref())
+            .unwrap_or("?");
         let path_class = op
             .target
             .as_ref()
             .map(|t| t.class())
             .unwrap_or_else(|| "other".into());
         groups
-            .entry((process, op.result.clone(), path_class))
+            .entry((process, &op.result, path_class))
             .or_default()
             .push(i);
     }
+    let groups = groups
+        .into_iter()
+        .map(|((process, result, class), rows)| {
+            ((process.to_string(), result.to_string(), class), rows)
+        })
+        .collect();
     (groups, retried)
 }
 
@@ -227,23 +245,14 @@ fn operation_finding(
     tree: &ProcessTree,
     key: &GroupKey,
     rows: &[usize],
+    total: u64,
 ) -> Finding {
     let (process, result, path_class) = key;
     let first = &read.events[rows[0]];
     let Kind::Operation(op) = &first.kind else {
         unreachable!("groups hold operations only")
     };
-    // Total rows with this fold key, kept or not (kept ones are capped per operation).
-    let total: u64 = read
-        .tally
-        .failures
-        .iter()
-        .filter(|(k, _)| {
-            k.process == *process && k.result == *result && k.path_class == *path_class
-        })
-        .map(|(_, &n)| n)
-        .sum::<u64>()
-        .max(rows.len() as u64);
+    let total = total.max(rows.len() as u64);
     let mut operations: Vec<&str> = rows
         .iter()
         .filter_map(|&r| match &read.events[r].kind {
@@ -253,12 +262,15 @@ fn operation_finding(
         .collect();
     operations.sort_unstable();
     operations.dedup();
+    // Each path once (the same path is the same target), then as shown.
+    let mut seen = HashSet::new();
     let mut paths: Vec<String> = rows
         .iter()
         .filter_map(|&r| match &read.events[r].kind {
-            Kind::Operation(o) => o.target.as_ref().map(|t| t.display()),
+            Kind::Operation(o) => o.target.as_ref().filter(|_| seen.insert(&o.path)),
             _ => None,
         })
+        .map(|t| t.display())
         .collect();
     paths.sort();
     paths.dedup();

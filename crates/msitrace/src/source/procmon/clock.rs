@@ -66,6 +66,12 @@ pub const MERIDIEM_MARKERS: &[(&str, bool)] = &[
 /// assert_eq!(meridiem("後"), None);
 /// ```
 pub fn meridiem(marker: &str) -> Option<bool> {
+    // The English markers of nearly every export, without building a key.
+    match marker {
+        "AM" | "am" => return Some(false),
+        "PM" | "pm" => return Some(true),
+        _ => {}
+    }
     let key: String = marker
         .chars()
         .filter(|c| !matches!(c, '.' | ' ' | '\u{a0}' | '\u{202f}'))

@@ -93,6 +93,19 @@ pub const KNOWN_KEYS: &[&str] = &[
     "Status",
 ];
 
+/// Length of the longest of [`KNOWN_KEYS`].
+const MAX_KEY_LEN: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < KNOWN_KEYS.len() {
+        if KNOWN_KEYS[i].len() > max {
+            max = KNOWN_KEYS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
 /// Keys whose values are free text: only a known key ends them.
 pub const FREE_TEXT_KEYS: &[&str] = &[
     "Command line",
@@ -147,12 +160,12 @@ pub fn split_detail(detail: &str) -> Vec<(&str, &str)> {
 /// When a key starts at `at` (followed by `": "`), the byte index of its colon.
 fn key_at(detail: &str, at: usize, known_only: bool) -> Option<usize> {
     let rest = &detail[at..];
-    for key in KNOWN_KEYS {
-        if rest.len() > key.len() + 1
-            && rest.starts_with(key)
-            && rest[key.len()..].starts_with(": ")
-        {
-            return Some(at + key.len());
+    // No key holds a colon, so a known key is all the text up to the first `": "`, which lies
+    // within the longest key's length.
+    let window = &rest.as_bytes()[..rest.len().min(MAX_KEY_LEN + 2)];
+    if let Some(colon) = memchr::memmem::find(window, b": ") {
+        if KNOWN_KEYS.contains(&&rest[..colon]) {
+            return Some(at + colon);
         }
     }
     if known_only {
@@ -210,6 +223,39 @@ pub fn integer(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A known key at `at` as found by trying every key in turn (the grammar's plain statement).
+    fn known_key_by_scan(detail: &str, at: usize) -> Option<usize> {
+        let rest = &detail[at..];
+        KNOWN_KEYS
+            .iter()
+            .find(|key| rest.starts_with(**key) && rest[key.len()..].starts_with(": "))
+            .map(|key| at + key.len())
+    }
+
+    #[test]
+    fn known_keys_are_found_as_by_trying_each() {
+        assert!(KNOWN_KEYS.iter().all(|k| !k.contains(':')));
+        let details = [
+            "Desired Access: Read, Granted Access: Read, Access: 0x1",
+            "DeletePending: False, Delete: True, PID: 4, Parent PID: 8",
+            "Exit Status: 0, Peak Private Bytes: 1, Private Bytes: 2",
+            "ActualAvailableAllocationUnits: 12, CallerAvailableAllocationUnits: 3",
+            "Command line: \"a.exe\" /x: y, Current directory: C:\\, Environment: ;\tA=1",
+            "Unknown Key: 1, Type: REG_SZ, Data: a: b, Length: 0",
+            "Type:REG_SZ, Type: , Data: ",
+            "é: 1, Name: ü",
+        ];
+        for d in details {
+            for at in (0..d.len()).filter(|&i| d.is_char_boundary(i)) {
+                assert_eq!(
+                    key_at(d, at, true),
+                    known_key_by_scan(d, at),
+                    "{d:?} at {at}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn create_file_detail() {

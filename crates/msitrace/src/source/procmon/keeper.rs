@@ -40,8 +40,13 @@ pub struct Keeper {
     /// Parent PID (as read) of each process seen, to emit a [`ProcessInfo`] once per process.
     seen: FastMap<u32, Option<u32>>,
     last_pid: Option<(u32, Option<u32>)>,
-    /// Kept events per fold key, to cap them.
-    kept_per_key: FastMap<FailureKey, u32>,
+    /// Each fold key seen, by ids (process, operation, result, path class): the key and the
+    /// events kept under it, to cap them.
+    folds: FastMap<(u32, u32, u32, u32), (FailureKey, u32)>,
+    /// Ids of the process names and path classes in fold keys.
+    fold_names: FoldNames,
+    /// Whether each operation id is a process lifecycle operation (kept when it succeeds).
+    lifecycle: Vec<bool>,
     /// Probe samples kept per (process, operation, result).
     probes: FastMap<(u64, u32, u32), u32>,
     /// Denied `All Access` opens waiting for a narrower retry: (pid, operation id, path).
@@ -59,7 +64,9 @@ impl Keeper {
             tally: CaptureTally::default(),
             seen: FastMap::default(),
             last_pid: None,
-            kept_per_key: FastMap::default(),
+            folds: FastMap::default(),
+            fold_names: FoldNames::default(),
+            lifecycle: Vec::new(),
             probes: FastMap::default(),
             pending_retry: Vec::new(),
         }
@@ -165,7 +172,7 @@ impl Keeper {
             }
             _ => false,
         };
-        let keep = self.keep(row, pid, process, op, res, class, operation, path, detail);
+        let keep = self.keep(row, pid, process, op, res, class, path, detail);
         if keep {
             self.tally.kept += 1;
         }
@@ -186,22 +193,25 @@ impl Keeper {
         op: u32,
         res: u32,
         class: Option<ResultClass>,
-        operation: &[u8],
         path: &[u8],
         detail: &[u8],
     ) -> bool {
         if self.settings.keep == KeepPolicy::All {
             if matches!(class, Some(ResultClass::Failure) | None) {
-                self.fold(process, operation, res, path);
+                self.fold(process, op, res, path);
             }
             return true;
         }
         match class {
             Some(ResultClass::Success) => {
-                if matches!(
-                    operation,
-                    b"Process Start" | b"Process Exit" | b"Process Create"
-                ) {
+                while self.lifecycle.len() <= op as usize {
+                    let name = &self.tally.op_names[self.lifecycle.len()];
+                    self.lifecycle.push(matches!(
+                        &**name,
+                        b"Process Start" | b"Process Exit" | b"Process Create"
+                    ));
+                }
+                if self.lifecycle[op as usize] {
                     return true;
                 }
                 // The narrower retry of a denied `All Access` open.
@@ -229,7 +239,7 @@ impl Keeper {
                 *n <= self.settings.max_probe_samples
             }
             Some(ResultClass::Failure) | None => {
-                let kept = self.fold(process, operation, res, path);
+                let kept = self.fold(process, op, res, path);
                 if kept && memchr::memmem::find(detail, b"Desired Access: All Access").is_some() {
                     if let Some(pid) = pid {
                         if self.pending_retry.len() >= MAX_PENDING_RETRY {
@@ -244,17 +254,83 @@ impl Keeper {
     }
 
     /// Count a failing row under its fold key; true when it is still under the cap.
-    fn fold(&mut self, process: &[u8], operation: &[u8], res: u32, path: &[u8]) -> bool {
-        let path = String::from_utf8_lossy(path);
-        let key = FailureKey {
-            process: String::from_utf8_lossy(process).into_owned(),
-            operation: String::from_utf8_lossy(operation).into_owned(),
-            result: String::from_utf8_lossy(&self.tally.result_names[res as usize]).into_owned(),
-            path_class: NormalPath::new(&path).class(),
+    fn fold(&mut self, process: &[u8], op: u32, res: u32, path: &[u8]) -> bool {
+        let ids = (
+            self.fold_names.process(process),
+            op,
+            res,
+            self.fold_names.path_class(path),
+        );
+        let (key, kept) = match self.folds.entry(ids) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let key = FailureKey {
+                    process: String::from_utf8_lossy(process).into_owned(),
+                    operation: String::from_utf8_lossy(&self.tally.op_names[op as usize])
+                        .into_owned(),
+                    result: String::from_utf8_lossy(&self.tally.result_names[res as usize])
+                        .into_owned(),
+                    path_class: self.fold_names.class_names[ids.3 as usize].clone(),
+                };
+                e.insert((key, 0))
+            }
         };
-        *self.tally.failures.entry(key.clone()).or_default() += 1;
-        let n = self.kept_per_key.entry(key).or_default();
-        *n += 1;
-        *n <= self.settings.max_per_failure
+        match self.tally.failures.get_mut(key) {
+            Some(n) => *n += 1,
+            None => {
+                self.tally.failures.insert(key.clone(), 1);
+            }
+        }
+        *kept += 1;
+        *kept <= self.settings.max_per_failure
+    }
+}
+
+/// Ids of the process names and path classes of fold keys, so that counting a failing row
+/// allocates nothing once its names were seen.
+#[derive(Debug, Default)]
+struct FoldNames {
+    processes: FastMap<Box<[u8]>, u32>,
+    /// Path class id of each path seen (up to [`MAX_CLASSED_PATHS`] paths of at most
+    /// [`MAX_CLASSED_PATH_LEN`] bytes: the memory is bounded whatever the input).
+    paths: FastMap<Box<[u8]>, u32>,
+    classes: FastMap<String, u32>,
+    class_names: Vec<String>,
+}
+
+/// Most paths whose class is remembered; the class of any other path is worked out each time.
+const MAX_CLASSED_PATHS: usize = 4096;
+
+/// Longest path whose class is remembered.
+const MAX_CLASSED_PATH_LEN: usize = 512;
+
+impl FoldNames {
+    fn process(&mut self, name: &[u8]) -> u32 {
+        if let Some(&id) = self.processes.get(name) {
+            return id;
+        }
+        let id = self.processes.len() as u32;
+        self.processes.insert(name.into(), id);
+        id
+    }
+
+    fn path_class(&mut self, path: &[u8]) -> u32 {
+        if let Some(&id) = self.paths.get(path) {
+            return id;
+        }
+        let class = NormalPath::new(&String::from_utf8_lossy(path)).class();
+        let id = match self.classes.get(&class) {
+            Some(&id) => id,
+            None => {
+                let id = self.class_names.len() as u32;
+                self.classes.insert(class.clone(), id);
+                self.class_names.push(class);
+                id
+            }
+        };
+        if self.paths.len() < MAX_CLASSED_PATHS && path.len() <= MAX_CLASSED_PATH_LEN {
+            self.paths.insert(path.into(), id);
+        }
+        id
     }
 }

@@ -186,6 +186,117 @@ mod tests {
     }
 
     #[test]
+    fn keeper_keeps_lifecycle_successes_whatever_came_first() {
+        let mut k = Keeper::new(CaptureSettings::default());
+        let mut d = |row, op: &str, res: &str| {
+            k.decide(
+                row,
+                Some(10),
+                None,
+                b"setup.exe",
+                op.as_bytes(),
+                res.as_bytes(),
+                b"",
+                b"Exit Status: 1603",
+            )
+            .unwrap()
+        };
+        // Operation names are first seen failing, in any order: their successes are still kept.
+        d(1, "ReadFile", "SUCCESS");
+        d(2, "Process Create", "ACCESS DENIED");
+        d(3, "Process Exit", "NAME NOT FOUND");
+        assert_eq!(d(4, "Process Exit", "SUCCESS"), RowDecision::Yes);
+        assert_eq!(d(5, "Process Create", "SUCCESS"), RowDecision::Yes);
+        assert_eq!(d(6, "Process Start", "SUCCESS"), RowDecision::Yes);
+        assert_eq!(d(7, "ReadFile", "SUCCESS"), RowDecision::No);
+    }
+
+    #[test]
+    fn keeper_folds_failures_by_process_operation_result_and_path_class() {
+        let settings = CaptureSettings {
+            max_per_failure: 2,
+            ..Default::default()
+        };
+        let mut k = Keeper::new(settings);
+        let mut d = |row, process: &str, res: &str, path: &str| {
+            k.decide(
+                row,
+                Some(10),
+                None,
+                process.as_bytes(),
+                b"CreateFile",
+                res.as_bytes(),
+                path.as_bytes(),
+                b"",
+            )
+            .unwrap()
+        };
+        // Two paths of one class share a key: the third row is over the cap of 2.
+        assert_eq!(
+            d(1, "a.exe", "ACCESS DENIED", r"C:\Windows\a"),
+            RowDecision::WithProcessInfo
+        );
+        assert_eq!(
+            d(2, "a.exe", "ACCESS DENIED", r"C:\Windows\b"),
+            RowDecision::Yes
+        );
+        assert_eq!(
+            d(3, "a.exe", "ACCESS DENIED", r"C:\Windows\a"),
+            RowDecision::No
+        );
+        // Another process, result or class is another key.
+        assert_eq!(
+            d(4, "b.exe", "ACCESS DENIED", r"C:\Windows\a"),
+            RowDecision::Yes
+        );
+        assert_eq!(
+            d(5, "a.exe", "SHARING VIOLATION", r"C:\Windows\a"),
+            RowDecision::Yes
+        );
+        assert_eq!(
+            d(6, "a.exe", "ACCESS DENIED", r"HKLM\SOFTWARE\x"),
+            RowDecision::Yes
+        );
+        let t = k.into_tally();
+        let key = FailureKey {
+            process: "a.exe".into(),
+            operation: "CreateFile".into(),
+            result: "ACCESS DENIED".into(),
+            path_class: "%SystemRoot%".into(),
+        };
+        // Every failing row is counted, kept or not.
+        assert_eq!(t.failures.get(&key), Some(&3));
+        assert_eq!(t.failures.len(), 4);
+        assert_eq!(t.kept, 5);
+    }
+
+    #[test]
+    fn keeper_classes_paths_too_long_to_remember() {
+        let mut k = Keeper::new(CaptureSettings::default());
+        let long = format!(r"C:\Windows\{}", "x".repeat(600));
+        for row in 1..=3 {
+            k.decide(
+                row,
+                Some(10),
+                None,
+                b"a.exe",
+                b"CreateFile",
+                b"ACCESS DENIED",
+                long.as_bytes(),
+                b"",
+            )
+            .unwrap();
+        }
+        let t = k.into_tally();
+        let classes: Vec<_> = t
+            .failures
+            .iter()
+            .map(|(k, n)| (k.path_class.as_str(), *n))
+            .collect();
+        assert_eq!(classes, [("%SystemRoot%", 3)]);
+    }
+
+    #[test]
     fn keeper_rejects_garbage_operation_and_result() {
         let mut k = Keeper::new(CaptureSettings::default());
         let r = k.decide(1, Some(1), None, b"x", b"\x01\x02", b"SUCCESS", b"", b"");

@@ -79,8 +79,7 @@ fn non_empty(v: Option<&str>) -> Option<String> {
 
 /// The raw text of a row as cited in evidence: the default columns, quoted as in the export.
 fn raw_text(row: &RowText) -> String {
-    let mut raw = String::new();
-    for v in [
+    let fields = [
         row.time,
         row.process,
         row.pid,
@@ -88,15 +87,20 @@ fn raw_text(row: &RowText) -> String {
         row.path,
         row.result,
         row.detail,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    ];
+    let size: usize = fields.iter().flatten().map(|v| v.len() + 3).sum();
+    let mut raw = String::with_capacity(size.min(MAX_RAW + 8));
+    for v in fields.into_iter().flatten() {
         if !raw.is_empty() {
             raw.push(',');
         }
         raw.push('"');
-        raw.push_str(&v.replace('"', "\"\""));
+        for (i, part) in v.split('"').enumerate() {
+            if i > 0 {
+                raw.push_str("\"\"");
+            }
+            raw.push_str(part);
+        }
         raw.push('"');
         if raw.len() > MAX_RAW {
             raw = crate::text::cut(&raw, MAX_RAW).to_string();

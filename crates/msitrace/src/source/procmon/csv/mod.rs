@@ -37,12 +37,17 @@ use crate::source::{
     TimeBasis,
 };
 use crate::source::{Format, Sniff};
+pub(crate) use captured::CapturedRows;
 use csv::{ByteRecord, ReaderBuilder};
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
+use trim::MergeTrim;
+
+mod captured;
+mod trim;
 
 /// Where each column is in a row.
 #[derive(Debug, Clone, Default)]
@@ -432,6 +437,7 @@ impl CaptureRead {
     /// Take the rows a reader gives: its kept events, and its row errors up to [`MAX_ERRORS`]
     /// (the rest are counted in the tally).
     pub(crate) fn take(&mut self, items: impl Iterator<Item = Result<Event, SourceError>>) {
+        self.events.reserve(items.size_hint().0);
         for item in items {
             match item {
                 Ok(e) => self.events.push(e),
@@ -445,12 +451,9 @@ impl CaptureRead {
     /// rows and `lines` lines: its rows and row errors (up to [`MAX_ERRORS`]) numbered on, its
     /// counts merged. Returns the rows of the range.
     pub(crate) fn append(&mut self, part: CaptureRead, rows: u64, lines: u64) -> u64 {
-        for mut e in part.events {
-            if let Location::Row(n) = e.at {
-                e.at = Location::Row(n + rows);
-            }
-            self.events.push(e);
-        }
+        let mut events = part.events;
+        renumber(&mut events, rows);
+        self.events.append(&mut events);
         for e in part.errors {
             if self.errors.len() < MAX_ERRORS {
                 self.errors.push(e.shift_rows(rows, lines));
@@ -516,13 +519,30 @@ pub fn read_file_with(
     settings: CaptureSettings,
     plan: ChunkPlan,
 ) -> Result<CaptureRead, SourceError> {
+    let (mut read, ranges) = read_in_ranges(path, input, settings, plan)?;
+    read.events.reserve_exact(ranges.iter().map(Vec::len).sum());
+    for events in ranges {
+        read.events.extend(events);
+    }
+    Ok(read)
+}
+
+/// [`read_file_with`], the kept events of each range apart (in order, after those of the
+/// returned capture): a consumer that takes them one by one frees each range as it is done
+/// instead of holding a second copy of them all.
+pub(crate) fn read_in_ranges(
+    path: &Path,
+    input: InputId,
+    settings: CaptureSettings,
+    plan: ChunkPlan,
+) -> Result<(CaptureRead, Vec<Vec<Event>>), SourceError> {
     let threads = plan.threads;
     let read_err = |source| SourceError::Read { line: 0, source };
     let len = std::fs::metadata(path).map_err(read_err)?.len();
     let file = File::open(path).map_err(read_err)?;
     if threads <= 1 || len < plan.min_parallel {
         let parser = ProcmonCsvParser::new(file, input, settings)?;
-        return Ok(CaptureRead::from_parser(parser));
+        return Ok((CaptureRead::from_parser(parser), Vec::new()));
     }
     // Header: the first line (header names hold no line breaks).
     let mut head = BufReader::new(file);
@@ -536,13 +556,14 @@ pub fn read_file_with(
         .map_err(|e| csv_error(e, 0))?
         .unwrap_or_default();
     let map = ColumnMap::from_header(&header)?;
+    let has_date = map.get(Column::DateTime).is_some();
     let start = header_line.len() as u64;
     let mut first = [0u8; 1];
     let quoted = head.read(&mut first).map_err(read_err)? == 1 && first[0] == b'"';
     if !quoted {
         let file = File::open(path).map_err(read_err)?;
         let parser = ProcmonCsvParser::new(file, input, settings)?;
-        return Ok(CaptureRead::from_parser(parser));
+        return Ok((CaptureRead::from_parser(parser), Vec::new()));
     }
     let pieces = (threads as u64 * 8).max(1);
     let size = plan
@@ -564,92 +585,69 @@ pub fn read_file_with(
     // Ranges run on a leaf pool, whose jobs never wait: the caller may be on any pool.
     let pool = crate::parallel::leaf_pool(threads)
         .ok_or_else(|| read_err(io::Error::other("no threads for reading in chunks")))?;
-    use rayon::prelude::*;
-    let parts: Vec<Result<(CaptureRead, u64), SourceError>> = pool.install(|| {
-        ranges
-            .par_iter()
-            .map(|&(s, e)| {
-                let mut f = File::open(path).map_err(read_err)?;
-                f.seek(SeekFrom::Start(s)).map_err(read_err)?;
-                // The CSV reader buffers: read the file directly.
-                let chunk = f.take(e - s);
-                let parser = ProcmonCsvParser::headless(chunk, map.clone(), input, settings);
-                let mut parser = parser;
-                let mut read = CaptureRead::default();
-                for item in parser.by_ref() {
-                    match item {
-                        Ok(ev) => read.events.push(ev),
-                        Err(er) if read.errors.len() < MAX_ERRORS => read.errors.push(er),
-                        Err(_) => {}
-                    }
-                }
-                let lines = parser.lines_read();
-                read.tally = parser.into_tally();
-                Ok((read, lines))
-            })
-            .collect()
-    });
+    let path: std::sync::Arc<Path> = path.into();
+    let job = move |(s, e): (u64, u64)| read_range(&path, s, e, &map, input, settings);
     let mut all = CaptureRead::default();
-    all.tally.has_date = map.get(Column::DateTime).is_some();
+    all.tally.has_date = has_date;
+    let mut trim = MergeTrim::new(settings);
     let (mut rows, mut lines) = (0u64, 1u64);
-    all.lines = 1;
-    for part in parts {
-        let (part, part_lines) = part?;
+    let mut kept = Vec::with_capacity(ranges.len());
+    // Each range is merged (and trimmed) as soon as the ranges before it are: what is over the
+    // limits is dropped while the next ranges are read, not held until the end.
+    for part in crate::parallel::in_order(pool, ranges, job) {
+        let (mut part, part_lines) = part?;
+        trim.range(&mut part.events);
+        let mut events = std::mem::take(&mut part.events);
+        // What the trim dropped is given back, not held until the analysis ends.
+        events.shrink_to_fit();
+        renumber(&mut events, rows);
         rows += all.append(part, rows, lines);
         lines += part_lines;
+        kept.push(events);
     }
     all.lines = lines;
-    trim_merged(&mut all, settings);
-    Ok(all)
+    all.tally.kept = all.tally.kept.saturating_sub(trim.dropped());
+    Ok((all, kept))
 }
 
-/// Apply the keep limits to the merged chunks as one reader would have: each chunk kept up to
-/// the limits on its own, and described each process it saw.
-pub(crate) fn trim_merged(all: &mut CaptureRead, settings: CaptureSettings) {
-    use crate::paths::NormalPath;
-    use crate::source::procmon::status::{classify, ResultClass};
-    use std::collections::{HashMap, HashSet};
-    if settings.keep == crate::source::KeepPolicy::All {
-        return;
-    }
-    let mut described: HashSet<(u32, Option<u32>)> = HashSet::new();
-    let mut probes: HashMap<(String, String, String), u32> = HashMap::new();
-    let mut failures: HashMap<(String, String, String, String), u32> = HashMap::new();
-    let mut dropped_rows = 0u64;
-    all.events.retain(|e| match &e.kind {
-        Kind::ProcessInfo(p) => described.insert((p.pid, p.parent)),
-        Kind::Operation(op) => {
-            let process = e
-                .process
-                .as_ref()
-                .and_then(|p| p.image.clone())
-                .unwrap_or_default();
-            match classify(op.result.as_bytes()) {
-                Some(ResultClass::Probe) => {
-                    let n = probes
-                        .entry((process, op.name.clone(), op.result.clone()))
-                        .or_default();
-                    *n += 1;
-                    let keep = *n <= settings.max_probe_samples;
-                    dropped_rows += u64::from(!keep);
-                    keep
-                }
-                Some(ResultClass::Failure) | None => {
-                    let class = NormalPath::new(op.path.as_deref().unwrap_or("")).class();
-                    let n = failures
-                        .entry((process, op.name.clone(), op.result.clone(), class))
-                        .or_default();
-                    *n += 1;
-                    let keep = *n <= settings.max_per_failure;
-                    dropped_rows += u64::from(!keep);
-                    keep
-                }
-                _ => true,
-            }
+/// Number the rows of a range's events on, after the `rows` rows before the range.
+fn renumber(events: &mut [Event], rows: u64) {
+    for e in events {
+        if let Location::Row(n) = e.at {
+            e.at = Location::Row(n + rows);
         }
-        _ => true,
-    });
-    all.tally.kept = all.tally.kept.saturating_sub(dropped_rows);
+    }
+}
+
+/// Read the rows of one range of a file (`start..end`, starting at a row) with the header's
+/// column map; the lines it spans.
+fn read_range(
+    path: &Path,
+    start: u64,
+    end: u64,
+    map: &ColumnMap,
+    input: InputId,
+    settings: CaptureSettings,
+) -> Result<(CaptureRead, u64), SourceError> {
+    let read_err = |source| SourceError::Read { line: 0, source };
+    let mut f = File::open(path).map_err(read_err)?;
+    f.seek(SeekFrom::Start(start)).map_err(read_err)?;
+    // The CSV reader buffers: read the file directly.
+    let chunk = f.take(end - start);
+    let mut parser = ProcmonCsvParser::headless(chunk, map.clone(), input, settings);
+    let mut read = CaptureRead::default();
+    read.take(parser.by_ref());
+    let lines = parser.lines_read();
+    read.tally = parser.into_tally();
+    Ok((read, lines))
+}
+
+/// Apply the keep limits to the merged ranges of a capture as one reader would have: each range
+/// kept up to the limits on its own, and described each process it saw (see [`MergeTrim`]).
+pub(crate) fn trim_merged(all: &mut CaptureRead, settings: CaptureSettings) {
+    let mut trim = MergeTrim::new(settings);
+    trim.range(&mut all.events);
+    all.tally.kept = all.tally.kept.saturating_sub(trim.dropped());
 }
 
 /// The first row start at or after `offset`: the byte after a line break followed by `"` and a
@@ -721,8 +719,9 @@ impl Source for ProcmonCsvSource {
         };
         if opening.keep == KeepPolicy::OfInterest {
             let threads = crate::parallel::resolve_threads(opening.threads);
-            let read = read_file(opening.path, opening.input, settings, threads)?;
-            return Ok(Box::new(CapturedRows::from(read)));
+            let plan = ChunkPlan::threads(threads);
+            let (read, ranges) = read_in_ranges(opening.path, opening.input, settings, plan)?;
+            return Ok(Box::new(CapturedRows::from(read).with_ranges(ranges)));
         }
         Ok(Box::new(ProcmonCsvParser::new(
             opening.reader()?,
@@ -737,61 +736,6 @@ impl<R: Read + Send> EventStream for ProcmonCsvParser<R> {
         StreamSummary {
             lines: self.lines_read(),
             capture: Some(self.into_tally()),
-            ..Default::default()
-        }
-    }
-}
-
-/// A capture read whole ([`CaptureRead`]) handed on as a stream: its events, then its row errors.
-pub(crate) struct CapturedRows {
-    events: std::vec::IntoIter<Event>,
-    errors: std::vec::IntoIter<SourceError>,
-    lines: u64,
-    tally: CaptureTally,
-    form: Option<String>,
-    notes: Vec<String>,
-}
-
-impl CapturedRows {
-    /// The same rows, with the form read and notes on the reading for the summary.
-    pub(crate) fn with_form(mut self, form: String, notes: Vec<String>) -> Self {
-        self.form = Some(form);
-        self.notes = notes;
-        self
-    }
-}
-
-impl From<CaptureRead> for CapturedRows {
-    fn from(read: CaptureRead) -> Self {
-        CapturedRows {
-            events: read.events.into_iter(),
-            errors: read.errors.into_iter(),
-            lines: read.lines,
-            tally: read.tally,
-            form: None,
-            notes: Vec::new(),
-        }
-    }
-}
-
-impl Iterator for CapturedRows {
-    type Item = Result<Event, SourceError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.events
-            .next()
-            .map(Ok)
-            .or_else(|| self.errors.next().map(Err))
-    }
-}
-
-impl EventStream for CapturedRows {
-    fn finish(self: Box<Self>) -> StreamSummary {
-        StreamSummary {
-            lines: self.lines,
-            capture: Some(self.tally),
-            form: self.form,
-            notes: self.notes,
             ..Default::default()
         }
     }
