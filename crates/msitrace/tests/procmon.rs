@@ -529,6 +529,45 @@ fn header_problems_and_impostors_are_rejected_clearly() {
     assert_eq!(f.severity, Severity::Warning);
 }
 
+/// An exit is counted under the image its own row names: a PID that another program used
+/// earlier in the capture (no Process Start row in between) does not move the exit to that
+/// program, and the count does not depend on how the capture was split into ranges.
+#[test]
+fn an_exit_counts_under_the_image_its_row_names_when_a_pid_is_reused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = HEADER.to_string();
+    text.push_str(
+        "\"2:00:00.0000000 PM\",\"setup.exe\",\"700\",\"CreateFile\",\"C:\\Temp\\a.txt\",\"SUCCESS\",\"\"\n\
+         \"2:00:01.0000000 PM\",\"setup.exe\",\"700\",\"Process Exit\",\"\",\"SUCCESS\",\"Exit Status: 1603, User Time: 0.0 seconds\"\n\
+         \"2:00:02.0000000 PM\",\"msiexec.exe\",\"700\",\"Process Exit\",\"\",\"SUCCESS\",\"Exit Status: 1603, User Time: 0.0 seconds\"\n\
+         \"2:00:03.0000000 PM\",\"msiexec.exe\",\"700\",\"Process Exit\",\"\",\"SUCCESS\",\"Exit Status: 1603, User Time: 0.0 seconds\"\n",
+    );
+    let path = write(tmp.path(), "reused.CSV", text.as_bytes());
+    let report = analyze_paths(&[path], &AnalysisSettings::default());
+    let mut exits: Vec<(String, u64)> = report
+        .findings
+        .iter()
+        .filter(|f| f.id == "procmon.installer-exit")
+        .map(|f| (f.title.clone(), f.occurrences))
+        .collect();
+    exits.sort();
+    assert_eq!(
+        exits,
+        [
+            (
+                "msiexec.exe exited with 1603 (Fatal error during installation), 2 times".into(),
+                2
+            ),
+            (
+                "setup.exe (700) exited with 1603 (Fatal error during installation)".into(),
+                1
+            ),
+        ],
+        "{:#?}",
+        report.findings
+    );
+}
+
 #[test]
 fn repeated_exits_of_one_image_are_one_finding_with_count_and_first_and_last_rows() {
     let tmp = tempfile::tempdir().unwrap();

@@ -353,7 +353,10 @@ fn operation_finding(
 
 /// One failing exit, or the same exit of the same image repeated: the events, in row order.
 struct ExitFold<'e> {
-    exits: Vec<(&'e Event, usize)>,
+    /// The image that exited, as the exit rows name it.
+    name: String,
+    /// Each exit, with its process in the tree when that process runs the same image.
+    exits: Vec<(&'e Event, Option<usize>)>,
     code: u32,
     installer_failed: bool,
 }
@@ -373,27 +376,39 @@ fn exit_findings(path: &str, events: &[Event], tree: &ProcessTree) -> Vec<(Vec<u
         else {
             continue;
         };
-        let Some(i) = tree.at(*pid, row_of(e.at)) else {
+        // The row names the image that exited; the tree gives its chain when its process at
+        // that row runs the same image (a PID can be reused by another program, and where the
+        // tree starts a new process must not change what the exit is counted as).
+        let at = tree.at(*pid, row_of(e.at));
+        let tree_name = at.map(|i| tree.name(i));
+        let Some(name) = e
+            .image()
+            .map(|image| image.rsplit('\\').next().unwrap_or(image).to_string())
+            .or_else(|| tree_name.clone())
+        else {
             continue;
         };
-        let label = tree.label(i);
-        let shown_name = label.split(" (").next().unwrap_or("");
+        let at = at.filter(|_| {
+            tree_name
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case(&name))
+        });
         let ntstatus = *code >= 0xC000_0000;
-        let installer_failed =
-            is_installer(shown_name) && classify_exit(*code) == OutcomeClass::Failure;
+        let installer_failed = is_installer(&name) && classify_exit(*code) == OutcomeClass::Failure;
         if !(ntstatus || installer_failed) {
             continue;
         }
-        let key = (tree.name(i).to_ascii_lowercase(), *code);
+        let key = (name.to_ascii_lowercase(), *code);
         let n = *by_key.entry(key).or_insert_with(|| {
             folds.push(ExitFold {
+                name: name.clone(),
                 exits: Vec::new(),
                 code: *code,
                 installer_failed,
             });
             folds.len() - 1
         });
-        folds[n].exits.push((e, i));
+        folds[n].exits.push((e, at));
     }
     folds
         .into_iter()
@@ -413,21 +428,27 @@ fn exit_finding(path: &str, tree: &ProcessTree, fold: &ExitFold<'_>) -> (Vec<u32
     } else {
         exit_meaning(code)
     };
-    let chain: Vec<String> = tree.chain(i).iter().map(|&p| tree.label(p)).collect();
+    let pid_of = |e: &Event| match e.kind {
+        Kind::ProcessExit { pid, .. } => pid,
+        _ => 0,
+    };
+    let label = match i {
+        Some(i) => tree.label(i),
+        None => format!("{} ({})", fold.name, pid_of(first)),
+    };
+    let chain: Vec<String> = match i {
+        Some(i) => tree.chain(i).iter().map(|&p| tree.label(p)).collect(),
+        None => vec![label.clone()],
+    };
     let shown = if ntstatus {
         format!("0x{code:08X}")
     } else {
         code.to_string()
     };
-    let mut pids: Vec<u32> = fold
-        .exits
-        .iter()
-        .map(|(_, p)| tree.processes[*p].pid)
-        .collect();
+    let mut pids: Vec<u32> = fold.exits.iter().map(|(e, _)| pid_of(e)).collect();
     pids.sort_unstable();
     pids.dedup();
     let (title, summary) = if count == 1 {
-        let label = tree.label(i);
         (
             format!("{label} exited with {shown} ({meaning})"),
             format!(
@@ -436,7 +457,7 @@ fn exit_finding(path: &str, tree: &ProcessTree, fold: &ExitFold<'_>) -> (Vec<u32
             ),
         )
     } else {
-        let name = tree.name(i);
+        let name = &fold.name;
         let (last, _) = fold.exits[count - 1];
         (
             format!("{name} exited with {shown} ({meaning}), {count} times"),

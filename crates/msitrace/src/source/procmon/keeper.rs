@@ -202,18 +202,21 @@ impl Keeper {
             }
             return true;
         }
+        // Process starts and exits are always kept, whatever their result: they are few, the
+        // process tree and the exit findings count them, and a cap per range of the capture
+        // would make those counts depend on how the capture was split.
+        while self.lifecycle.len() <= op as usize {
+            let name = &self.tally.op_names[self.lifecycle.len()];
+            self.lifecycle.push(matches!(
+                &**name,
+                b"Process Start" | b"Process Exit" | b"Process Create"
+            ));
+        }
+        if self.lifecycle[op as usize] {
+            return true;
+        }
         match class {
             Some(ResultClass::Success) => {
-                while self.lifecycle.len() <= op as usize {
-                    let name = &self.tally.op_names[self.lifecycle.len()];
-                    self.lifecycle.push(matches!(
-                        &**name,
-                        b"Process Start" | b"Process Exit" | b"Process Create"
-                    ));
-                }
-                if self.lifecycle[op as usize] {
-                    return true;
-                }
                 // The narrower retry of a denied `All Access` open.
                 if !self.pending_retry.is_empty() {
                     if let Some(pid) = pid {
