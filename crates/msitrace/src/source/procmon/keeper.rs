@@ -202,9 +202,10 @@ impl Keeper {
             }
             return true;
         }
-        // Process starts and exits are always kept, whatever their result: they are few, the
-        // process tree and the exit findings count them, and a cap per range of the capture
-        // would make those counts depend on how the capture was split.
+        // Process starts and exits that say what a process is or how it ended (an exit status, a
+        // parent, a PID) are always kept, whatever their result: the process tree and the exit
+        // findings count them, and a cap per range of the capture would make those counts
+        // depend on how the capture was split.
         while self.lifecycle.len() <= op as usize {
             let name = &self.tally.op_names[self.lifecycle.len()];
             self.lifecycle.push(matches!(
@@ -212,7 +213,9 @@ impl Keeper {
                 b"Process Start" | b"Process Exit" | b"Process Create"
             ));
         }
-        if self.lifecycle[op as usize] {
+        if self.lifecycle[op as usize]
+            && (class == Some(ResultClass::Success) || says_lifecycle(detail))
+        {
             return true;
         }
         match class {
@@ -335,5 +338,26 @@ impl FoldNames {
             self.paths.insert(path.into(), id);
         }
         id
+    }
+}
+
+/// True when a process row's detail tells what the process is or how it ended.
+fn says_lifecycle(detail: &[u8]) -> bool {
+    [&b"Exit Status:"[..], b"Parent PID:", b"PID:"]
+        .iter()
+        .any(|w| memchr::memmem::find(detail, w).is_some())
+}
+
+#[cfg(test)]
+mod lifecycle_tests {
+    use super::says_lifecycle;
+
+    #[test]
+    fn a_process_row_says_its_lifecycle_by_status_parent_or_pid() {
+        assert!(says_lifecycle(b"Exit Status: 1603, User Time: 0.0 seconds"));
+        assert!(says_lifecycle(b"Parent PID: 4120, Command line: msiexec /i a.msi"));
+        assert!(says_lifecycle(b"PID: 6700, Command line: msiexec /i a.msi"));
+        assert!(!says_lifecycle(b"Thread ID: 5512"));
+        assert!(!says_lifecycle(b""));
     }
 }
