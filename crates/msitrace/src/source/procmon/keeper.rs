@@ -355,7 +355,9 @@ mod lifecycle_tests {
     #[test]
     fn a_process_row_says_its_lifecycle_by_status_parent_or_pid() {
         assert!(says_lifecycle(b"Exit Status: 1603, User Time: 0.0 seconds"));
-        assert!(says_lifecycle(b"Parent PID: 4120, Command line: msiexec /i a.msi"));
+        assert!(says_lifecycle(
+            b"Parent PID: 4120, Command line: msiexec /i a.msi"
+        ));
         assert!(says_lifecycle(b"PID: 6700, Command line: msiexec /i a.msi"));
         assert!(!says_lifecycle(b"Thread ID: 5512"));
         assert!(!says_lifecycle(b""));
