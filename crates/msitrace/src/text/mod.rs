@@ -12,9 +12,11 @@
 //! a helper thread a few chunks ahead of the lines handed out.
 
 mod chunks;
+mod find;
 mod screen;
 mod utf16;
 
+pub use find::find_ignoring_case;
 pub use screen::LineScreen;
 
 use chunks::{Ahead, ChunkInfo, Decoding};
@@ -157,19 +159,6 @@ pub struct Line<'a> {
     /// False when the line holds no ESC (U+001B) and no CSI (U+009B), which start terminal
     /// control sequences; true when it may (see [`escape_bytes`]).
     pub maybe_escape: bool,
-}
-
-/// Where `needle` (ASCII, lower case) first occurs in `text`, ignoring ASCII case: no lower-cased
-/// copy of the text.
-pub fn find_ignoring_case(text: &str, needle: &str) -> Option<usize> {
-    let n = needle.as_bytes();
-    let first = n.first()?;
-    let bytes = text.as_bytes();
-    memchr::memchr2_iter(*first, first.to_ascii_uppercase(), bytes).find(|&i| {
-        bytes
-            .get(i..i + n.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(n))
-    })
 }
 
 /// True when `text` has a byte of ESC (1B) or of CSI (the 9B of its UTF-8 form C2 9B; other
@@ -764,22 +753,6 @@ mod example_line_reader_example {
             seen,
             vec![(1, "one".into()), (2, "two".into()), (3, "three".into())]
         );
-    }
-}
-
-#[cfg(test)]
-mod find_ignoring_case_tests {
-    use super::find_ignoring_case;
-
-    #[test]
-    fn finds_in_any_ascii_case_and_only_whole_needles() {
-        assert_eq!(
-            find_ignoring_case("The Error Code Is 5", "error code is "),
-            Some(4)
-        );
-        assert_eq!(find_ignoring_case("error code i", "error code is "), None);
-        assert_eq!(find_ignoring_case("Größe: ERROR", "error"), Some(9));
-        assert_eq!(find_ignoring_case("no match", "error"), None);
     }
 }
 
