@@ -355,8 +355,8 @@ fn operation_finding(
 struct ExitFold<'e> {
     /// The image that exited, as the exit rows name it.
     name: String,
-    /// Each exit, with its process in the tree when that process runs the same image.
-    exits: Vec<(&'e Event, Option<usize>)>,
+    /// Each exit, its PID, and its process in the tree when that process runs the same image.
+    exits: Vec<(&'e Event, u32, Option<usize>)>,
     code: u32,
     installer_failed: bool,
 }
@@ -408,7 +408,7 @@ fn exit_findings(path: &str, events: &[Event], tree: &ProcessTree) -> Vec<(Vec<u
             });
             folds.len() - 1
         });
-        folds[n].exits.push((e, at));
+        folds[n].exits.push((e, *pid, at));
     }
     folds
         .into_iter()
@@ -418,7 +418,7 @@ fn exit_findings(path: &str, events: &[Event], tree: &ProcessTree) -> Vec<(Vec<u
 
 fn exit_finding(path: &str, tree: &ProcessTree, fold: &ExitFold<'_>) -> (Vec<u32>, Finding) {
     let (code, installer_failed) = (fold.code, fold.installer_failed);
-    let (first, i) = fold.exits[0];
+    let (first, first_pid, i) = fold.exits[0];
     let count = fold.exits.len();
     let ntstatus = code >= 0xC000_0000;
     let meaning = if ntstatus {
@@ -428,13 +428,9 @@ fn exit_finding(path: &str, tree: &ProcessTree, fold: &ExitFold<'_>) -> (Vec<u32
     } else {
         exit_meaning(code)
     };
-    let pid_of = |e: &Event| match e.kind {
-        Kind::ProcessExit { pid, .. } => pid,
-        _ => 0,
-    };
     let label = match i {
         Some(i) => tree.label(i),
-        None => format!("{} ({})", fold.name, pid_of(first)),
+        None => format!("{} ({first_pid})", fold.name),
     };
     let chain: Vec<String> = match i {
         Some(i) => tree.chain(i).iter().map(|&p| tree.label(p)).collect(),
@@ -445,7 +441,7 @@ fn exit_finding(path: &str, tree: &ProcessTree, fold: &ExitFold<'_>) -> (Vec<u32
     } else {
         code.to_string()
     };
-    let mut pids: Vec<u32> = fold.exits.iter().map(|(e, _)| pid_of(e)).collect();
+    let mut pids: Vec<u32> = fold.exits.iter().map(|(_, pid, _)| *pid).collect();
     pids.sort_unstable();
     pids.dedup();
     let (title, summary) = if count == 1 {
@@ -458,7 +454,7 @@ fn exit_finding(path: &str, tree: &ProcessTree, fold: &ExitFold<'_>) -> (Vec<u32
         )
     } else {
         let name = &fold.name;
-        let (last, _) = fold.exits[count - 1];
+        let (last, _, _) = fold.exits[count - 1];
         (
             format!("{name} exited with {shown} ({meaning}), {count} times"),
             format!(

@@ -341,9 +341,10 @@ impl FoldNames {
     }
 }
 
-/// True when a process row's detail tells what the process is or how it ended.
+/// True when a process row's detail tells what the process is or how it ended (`PID:` also
+/// finds `Parent PID:`).
 fn says_lifecycle(detail: &[u8]) -> bool {
-    [&b"Exit Status:"[..], b"Parent PID:", b"PID:"]
+    [&b"Exit Status:"[..], b"PID:"]
         .iter()
         .any(|w| memchr::memmem::find(detail, w).is_some())
 }
