@@ -188,10 +188,12 @@ fn main() {
     c.final_summary();
 }
 
-/// The analysis of one input, as the CLI runs it (without rendering).
+/// The analysis of one input, as `msitrace analyze --format json` runs it (without rendering:
+/// the JSON report has no timeline).
 fn analyze(p: &Pair) -> usize {
     let settings = AnalysisSettings {
         threads: Some(p.threads),
+        skip_timeline: true,
         ..AnalysisSettings::default()
     };
     let report = analyze_paths(std::slice::from_ref(&p.path), &settings);

@@ -300,6 +300,7 @@ fn main() -> ExitCode {
                 timezone: clock.timezone,
                 progress: progress.as_ref().map(|(sink, _)| sink.clone()),
                 names: stdin_copy.names(),
+                skip_timeline: !targets.iter().any(|t| t.format.shows_timeline()),
                 ..Default::default()
             };
             let report = analyze_paths(&inputs, &settings);

@@ -53,6 +53,13 @@ pub enum OutputFormat {
     Html,
 }
 
+impl OutputFormat {
+    /// True for the formats that show the kept events (the report's timeline).
+    pub fn shows_timeline(self) -> bool {
+        matches!(self, OutputFormat::Jsonl | OutputFormat::Html)
+    }
+}
+
 /// When the exit status is 1.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FailOn {

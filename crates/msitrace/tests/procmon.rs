@@ -404,6 +404,83 @@ fn chunked_parallel_read_equals_the_serial_read() {
     assert_eq!(denied.len(), 32);
 }
 
+#[test]
+fn ranges_after_a_filled_key_keep_what_one_reader_keeps() {
+    // Many small ranges, and limits that the first ranges fill: the later ranges' readers are
+    // told which keys are full and do not build those rows. The rows kept and every count must
+    // be those of one reader over the whole file.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = String::from(HEADER);
+    for i in 0..6000u32 {
+        let (process, pid) = [("msiexec.exe", 10), ("setup.exe", 20), ("n/a", 30)][i as usize % 3];
+        let (operation, path, result, detail) = match i % 7 {
+            0 => ("CreateFile", r"C:\Windows\Temp\a.tmp", "ACCESS DENIED", ""),
+            1 => ("RegOpenKey", r"HKLM\SOFTWARE\X", "NAME NOT FOUND", ""),
+            2 => (
+                "CreateFile",
+                r"C:\Program Files\X\b.dll",
+                "SHARING VIOLATION",
+                "",
+            ),
+            // A denied `All Access` open (waiting for a retry that never comes).
+            3 => (
+                "CreateFile",
+                r"C:\ProgramData\X\c.dat",
+                "ACCESS DENIED",
+                "Desired Access: All Access",
+            ),
+            4 => ("CreateFile", r"C:\x", "SUCCESS", "Desired Access: Read"),
+            5 => ("ReadFile", r"C:\x", "SUCCESS", "Offset: 0"),
+            _ => ("QueryOpen", r"C:\y\z.dll", "PATH NOT FOUND", ""),
+        };
+        text.push_str(&format!(
+            "\"9:{:02}:{:02}.{:07} AM\",\"{process}\",\"{pid}\",\"{operation}\",\"{path}\",\"{result}\",\"{detail}\"\n",
+            i / 3600 % 60,
+            i / 60 % 60,
+            i % 60
+        ));
+    }
+    let path = write(tmp.path(), "filled.csv", text.as_bytes());
+    let settings = CaptureSettings {
+        max_per_failure: 5,
+        max_probe_samples: 2,
+        ..Default::default()
+    };
+    let serial = read_file_with(&path, 0, settings, ChunkPlan::threads(1)).unwrap();
+    let parallel = read_file_with(
+        &path,
+        0,
+        settings,
+        ChunkPlan {
+            threads: 2,
+            min_parallel: 0,
+            chunk_bytes: Some(16 << 10),
+        },
+    )
+    .unwrap();
+    let rows = |events: &[Event]| -> Vec<(u64, String)> {
+        events
+            .iter()
+            .filter_map(|e| match (&e.kind, e.at) {
+                (Kind::Operation(o), msitrace::event::Location::Row(n)) => {
+                    Some((n, o.result.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let kept = rows(&serial.events);
+    // Three processes, each with three failure keys (five rows kept of each) and two probe keys
+    // (two rows kept of each).
+    assert_eq!(kept.len(), 3 * (5 * 3 + 2 * 2), "{kept:?}");
+    assert_eq!(rows(&parallel.events), kept);
+    assert_eq!(parallel.events, serial.events);
+    assert_eq!(parallel.tally.kept, serial.tally.kept);
+    assert_eq!(parallel.tally.rows, 6000);
+    assert_eq!(parallel.tally.failures, serial.tally.failures);
+    assert!(parallel.errors.is_empty() && serial.errors.is_empty());
+}
+
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::File::create(&p).unwrap().write_all(bytes).unwrap();

@@ -70,6 +70,34 @@ fn renderings_are_deterministic() {
 }
 
 #[test]
+fn skipping_the_timeline_changes_only_the_timeline() {
+    // Every kind of input that keeps events: installer and Burn logs from the fixtures, and the
+    // whole corpus (event logs, captures, tool logs) when it is here.
+    let mut inputs = vec!["fixtures/burn", "fixtures/msilog", "fixtures/scenarios"];
+    let corpus = common::shared().map(|s| s.join("corpus"));
+    if let Some(c) = corpus.as_ref().and_then(|c| c.to_str()) {
+        inputs.push(c);
+    }
+    std::env::set_current_dir(common::root()).unwrap();
+    let paths: Vec<PathBuf> = inputs.iter().map(PathBuf::from).collect();
+    let full = analyze_paths(&paths, &AnalysisSettings::default());
+    let skip = AnalysisSettings {
+        skip_timeline: true,
+        ..Default::default()
+    };
+    let lean = analyze_paths(&paths, &skip);
+    assert!(full.timeline.len() > 100, "{}", full.timeline.len());
+    assert!(lean.timeline.is_empty());
+    assert_eq!(json::render(&lean), json::render(&full));
+    assert_eq!(sarif_of(&lean), sarif_of(&full));
+    assert_eq!(markdown::render(&lean), markdown::render(&full));
+    assert_eq!(
+        text::render(&lean, &Default::default()),
+        text::render(&full, &Default::default())
+    );
+}
+
+#[test]
 fn json_reports_match_the_published_schema() {
     let mut inputs: Vec<&[&str]> = CASES.iter().map(|(_, i)| *i).collect();
     let all: &[&str] = &["fixtures"];

@@ -320,12 +320,15 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     // The sessions' events (and the Burn lines) are copied into the timeline now; the kept events
     // of event logs, captures and tool logs are moved into it at the end, once nothing else
     // needs them, so a large capture's events are never held twice.
-    let mut timeline = crate::analysis::timeline::collect(&subjects[..session_subjects], &paths);
-    crate::analysis::timeline::add(
-        &mut timeline,
-        trackers.iter().flat_map(|t| t.kept()),
-        &paths,
-    );
+    let mut timeline = Vec::new();
+    if !settings.skip_timeline {
+        timeline = crate::analysis::timeline::collect(&subjects[..session_subjects], &paths);
+        crate::analysis::timeline::add(
+            &mut timeline,
+            trackers.iter().flat_map(|t| t.kept()),
+            &paths,
+        );
+    }
     let matches =
         crate::rules::evaluate_rules(crate::rules::active(settings.rules.as_deref()), &subjects);
     let causes = diagnose::cause_index(&matches, &subjects);
@@ -454,11 +457,14 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     let (graph, chains) = failure_graph::build(&findings, &sessions, &captures, &index);
     let graph = (!chains.is_empty()).then(|| graph.report(&chains));
     drop(index);
-    crate::analysis::timeline::add(
-        &mut timeline,
-        kept.into_iter().flat_map(|k| k.events),
-        &paths,
-    );
+    if !settings.skip_timeline {
+        timeline.reserve(kept.iter().map(|k| k.events.len()).sum());
+        crate::analysis::timeline::add(
+            &mut timeline,
+            kept.into_iter().flat_map(|k| k.events),
+            &paths,
+        );
+    }
     let verdict = crate::analysis::Verdict::of(&inputs, &findings);
     Report {
         schema_version: SCHEMA_VERSION,

@@ -72,6 +72,10 @@ pub struct AnalysisSettings {
     /// How to name some inputs in the report instead of by their path (a copy of standard
     /// input is named `<stdin>`, so evidence cites `<stdin>:12`).
     pub names: std::collections::BTreeMap<PathBuf, String>,
+    /// Leave [`Report::timeline`] empty, for a report that does not show it (the JSON, SARIF,
+    /// text and Markdown reports do not; JSON Lines and HTML do): the kept events of a large
+    /// input are then not moved into it, which saves time and memory. Off by default.
+    pub skip_timeline: bool,
 }
 
 impl AnalysisSettings {

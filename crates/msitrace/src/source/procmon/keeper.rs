@@ -1,5 +1,6 @@
 //! Deciding per row, on bytes, what to keep of a capture ([`Keeper`]); everything is counted.
 
+use super::full::FullKeys;
 use super::intern::{FastMap, WordHasher};
 use super::operation::operation_class;
 use super::settings::CaptureSettings;
@@ -9,6 +10,7 @@ use crate::paths::NormalPath;
 use crate::source::KeepPolicy;
 use chrono::NaiveDate;
 use std::hash::Hasher;
+use std::sync::Arc;
 
 /// Why a row is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,17 +42,29 @@ pub struct Keeper {
     /// Parent PID (as read) of each process seen, to emit a [`ProcessInfo`] once per process.
     seen: FastMap<u32, Option<u32>>,
     last_pid: Option<(u32, Option<u32>)>,
-    /// Each fold key seen, by ids (process, operation, result, path class): the key and the
-    /// events kept under it, to cap them.
-    folds: FastMap<(u32, u32, u32, u32), (FailureKey, u32)>,
+    /// Each fold key seen, by ids (process, operation, result, path class).
+    folds: FastMap<(u32, u32, u32, u32), Fold>,
     /// Ids of the process names and path classes in fold keys.
     fold_names: FoldNames,
     /// Whether each operation id is a process lifecycle operation (kept when it succeeds).
     lifecycle: Vec<bool>,
-    /// Probe samples kept per (process, operation, result).
-    probes: FastMap<(u64, u32, u32), u32>,
+    /// Probe samples kept per (process, operation, result), and whether the ranges before this
+    /// one filled the key.
+    probes: FastMap<(u64, u32, u32), (u32, bool)>,
+    /// The keys that the ranges before this one (of a capture read in ranges) filled.
+    full: Option<Arc<FullKeys>>,
     /// Denied `All Access` opens waiting for a narrower retry: (pid, operation id, path).
     pending_retry: Vec<(u32, u32, Box<[u8]>)>,
+}
+
+/// A fold key of failing rows and what was kept under it.
+#[derive(Debug)]
+struct Fold {
+    key: FailureKey,
+    /// Rows kept under it, to cap them.
+    kept: u32,
+    /// Whether the ranges before this one (of a capture read in ranges) filled the key.
+    filled: bool,
 }
 
 /// Most denied opens remembered at once while waiting for their retry.
@@ -68,8 +82,15 @@ impl Keeper {
             fold_names: FoldNames::default(),
             lifecycle: Vec::new(),
             probes: FastMap::default(),
+            full: None,
             pending_retry: Vec::new(),
         }
+    }
+
+    /// Read one range of a capture read in ranges: rows under a key that the ranges before it
+    /// filled are not kept (the merge would drop them; see [`FullKeys`]).
+    pub fn share_full_keys(&mut self, full: Arc<FullKeys>) {
+        self.full = Some(full);
     }
 
     /// The counts so far.
@@ -240,12 +261,22 @@ impl Keeper {
                 let mut h = WordHasher::default();
                 h.write(process);
                 let key = (h.finish(), op, res);
-                let n = self.probes.entry(key).or_default();
+                let (n, filled) = self.probes.entry(key).or_default();
                 *n += 1;
-                *n <= self.settings.max_probe_samples
+                if *n > self.settings.max_probe_samples {
+                    return false;
+                }
+                if let (Some(full), false) = (&self.full, *filled) {
+                    *filled = full.probe_is_full(
+                        &String::from_utf8_lossy(process),
+                        &String::from_utf8_lossy(&self.tally.op_names[op as usize]),
+                        &String::from_utf8_lossy(&self.tally.result_names[res as usize]),
+                    );
+                }
+                !*filled
             }
             Some(ResultClass::Failure) | None => {
-                let kept = self.fold(process, op, res, path);
+                let (kept, filled) = self.fold(process, op, res, path);
                 if kept && memchr::memmem::find(detail, b"Desired Access: All Access").is_some() {
                     if let Some(pid) = pid {
                         if self.pending_retry.len() >= MAX_PENDING_RETRY {
@@ -254,20 +285,23 @@ impl Keeper {
                         self.pending_retry.push((pid, op, path.into()));
                     }
                 }
-                kept
+                // A row under a filled key still waits for its retry, as when it was kept and
+                // then dropped by the merge.
+                kept && !filled
             }
         }
     }
 
-    /// Count a failing row under its fold key; true when it is still under the cap.
-    fn fold(&mut self, process: &[u8], op: u32, res: u32, path: &[u8]) -> bool {
+    /// Count a failing row under its fold key: whether it is still under this range's cap, and
+    /// whether the ranges before this one filled the key.
+    fn fold(&mut self, process: &[u8], op: u32, res: u32, path: &[u8]) -> (bool, bool) {
         let ids = (
             self.fold_names.process(process),
             op,
             res,
             self.fold_names.path_class(path),
         );
-        let (key, kept) = match self.folds.entry(ids) {
+        let Fold { key, kept, filled } = match self.folds.entry(ids) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
                 let key = FailureKey {
@@ -278,7 +312,11 @@ impl Keeper {
                         .into_owned(),
                     path_class: self.fold_names.class_names[ids.3 as usize].clone(),
                 };
-                e.insert((key, 0))
+                e.insert(Fold {
+                    key,
+                    kept: 0,
+                    filled: false,
+                })
             }
         };
         match self.tally.failures.get_mut(key) {
@@ -288,7 +326,12 @@ impl Keeper {
             }
         }
         *kept += 1;
-        *kept <= self.settings.max_per_failure
+        let under = *kept <= self.settings.max_per_failure;
+        if let (true, Some(full), false) = (under, &self.full, *filled) {
+            *filled =
+                full.failure_is_full(&key.process, &key.operation, &key.result, &key.path_class);
+        }
+        (under, *filled)
     }
 }
 
@@ -362,5 +405,75 @@ mod lifecycle_tests {
         assert!(says_lifecycle(b"PID: 6700, Command line: msiexec /i a.msi"));
         assert!(!says_lifecycle(b"Thread ID: 5512"));
         assert!(!says_lifecycle(b""));
+    }
+}
+
+#[cfg(test)]
+mod full_key_tests {
+    use super::*;
+
+    #[test]
+    fn rows_under_a_filled_key_are_counted_not_kept() {
+        let full = Arc::new(FullKeys::default());
+        full.fill_failure(
+            "a.exe",
+            "CreateFile",
+            "ACCESS DENIED",
+            &NormalPath::new(r"C:\Windows\x").class(),
+        );
+        full.fill_probe("a.exe", "RegOpenKey", "NAME NOT FOUND");
+        let mut k = Keeper::new(CaptureSettings::default());
+        k.share_full_keys(full);
+        let mut decide = |row, process: &[u8], op: &[u8], result: &[u8], path: &[u8], detail| {
+            k.decide(row, Some(8), None, process, op, result, path, detail)
+                .unwrap()
+        };
+        let denied = |d| (d, b"CreateFile" as &[u8], b"ACCESS DENIED" as &[u8]);
+        let (first, op, res) = denied(1);
+        // The first row of the process is described even though the row is not kept.
+        assert_eq!(
+            decide(
+                first,
+                b"a.exe",
+                op,
+                res,
+                br"C:\Windows\y",
+                b"Desired Access: All Access"
+            ),
+            RowDecision::ProcessInfoOnly
+        );
+        // Another process, another path class: their own keys.
+        assert_eq!(
+            decide(2, b"b.exe", op, res, br"C:\Windows\y", b""),
+            RowDecision::Yes
+        );
+        assert_eq!(
+            decide(3, b"a.exe", op, res, br"C:\ProgramData\y", b""),
+            RowDecision::Yes
+        );
+        let probe = decide(
+            4,
+            b"a.exe",
+            b"RegOpenKey",
+            b"NAME NOT FOUND",
+            br"HKLM\X",
+            b"",
+        );
+        assert_eq!(probe, RowDecision::No);
+        // The denied `All Access` open still waits for its retry, which is kept.
+        assert_eq!(
+            decide(5, b"a.exe", op, b"SUCCESS", br"C:\Windows\y", b""),
+            RowDecision::Yes
+        );
+        let t = k.into_tally();
+        assert_eq!(t.kept, 3);
+        assert_eq!(t.rows, 5);
+        let denied_a: u64 = t
+            .failures
+            .iter()
+            .filter(|(key, _)| key.process == "a.exe" && key.result == "ACCESS DENIED")
+            .map(|(_, n)| *n)
+            .sum();
+        assert_eq!(denied_a, 2, "every failing row is counted");
     }
 }

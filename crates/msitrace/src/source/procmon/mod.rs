@@ -11,6 +11,7 @@ pub mod clock;
 mod columns;
 pub mod csv;
 pub mod detail;
+mod full;
 mod intern;
 mod keeper;
 mod operation;
@@ -23,6 +24,7 @@ pub mod text;
 pub mod xml;
 
 pub use columns::Column;
+pub use full::FullKeys;
 pub use intern::{FastMap, WordHasher};
 pub use keeper::{Keeper, RowDecision, RowProblem};
 pub use operation::operation_class;

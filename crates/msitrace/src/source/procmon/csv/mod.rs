@@ -29,8 +29,8 @@
 use crate::event::*;
 use crate::source::bounded::{CsvRowLimit, CUT_ROW_MARK, MAX_CSV_ROW};
 use crate::source::procmon::{
-    row_event, row_process_event, CaptureSettings, CaptureTally, Column, Keeper, RowDecision,
-    RowProblem, RowText,
+    row_event, row_process_event, CaptureSettings, CaptureTally, Column, FullKeys, Keeper,
+    RowDecision, RowProblem, RowText,
 };
 use crate::source::{
     EventStream, Feeds, KeepPolicy, Opening, Recognised, Source, SourceError, StreamSummary,
@@ -586,10 +586,21 @@ pub(crate) fn read_in_ranges(
     let pool = crate::parallel::leaf_pool(threads)
         .ok_or_else(|| read_err(io::Error::other("no threads for reading in chunks")))?;
     let path: std::sync::Arc<Path> = path.into();
-    let job = move |(s, e): (u64, u64)| read_range(&path, s, e, &map, input, settings);
+    let mut trim = MergeTrim::new(settings);
+    let full = trim.full_keys();
+    let job = move |(s, e): (u64, u64)| {
+        read_range(
+            &path,
+            s,
+            e,
+            &map,
+            input,
+            settings,
+            std::sync::Arc::clone(&full),
+        )
+    };
     let mut all = CaptureRead::default();
     all.tally.has_date = has_date;
-    let mut trim = MergeTrim::new(settings);
     let (mut rows, mut lines) = (0u64, 1u64);
     let mut kept = Vec::with_capacity(ranges.len());
     // Each range is merged (and trimmed) as soon as the ranges before it are: what is over the
@@ -620,7 +631,7 @@ fn renumber(events: &mut [Event], rows: u64) {
 }
 
 /// Read the rows of one range of a file (`start..end`, starting at a row) with the header's
-/// column map; the lines it spans.
+/// column map, not keeping rows under the keys the ranges before it filled; the lines it spans.
 fn read_range(
     path: &Path,
     start: u64,
@@ -628,6 +639,7 @@ fn read_range(
     map: &ColumnMap,
     input: InputId,
     settings: CaptureSettings,
+    full: std::sync::Arc<FullKeys>,
 ) -> Result<(CaptureRead, u64), SourceError> {
     let read_err = |source| SourceError::Read { line: 0, source };
     let mut f = File::open(path).map_err(read_err)?;
@@ -635,6 +647,7 @@ fn read_range(
     // The CSV reader buffers: read the file directly.
     let chunk = f.take(end - start);
     let mut parser = ProcmonCsvParser::headless(chunk, map.clone(), input, settings);
+    parser.keeper.share_full_keys(full);
     let mut read = CaptureRead::default();
     read.take(parser.by_ref());
     let lines = parser.lines_read();

@@ -9,9 +9,10 @@
 use crate::event::{Event, Kind};
 use crate::paths::NormalPath;
 use crate::source::procmon::status::{classify, ResultClass};
-use crate::source::procmon::{CaptureSettings, FastMap};
+use crate::source::procmon::{CaptureSettings, FastMap, FullKeys};
 use crate::source::KeepPolicy;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Interned names: each distinct text gets a small id, allocated once.
 #[derive(Debug, Default)]
@@ -41,6 +42,8 @@ pub(crate) struct MergeTrim {
     failures: FastMap<(u32, u32, u32, u32), u32>,
     /// Kept rows dropped so far.
     dropped: u64,
+    /// The keys filled so far, for the readers of the ranges still to come.
+    full: Arc<FullKeys>,
 }
 
 impl MergeTrim {
@@ -53,7 +56,14 @@ impl MergeTrim {
             probes: FastMap::default(),
             failures: FastMap::default(),
             dropped: 0,
+            full: Arc::default(),
         }
+    }
+
+    /// The keys whose limit the ranges merged so far reached, filled as they are merged: the
+    /// readers of the ranges after them need not keep rows under these keys.
+    pub(crate) fn full_keys(&self) -> Arc<FullKeys> {
+        Arc::clone(&self.full)
     }
 
     /// Kept rows dropped so far (to take off the tally's `kept`).
@@ -88,6 +98,9 @@ impl MergeTrim {
                         );
                         let n = self.probes.entry(key).or_default();
                         *n += 1;
+                        if *n == self.settings.max_probe_samples {
+                            self.full.fill_probe(process, &op.name, &op.result);
+                        }
                         *n <= self.settings.max_probe_samples
                     }
                     Some(ResultClass::Failure) | None => {
@@ -105,6 +118,10 @@ impl MergeTrim {
                         );
                         let n = self.failures.entry(key).or_default();
                         *n += 1;
+                        if *n == self.settings.max_per_failure {
+                            self.full
+                                .fill_failure(process, &op.name, &op.result, &class);
+                        }
                         *n <= self.settings.max_per_failure
                     }
                     _ => true,
