@@ -457,7 +457,13 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     let (graph, chains) = failure_graph::build(&findings, &sessions, &captures, &index);
     let graph = (!chains.is_empty()).then(|| graph.report(&chains));
     drop(index);
-    if !settings.skip_timeline {
+    if settings.skip_timeline {
+        // Nothing needs the kept events any more. Freeing a large capture's one by one takes a
+        // while: do it off the calling thread (inline when no thread can be started).
+        let _ = std::thread::Builder::new()
+            .name("msitrace-free".into())
+            .spawn(move || drop(kept));
+    } else {
         timeline.reserve(kept.iter().map(|k| k.events.len()).sum());
         crate::analysis::timeline::add(
             &mut timeline,
