@@ -20,8 +20,10 @@ use std::io::{self, BufRead, Read};
 pub(crate) const MAX_CSV_ROW: u64 = 1 << 20;
 
 /// Most bytes one XML record (an event-log `<Event>`, or one element or text of a Process Monitor
-/// export) may take.
-pub(crate) const MAX_XML_RECORD: u64 = 16 << 20;
+/// export) may take. An event rendered from an EVTX record (at most a 64 KiB chunk of binary XML)
+/// is far below it. The XML reader's buffer grows by doubling and the CLI's allocator copies on
+/// growth, so one record over the limit costs about three times the limit at its peak.
+pub(crate) const MAX_XML_RECORD: u64 = 8 << 20;
 
 /// The last field of a row cut by [`CsvRowLimit`] (never part of a Process Monitor export: it
 /// starts with a NUL character).
