@@ -76,8 +76,8 @@ fn event_xml(record: u64, data: &str) -> String {
 }
 
 #[test]
-fn an_event_log_record_of_17_mib_is_skipped_and_named_and_the_next_records_are_read() {
-    let huge = "x".repeat(17 << 20);
+fn an_event_log_record_of_9_mib_is_skipped_and_named_and_the_next_records_are_read() {
+    let huge = "x".repeat(9 << 20);
     let xml = format!(
         "<Events>\n{}{}{}</Events>\n",
         event_xml(1, "before"),
@@ -104,7 +104,7 @@ fn an_event_log_record_of_17_mib_is_skipped_and_named_and_the_next_records_are_r
         errors
             .iter()
             .any(|e| e.starts_with("XML error at line 3,")
-                && e.contains("longer than 16777216 bytes")),
+                && e.contains("longer than 8388608 bytes")),
         "{errors:?}"
     );
 }
@@ -118,8 +118,8 @@ fn procmon_event(detail: &str) -> String {
 }
 
 #[test]
-fn a_procmon_xml_detail_of_17_mib_is_skipped_and_the_next_events_keep_their_rows() {
-    let huge = "y".repeat(17 << 20);
+fn a_procmon_xml_detail_of_9_mib_is_skipped_and_the_next_events_keep_their_rows() {
+    let huge = "y".repeat(9 << 20);
     let xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<procmon><eventlist>\n{}{}{}</eventlist></procmon>\n",
         procmon_event("a"),
@@ -135,7 +135,7 @@ fn a_procmon_xml_detail_of_17_mib_is_skipped_and_the_next_events_keep_their_rows
     assert!(
         errors
             .iter()
-            .any(|e| e.contains("longer than 16777216 bytes")),
+            .any(|e| e.contains("longer than 8388608 bytes")),
         "{errors:?}"
     );
 }
