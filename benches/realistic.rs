@@ -21,7 +21,9 @@
 //!
 //! Sizes: `MSITRACE_BENCH_MB` (default 150 MiB under `cargo bench`, 4 MiB as a test) for the
 //! MSI log and both captures; the EVTX input has a fixed size. Before criterion, each pair is
-//! timed in one pass (best of 3, interleaved) and the ratio printed against its target.
+//! timed in one pass (best of 3, interleaved) and the ratio printed against its target. The
+//! analysis runs with the CLI's allocator (mimalloc) and, like the CLI's JSON report, without
+//! building the timeline.
 //!
 //! ```text
 //! cargo bench -p msitrace --bench realistic
@@ -32,6 +34,10 @@
 
 #[path = "bench_setup.rs"]
 mod bench_setup;
+
+/// The CLI's allocator, so that the analysis costs here what it costs a user.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{Criterion, Throughput};
 use msitrace::analysis::{analyze_paths, AnalysisSettings};
