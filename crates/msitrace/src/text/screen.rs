@@ -3,6 +3,7 @@
 use super::buckets::bucket_order;
 use aho_corasick::packed;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::sync::Arc;
 
 /// Words looked for in every line of a text, ignoring ASCII case.
 ///
@@ -17,7 +18,7 @@ pub struct LineScreen {
     words: AhoCorasick,
     /// The same words for the search of whole chunks: the wide (16-bucket) packed search, where
     /// the processor has it (it admits fewer candidates than the 8-bucket one `words` uses).
-    wide: Option<packed::Searcher>,
+    wide: Option<Arc<packed::Searcher>>,
 }
 
 impl LineScreen {
@@ -57,7 +58,8 @@ impl LineScreen {
             .heuristic_pattern_limits(false)
             .builder()
             .extend(bucket_order(&needed, 16))
-            .build();
+            .build()
+            .map(Arc::new);
         LineScreen { words, wide }
     }
 
