@@ -10,6 +10,9 @@
 //! buckets admit rare bytes: a few swaps of words between buckets, each kept when it lowers the
 //! expected number of candidates. The order changes how fast the search is, never what it finds.
 
+/// Most words put in order; a packed search is only worth it for a few dozen words.
+pub(super) const MAX_ORDERED: usize = 64;
+
 /// Rough weight of a byte in lower-cased installer log text: letters by how common they are in
 /// English, then space, digits and the punctuation of paths and log prefixes; anything else is
 /// rare. Only the relative sizes matter.
@@ -67,7 +70,8 @@ fn bucket_cost<'a>(
 pub(super) fn bucket_order(words: &[String], buckets: usize) -> Vec<String> {
     // The search compares as many leading bytes as its shortest word has, four at most.
     let positions = words.iter().map(String::len).min().unwrap_or(0).min(4);
-    if positions == 0 || words.len() <= buckets {
+    // Past [`MAX_ORDERED`] words the swaps would cost more at start-up than they save.
+    if positions == 0 || words.len() <= buckets || words.len() > MAX_ORDERED {
         return words.to_vec();
     }
     let weights: [f64; 256] = std::array::from_fn(|b| weight(b as u8));

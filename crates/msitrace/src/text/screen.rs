@@ -1,6 +1,6 @@
 //! Words looked for in every line of a text, one search per decoded chunk.
 
-use super::buckets::bucket_order;
+use super::buckets::{bucket_order, MAX_ORDERED};
 use aho_corasick::packed;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::sync::Arc;
@@ -51,15 +51,20 @@ impl LineScreen {
             .match_kind(MatchKind::LeftmostFirst)
             .build(bucket_order(&needed, 8))
             .expect("literal words always build");
-        let wide = packed::Config::new()
-            .match_kind(packed::MatchKind::LeftmostFirst)
-            .only_teddy(true)
-            .only_teddy_fat(Some(true))
-            .heuristic_pattern_limits(false)
-            .builder()
-            .extend(bucket_order(&needed, 16))
-            .build()
-            .map(Arc::new);
+        // Many words leave the choice of search to `words`.
+        let wide = if needed.len() <= MAX_ORDERED {
+            packed::Config::new()
+                .match_kind(packed::MatchKind::LeftmostFirst)
+                .only_teddy(true)
+                .only_teddy_fat(Some(true))
+                .heuristic_pattern_limits(false)
+                .builder()
+                .extend(bucket_order(&needed, 16))
+                .build()
+                .map(Arc::new)
+        } else {
+            None
+        };
         LineScreen { words, wide }
     }
 
@@ -204,6 +209,15 @@ mod tests {
         }
         // An empty word is in every line.
         assert!(LineScreen::new(["", "x"]).is_match("abc"));
+    }
+
+    #[test]
+    fn many_words_keep_the_plain_search() {
+        let words: Vec<String> = (0..200).map(|i| format!("word{i:03}x")).collect();
+        let screen = LineScreen::new(&words);
+        assert!(screen.wide.is_none());
+        assert!(screen.is_match("a WORD123X here"));
+        assert!(!screen.is_match("word12 only"));
     }
 }
 
