@@ -126,30 +126,40 @@ struct Carry {
     text: String,
     /// Its control characters.
     controls: usize,
+    /// True when it may hold a terminal escape.
+    escapes: bool,
 }
 
 impl Carry {
-    /// Start `chunk` with the carried line.
-    fn start(&mut self, chunk: &mut Decoded) -> usize {
+    /// Start `chunk` with the carried line; returns its count of control characters and
+    /// whether it may hold a terminal escape.
+    fn start(&mut self, chunk: &mut Decoded) -> (usize, bool) {
         chunk.text.push_str(&self.text);
         self.text.clear();
-        std::mem::take(&mut self.controls)
+        (
+            std::mem::take(&mut self.controls),
+            std::mem::take(&mut self.escapes),
+        )
     }
 
     /// Carry what follows the last line feed of `chunk` (unless it is the last one), then count
     /// what the chunk holds: its control characters and line feeds. `carried_in` is the count
-    /// of control characters in the line it started with, `info` what decoding added.
-    fn end(&mut self, chunk: &mut Decoded, carried_in: usize, info: ChunkInfo) {
+    /// of control characters in the line it started with and whether it may hold an escape,
+    /// `info` what decoding added.
+    fn end(&mut self, chunk: &mut Decoded, carried_in: (usize, bool), info: ChunkInfo) {
         if !info.last {
             if let Some(nl) = memchr::memrchr(b'\n', chunk.text.as_bytes()) {
                 self.text.push_str(&chunk.text[nl + 1..]);
                 chunk.text.truncate(nl + 1);
                 self.controls = super::control_bytes(self.text.as_bytes());
+                self.escapes = super::escape_bytes(self.text.as_bytes());
             }
         }
-        let controls = carried_in + info.controls - self.controls;
-        // Told of the text as handed over: the carried line in front, none of what is carried on.
-        let escapes = super::escape_bytes(chunk.text.as_bytes());
+        let controls = carried_in.0 + info.controls - self.controls;
+        // Told of the text as handed over: the carried line in front and what decoding added
+        // (an escape in what is carried on flags this chunk too, harmlessly: a flag may be set
+        // for text without an escape, never missing for text with one).
+        let escapes = carried_in.1 || info.escapes;
         chunk.info = ChunkInfo {
             controls,
             escapes,

@@ -11,6 +11,7 @@
 //! for words; with [`LineReader::read_ahead`] all of that, reading and decoding included, runs on
 //! a helper thread a few chunks ahead of the lines handed out.
 
+mod buckets;
 mod chunks;
 mod find;
 mod screen;
@@ -657,6 +658,37 @@ mod tests {
             // 300 lines, 60 of them split in two.
             assert_eq!(lines.len(), 360, "step {step}");
         }
+    }
+
+    #[test]
+    fn the_clue_screen_tells_each_corpus_line_as_a_search_of_the_line_would() {
+        // The chunk search (the wide packed search where the processor has it, words in
+        // buckets by their order) against the plain search of each line, on the real logs.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        let Ok(entries) = std::fs::read_dir(dir.join("msilog")) else {
+            eprintln!("SKIPPED: ../shared/corpus not found");
+            return;
+        };
+        let screen = crate::analysis::signals::clue_screen();
+        let mut matched = 0;
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let encoding = sniff_encoding(&bytes);
+            for ahead in [false, true] {
+                let source = std::io::Cursor::new(bytes.clone());
+                let mut r = LineReader::new(source, encoding).with_screen(screen.clone());
+                if ahead {
+                    r = r.read_ahead();
+                }
+                for (number, text, truncated, may_match) in read_all(r) {
+                    let expected = screen.is_match(&text) || truncated;
+                    assert_eq!(may_match, expected, "{}:{number}", path.display());
+                    matched += usize::from(may_match);
+                }
+            }
+        }
+        assert!(matched > 0);
     }
 
     #[test]

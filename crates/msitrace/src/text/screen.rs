@@ -1,6 +1,9 @@
 //! Words looked for in every line of a text, one search per decoded chunk.
 
+use super::buckets::{bucket_order, MAX_ORDERED};
+use aho_corasick::packed;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::sync::Arc;
 
 /// Words looked for in every line of a text, ignoring ASCII case.
 ///
@@ -13,6 +16,9 @@ pub struct LineScreen {
     /// The words in lower case, searched in lower-cased text (a case-sensitive search can use
     /// SIMD prefilters, which an ASCII-case-insensitive one cannot).
     words: AhoCorasick,
+    /// The same words for the search of whole chunks: the wide (16-bucket) packed search, where
+    /// the processor has it (it admits fewer candidates than the 8-bucket one `words` uses).
+    wide: Option<Arc<packed::Searcher>>,
 }
 
 impl LineScreen {
@@ -39,11 +45,37 @@ impl LineScreen {
             })
             .cloned()
             .collect();
+        // The words are in buckets by their order (see `buckets`): the order only changes how
+        // fast a search is.
         let words = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostFirst)
-            .build(&needed)
+            .build(bucket_order(&needed, 8))
             .expect("literal words always build");
-        LineScreen { words }
+        // Many words leave the choice of search to `words`.
+        let wide = if needed.len() <= MAX_ORDERED {
+            packed::Config::new()
+                .match_kind(packed::MatchKind::LeftmostFirst)
+                .only_teddy(true)
+                .only_teddy_fat(Some(true))
+                .heuristic_pattern_limits(false)
+                .builder()
+                .extend(bucket_order(&needed, 16))
+                .build()
+                .map(Arc::new)
+        } else {
+            None
+        };
+        LineScreen { words, wide }
+    }
+
+    /// Call `found` with where a word starts in `lower` (lower-cased text), for the words of a
+    /// leftmost-first search that does not look inside a match: every line holding a word has
+    /// one of these starts (a word not told of starts inside a match, so in its line).
+    fn find_starts(&self, lower: &[u8], mut found: impl FnMut(usize)) {
+        match &self.wide {
+            Some(wide) => wide.find_iter(lower).for_each(|m| found(m.start())),
+            None => self.words.find_iter(lower).for_each(|m| found(m.start())),
+        }
     }
 
     /// True when one of the words is in `text`.
@@ -72,7 +104,7 @@ pub(super) struct ChunkSearch {
     screen: LineScreen,
     /// Offset of the next chunk's first byte.
     next_at: u64,
-    /// The unfinished last line of the text so far, lower-cased.
+    /// The unfinished last line of the text so far.
     tail: Vec<u8>,
     /// Reused buffer for lower-cased text.
     lower: Vec<u8>,
@@ -109,16 +141,15 @@ impl ChunkSearch {
             }
         };
         let region_at = chunk_at - self.tail.len() as u64;
+        // Copied and lower-cased in one pass.
         self.lower.clear();
-        self.lower.append(&mut self.tail);
-        self.lower.extend_from_slice(&bytes[..whole]);
-        self.lower.make_ascii_lowercase();
-        found.extend(
-            self.screen
-                .words
-                .find_iter(&self.lower[..])
-                .map(|m| region_at + m.start() as u64),
-        );
+        self.lower
+            .extend(self.tail.iter().map(u8::to_ascii_lowercase));
+        self.tail.clear();
+        self.lower
+            .extend(bytes[..whole].iter().map(u8::to_ascii_lowercase));
+        self.screen
+            .find_starts(&self.lower, |start| found.push(region_at + start as u64));
         self.keep_tail(&bytes[whole..]);
     }
 
@@ -164,6 +195,9 @@ mod tests {
     fn words_holding_other_words_change_nothing() {
         let screen = LineScreen::new(["Error 0x", "error", "failed to start", "FAIL", "denied"]);
         assert_eq!(screen.words.patterns_len(), 3);
+        // The wide search is there wherever the processor has it.
+        #[cfg(target_arch = "x86_64")]
+        assert_eq!(screen.wide.is_some(), is_x86_feature_detected!("avx2"));
         for (line, expected) in [
             ("Error 0x80070005", true),
             ("ERRORS", true),
@@ -175,6 +209,15 @@ mod tests {
         }
         // An empty word is in every line.
         assert!(LineScreen::new(["", "x"]).is_match("abc"));
+    }
+
+    #[test]
+    fn many_words_keep_the_plain_search() {
+        let words: Vec<String> = (0..200).map(|i| format!("word{i:03}x")).collect();
+        let screen = LineScreen::new(&words);
+        assert!(screen.wide.is_none());
+        assert!(screen.is_match("a WORD123X here"));
+        assert!(!screen.is_match("word12 only"));
     }
 }
 
