@@ -105,6 +105,14 @@ impl Entry {
         }
     }
 
+    /// Make the buffer an entry without a shape: text, no process, no time of its own.
+    pub(super) fn set_text(&mut self) {
+        self.kind = Kind::Text;
+        self.deferred = None;
+        self.process = None;
+        self.body_at = 0;
+    }
+
     /// Add an unshaped line (custom-action output, the rest of a multi-line value).
     pub(super) fn attach(&mut self, text: &str, may_match: bool) {
         self.raw.push('\n');
