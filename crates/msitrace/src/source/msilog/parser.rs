@@ -244,10 +244,7 @@ impl<R: Read> MsiLogParser<R> {
             };
             let entry = &mut self.slots[slot];
             if let (None, Kind::MsiLogBoundary(b)) = (entry.deferred, &entry.kind) {
-                if let Some(w) = self
-                    .clock
-                    .reset(line_no, b, time, self.settings.date_order)
-                {
+                if let Some(w) = self.clock.reset(line_no, b, time, self.settings.date_order) {
                     self.warnings.push(w);
                 }
             }
