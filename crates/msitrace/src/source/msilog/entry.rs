@@ -80,6 +80,10 @@ impl Entry {
 
     /// The entry's own line, without continuations.
     pub fn first_line(&self) -> &str {
+        if self.continuation_lines == 0 {
+            // Most entries are one line: no search.
+            return &self.raw;
+        }
         match memchr::memchr(b'\n', self.raw.as_bytes()) {
             Some(at) => &self.raw[..at],
             None => &self.raw,
