@@ -225,9 +225,7 @@ pub fn message_strength(level: MessageLevel, code: u32) -> Option<Strength> {
         MessageLevel::Error => Strength::Error,
         MessageLevel::Internal => Strength::InternalError,
         MessageLevel::Debug => Strength::DebugError,
-        MessageLevel::Note if (1720..=1723).contains(&code) || code == 1706 => {
-            Strength::ActionNote
-        }
+        MessageLevel::Note if (1720..=1723).contains(&code) || code == 1706 => Strength::ActionNote,
         MessageLevel::Warning => Strength::WeakText,
         _ => return None,
     };
