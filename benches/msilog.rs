@@ -142,8 +142,11 @@ fn bench(c: &mut Criterion, path: &Path, len: u64) {
     // The failure graph over the same kept events and the report's findings.
     group.bench_function("build_failure_graph", |b| {
         b.iter(|| {
-            let index =
-                EventIndex::new(&report.inputs, facts.iter().flat_map(SessionFacts::events));
+            let index = EventIndex::for_findings(
+                &report.inputs,
+                &report.findings,
+                facts.iter().flat_map(SessionFacts::events),
+            );
             let (graph, chains) =
                 build_failure_graph(&report.findings, &report.sessions, &report.captures, &index);
             black_box((graph.len(), chains.len()))

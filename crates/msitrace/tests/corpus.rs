@@ -250,3 +250,41 @@ fn lent_entries_give_the_same_sessions_as_every_event() {
     }
     assert!(compared >= 3, "only {compared} logs compared");
 }
+
+/// The failure graph built from an index of only the events the findings cite (what `analyze`
+/// does) is the one built from an index of every kept event.
+#[test]
+fn failure_graph_from_cited_events_is_the_same() {
+    use msitrace::internals::{build_failure_graph, EventIndex, SessionFacts, SessionTracker};
+    use msitrace::source::msilog::MsiLogParser;
+    let paths = msi_logs();
+    let mut chains_seen = 0;
+    for path in &paths {
+        let report = analyze_paths(std::slice::from_ref(path), &AnalysisSettings::default());
+        let bytes = std::fs::read(path).unwrap();
+        let mut tracker = SessionTracker::new(0, &path.display().to_string());
+        for event in MsiLogParser::from_bytes(&bytes) {
+            tracker.push(event.unwrap());
+        }
+        let facts = tracker.finish();
+        let events = || facts.iter().flat_map(SessionFacts::events);
+        let every = EventIndex::new(&report.inputs, events());
+        let cited = EventIndex::for_findings(&report.inputs, &report.findings, events());
+        let (a, a_chains) =
+            build_failure_graph(&report.findings, &report.sessions, &report.captures, &every);
+        let (b, b_chains) =
+            build_failure_graph(&report.findings, &report.sessions, &report.captures, &cited);
+        assert_eq!(a_chains, b_chains, "{}", path.display());
+        assert_eq!(
+            a.report(&a_chains),
+            b.report(&b_chains),
+            "{}",
+            path.display()
+        );
+        chains_seen += a_chains.len();
+    }
+    assert!(
+        chains_seen >= 3,
+        "only {chains_seen} failure chains compared"
+    );
+}

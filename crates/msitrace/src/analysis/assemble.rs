@@ -447,8 +447,9 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
         }
     }
     let failed = findings.iter().any(|f| f.severity == Severity::Error);
-    let index = failure_graph::EventIndex::new(
+    let index = failure_graph::EventIndex::for_findings(
         &inputs,
+        &findings,
         facts
             .iter()
             .flat_map(msi::SessionFacts::events)
@@ -458,11 +459,12 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
     let graph = (!chains.is_empty()).then(|| graph.report(&chains));
     drop(index);
     if settings.skip_timeline {
-        // Nothing needs the kept events any more. Freeing a large capture's one by one takes a
-        // while: do it off the calling thread (inline when no thread can be started).
+        // Nothing needs the kept events any more, nor the sessions' facts. Freeing a large
+        // capture's events (or a long log's sessions) one by one takes a while: do it off the
+        // calling thread (inline when no thread can be started).
         let _ = std::thread::Builder::new()
             .name("msitrace-free".into())
-            .spawn(move || drop(kept));
+            .spawn(move || drop((kept, facts)));
     } else {
         timeline.reserve(kept.iter().map(|k| k.events.len()).sum());
         crate::analysis::timeline::add(

@@ -29,10 +29,34 @@ pub struct EventIndex<'a> {
 
 impl<'a> EventIndex<'a> {
     /// Index kept events by input and location, and input paths by id.
+    #[cfg(any(test, feature = "internals"))]
     pub fn new(inputs: &'a [InputReport], events: impl IntoIterator<Item = &'a Event>) -> Self {
         EventIndex {
             by_place: events.into_iter().map(|e| ((e.input, e.at), e)).collect(),
             ids: inputs.iter().map(|i| (i.path.as_str(), i.id)).collect(),
+        }
+    }
+
+    /// [`EventIndex::new`] holding only the events `findings` cite (all that [`build`] looks
+    /// up for them): most kept events are cited by none, and indexing each costs a hash insert.
+    pub fn for_findings(
+        inputs: &'a [InputReport],
+        findings: &[Finding],
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Self {
+        let ids: HashMap<&'a str, u32> = inputs.iter().map(|i| (i.path.as_str(), i.id)).collect();
+        let cited: std::collections::HashSet<(u32, Location)> = findings
+            .iter()
+            .flat_map(|f| &f.evidence)
+            .filter_map(|e| Some((*ids.get(e.input.as_str())?, place(e)?)))
+            .collect();
+        EventIndex {
+            by_place: events
+                .into_iter()
+                .filter(|e| cited.contains(&(e.input, e.at)))
+                .map(|e| ((e.input, e.at), e))
+                .collect(),
+            ids,
         }
     }
 
@@ -42,14 +66,18 @@ impl<'a> EventIndex<'a> {
 
     fn event(&self, e: &Evidence) -> Option<&'a Event> {
         let input = self.input(e)?;
-        let at = match (e.line, e.record, e.row) {
-            (Some(l), _, _) => Location::Line(l),
-            (_, Some(r), _) => Location::Record(r),
-            (_, _, Some(r)) => Location::Row(r),
-            _ => return None,
-        };
         // A cited line may be a continuation of the entry that holds it.
-        self.by_place.get(&(input, at)).copied()
+        self.by_place.get(&(input, place(e)?)).copied()
+    }
+}
+
+/// Where a piece of evidence points in its input.
+fn place(e: &Evidence) -> Option<Location> {
+    match (e.line, e.record, e.row) {
+        (Some(l), _, _) => Some(Location::Line(l)),
+        (_, Some(r), _) => Some(Location::Record(r)),
+        (_, _, Some(r)) => Some(Location::Row(r)),
+        _ => None,
     }
 }
 

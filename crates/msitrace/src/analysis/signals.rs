@@ -221,19 +221,16 @@ pub fn kind_strength(kind: &Kind, first_line: &str) -> Option<Strength> {
 
 /// Score a numbered installer message by its level and number alone.
 pub fn message_strength(level: MessageLevel, code: u32) -> Option<Strength> {
-    if codes::is_noise_message(code) {
-        return None;
-    }
-    match level {
-        MessageLevel::Error => Some(Strength::Error),
-        MessageLevel::Internal => Some(Strength::InternalError),
-        MessageLevel::Debug => Some(Strength::DebugError),
-        MessageLevel::Note if (1720..=1723).contains(&code) || code == 1706 => {
-            Some(Strength::ActionNote)
-        }
-        MessageLevel::Warning => Some(Strength::WeakText),
-        _ => None,
-    }
+    let strength = match level {
+        MessageLevel::Error => Strength::Error,
+        MessageLevel::Internal => Strength::InternalError,
+        MessageLevel::Debug => Strength::DebugError,
+        MessageLevel::Note if (1720..=1723).contains(&code) || code == 1706 => Strength::ActionNote,
+        MessageLevel::Warning => Strength::WeakText,
+        _ => return None,
+    };
+    // The knowledge base is asked last: most messages (notes, info) score nothing by level.
+    (!codes::is_noise_message(code)).then_some(strength)
 }
 
 /// The installer message number a line quotes in words: `Error 1935. …`, `Internal Error

@@ -154,6 +154,8 @@ struct Sequence<'s, 'a> {
 pub(super) struct Prefilter {
     /// The subject indexes of each source family and kind name (a few dozen pairs at most).
     groups: Vec<((SourceClass, &'static str), Vec<usize>)>,
+    /// Each subject's group (index into `groups`).
+    group_of: Vec<u16>,
     /// Number of subjects.
     len: usize,
     words: WordIndex,
@@ -162,15 +164,23 @@ pub(super) struct Prefilter {
 impl Prefilter {
     pub(super) fn new(rules: &[&Rule], subjects: &[Subject<'_>]) -> Self {
         let mut groups: Vec<((SourceClass, &'static str), Vec<usize>)> = Vec::new();
+        let mut group_of = Vec::with_capacity(subjects.len());
         for (i, s) in subjects.iter().enumerate() {
             let pair = (s.source, s.event.kind.name());
-            match groups.iter_mut().find(|(p, _)| *p == pair) {
-                Some((_, members)) => members.push(i),
-                None => groups.push((pair, vec![i])),
+            match groups.iter_mut().position(|(p, _)| *p == pair) {
+                Some(g) => {
+                    groups[g].1.push(i);
+                    group_of.push(g as u16);
+                }
+                None => {
+                    group_of.push(groups.len() as u16);
+                    groups.push((pair, vec![i]));
+                }
             }
         }
         Prefilter {
             groups,
+            group_of,
             len: subjects.len(),
             words: WordIndex::new(rules, subjects.len()),
         }
@@ -186,15 +196,36 @@ impl Prefilter {
         let mut found: Vec<usize> = if m.sources.is_empty() && m.kinds.is_empty() {
             (0..self.len).collect()
         } else {
-            let mut found: Vec<usize> = self
+            let admits: Vec<bool> = self
                 .groups
                 .iter()
-                .filter(|((source, kind), _)| m.admits_kind(*source, kind))
-                .flat_map(|(_, members)| members.iter().copied())
+                .map(|((source, kind), _)| m.admits_kind(*source, kind))
                 .collect();
-            // Runs in order, one per kind: a stable sort merges them.
-            found.sort();
-            found
+            let admitted = || {
+                self.groups
+                    .iter()
+                    .zip(&admits)
+                    .filter(|(_, &admits)| admits)
+            };
+            let total: usize = admitted().map(|((_, members), _)| members.len()).sum();
+            if admits.iter().filter(|&&a| a).count() <= 1 {
+                // One kind's members are in subject order already.
+                admitted()
+                    .flat_map(|((_, members), _)| members.iter().copied())
+                    .collect()
+            } else if total * 4 >= self.len {
+                // Most subjects: one pass over them in order is cheaper than merging.
+                (0..self.len)
+                    .filter(|&i| admits[usize::from(self.group_of[i])])
+                    .collect()
+            } else {
+                let mut found: Vec<usize> = admitted()
+                    .flat_map(|((_, members), _)| members.iter().copied())
+                    .collect();
+                // Runs in order, one per kind: a stable sort merges them.
+                found.sort();
+                found
+            }
         };
         if let Some(ids) = self.words.ids(m) {
             found.retain(|&i| self.words.holds_any(&ids, i, subjects[i].event, texts));

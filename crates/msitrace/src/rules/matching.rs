@@ -7,7 +7,7 @@ use super::engine::Subject;
 use super::model::{Matcher, Rule, SourceClass};
 use crate::event::{Event, Kind, Location};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashSet;
 
 /// One line a text condition is tried on: where it is, as read, and lower-cased (for `contains`).
@@ -46,8 +46,11 @@ impl Texts {
 pub(super) struct WordIndex {
     /// The literals, lower-cased, sorted and without repeats.
     words: Vec<String>,
-    /// A search for all of them at once, ignoring ASCII case (`None`: no literals).
+    /// A search for all of them at once, in lower-cased text (`None`: no literals). A search
+    /// that ignores case itself cannot skip ahead with a SIMD prefilter.
     search: Option<AhoCorasick>,
+    /// Reused buffer for a subject's text, lower-cased.
+    lower: RefCell<Vec<u8>>,
     /// Per subject, the literals it holds, one bit each.
     held: Vec<OnceCell<Box<[u64]>>>,
 }
@@ -66,17 +69,20 @@ impl WordIndex {
         words.dedup();
         let search = (!words.is_empty())
             .then(|| {
-                // A DFA: each subject is searched once, with every match reported.
+                // A DFA: each subject is searched once, with every match reported. The text is
+                // lower-cased, and so are the words: ASCII case is ignored as a case-insensitive
+                // search would.
+                let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
                 AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
                     .kind(Some(AhoCorasickKind::DFA))
-                    .build(&words)
+                    .build(&lower)
                     .ok()
             })
             .flatten();
         WordIndex {
             words,
             search,
+            lower: RefCell::new(Vec::new()),
             held: (0..subjects).map(|_| OnceCell::new()).collect(),
         }
     }
@@ -111,7 +117,13 @@ impl WordIndex {
             match (&event.raw, event.at) {
                 // The lines of the raw text are its pieces between line feeds, and no literal
                 // here holds one: searching the whole text finds what a search per line does.
-                (Some(raw), Location::Line(_)) => mark(raw.as_bytes()),
+                (Some(raw), Location::Line(_)) => {
+                    let mut lower = self.lower.borrow_mut();
+                    lower.clear();
+                    lower.extend_from_slice(raw.as_bytes());
+                    lower.make_ascii_lowercase();
+                    mark(&lower)
+                }
                 _ => texts
                     .of(i, event)
                     .iter()

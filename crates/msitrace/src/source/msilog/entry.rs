@@ -80,6 +80,10 @@ impl Entry {
 
     /// The entry's own line, without continuations.
     pub fn first_line(&self) -> &str {
+        if self.continuation_lines == 0 {
+            // Most entries are one line: no search.
+            return &self.raw;
+        }
         match memchr::memchr(b'\n', self.raw.as_bytes()) {
             Some(at) => &self.raw[..at],
             None => &self.raw,
@@ -103,6 +107,14 @@ impl Entry {
             kind: std::mem::replace(&mut self.kind, Kind::Text),
             raw: Some(self.raw.clone()),
         }
+    }
+
+    /// Make the buffer an entry without a shape: text, no process, no time of its own.
+    pub(super) fn set_text(&mut self) {
+        self.kind = Kind::Text;
+        self.deferred = None;
+        self.process = None;
+        self.body_at = 0;
     }
 
     /// Add an unshaped line (custom-action output, the rest of a multi-line value).

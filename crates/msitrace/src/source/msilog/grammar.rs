@@ -2,7 +2,7 @@
 
 #[cfg(test)]
 use super::entry::Parsed;
-use super::entry::{Deferred, Scanned, Shape};
+use super::entry::{Deferred, Entry, Scanned, Shape};
 use super::prefix::*;
 use crate::event::*;
 use chrono::NaiveTime;
@@ -27,11 +27,38 @@ pub(crate) fn parse_line(line: &str) -> Option<Parsed> {
 /// Classify one line, deferring the kinds that can wait when `defer` is set (`last`: the process
 /// part of the engine prefix read before). `None`: no known shape.
 pub(super) fn scan_line(line: &str, defer: bool, last: &mut LastProcess) -> Option<Scanned> {
+    let mut entry = Entry::empty();
+    let time = scan_line_into(line, defer, last, &mut entry)?;
+    Some(Scanned {
+        shape: match entry.deferred {
+            Some(deferred) => Shape::Deferred(deferred),
+            None => Shape::Built(entry.kind),
+        },
+        process: entry.process,
+        time,
+        body_at: entry.body_at,
+    })
+}
+
+/// [`scan_line`] into an entry buffer: its kind, deferred kind, process and body offset are
+/// set, and the line's time returned. The kinds are large, and each line's would be moved
+/// several times on its way to the buffer if returned. `None`: no known shape (those fields of
+/// `entry` are then left in no particular state).
+pub(super) fn scan_line_into(
+    line: &str,
+    defer: bool,
+    last: &mut LastProcess,
+    entry: &mut Entry,
+) -> Option<Option<NaiveTime>> {
     if let Some(p) = last.engine_prefix(line) {
         let body = &line[p.body_at..];
-        let (shape, time) = match scan_body(body, defer) {
-            Some((shape, t)) => (shape, p.time.or(t)),
-            None => (Shape::Built(Kind::Text), p.time),
+        let time = match scan_body_into(body, defer, entry) {
+            Some(t) => p.time.or(t),
+            None => {
+                entry.kind = Kind::Text;
+                entry.deferred = None;
+                p.time
+            }
         };
         let role = match p.side {
             'c' | 'C' => Some(ProcessRole::InstallerClient),
@@ -40,67 +67,69 @@ pub(super) fn scan_line(line: &str, defer: bool, last: &mut LastProcess) -> Opti
             'a' | 'A' => Some(ProcessRole::CustomActionServer),
             _ => None,
         };
-        return Some(Scanned {
-            shape,
-            // Scrubbed ids tie the line to no process.
-            process: (!p.scrubbed).then_some(ProcessRef {
-                pid: p.pid,
-                tid: Some(p.tid),
-                image: None,
-                partial: true,
-                role,
-            }),
-            time,
-            body_at: p.body_at,
+        // Scrubbed ids tie the line to no process.
+        entry.process = (!p.scrubbed).then_some(ProcessRef {
+            pid: p.pid,
+            tid: Some(p.tid),
+            image: None,
+            partial: true,
+            role,
         });
+        entry.body_at = p.body_at;
+        return Some(time);
     }
-    if let Some((shape, time)) = scan_body(line, defer) {
-        return Some(Scanned {
-            shape,
-            process: None,
-            time,
-            body_at: 0,
-        });
+    entry.process = None;
+    if let Some(time) = scan_body_into(line, defer, entry) {
+        entry.body_at = 0;
+        return Some(time);
     }
     // Wrapped logs (e.g. `MSI(INFO): 'Action ended ...`) still carry action lines.
     static ACTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Action "));
     let at = ACTION.find(line.as_bytes()).filter(|&at| at > 0)?;
-    match scan_body(&line[at..], defer)? {
-        (
-            shape @ (Shape::Built(Kind::MsiAction { .. })
-            | Shape::Deferred(Deferred::ActionProgress)),
-            time,
-        ) => Some(Scanned {
-            shape,
-            process: None,
-            time,
-            body_at: at,
-        }),
-        _ => None,
-    }
+    let time = scan_body_into(&line[at..], defer, entry)?;
+    let action = match entry.deferred {
+        Some(deferred) => deferred == Deferred::ActionProgress,
+        None => matches!(entry.kind, Kind::MsiAction { .. }),
+    };
+    entry.body_at = at;
+    action.then_some(time)
 }
 
-/// Classify the body of a line, deferring the kinds that can wait when `defer` is set.
-pub(super) fn scan_body(body: &str, defer: bool) -> Option<(Shape, Option<NaiveTime>)> {
+/// Classify the body of a line into an entry buffer (see [`scan_line_into`]), deferring the
+/// kinds that can wait when `defer` is set: its kind and deferred kind are set only when the
+/// body has a shape.
+pub(super) fn scan_body_into(
+    body: &str,
+    defer: bool,
+    entry: &mut Entry,
+) -> Option<Option<NaiveTime>> {
+    let mut built = |(kind, time)| {
+        entry.kind = kind;
+        entry.deferred = None;
+        Some(time)
+    };
     if !defer {
-        return parse_body(body).map(|(kind, time)| (Shape::Built(kind), time));
+        return built(parse_body(body)?);
     }
-    let deferred = |d| Some((Shape::Deferred(d), None));
-    match *body.as_bytes().first()? {
-        b'F' | b'C' if state_parts(body).is_some() => deferred(Deferred::InstallState),
-        b'N' => deferred(Deferred::Note {
+    let deferred = match *body.as_bytes().first()? {
+        b'F' | b'C' if state_parts(body).is_some() => Deferred::InstallState,
+        b'N' => Deferred::Note {
             code: note_code(body)?,
-        }),
+        },
         b'A' => {
             let (parts, time) = action_parts(body)?;
-            let shape = match parts.phase {
-                ActionWord::Progress => Shape::Deferred(Deferred::ActionProgress),
-                _ => Shape::Built(action_kind(parts)?),
-            };
-            Some((shape, time))
+            if parts.phase != ActionWord::Progress {
+                return built((action_kind(parts)?, time));
+            }
+            entry.kind = Kind::Text;
+            entry.deferred = Some(Deferred::ActionProgress);
+            return Some(time);
         }
-        _ => parse_body(body).map(|(kind, time)| (Shape::Built(kind), time)),
-    }
+        _ => return built(parse_body(body)?),
+    };
+    entry.kind = Kind::Text;
+    entry.deferred = Some(deferred);
+    Some(None)
 }
 
 /// Classify the body of a line (after any engine prefix).

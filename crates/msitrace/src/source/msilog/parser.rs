@@ -1,7 +1,7 @@
 //! The streaming driver: lines in, entries and events out ([`MsiLogParser`]).
 
 use super::dates::SessionClock;
-use super::entry::{Entry, Scanned, Shape};
+use super::entry::{Entry, Shape};
 use super::excerpt::{undecorate, ExcerptTally, WrapWidth};
 use super::grammar::*;
 use super::prefix::*;
@@ -182,21 +182,31 @@ impl<R: Read> MsiLogParser<R> {
             self.wrap.see(text);
             let decoration = undecorate(text);
             let body = &text[decoration.len..];
-            let scanned = match scan_line(body, self.defer, &mut self.last_process) {
-                Some(mut scanned) => {
+            // The line is read straight into the free buffer (the one not gathering); it becomes
+            // an entry only when it has a shape, or when it cannot continue the pending one.
+            let slot = self.gathering.map_or(0, |s| 1 - s);
+            let scanned = scan_line_into(
+                body,
+                self.defer,
+                &mut self.last_process,
+                &mut self.slots[slot],
+            );
+            let time = match scanned {
+                Some(time) => {
+                    let entry = &mut self.slots[slot];
                     let tally = &mut self.excerpt;
                     tally.decoration(decoration);
                     tally.shaped += 1;
                     if body.starts_with("MSI (") {
                         tally.engine += 1;
-                        tally.engine_timed += u64::from(scanned.time.is_some());
-                        tally.scrubbed_ids += u64::from(scanned.process.is_none());
+                        tally.engine_timed += u64::from(time.is_some());
+                        tally.scrubbed_ids += u64::from(entry.process.is_none());
                     }
-                    if matches!(scanned.shape, Shape::Built(Kind::MsiLogBoundary(_))) {
+                    if entry.deferred.is_none() && matches!(entry.kind, Kind::MsiLogBoundary(_)) {
                         tally.boundaries += 1;
                     }
-                    scanned.body_at += decoration.len;
-                    scanned
+                    entry.body_at += decoration.len;
+                    time
                 }
                 None if full_before => {
                     // The rest of a line cut at the copy's width.
@@ -218,12 +228,8 @@ impl<R: Read> MsiLogParser<R> {
                             continue;
                         }
                     }
-                    Scanned {
-                        shape: Shape::Built(Kind::Text),
-                        process: None,
-                        time: None,
-                        body_at: 0,
-                    }
+                    self.slots[slot].set_text();
+                    None
                 }
                 None => {
                     if let Some(entry) = self.gathering.map(|slot| &mut self.slots[slot]) {
@@ -232,31 +238,17 @@ impl<R: Read> MsiLogParser<R> {
                             continue;
                         }
                     }
-                    Scanned {
-                        shape: Shape::Built(Kind::Text),
-                        process: None,
-                        time: None,
-                        body_at: 0,
-                    }
+                    self.slots[slot].set_text();
+                    None
                 }
             };
-            if let Shape::Built(Kind::MsiLogBoundary(b)) = &scanned.shape {
-                if let Some(w) =
-                    self.clock
-                        .reset(line_no, b, scanned.time, self.settings.date_order)
-                {
+            let entry = &mut self.slots[slot];
+            if let (None, Kind::MsiLogBoundary(b)) = (entry.deferred, &entry.kind) {
+                if let Some(w) = self.clock.reset(line_no, b, time, self.settings.date_order) {
                     self.warnings.push(w);
                 }
             }
-            let slot = self.gathering.map_or(0, |s| 1 - s);
-            let entry = &mut self.slots[slot];
-            (entry.kind, entry.deferred) = match scanned.shape {
-                Shape::Built(kind) => (kind, None),
-                Shape::Deferred(deferred) => (Kind::Text, Some(deferred)),
-            };
-            entry.body_at = scanned.body_at;
-            entry.process = scanned.process;
-            entry.time = self.clock.stamp(scanned.time);
+            entry.time = self.clock.stamp(time);
             entry.line = line_no;
             entry.continuation_lines = 0;
             entry.raw.clear();
