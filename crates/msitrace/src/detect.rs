@@ -153,6 +153,17 @@ mod tests {
     }
 
     #[test]
+    fn configmgr_lines_quoting_msi_text_stay_configmgr() {
+        // The MSI reader is asked first; a CMTrace line is never its own engine line.
+        let line =
+            "<![LOG[MSI (s) (18:F4) [12:02:17:898]: Product: X -- Installation failed.]LOG]!>\
+                    <time=\"12:02:17.898+000\" date=\"07-07-2026\" component=\"ccmsetup\" \
+                    context=\"\" type=\"3\" thread=\"1234\" file=\"msiutil.cpp:308\">\r\n";
+        let d = detect_bytes(line.as_bytes()).unwrap();
+        assert_eq!(d.format, Format::ConfigmgrLog);
+    }
+
+    #[test]
     fn burn_log() {
         let d = detect_bytes(b"[4D9C:6D90][2026-03-13T15:31:13]i001: Burn x86 v7.0.0-rc.2\r\n")
             .unwrap();

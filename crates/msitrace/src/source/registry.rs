@@ -16,12 +16,14 @@ use super::Source;
 use crate::source::Format;
 
 /// Every reader, in the order detection breaks ties (binary formats first; the text scan,
-/// which takes any readable text no other reader claims, last).
+/// which takes any readable text no other reader claims, last). The MSI log reader comes before
+/// the tool logs': it is sure of a log from its first line, and detection then stops before the
+/// tool-log readers compile their line patterns (about 5 ms of every MSI log's run).
 pub static SOURCES: &[&dyn Source] = &[
     &EvtxSource,
     &ProcmonPmlSource,
-    &ToolLogSource::CONFIGMGR,
     &MsiLogSource,
+    &ToolLogSource::CONFIGMGR,
     &EventXmlSource,
     &ProcmonXmlSource,
     &ProcmonCsvSource,
