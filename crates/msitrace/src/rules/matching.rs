@@ -70,12 +70,11 @@ impl WordIndex {
         let search = (!words.is_empty())
             .then(|| {
                 // A DFA: each subject is searched once, with every match reported. The text is
-                // lower-cased, and so are the words: ASCII case is ignored as a case-insensitive
-                // search would.
-                let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+                // lower-cased, and so are the words (rule compilation lower-cases `contains`):
+                // ASCII case is ignored as a case-insensitive search would.
                 AhoCorasickBuilder::new()
                     .kind(Some(AhoCorasickKind::DFA))
-                    .build(&lower)
+                    .build(&words)
                     .ok()
             })
             .flatten();
