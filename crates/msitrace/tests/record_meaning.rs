@@ -31,7 +31,7 @@ fn record(provider: &str, id: u32, data: &[&str], binary: Option<&str>) -> Event
         .unwrap()
         .unwrap();
     match event.kind {
-        Kind::EventRecord(r) => *r,
+        Kind::EventRecord(r) => std::sync::Arc::unwrap_or_clone(r),
         _ => unreachable!(),
     }
 }

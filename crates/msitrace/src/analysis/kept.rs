@@ -4,6 +4,7 @@ use crate::event::meaning::RecordMeaning;
 use crate::event::{EventRecord, Location};
 use crate::findings::{Evidence, EvidenceRole};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use std::sync::Arc;
 
 /// A record kept for the findings.
 #[derive(Debug, Clone)]
@@ -16,7 +17,7 @@ pub(super) struct Kept {
     /// For a record copied as text, the user's own line holding its message, and its number:
     /// what the evidence cites.
     pub(super) quoted: Option<(u64, String)>,
-    pub(super) record: Box<EventRecord>,
+    pub(super) record: Arc<EventRecord>,
 }
 
 impl Kept {

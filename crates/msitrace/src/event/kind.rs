@@ -86,8 +86,9 @@ pub enum Kind {
     MsiOutcome(MsiOutcome),
     /// A WiX Burn log line.
     BurnMessage(BurnMessage),
-    /// An event-log record (EVTX or XML export).
-    EventRecord(Box<EventRecord>),
+    /// An event-log record (EVTX or XML export). Shared: the event-log analysis keeps the records
+    /// that explain an installation both as events and in its lists of facts.
+    EventRecord(std::sync::Arc<EventRecord>),
     /// A file system, registry, network or other operation (Process Monitor).
     Operation(Box<Operation>),
     /// A process started.
@@ -179,8 +180,13 @@ macro_rules! boxed_kind {
     )*};
 }
 
+impl From<EventRecord> for Kind {
+    fn from(payload: EventRecord) -> Self {
+        Kind::EventRecord(std::sync::Arc::new(payload))
+    }
+}
+
 boxed_kind!(
-    EventRecord,
     Operation,
     ProcessStart,
     ProcessInfo,
