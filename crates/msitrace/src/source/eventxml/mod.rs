@@ -31,6 +31,7 @@ use crate::source::{
 use crate::source::{Format, Sniff};
 use crate::text::TextEncoding;
 use chrono::{DateTime, NaiveDateTime, Utc};
+use quick_xml::errors::IllFormedError;
 use quick_xml::events::{BytesStart, Event as Xml};
 use quick_xml::Reader;
 use std::io::{BufRead, BufReader, Read};
@@ -367,6 +368,14 @@ impl<R: Read> Iterator for EventXmlParser<R> {
                     return None;
                 }
                 Ok(_) => Ok(None),
+                // A fresh reader (after an error) starts inside the elements the one before had
+                // opened (`<Events>`, the rest of a record skipped): their end tags close nothing
+                // it knows of, and are no news.
+                Err(quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(_)))
+                    if self.last_error_at.is_some() =>
+                {
+                    Ok(None)
+                }
                 Err(e) => Err(e),
             };
             match item {

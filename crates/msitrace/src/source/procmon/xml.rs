@@ -26,6 +26,7 @@ use crate::source::{
     EventStream, Feeds, Opening, Recognised, Source, SourceError, StreamSummary, TimeBasis,
 };
 use crate::source::{Format, Sniff};
+use quick_xml::errors::IllFormedError;
 use quick_xml::events::Event as Xml;
 use quick_xml::Reader;
 use std::collections::VecDeque;
@@ -162,6 +163,13 @@ impl<R: BufRead> ProcmonXmlParser<R> {
                     reader
                 });
                 self.reader.is_some()
+            }
+            // A fresh reader (`base` past 0, after an over-long item) starts inside the elements
+            // the one before had opened: their end tags close nothing it knows of, and are no news.
+            Err(quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(_)))
+                if self.base > 0 =>
+            {
+                true
             }
             Err(e) => {
                 self.queue.push_back(Err(SourceError::XmlOffset {
