@@ -76,6 +76,8 @@ pub struct ProcmonXmlParser<R> {
     reader: Option<Reader<XmlBudget<R>>>,
     /// Where the current XML reader started in the input.
     base: u64,
+    /// True once a fresh reader went on past an over-long item.
+    restarted: bool,
     buf: Vec<u8>,
     place: Place,
     text: String,
@@ -103,6 +105,7 @@ impl<R: BufRead> ProcmonXmlParser<R> {
         ProcmonXmlParser {
             reader: Some(reader),
             base: if bom { 3 } else { 0 },
+            restarted: false,
             buf: Vec::new(),
             place: Place::Outside,
             text: String::new(),
@@ -155,6 +158,7 @@ impl<R: BufRead> ProcmonXmlParser<R> {
                 self.abandon_record();
                 let mut budget = self.reader.take().map(Reader::into_inner);
                 let fresh = budget.take_if(|b| b.skip_to_markup().is_ok());
+                self.restarted = true;
                 self.reader = fresh.map(|b| {
                     self.base = b.consumed();
                     let mut reader = Reader::from_reader(b);
@@ -164,10 +168,10 @@ impl<R: BufRead> ProcmonXmlParser<R> {
                 });
                 self.reader.is_some()
             }
-            // A fresh reader (`base` past 0, after an over-long item) starts inside the elements
-            // the one before had opened: their end tags close nothing it knows of, and are no news.
+            // A fresh reader (after an over-long item) starts inside the elements the one before
+            // had opened: their end tags close nothing it knows of, and are no news.
             Err(quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(_)))
-                if self.base > 0 =>
+                if self.restarted =>
             {
                 true
             }
