@@ -226,6 +226,17 @@ pub(crate) fn over_budget(e: &quick_xml::Error) -> bool {
     matches!(e, quick_xml::Error::Io(io) if io.get_ref().is_some_and(|i| i.is::<OverBudget>()))
 }
 
+/// True when an XML error is an end tag that closes no element the reader opened. A fresh
+/// reader, started where an earlier one gave up (past an over-long record or a syntax error),
+/// meets the end tags of the elements the earlier one had opened (`<Events>`, the rest of the
+/// record skipped): on such a reader they are no news.
+pub(crate) fn unmatched_end_tag(e: &quick_xml::Error) -> bool {
+    matches!(
+        e,
+        quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::UnmatchedEndTag(_))
+    )
+}
+
 /// A buffered reader that hands an XML reader at most a budget of bytes between two
 /// [`renew`](XmlBudget::renew)s (see the module documentation).
 pub(crate) struct XmlBudget<B> {

@@ -22,7 +22,7 @@
 //! [`finish_record`], so an XML export and the EVTX file it came from give equal events.
 
 use crate::event::{Event, EventData, EventRecord, InputId, Kind, Location, ProcessRef, Stamp};
-use crate::source::bounded::{over_budget, XmlBudget, MAX_XML_RECORD};
+use crate::source::bounded::{over_budget, unmatched_end_tag, XmlBudget, MAX_XML_RECORD};
 use crate::source::file_offsets::FileOffsets;
 use crate::source::{
     EventStream, Feeds, Opening, Recognised, RecordCounts, Source, SourceError, StreamSummary,
@@ -31,7 +31,6 @@ use crate::source::{
 use crate::source::{Format, Sniff};
 use crate::text::TextEncoding;
 use chrono::{DateTime, NaiveDateTime, Utc};
-use quick_xml::errors::IllFormedError;
 use quick_xml::events::{BytesStart, Event as Xml};
 use quick_xml::Reader;
 use std::io::{BufRead, BufReader, Read};
@@ -368,14 +367,8 @@ impl<R: Read> Iterator for EventXmlParser<R> {
                     return None;
                 }
                 Ok(_) => Ok(None),
-                // A fresh reader (after an error) starts inside the elements the one before had
-                // opened (`<Events>`, the rest of a record skipped): their end tags close nothing
-                // it knows of, and are no news.
-                Err(quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(_)))
-                    if self.last_error_at.is_some() =>
-                {
-                    Ok(None)
-                }
+                // Every error starts a fresh reader (see `unmatched_end_tag`).
+                Err(e) if self.last_error_at.is_some() && unmatched_end_tag(&e) => Ok(None),
                 Err(e) => Err(e),
             };
             match item {

@@ -17,7 +17,7 @@
 //! index of the event in the list (`row N`), with its stack frames on the operation.
 
 use crate::event::*;
-use crate::source::bounded::{over_budget, XmlBudget, MAX_XML_RECORD};
+use crate::source::bounded::{over_budget, unmatched_end_tag, XmlBudget, MAX_XML_RECORD};
 use crate::source::procmon::{
     row_event, row_process_event, CaptureSettings, CaptureTally, Column, Keeper, RowDecision,
     RowProblem, RowText,
@@ -26,7 +26,6 @@ use crate::source::{
     EventStream, Feeds, Opening, Recognised, Source, SourceError, StreamSummary, TimeBasis,
 };
 use crate::source::{Format, Sniff};
-use quick_xml::errors::IllFormedError;
 use quick_xml::events::Event as Xml;
 use quick_xml::Reader;
 use std::collections::VecDeque;
@@ -168,13 +167,7 @@ impl<R: BufRead> ProcmonXmlParser<R> {
                 });
                 self.reader.is_some()
             }
-            // A fresh reader (after an over-long item) starts inside the elements the one before
-            // had opened: their end tags close nothing it knows of, and are no news.
-            Err(quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(_)))
-                if self.restarted =>
-            {
-                true
-            }
+            Err(e) if self.restarted && unmatched_end_tag(&e) => true,
             Err(e) => {
                 self.queue.push_back(Err(SourceError::XmlOffset {
                     offset: self.base + reader.error_position(),
