@@ -10,6 +10,7 @@ use crate::clock::{self, ClockInput};
 use crate::event::{Event, Kind};
 use crate::findings::{Finding, Severity};
 use crate::rules::model::SourceClass;
+use rayon::prelude::*;
 use std::path::Path;
 
 /// Event-log and capture findings that repeat a session's failure join it instead of standing
@@ -338,10 +339,14 @@ pub(super) fn assemble(parsed: Vec<Parsed>, settings: &AnalysisSettings) -> Repo
         paths: &paths,
         causes: &causes,
     };
-    let mut session_findings: Vec<Finding> = Vec::new();
-    for (index, f) in facts.iter().enumerate() {
-        session_findings.extend(diagnose::session_findings(f, index, &ctx));
-    }
+    // Sessions are diagnosed independently: a log of hundreds of sessions spreads them over
+    // the threads, which are otherwise idle once parsing is done.
+    let per_session: Vec<Vec<Finding>> = facts
+        .par_iter()
+        .enumerate()
+        .map(|(index, f)| diagnose::session_findings(f, index, &ctx))
+        .collect();
+    let mut session_findings: Vec<Finding> = per_session.into_iter().flatten().collect();
     // Matches outside every installer session stand on their own, unless the event-log or capture
     // analysis already reports the same evidence.
     let cited: Vec<&crate::findings::Evidence> = eventlog_findings

@@ -338,6 +338,12 @@ impl Session {
             Err(Deferred::InstallState | Deferred::ActionProgress) => {
                 return find_notable(&|| continuation_notable(raw, may_match));
             }
+            // A property is kept for its name, or as a clue as `is_notable` tells for a built one.
+            Err(Deferred::Property) => {
+                let name = entry.property_name().unwrap_or("");
+                return SESSION_PROPERTIES.contains(&name)
+                    || find_notable(&|| property_notable(entry.first_line(), raw, may_match));
+            }
         };
         let mut notable = || find_notable(&|| is_notable(kind, raw, may_match));
         match kind {
@@ -686,6 +692,12 @@ fn is_notable(kind: &Kind, raw: &str, may_match: bool) -> bool {
         None => raw,
     };
     signals::kind_strength(kind, first).is_some() || continuation_notable(raw, may_match)
+}
+
+/// What [`is_notable`] says of a property entry, told before its kind is built: its line names
+/// a rule literal, or a continuation line (the rest of a multi-line value) is a clue by its text.
+fn property_notable(first_line: &str, raw: &str, may_match: bool) -> bool {
+    may_match && (signals::names_a_rule_literal(first_line) || continuation_notable(raw, true))
 }
 
 /// True when a continuation line of the entry (after its first line) is a clue by its text.

@@ -105,7 +105,7 @@ fn scan(line: &str) -> Scan {
     let mut found = Scan::default();
     // Most lines have no alarm word at all: one fast check before collecting every hit. Ignore
     // patterns only matter beside an alarm word, so the gate leaves them out.
-    if !m.gate.is_match(line) {
+    if line.is_empty() || !m.gate.is_match(line) {
         return found;
     }
     for hit in m.all.find_overlapping_iter(line) {
@@ -117,6 +117,11 @@ fn scan(line: &str) -> Scan {
         }
     }
     found
+}
+
+/// True when `line` holds a literal a rule looks for (`WIX_DOWNGRADE_DETECTED`).
+pub fn names_a_rule_literal(line: &str) -> bool {
+    scan(line).needle
 }
 
 /// The words without which a free-text line is no clue (alarm words and rule literals; the
@@ -192,7 +197,7 @@ pub fn kind_strength(kind: &Kind, first_line: &str) -> Option<Strength> {
         Kind::Text => text_strength(first_line),
         // A property whose name a rule looks for (`WIX_DOWNGRADE_DETECTED`): kept for the rule,
         // never a clue by its words.
-        Kind::Property { .. } => scan(first_line).needle.then_some(Strength::WeakText),
+        Kind::Property { .. } => names_a_rule_literal(first_line).then_some(Strength::WeakText),
         // An error the installer told the user (`Product: X -- Error 1920. …`, `… The error code
         // is 2503. …`): as strong as a debug error, so that the message's own line (`Error
         // 1920.`), when the log has it, is the one cited.
@@ -264,17 +269,41 @@ pub fn quoted_error_code(text: &str) -> Option<u32> {
     number(&text[at + SAID.len()..])
 }
 
+/// One or two words and a message number: the shape of [`localized_error_code`].
+static LOCALIZED: LazyLock<Regex> = LazyLock::new(|| {
+    // Words are bounded in length after the match: a counted repetition of a Unicode class
+    // costs milliseconds to compile, on every run.
+    Regex::new(
+        r"^(?P<word>[\p{L}\p{M}]{2,}(?: [\p{L}\p{M}]{2,})?)\s?(?P<n>[0-9]{4,5})(?:[.:。：,]|\s|$)",
+    )
+    .expect("localized error regex")
+});
+
+/// What a line needs before [`localized_error_code`]'s pattern can match it, told without the
+/// pattern (which most runs then never compile): before its first ASCII digit, only letters
+/// and at most two white-space characters among the ASCII ones.
+fn may_quote_localized_error(text: &str) -> bool {
+    let b = text.as_bytes();
+    let Some(digit) = b.iter().position(u8::is_ascii_digit) else {
+        return false;
+    };
+    let mut spaces = 0;
+    digit >= 2
+        && b[..digit].iter().all(|&c| {
+            if c.is_ascii_whitespace() || c == 0x0b {
+                spaces += 1;
+                spaces <= 2
+            } else {
+                !c.is_ascii() || c.is_ascii_alphabetic()
+            }
+        })
+}
+
 /// The message number after the installer's word for "Error" in the UI language of the
 /// machine (`Fehler 1935.`, `Erreur 1920.`, `Ошибка 1603.`, `错误 1935。`): one word and a
 /// number of four or five digits, recognised by the number. The words for warnings and
 /// information messages are not errors.
 fn localized_error_code(text: &str) -> Option<u32> {
-    static LOCALIZED: LazyLock<Regex> = LazyLock::new(|| {
-        // Words are bounded in length after the match: a counted repetition of a Unicode class
-        // costs milliseconds to compile, on every run.
-        Regex::new(r"^(?P<word>[\p{L}\p{M}]{2,}(?: [\p{L}\p{M}]{2,})?)\s?(?P<n>[0-9]{4,5})(?:[.:。：,]|\s|$)")
-            .expect("localized error regex")
-    });
     const LONGEST_WORD: usize = 24;
     const NOT_ERRORS: &[&str] = &[
         "info",
@@ -313,6 +342,9 @@ fn localized_error_code(text: &str) -> Option<u32> {
         "version",
         "build",
     ];
+    if !may_quote_localized_error(text) {
+        return None;
+    }
     let caps = LOCALIZED.captures(text)?;
     if caps["word"]
         .split(' ')
@@ -494,6 +526,45 @@ mod example_custom_action_error_example {
 }
 
 #[cfg(test)]
+#[test]
+fn the_localized_error_check_refuses_no_line_the_pattern_matches() {
+    let starts = ["", " ", "x ", "-", "Error", "12 "];
+    let words = [
+        "Fehler",
+        "Erreur",
+        "Ошибка",
+        "错误",
+        "Ε\u{301}rror",
+        "ab cd",
+        "ab  cd",
+        "ab\tcd",
+        "a",
+        "Zz",
+    ];
+    let gaps = [
+        "", " ", "\t", "\u{a0}", "\u{3000}", "\u{b}", "  ", ":", ". ", "-",
+    ];
+    let numbers = ["1935", "12", "123456", "0x1"];
+    let ends = ["", ".", "。", " x", ":", "x"];
+    let mut matched = 0;
+    for start in starts {
+        for word in words {
+            for gap in gaps {
+                for number in numbers {
+                    for end in ends {
+                        let line = format!("{start}{word}{gap}{number}{end}");
+                        if LOCALIZED.is_match(&line) {
+                            matched += 1;
+                            assert!(may_quote_localized_error(&line), "{line:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(matched > 100, "{matched}");
+}
+
 mod example_quoted_error_code_example {
     #[test]
     fn quoted_error_code_example() {

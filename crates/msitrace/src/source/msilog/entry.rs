@@ -62,12 +62,35 @@ impl Entry {
     /// ```
     pub fn kind(&mut self) -> &Kind {
         if let Some(deferred) = self.deferred.take() {
-            let first = self.first_line();
-            let body = first.get(self.body_at..).unwrap_or(first);
+            // A property's value goes on over the continuation lines; the other kinds are read
+            // from the first line.
+            let text = match deferred {
+                Deferred::Property => &self.raw,
+                _ => self.first_line(),
+            };
+            let body = text.get(self.body_at..).unwrap_or(text);
             // The body is the one the kind was recognized in, so it builds.
             self.kind = deferred.build(body).unwrap_or(Kind::Text);
         }
         &self.kind
+    }
+
+    /// The name of a property line whose kind is deferred ([`Deferred::Property`]), read
+    /// without building the kind; `None` for other entries.
+    ///
+    /// ```
+    /// use msitrace::source::msilog::MsiLogParser;
+    /// let log = "MSI (s) (18:F4) [12:02:17:898]: Property(S): ProductName = Contoso Agent\n";
+    /// let mut parser = MsiLogParser::from_bytes(log.as_bytes());
+    /// let entry = parser.next_entry().unwrap().unwrap();
+    /// assert_eq!(entry.property_name(), Some("ProductName"));
+    /// ```
+    pub fn property_name(&self) -> Option<&str> {
+        if self.deferred != Some(Deferred::Property) {
+            return None;
+        }
+        let first = self.first_line();
+        property_parts(first.get(self.body_at..)?).map(|(_, name, _)| name)
     }
 
     /// The entry's kind when built, or what it was recognized as when its building is deferred.
@@ -169,6 +192,9 @@ pub enum Deferred {
     },
     /// An `Action H:MM:SS: Name. Text` progress line ([`Kind::MsiAction`]).
     ActionProgress,
+    /// A `Property(S): Name = Value` line ([`Kind::Property`]; its value takes in the entry's
+    /// continuation lines); [`Entry::property_name`] reads its name.
+    Property,
 }
 
 impl Deferred {
@@ -178,6 +204,7 @@ impl Deferred {
             Deferred::InstallState => parse_state(body),
             Deferred::Note { .. } => parse_note(body),
             Deferred::ActionProgress => parse_action(body).map(|(kind, _)| kind),
+            Deferred::Property => parse_property(body),
         }
     }
 }

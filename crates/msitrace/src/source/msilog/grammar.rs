@@ -113,6 +113,7 @@ pub(super) fn scan_body_into(
     }
     let deferred = match *body.as_bytes().first()? {
         b'F' | b'C' if state_parts(body).is_some() => Deferred::InstallState,
+        b'P' if property_parts(body).is_some() => Deferred::Property,
         b'N' => Deferred::Note {
             code: note_code(body)?,
         },
@@ -469,6 +470,17 @@ pub(super) fn decimal_len(n: u32) -> usize {
 
 /// `Property(S): Name = Value`.
 pub(super) fn parse_property(body: &str) -> Option<Kind> {
+    let (scope, name, value_at) = property_parts(body)?;
+    Some(Kind::Property {
+        scope,
+        name: name.to_string(),
+        value: body[value_at..].to_string(),
+    })
+}
+
+/// The parts of a `Property(S): Name = Value` line: its scope, its name (trimmed) and where its
+/// value starts in `body`.
+pub(super) fn property_parts(body: &str) -> Option<(PropertyScope, &str, usize)> {
     let rest = body.strip_prefix("Property(")?;
     let scope = match rest.as_bytes().first()? {
         b'C' | b'c' => PropertyScope::Client,
@@ -482,11 +494,8 @@ pub(super) fn parse_property(body: &str) -> Option<Kind> {
     let eq = memchr::memchr_iter(b'=', b)
         .find(|&i| i > 0 && b[i - 1] == b' ' && b.get(i + 1) == Some(&b' '))?
         - 1;
-    Some(Kind::Property {
-        scope,
-        name: rest[..eq].trim().to_string(),
-        value: rest[eq + 3..].to_string(),
-    })
+    let value_at = body.len() - rest.len() + eq + 3;
+    Some((scope, rest[..eq].trim(), value_at))
 }
 
 /// `PROPERTY CHANGE: Adding X property. Its value is 'V'.` and its Modifying/Deleting forms.

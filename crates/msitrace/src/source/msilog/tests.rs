@@ -347,6 +347,27 @@ fn properties_single_and_multi_line() {
 }
 
 #[test]
+fn property_lines_are_recognized_then_built_with_their_continuations() {
+    let log = "> MSI (c) (FC:08) [12:02:17:950]: Property(C): LICENSE = line one\r\nline two\r\nProperty(S): Next = 1\r\n";
+    let mut parser = MsiLogParser::from_bytes(log.as_bytes());
+    let entry = parser.next_entry().unwrap().unwrap();
+    assert_eq!(entry.peek().unwrap_err(), Deferred::Property);
+    assert_eq!(entry.property_name(), Some("LICENSE"));
+    assert_eq!(
+        entry.kind(),
+        &Kind::Property {
+            scope: PropertyScope::Client,
+            name: "LICENSE".into(),
+            value: "line one\nline two".into()
+        }
+    );
+    // Built, it is no longer a deferred property.
+    assert_eq!(entry.property_name(), None);
+    let entry = parser.next_entry().unwrap().unwrap();
+    assert_eq!(entry.property_name(), Some("Next"));
+}
+
+#[test]
 fn feature_and_component_states() {
     assert_eq!(
         kind("MSI (s) (18:F4) [12:02:17:990]: Feature: Complete; Installed: Absent;   Request: Local;   Action: Local"),
