@@ -12,6 +12,7 @@ use super::template::fill;
 pub use super::template::fill_known;
 use crate::event::{Event, Location};
 use chrono::Duration;
+use rayon::prelude::*;
 use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
@@ -90,51 +91,69 @@ pub fn evaluate_rules<'r>(
     subjects: &[Subject<'_>],
 ) -> Vec<RuleMatch<'r>> {
     let rules: Vec<&'r Rule> = rules.into_iter().collect();
-    let mut out = Vec::new();
     let texts = Texts::new(subjects.len());
-    let prefilter = Prefilter::new(&rules, subjects);
-    for &rule in &rules {
-        let later: Vec<OnceCell<StepCandidates>> =
-            rule.steps.iter().skip(1).map(|_| OnceCell::new()).collect();
-        let first = &rule.steps[0].matcher;
-        let mut done: HashSet<(u32, Option<usize>)> = HashSet::new();
-        // The cheap conditions first: most events are of another kind.
-        for i in prefilter.admitted(first, subjects, &texts) {
-            let s = &subjects[i];
-            let key = (s.event.input, s.session);
-            if done.contains(&key) {
-                continue;
-            }
-            let Some((at, text, caps)) = match_event(first, s, &texts, i) else {
-                continue;
-            };
-            let mut captures = BTreeMap::new();
-            captures.insert("text1".to_string(), text.trim().to_string());
-            captures.extend(caps);
-            let mut hits = vec![StepHit {
-                subject: i,
-                at,
-                text,
-            }];
-            let mut sequence = Sequence {
-                steps: &rule.steps[1..],
-                later: &later,
-                subjects,
-                texts: &texts,
-                prefilter: &prefilter,
-            };
-            if sequence.follow(0, &mut hits, &mut captures) {
-                done.insert(key);
-                out.push(RuleMatch {
-                    rule,
-                    hits,
-                    captures,
-                });
-            }
-        }
-    }
+    // The literals of the subjects are found up front, spread over the threads (see
+    // `Prefilter::new`); the rules are then independent, and spread over the threads too, in
+    // rule order.
+    let prefilter = Prefilter::new(&rules, subjects, &texts);
+    let out: Vec<RuleMatch<'r>> = rules
+        .par_iter()
+        .map(|&rule| rule_matches(rule, subjects, &texts, &prefilter))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect();
     #[cfg(any(test, feature = "internals"))]
     super::oracle::compare(&rules, subjects, &out);
+    out
+}
+
+/// The matches of one rule, at most one per session (or per input outside sessions).
+fn rule_matches<'r>(
+    rule: &'r Rule,
+    subjects: &[Subject<'_>],
+    texts: &Texts,
+    prefilter: &Prefilter,
+) -> Vec<RuleMatch<'r>> {
+    let mut out = Vec::new();
+    let later: Vec<OnceCell<StepCandidates>> =
+        rule.steps.iter().skip(1).map(|_| OnceCell::new()).collect();
+    let first = &rule.steps[0].matcher;
+    let mut done: HashSet<(u32, Option<usize>)> = HashSet::new();
+    // The cheap conditions first: most events are of another kind.
+    for i in prefilter.admitted(first, subjects, texts) {
+        let s = &subjects[i];
+        let key = (s.event.input, s.session);
+        if done.contains(&key) {
+            continue;
+        }
+        let Some((at, text, caps)) = match_event(first, s, texts, i) else {
+            continue;
+        };
+        let mut captures = BTreeMap::new();
+        captures.insert("text1".to_string(), text.trim().to_string());
+        captures.extend(caps);
+        let mut hits = vec![StepHit {
+            subject: i,
+            at,
+            text,
+        }];
+        let mut sequence = Sequence {
+            steps: &rule.steps[1..],
+            later: &later,
+            subjects,
+            texts,
+            prefilter,
+        };
+        if sequence.follow(0, &mut hits, &mut captures) {
+            done.insert(key);
+            out.push(RuleMatch {
+                rule,
+                hits,
+                captures,
+            });
+        }
+    }
     out
 }
 
@@ -162,7 +181,9 @@ pub(super) struct Prefilter {
 }
 
 impl Prefilter {
-    pub(super) fn new(rules: &[&Rule], subjects: &[Subject<'_>]) -> Self {
+    /// The prefilter of `rules` over `subjects`, with the literals of every subject a rule can
+    /// ask about already found (`texts` makes the lines of subjects without raw text).
+    pub(super) fn new(rules: &[&Rule], subjects: &[Subject<'_>], texts: &Texts) -> Self {
         let mut groups: Vec<((SourceClass, &'static str), Vec<usize>)> = Vec::new();
         let mut group_of = Vec::with_capacity(subjects.len());
         for (i, s) in subjects.iter().enumerate() {
@@ -178,11 +199,21 @@ impl Prefilter {
                 }
             }
         }
+        let words = WordIndex::new(rules, subjects.len());
+        let asked: Vec<bool> = groups
+            .iter()
+            .map(|((source, kind), _)| {
+                rules.iter().flat_map(|r| &r.steps).any(|step| {
+                    step.matcher.admits_kind(*source, kind) && words.ids(&step.matcher).is_some()
+                })
+            })
+            .collect();
+        words.find_all(subjects, texts, |i| asked[usize::from(group_of[i])]);
         Prefilter {
             groups,
             group_of,
             len: subjects.len(),
-            words: WordIndex::new(rules, subjects.len()),
+            words,
         }
     }
 

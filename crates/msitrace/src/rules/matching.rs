@@ -7,8 +7,10 @@ use super::engine::Subject;
 use super::model::{Matcher, Rule, SourceClass};
 use crate::event::{Event, Kind, Location};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
-use std::cell::{OnceCell, RefCell};
+use rayon::prelude::*;
+use std::cell::RefCell;
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 /// One line a text condition is tried on: where it is, as read, and lower-cased (for `contains`).
 struct Line {
@@ -18,11 +20,11 @@ struct Line {
 }
 
 /// The lines of each subject, made once and only for subjects a text condition reaches.
-pub(super) struct Texts(Vec<OnceCell<Vec<Line>>>);
+pub(super) struct Texts(Vec<OnceLock<Vec<Line>>>);
 
 impl Texts {
     pub(super) fn new(n: usize) -> Self {
-        Texts((0..n).map(|_| OnceCell::new()).collect())
+        Texts((0..n).map(|_| OnceLock::new()).collect())
     }
 
     fn of(&self, i: usize, event: &Event) -> &[Line] {
@@ -40,6 +42,11 @@ impl Texts {
     }
 }
 
+thread_local! {
+    /// Reused buffer for a subject's text, lower-cased (one per thread evaluating rules).
+    static LOWER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Every `contains` literal of the rules evaluated, and which of them each subject holds (found
 /// at the first ask, in one search of its lines): a step whose literals a subject holds none of
 /// cannot match it.
@@ -49,10 +56,8 @@ pub(super) struct WordIndex {
     /// A search for all of them at once, in lower-cased text (`None`: no literals). A search
     /// that ignores case itself cannot skip ahead with a SIMD prefilter.
     search: Option<AhoCorasick>,
-    /// Reused buffer for a subject's text, lower-cased.
-    lower: RefCell<Vec<u8>>,
     /// Per subject, the literals it holds, one bit each.
-    held: Vec<OnceCell<Box<[u64]>>>,
+    held: Vec<OnceLock<Box<[u64]>>>,
 }
 
 impl WordIndex {
@@ -81,8 +86,7 @@ impl WordIndex {
         WordIndex {
             words,
             search,
-            lower: RefCell::new(Vec::new()),
-            held: (0..subjects).map(|_| OnceCell::new()).collect(),
+            held: (0..subjects).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -102,11 +106,39 @@ impl WordIndex {
     /// True when subject `i` holds one of the literals `ids` on one of its lines (as
     /// [`Texts`] makes them).
     pub(super) fn holds_any(&self, ids: &[usize], i: usize, event: &Event, texts: &Texts) -> bool {
-        let Some(search) = &self.search else {
+        if self.search.is_none() {
             return true;
-        };
-        let held = self.held[i].get_or_init(|| {
+        }
+        let held = self.held(i, event, texts);
+        ids.iter().any(|&id| held[id / 64] & (1 << (id % 64)) != 0)
+    }
+
+    /// Find the literals of every subject `asked` names, spread over the threads: found on
+    /// first ask instead, two threads evaluating rules would wait on the same subjects.
+    pub(super) fn find_all(
+        &self,
+        subjects: &[Subject<'_>],
+        texts: &Texts,
+        asked: impl Fn(usize) -> bool + Sync,
+    ) {
+        if self.search.is_none() {
+            return;
+        }
+        (0..subjects.len())
+            .into_par_iter()
+            .filter(|&i| asked(i))
+            .for_each(|i| {
+                self.held(i, subjects[i].event, texts);
+            });
+    }
+
+    /// The literals subject `i` holds, one bit each (searched at the first ask).
+    fn held(&self, i: usize, event: &Event, texts: &Texts) -> &[u64] {
+        self.held[i].get_or_init(|| {
             let mut bits = vec![0u64; self.words.len().div_ceil(64)].into_boxed_slice();
+            let Some(search) = &self.search else {
+                return bits;
+            };
             let mut mark = |hay: &[u8]| {
                 for m in search.find_overlapping_iter(hay) {
                     let id = m.pattern().as_usize();
@@ -116,21 +148,19 @@ impl WordIndex {
             match (&event.raw, event.at) {
                 // The lines of the raw text are its pieces between line feeds, and no literal
                 // here holds one: searching the whole text finds what a search per line does.
-                (Some(raw), Location::Line(_)) => {
-                    let mut lower = self.lower.borrow_mut();
+                (Some(raw), Location::Line(_)) => LOWER.with_borrow_mut(|lower| {
                     lower.clear();
                     lower.extend_from_slice(raw.as_bytes());
                     lower.make_ascii_lowercase();
-                    mark(&lower)
-                }
+                    mark(lower)
+                }),
                 _ => texts
                     .of(i, event)
                     .iter()
                     .for_each(|l| mark(l.lower.as_bytes())),
             }
             bits
-        });
-        ids.iter().any(|&id| held[id / 64] & (1 << (id % 64)) != 0)
+        })
     }
 }
 
