@@ -339,7 +339,7 @@ impl Session {
                 return find_notable(&|| continuation_notable(raw, may_match));
             }
             // A property is kept for its name, or as a clue as `is_notable` tells for a built one.
-            Err(Deferred::Property) => {
+            Err(Deferred::Property | Deferred::PropertyChange) => {
                 let name = entry.property_name().unwrap_or("");
                 return SESSION_PROPERTIES.contains(&name)
                     || find_notable(&|| property_notable(entry.first_line(), raw, may_match));

@@ -62,21 +62,28 @@ impl Entry {
     /// ```
     pub fn kind(&mut self) -> &Kind {
         if let Some(deferred) = self.deferred.take() {
-            // A property's value goes on over the continuation lines; the other kinds are read
-            // from the first line.
-            let text = match deferred {
-                Deferred::Property => &self.raw,
-                _ => self.first_line(),
+            let first = self.first_line();
+            // A property's value goes on over the continuation lines: read with them (a dumped
+            // value), or with them added to the value the first line states (a change). The
+            // other kinds are read from the first line.
+            let (text, added) = match deferred {
+                Deferred::Property => (self.raw.as_str(), ""),
+                Deferred::PropertyChange => (first, &self.raw[first.len()..]),
+                _ => (first, ""),
             };
             let body = text.get(self.body_at..).unwrap_or(text);
             // The body is the one the kind was recognized in, so it builds.
-            self.kind = deferred.build(body).unwrap_or(Kind::Text);
+            let mut kind = deferred.build(body).unwrap_or(Kind::Text);
+            if let Kind::Property { value, .. } = &mut kind {
+                value.push_str(added);
+            }
+            self.kind = kind;
         }
         &self.kind
     }
 
-    /// The name of a property line whose kind is deferred ([`Deferred::Property`]), read
-    /// without building the kind; `None` for other entries.
+    /// The name of a property line whose kind is deferred ([`Deferred::Property`],
+    /// [`Deferred::PropertyChange`]), read without building the kind; `None` for other entries.
     ///
     /// ```
     /// use msitrace::source::msilog::MsiLogParser;
@@ -86,11 +93,13 @@ impl Entry {
     /// assert_eq!(entry.property_name(), Some("ProductName"));
     /// ```
     pub fn property_name(&self) -> Option<&str> {
-        if self.deferred != Some(Deferred::Property) {
-            return None;
-        }
         let first = self.first_line();
-        property_parts(first.get(self.body_at..)?).map(|(_, name, _)| name)
+        let body = first.get(self.body_at..)?;
+        match self.deferred? {
+            Deferred::Property => property_parts(body).map(|(_, name, _)| name),
+            Deferred::PropertyChange => property_change_parts(body).map(|(name, _)| name),
+            _ => None,
+        }
     }
 
     /// The entry's kind when built, or what it was recognized as when its building is deferred.
@@ -195,6 +204,9 @@ pub enum Deferred {
     /// A `Property(S): Name = Value` line ([`Kind::Property`]; its value takes in the entry's
     /// continuation lines); [`Entry::property_name`] reads its name.
     Property,
+    /// A `PROPERTY CHANGE: Adding X property. Its value is 'V'.` line ([`Kind::Property`], the
+    /// entry's continuation lines added to the value); [`Entry::property_name`] reads its name.
+    PropertyChange,
 }
 
 impl Deferred {
@@ -205,6 +217,7 @@ impl Deferred {
             Deferred::Note { .. } => parse_note(body),
             Deferred::ActionProgress => parse_action(body).map(|(kind, _)| kind),
             Deferred::Property => parse_property(body),
+            Deferred::PropertyChange => parse_property_change(body),
         }
     }
 }

@@ -114,6 +114,7 @@ pub(super) fn scan_body_into(
     let deferred = match *body.as_bytes().first()? {
         b'F' | b'C' if state_parts(body).is_some() => Deferred::InstallState,
         b'P' if property_parts(body).is_some() => Deferred::Property,
+        b'P' if property_change_parts(body).is_some() => Deferred::PropertyChange,
         b'N' => Deferred::Note {
             code: note_code(body)?,
         },
@@ -501,14 +502,9 @@ pub(super) fn property_parts(body: &str) -> Option<(PropertyScope, &str, usize)>
 /// `PROPERTY CHANGE: Adding X property. Its value is 'V'.` and its Modifying/Deleting forms.
 pub(super) fn parse_property_change(body: &str) -> Option<Kind> {
     // Searchers built once: a verbose log has thousands of these lines.
-    static PROPERTY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" property."));
     static NEW_VALUE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Its new value: '"));
     static VALUE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Its value is '"));
-    let rest = body.strip_prefix("PROPERTY CHANGE: ")?;
-    let (_verb, rest) = rest.split_once(' ')?;
-    let at = PROPERTY.find(rest.as_bytes())?;
-    let name = rest[..at].trim().to_string();
-    let tail = &rest[at..];
+    let (name, tail) = property_change_parts(body)?;
     let value = if let Some(v) = NEW_VALUE.find(tail.as_bytes()) {
         tail[v + 16..]
             .trim_end()
@@ -524,9 +520,19 @@ pub(super) fn parse_property_change(body: &str) -> Option<Kind> {
     };
     Some(Kind::Property {
         scope: PropertyScope::Change,
-        name,
+        name: name.to_string(),
         value: value.to_string(),
     })
+}
+
+/// The parts of a `PROPERTY CHANGE:` line: the property's name (trimmed) and the rest of the
+/// line from ` property.` on, which states the value.
+pub(super) fn property_change_parts(body: &str) -> Option<(&str, &str)> {
+    static PROPERTY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" property."));
+    let rest = body.strip_prefix("PROPERTY CHANGE: ")?;
+    let (_verb, rest) = rest.split_once(' ')?;
+    let at = PROPERTY.find(rest.as_bytes())?;
+    Some((rest[..at].trim(), &rest[at..]))
 }
 
 /// `Product: X -- text`, or the outcome sentence.
