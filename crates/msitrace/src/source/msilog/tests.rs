@@ -368,6 +368,35 @@ fn property_lines_are_recognized_then_built_with_their_continuations() {
 }
 
 #[test]
+fn property_changes_are_recognized_then_built_as_the_iterator_builds_them() {
+    let log = "MSI (c) (FC:08) [12:02:17:950]: PROPERTY CHANGE: Adding NOTE property. Its value is 'first\r\nsecond'.\r\nMSI (c) (FC:08) [12:02:17:951]: PROPERTY CHANGE: Deleting X property. Its current value is '1'.\r\n";
+    let built: Vec<Event> = MsiLogParser::from_bytes(log.as_bytes())
+        .map(Result::unwrap)
+        .collect();
+    let mut parser = MsiLogParser::from_bytes(log.as_bytes());
+    let mut lent = Vec::new();
+    while let Some(entry) = parser.next_entry() {
+        let entry = entry.unwrap();
+        assert_eq!(entry.peek().unwrap_err(), Deferred::PropertyChange);
+        lent.push((
+            entry.property_name().unwrap().to_string(),
+            entry.take_event(0),
+        ));
+    }
+    assert_eq!(lent[0].0, "NOTE");
+    assert_eq!(lent[1].0, "X");
+    assert_eq!(
+        lent[0].1.kind,
+        Kind::Property {
+            scope: PropertyScope::Change,
+            name: "NOTE".into(),
+            value: "first\nsecond'.".into()
+        }
+    );
+    assert_eq!(built, lent.into_iter().map(|(_, e)| e).collect::<Vec<_>>());
+}
+
+#[test]
 fn feature_and_component_states() {
     assert_eq!(
         kind("MSI (s) (18:F4) [12:02:17:990]: Feature: Complete; Installed: Absent;   Request: Local;   Action: Local"),
