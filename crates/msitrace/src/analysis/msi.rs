@@ -37,6 +37,8 @@ const SESSION_PROPERTIES: &[&str] = &[
 
 /// Most action start/end entries kept per session.
 const MAX_ACTIONS: usize = 8192;
+/// Action start/end entries a session has room for from its start (most log fewer).
+const ACTIONS_ROOM: usize = 512;
 /// Most elevation and policy lines kept per session.
 const MAX_SETTINGS: usize = 64;
 /// Most file-in-use messages kept per session.
@@ -282,11 +284,14 @@ impl SessionTracker {
 }
 
 impl Session {
-    /// A session with room for its ring of notable entries (grown step by step, the ring was
-    /// copied again and again in every session).
+    /// A session with room for its ring of notable entries and for the action lines of most
+    /// sessions (grown step by step, both were copied again and again in every session, and
+    /// each larger copy touched fresh memory; room never written to is address space, not
+    /// memory).
     fn new() -> Self {
         Session {
             ring: VecDeque::with_capacity(RING),
+            actions: Vec::with_capacity(ACTIONS_ROOM),
             ..Default::default()
         }
     }
