@@ -200,13 +200,16 @@ impl Prefilter {
             }
         }
         let words = WordIndex::new(rules, subjects.len());
+        // The matchers the literal index can rule subjects out for, and the groups they admit.
+        let asking: Vec<&Matcher> = rules
+            .iter()
+            .flat_map(|r| &r.steps)
+            .map(|step| &step.matcher)
+            .filter(|m| words.ids(m).is_some())
+            .collect();
         let asked: Vec<bool> = groups
             .iter()
-            .map(|((source, kind), _)| {
-                rules.iter().flat_map(|r| &r.steps).any(|step| {
-                    step.matcher.admits_kind(*source, kind) && words.ids(&step.matcher).is_some()
-                })
-            })
+            .map(|((source, kind), _)| asking.iter().any(|m| m.admits_kind(*source, kind)))
             .collect();
         words.find_all(subjects, texts, |i| asked[usize::from(group_of[i])]);
         Prefilter {

@@ -106,11 +106,8 @@ impl WordIndex {
     /// True when subject `i` holds one of the literals `ids` on one of its lines (as
     /// [`Texts`] makes them).
     pub(super) fn holds_any(&self, ids: &[usize], i: usize, event: &Event, texts: &Texts) -> bool {
-        if self.search.is_none() {
-            return true;
-        }
-        let held = self.held(i, event, texts);
-        ids.iter().any(|&id| held[id / 64] & (1 << (id % 64)) != 0)
+        self.held(i, event, texts)
+            .is_none_or(|held| ids.iter().any(|&id| held[id / 64] & (1 << (id % 64)) != 0))
     }
 
     /// Find the literals of every subject `asked` names, spread over the threads: found on
@@ -132,13 +129,12 @@ impl WordIndex {
             });
     }
 
-    /// The literals subject `i` holds, one bit each (searched at the first ask).
-    fn held(&self, i: usize, event: &Event, texts: &Texts) -> &[u64] {
-        self.held[i].get_or_init(|| {
+    /// The literals subject `i` holds, one bit each (searched at the first ask); `None` when
+    /// there are no literals.
+    fn held(&self, i: usize, event: &Event, texts: &Texts) -> Option<&[u64]> {
+        let search = self.search.as_ref()?;
+        let held = self.held[i].get_or_init(|| {
             let mut bits = vec![0u64; self.words.len().div_ceil(64)].into_boxed_slice();
-            let Some(search) = &self.search else {
-                return bits;
-            };
             let mut mark = |hay: &[u8]| {
                 for m in search.find_overlapping_iter(hay) {
                     let id = m.pattern().as_usize();
@@ -160,7 +156,8 @@ impl WordIndex {
                     .for_each(|l| mark(l.lower.as_bytes())),
             }
             bits
-        })
+        });
+        Some(held)
     }
 }
 
