@@ -107,10 +107,30 @@ fn states_a_problem(line: &str) -> bool {
 
 /// Custom actions whose failure was translated to success while their output states a problem.
 fn ignored_failures(facts: &SessionFacts, session_index: usize) -> Vec<Finding> {
+    let translated = |e: &Event| {
+        matches!(
+            e.kind,
+            Kind::CustomActionResult {
+                translated_to_success: true,
+                ..
+            }
+        )
+    };
+    if !facts.window.iter().any(translated) {
+        return Vec::new();
+    }
     let path = &facts.report.path;
     let mut out = Vec::new();
+    // The lines stating a problem, each judged once, in line order: an action's output is then
+    // found by two binary searches.
+    let mut problems: Vec<(u64, &str)> = facts
+        .window
+        .iter()
+        .flat_map(Event::raw_lines)
+        .filter(|(_, text)| states_a_problem(text))
+        .collect();
+    problems.sort_by_key(|&(line, _)| line);
     let mut from = 0u64;
-    let lines: Vec<(u64, &str)> = facts.window.iter().flat_map(Event::raw_lines).collect();
     for e in &facts.window {
         let Kind::CustomActionResult {
             action,
@@ -121,11 +141,10 @@ fn ignored_failures(facts: &SessionFacts, session_index: usize) -> Vec<Finding> 
             continue;
         };
         let at = line_of(e);
-        let output: Vec<(u64, &str)> = lines
-            .iter()
-            .filter(|(l, text)| *l > from && *l < at && states_a_problem(text))
-            .copied()
-            .collect();
+        // The output of this action: the lines after the previous action's result.
+        let begin = problems.partition_point(|&(line, _)| line <= from);
+        let end = problems.partition_point(|&(line, _)| line < at).max(begin);
+        let output = &problems[begin..end];
         from = at;
         if !translated_to_success || output.is_empty() {
             continue;
@@ -191,14 +210,13 @@ fn ignored_failures(facts: &SessionFacts, session_index: usize) -> Vec<Finding> 
 
 /// True for a custom action's line saying services did not start.
 fn says_service_not_started(line: &str) -> bool {
-    let lower = line.to_ascii_lowercase();
     [
         "failed to start service",
         "could not start service",
         "unable to start service",
     ]
     .iter()
-    .any(|p| lower.contains(p))
+    .any(|p| crate::text::find_ignoring_case(line, p).is_some())
 }
 
 /// A service of the package that did not start, as a custom action's output says.
