@@ -97,7 +97,7 @@ impl StepCandidates {
     ) -> Self {
         let mut list = Vec::new();
         let mut groups: HashMap<GroupKey, Group> = HashMap::new();
-        for j in prefilter.admitted(&step.matcher, subjects, texts) {
+        for j in prefilter.admitted(&step.matcher) {
             let s = &subjects[j];
             let Some(key) = key_of(step, s) else {
                 continue;

@@ -121,7 +121,7 @@ fn rule_matches<'r>(
     let first = &rule.steps[0].matcher;
     let mut done: HashSet<(u32, Option<usize>)> = HashSet::new();
     // The cheap conditions first: most events are of another kind.
-    for i in prefilter.admitted(first, subjects, texts) {
+    for i in prefilter.admitted(first) {
         let s = &subjects[i];
         let key = (s.event.input, s.session);
         if done.contains(&key) {
@@ -199,7 +199,7 @@ impl Prefilter {
                 }
             }
         }
-        let words = WordIndex::new(rules, subjects.len());
+        let mut words = WordIndex::new(rules);
         // The matchers the literal index can rule subjects out for, and the groups they admit.
         let asking: Vec<&Matcher> = rules
             .iter()
@@ -221,12 +221,7 @@ impl Prefilter {
     }
 
     /// The subjects `m` may match (a superset of those it matches), in subject order.
-    pub(super) fn admitted(
-        &self,
-        m: &Matcher,
-        subjects: &[Subject<'_>],
-        texts: &Texts,
-    ) -> Vec<usize> {
+    pub(super) fn admitted(&self, m: &Matcher) -> Vec<usize> {
         let mut found: Vec<usize> = if m.sources.is_empty() && m.kinds.is_empty() {
             (0..self.len).collect()
         } else {
@@ -262,7 +257,7 @@ impl Prefilter {
             }
         };
         if let Some(ids) = self.words.ids(m) {
-            found.retain(|&i| self.words.holds_any(&ids, i, subjects[i].event, texts));
+            found.retain(|&i| self.words.holds_any(&ids, i));
         }
         found
     }

@@ -6,7 +6,7 @@
 use super::engine::Subject;
 use super::model::{Matcher, Rule, SourceClass};
 use crate::event::{Event, Kind, Location};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -48,20 +48,27 @@ thread_local! {
 }
 
 /// Every `contains` literal of the rules evaluated, and which of them each subject holds (found
-/// at the first ask, in one search of its lines): a step whose literals a subject holds none of
-/// cannot match it.
+/// up front for the subjects a literal can rule out, in one search of each): a step whose
+/// literals a subject holds none of cannot match it.
 pub(super) struct WordIndex {
     /// The literals, lower-cased, sorted and without repeats.
     words: Vec<String>,
-    /// A search for all of them at once, in lower-cased text (`None`: no literals). A search
-    /// that ignores case itself cannot skip ahead with a SIMD prefilter.
+    /// A leftmost-longest search for all of them at once, in lower-cased text (`None`: no
+    /// literals). A search that ignores case itself cannot skip ahead with a SIMD prefilter.
     search: Option<AhoCorasick>,
-    /// Per subject, the literals it holds, one bit each.
-    held: Vec<OnceLock<Box<[u64]>>>,
+    /// Bits per set of literals: one per literal, in words of 64.
+    stride: usize,
+    /// Per literal, the literals found wherever it is (itself and those it holds), `stride`
+    /// words each.
+    implied: Vec<u64>,
+    /// Per subject, the literals it holds, `stride` words each; meaningful where `searched`.
+    held: Vec<u64>,
+    /// Per subject, whether its literals were searched for.
+    searched: Vec<bool>,
 }
 
 impl WordIndex {
-    pub(super) fn new(rules: &[&Rule], subjects: usize) -> Self {
+    pub(super) fn new(rules: &[&Rule]) -> Self {
         let mut words: Vec<String> = rules
             .iter()
             .flat_map(|r| &r.steps)
@@ -72,21 +79,37 @@ impl WordIndex {
             .collect();
         words.sort_unstable();
         words.dedup();
+        Self::of_words(words)
+    }
+
+    /// The index of these literals (lower-cased, sorted, without repeats).
+    fn of_words(words: Vec<String>) -> Self {
         let search = (!words.is_empty())
             .then(|| {
-                // A DFA: each subject is searched once, with every match reported. The text is
-                // lower-cased, and so are the words (rule compilation lower-cases `contains`):
-                // ASCII case is ignored as a case-insensitive search would.
+                // The text is lower-cased, and so are the words (rule compilation lower-cases
+                // `contains`): ASCII case is ignored as a case-insensitive search would.
                 AhoCorasickBuilder::new()
-                    .kind(Some(AhoCorasickKind::DFA))
+                    .match_kind(MatchKind::LeftmostLongest)
                     .build(&words)
                     .ok()
             })
             .flatten();
+        let stride = words.len().div_ceil(64);
+        let mut implied = vec![0u64; words.len() * stride];
+        for (j, word) in words.iter().enumerate() {
+            for (k, other) in words.iter().enumerate() {
+                if word.contains(other.as_str()) {
+                    implied[j * stride + k / 64] |= 1 << (k % 64);
+                }
+            }
+        }
         WordIndex {
             words,
             search,
-            held: (0..subjects).map(|_| OnceLock::new()).collect(),
+            stride,
+            implied,
+            held: Vec::new(),
+            searched: Vec::new(),
         }
     }
 
@@ -103,61 +126,74 @@ impl WordIndex {
             .collect()
     }
 
-    /// True when subject `i` holds one of the literals `ids` on one of its lines (as
-    /// [`Texts`] makes them).
-    pub(super) fn holds_any(&self, ids: &[usize], i: usize, event: &Event, texts: &Texts) -> bool {
-        self.held(i, event, texts)
-            .is_none_or(|held| ids.iter().any(|&id| held[id / 64] & (1 << (id % 64)) != 0))
+    /// True when subject `i` may hold one of the literals `ids` on one of its lines (as
+    /// [`Texts`] makes them): false only when it was searched and holds none.
+    pub(super) fn holds_any(&self, ids: &[usize], i: usize) -> bool {
+        if !self.searched.get(i).copied().unwrap_or(false) {
+            return true;
+        }
+        let held = &self.held[i * self.stride..][..self.stride];
+        ids.iter().any(|&id| held[id / 64] & (1 << (id % 64)) != 0)
     }
 
-    /// Find the literals of every subject `asked` names, spread over the threads: found on
-    /// first ask instead, two threads evaluating rules would wait on the same subjects.
+    /// Find the literals of every subject `asked` names, spread over the threads.
     pub(super) fn find_all(
-        &self,
+        &mut self,
         subjects: &[Subject<'_>],
         texts: &Texts,
         asked: impl Fn(usize) -> bool + Sync,
     ) {
-        if self.search.is_none() {
+        let Some(search) = &self.search else {
             return;
-        }
-        (0..subjects.len())
-            .into_par_iter()
-            .filter(|&i| asked(i))
-            .for_each(|i| {
-                self.held(i, subjects[i].event, texts);
+        };
+        let (stride, implied) = (self.stride, &self.implied);
+        self.held = vec![0; subjects.len() * stride];
+        self.searched = vec![false; subjects.len()];
+        self.held
+            .par_chunks_mut(stride)
+            .zip(self.searched.par_iter_mut())
+            .enumerate()
+            .filter(|(i, _)| asked(*i))
+            .for_each(|(i, (bits, searched))| {
+                let mark = |hay: &[u8]| mark_literals(search, implied, hay, bits);
+                literals_of(i, subjects[i].event, texts, mark);
+                *searched = true;
             });
     }
+}
 
-    /// The literals subject `i` holds, one bit each (searched at the first ask); `None` when
-    /// there are no literals.
-    fn held(&self, i: usize, event: &Event, texts: &Texts) -> Option<&[u64]> {
-        let search = self.search.as_ref()?;
-        let held = self.held[i].get_or_init(|| {
-            let mut bits = vec![0u64; self.words.len().div_ceil(64)].into_boxed_slice();
-            let mut mark = |hay: &[u8]| {
-                for m in search.find_overlapping_iter(hay) {
-                    let id = m.pattern().as_usize();
-                    bits[id / 64] |= 1 << (id % 64);
-                }
-            };
-            match (&event.raw, event.at) {
-                // The lines of the raw text are its pieces between line feeds, and no literal
-                // here holds one: searching the whole text finds what a search per line does.
-                (Some(raw), Location::Line(_)) => LOWER.with_borrow_mut(|lower| {
-                    lower.clear();
-                    lower.extend_from_slice(raw.as_bytes());
-                    lower.make_ascii_lowercase();
-                    mark(lower)
-                }),
-                _ => texts
-                    .of(i, event)
-                    .iter()
-                    .for_each(|l| mark(l.lower.as_bytes())),
-            }
-            bits
-        });
-        Some(held)
+/// Search `hay` (lower-cased) for the literals of `search` (leftmost-longest), setting in
+/// `bits` those it holds. After each match the search goes on one byte after where the match
+/// started, so every position where a literal starts is a match start, where the longest
+/// literal starting there is found: the others starting there are inside it, and `implied`
+/// sets them too.
+fn mark_literals(search: &AhoCorasick, implied: &[u64], hay: &[u8], bits: &mut [u64]) {
+    let mut at = 0;
+    while let Some(m) = search.find(Input::new(hay).span(at..hay.len())) {
+        let found = &implied[m.pattern().as_usize() * bits.len()..][..bits.len()];
+        for (bit, found) in bits.iter_mut().zip(found) {
+            *bit |= found;
+        }
+        at = m.start() + 1;
+    }
+}
+
+/// Call `mark` with each piece of subject `i`'s text, lower-cased: its raw text at once, or
+/// its lines as [`Texts`] makes them.
+fn literals_of(i: usize, event: &Event, texts: &Texts, mut mark: impl FnMut(&[u8])) {
+    match (&event.raw, event.at) {
+        // The lines of the raw text are its pieces between line feeds, and no literal here
+        // holds one: searching the whole text finds what a search per line does.
+        (Some(raw), Location::Line(_)) => LOWER.with_borrow_mut(|lower| {
+            lower.clear();
+            lower.extend_from_slice(raw.as_bytes());
+            lower.make_ascii_lowercase();
+            mark(lower)
+        }),
+        _ => texts
+            .of(i, event)
+            .iter()
+            .for_each(|l| mark(l.lower.as_bytes())),
     }
 }
 
@@ -300,4 +336,50 @@ pub(super) fn match_event(
     let mut seen = HashSet::new();
     caps.retain(|(n, _)| seen.insert(n.clone()));
     Some((at, text, caps))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every literal found by an overlapping search, one bit each: what `mark_literals` must
+    /// find with its cheaper search.
+    fn overlapping(words: &[&str], hay: &[u8]) -> Vec<u64> {
+        let all = AhoCorasick::new(words).unwrap();
+        let mut bits = vec![0u64; words.len().div_ceil(64)];
+        for m in all.find_overlapping_iter(hay) {
+            let id = m.pattern().as_usize();
+            bits[id / 64] |= 1 << (id % 64);
+        }
+        bits
+    }
+
+    #[test]
+    fn literals_found_by_the_restarted_search_are_those_an_overlapping_search_finds() {
+        // Literals inside others, sharing starts and ends, overlapping.
+        let mut words = [
+            "a", "ab", "abc", "abcd", "bc", "bcd", "cd", "d", "da", "dab", "ca", "aa",
+        ];
+        words.sort_unstable();
+        let index = WordIndex::of_words(words.iter().map(|w| w.to_string()).collect());
+        let search = index.search.as_ref().unwrap();
+        let mut seed = 0x0123_4567_89AB_CDEFu64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for round in 0..5000 {
+            let hay: Vec<u8> = (0..next(24)).map(|_| b"abcdx"[next(5) as usize]).collect();
+            let mut bits = vec![0u64; index.stride];
+            mark_literals(search, &index.implied, &hay, &mut bits);
+            assert_eq!(
+                bits,
+                overlapping(&words, &hay),
+                "round {round}: {:?}",
+                String::from_utf8_lossy(&hay)
+            );
+        }
+    }
 }
