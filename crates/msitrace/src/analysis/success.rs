@@ -16,6 +16,8 @@ use super::signals::{self, Strength};
 use crate::codes::OutcomeClass;
 use crate::event::{Event, Kind, Location};
 use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Severity};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use std::sync::OnceLock;
 
 /// Most lines of a custom action's output cited by one warning.
 const MAX_OUTPUT: usize = 6;
@@ -210,13 +212,20 @@ fn ignored_failures(facts: &SessionFacts, session_index: usize) -> Vec<Finding> 
 
 /// True for a custom action's line saying services did not start.
 fn says_service_not_started(line: &str) -> bool {
-    [
-        "failed to start service",
-        "could not start service",
-        "unable to start service",
-    ]
-    .iter()
-    .any(|p| crate::text::find_ignoring_case(line, p).is_some())
+    // One search for the three phrases: every line of a session that succeeded is asked.
+    static PHRASES: OnceLock<AhoCorasick> = OnceLock::new();
+    PHRASES
+        .get_or_init(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build([
+                    "failed to start service",
+                    "could not start service",
+                    "unable to start service",
+                ])
+                .expect("literal phrases always build")
+        })
+        .is_match(line)
 }
 
 /// A service of the package that did not start, as a custom action's output says.
