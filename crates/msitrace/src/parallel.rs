@@ -7,7 +7,8 @@
 //!   range of a capture, for a read-ahead thread.
 //! - **Pieces** of one input (EVTX chunks, ranges of a Process Monitor CSV) run on a *leaf pool*
 //!   owned by this module. A leaf job never waits for another job: it reads its bytes, decodes
-//!   them and sends the result back.
+//!   them and sends the result back. (The EVTX reader also decodes chunks on its own thread
+//!   while none has come back, with a pool one thread smaller.)
 //!
 //! Because nothing on a leaf pool waits, every leaf job that is queued eventually runs, so a
 //! thread waiting for leaf jobs always sees them finish, whatever pool it belongs to, however

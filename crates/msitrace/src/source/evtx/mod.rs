@@ -59,6 +59,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+use std::sync::mpsc::TryRecvError;
 use std::sync::Arc;
 
 /// Size of the file header block.
@@ -69,6 +70,8 @@ const CHUNK_MAGIC: &[u8; 8] = b"ElfChnk\0";
 const FILE_MAGIC: &[u8; 8] = b"ElfFile\0";
 /// Most records a chunk can hold (each is at least 28 bytes): a bound on iteration.
 const MAX_RECORDS_PER_CHUNK: usize = CHUNK_SIZE / 28 + 1;
+/// Chunks the calling thread may decode beyond those in flight on the pool.
+const LOCAL_AHEAD: u64 = 2;
 
 /// How to read an EVTX file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,10 +148,11 @@ impl<R: Read> EvtxParser<R> {
     /// Read from any reader (the file header first).
     pub fn new(reader: R, input: InputId, settings: EvtxSettings) -> Self {
         // Chunks go to a leaf pool, whose jobs never wait: a reader running on any pool can
-        // wait for them without deadlock (see `crate::parallel`).
+        // wait for them without deadlock (see `crate::parallel`). The calling thread decodes
+        // chunks too, so the pool has one thread fewer than asked for.
         let pool = match crate::parallel::resolve_threads(settings.threads) {
             1 => None,
-            n => crate::parallel::leaf_pool(n),
+            n => crate::parallel::leaf_pool(n - 1),
         };
         let (sender, results) = std::sync::mpsc::channel();
         let mut source = EvtxParser {
@@ -209,9 +213,9 @@ impl<R: Read> EvtxParser<R> {
         }
     }
 
-    /// Worker threads in use.
+    /// Threads decoding chunks: the pool's and the calling thread.
     fn threads(&self) -> usize {
-        self.pool.map_or(1, |pool| pool.current_num_threads())
+        1 + self.pool.map_or(0, |pool| pool.current_num_threads())
     }
 
     /// Read the next chunk from the input (`None` at the end; a read error ends the input).
@@ -289,6 +293,17 @@ impl<R: Read> EvtxParser<R> {
         }
     }
 
+    /// Decode one chunk on the calling thread.
+    fn decode_here(&self, chunk: RawChunk) -> ChunkResult {
+        read_chunk(
+            chunk,
+            self.input,
+            &self.parser,
+            self.settings.keep,
+            &self.classes,
+        )
+    }
+
     /// Start decoding one chunk on the pool; it comes back through the channel.
     fn send(&mut self, chunk: RawChunk) {
         let seq = self.next_sent;
@@ -333,25 +348,19 @@ impl<R: Read> Iterator for EvtxParser<R> {
                 self.take_result(r);
                 continue;
             }
-            let threads = self.threads();
-            if threads <= 1 {
+            let Some(pool) = self.pool else {
                 // One thread: decode on the calling thread.
                 let Some(chunk) = self.read_next_chunk() else {
                     return self.pending.pop_front();
                 };
-                let r = read_chunk(
-                    chunk,
-                    self.input,
-                    &self.parser,
-                    self.settings.keep,
-                    &self.classes,
-                );
+                let r = self.decode_here(chunk);
                 self.take_result(r);
                 continue;
-            }
-            // Keep the pool busy: reading (I/O) stays on this thread, up to 4 chunks per thread
-            // in flight.
-            while self.next_sent - self.next_out < 4 * threads as u64 {
+            };
+            // Keep the pool busy: reading (I/O) stays on this thread, up to 4 chunks per pool
+            // thread in flight.
+            let window = 4 * pool.current_num_threads() as u64;
+            while self.next_sent - self.next_out < window {
                 match self.read_next_chunk() {
                     Some(chunk) => self.send(chunk),
                     None => break,
@@ -363,6 +372,26 @@ impl<R: Read> Iterator for EvtxParser<R> {
                     return None;
                 }
                 continue;
+            }
+            match self.results.try_recv() {
+                Ok((seq, r)) => {
+                    self.reorder.insert(seq, r);
+                    continue;
+                }
+                Err(TryRecvError::Disconnected) => return None,
+                Err(TryRecvError::Empty) => {}
+            }
+            // The pool has not handed anything back: decode the next chunk here rather than
+            // wait (its bytes are in this thread's cache, as it has just read them), a few
+            // beyond the pool's window at most.
+            if self.next_sent - self.next_out < window + LOCAL_AHEAD {
+                if let Some(chunk) = self.read_next_chunk() {
+                    let seq = self.next_sent;
+                    self.next_sent += 1;
+                    let r = self.decode_here(chunk);
+                    self.reorder.insert(seq, r);
+                    continue;
+                }
             }
             match self.results.recv() {
                 Ok((seq, r)) => {
