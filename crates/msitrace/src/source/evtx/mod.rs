@@ -295,7 +295,7 @@ impl<R: Read> EvtxParser<R> {
 
     /// Decode one chunk on the calling thread.
     fn decode_here(&self, chunk: RawChunk) -> ChunkResult {
-        read_chunk(
+        decode_guarded(
             chunk,
             self.input,
             &self.parser,
@@ -312,19 +312,7 @@ impl<R: Read> EvtxParser<R> {
         let (parser, classes) = (Arc::clone(&self.parser), Arc::clone(&self.classes));
         let sender = self.sender.clone();
         let job = move || {
-            let (number, offset) = (chunk.number, chunk.offset);
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                read_chunk(chunk, input, &parser, keep, &classes)
-            }))
-            .unwrap_or_else(|_| ChunkResult {
-                items: vec![Err(SourceError::EvtxChunk {
-                    chunk: number,
-                    offset,
-                    message: "the EVTX parser failed on this chunk".to_string(),
-                })],
-                skipped_chunk: true,
-                ..Default::default()
-            });
+            let result = decode_guarded(chunk, input, &parser, keep, &classes);
             // The receiver is gone only when the source was dropped.
             let _ = sender.send((seq, result));
         };
@@ -401,6 +389,30 @@ impl<R: Read> Iterator for EvtxParser<R> {
             }
         }
     }
+}
+
+/// Decode one chunk; a panic of the parser on it becomes an error of that chunk, and the other
+/// chunks are read as usual.
+fn decode_guarded(
+    chunk: RawChunk,
+    input: InputId,
+    parser: &Arc<ParserSettings>,
+    keep: KeepPolicy,
+    classes: &Classes,
+) -> ChunkResult {
+    let (number, offset) = (chunk.number, chunk.offset);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_chunk(chunk, input, parser, keep, classes)
+    }))
+    .unwrap_or_else(|_| ChunkResult {
+        items: vec![Err(SourceError::EvtxChunk {
+            chunk: number,
+            offset,
+            message: "the EVTX parser failed on this chunk".to_string(),
+        })],
+        skipped_chunk: true,
+        ..Default::default()
+    })
 }
 
 /// Pad a chunk cut by the end of the file with zeros to its full size.
