@@ -6,7 +6,7 @@
 //! and the values captured for the summary.
 
 use super::candidates::StepCandidates;
-use super::matching::{match_event, Texts, WordIndex};
+use super::matching::{match_event, Captured, Texts, WordIndex};
 use super::model::{Matcher, Rule, RulePack, Scope, SourceClass, Step};
 use super::template::fill;
 pub use super::template::fill_known;
@@ -108,6 +108,21 @@ pub fn evaluate_rules<'r>(
     out
 }
 
+/// The start of a match: the event that matched the first step (subject `i`), and what it
+/// captured, with its text as `text1`.
+pub(super) fn first_hit(i: usize, hit: Captured) -> (Vec<StepHit>, BTreeMap<String, String>) {
+    let (at, text, caps) = hit;
+    let mut captures = BTreeMap::new();
+    captures.insert("text1".to_string(), text.trim().to_string());
+    captures.extend(caps);
+    let hits = vec![StepHit {
+        subject: i,
+        at,
+        text,
+    }];
+    (hits, captures)
+}
+
 /// The matches of one rule, at most one per session (or per input outside sessions).
 fn rule_matches<'r>(
     rule: &'r Rule,
@@ -127,17 +142,10 @@ fn rule_matches<'r>(
         if done.contains(&key) {
             continue;
         }
-        let Some((at, text, caps)) = match_event(first, s, texts, i) else {
+        let Some(hit) = match_event(first, s, texts, i) else {
             continue;
         };
-        let mut captures = BTreeMap::new();
-        captures.insert("text1".to_string(), text.trim().to_string());
-        captures.extend(caps);
-        let mut hits = vec![StepHit {
-            subject: i,
-            at,
-            text,
-        }];
+        let (mut hits, mut captures) = first_hit(i, hit);
         let mut sequence = Sequence {
             steps: &rule.steps[1..],
             later: &later,

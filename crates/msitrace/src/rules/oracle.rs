@@ -2,7 +2,7 @@
 //! with the `internals` feature and [`enable`], every evaluation) check that the indexed engine
 //! finds exactly what a scan of every event for every step finds.
 
-use super::engine::{agrees, related, RuleMatch, StepHit, Subject};
+use super::engine::{agrees, first_hit, related, RuleMatch, StepHit, Subject};
 use super::matching::{match_event, Texts};
 use super::model::{Rule, Step};
 use std::collections::{BTreeMap, HashSet};
@@ -53,17 +53,10 @@ pub fn evaluate_plain<'r>(rules: &[&'r Rule], subjects: &[Subject<'_>]) -> Vec<R
             if done.contains(&key) {
                 continue;
             }
-            let Some((at, text, caps)) = match_event(&rule.steps[0].matcher, s, &texts, i) else {
+            let Some(hit) = match_event(&rule.steps[0].matcher, s, &texts, i) else {
                 continue;
             };
-            let mut captures = BTreeMap::new();
-            captures.insert("text1".to_string(), text.trim().to_string());
-            captures.extend(caps);
-            let mut hits = vec![StepHit {
-                subject: i,
-                at,
-                text,
-            }];
+            let (mut hits, mut captures) = first_hit(i, hit);
             if follow(&rule.steps[1..], subjects, &texts, &mut hits, &mut captures) {
                 done.insert(key);
                 out.push(RuleMatch {
