@@ -47,7 +47,8 @@ pub struct EventLogInstall {
     /// The finding of a failed installation (repeated failures of one product with one cause
     /// are told once, by the first of them).
     pub failure: Option<Finding>,
-    /// The outcome and summary records, cited when an MSI log session tells the same story.
+    /// The outcome and summary records of a failed installation (empty for the others), cited
+    /// when an MSI log session tells the same failure.
     pub outcome_evidence: Vec<Evidence>,
 }
 
@@ -468,17 +469,21 @@ fn install(path: &str, d: &Draft<'_>) -> EventLogInstall {
             end,
         }),
     };
-    let outcome_evidence: Vec<Evidence> = d
-        .summaries
-        .iter()
-        .chain(&d.outcomes)
-        .take(4)
-        .map(|k| k.evidence(path, EvidenceRole::Outcome))
-        .collect();
     let failed = report
         .outcome
         .as_ref()
         .is_some_and(|o| o.class == OutcomeClass::Failure);
+    // Only a failure cites them: most installations succeed, and evidence is text to build.
+    let outcome_evidence: Vec<Evidence> = if failed {
+        d.summaries
+            .iter()
+            .chain(&d.outcomes)
+            .take(4)
+            .map(|k| k.evidence(path, EvidenceRole::Outcome))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let failure = failed.then(|| failure_finding(path, d, &report, &outcome_evidence));
     EventLogInstall {
         report,
