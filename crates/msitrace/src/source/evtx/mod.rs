@@ -3,7 +3,7 @@
 //! The file is a 4 KiB header and 64 KiB chunks; each chunk holds records (magic `2a 2a 00 00`,
 //! size, record id, FILETIME, BinXML). This module reads the chunks itself, on the calling thread,
 //! and decodes them as a stream on a thread pool ([`EvtxSettings::threads`]; up to 4 chunks per
-//! thread in flight, handed on in file order), so it controls what happens at the edges: a damaged
+//! thread queued, handed on in file order), so it controls what happens at the edges: a damaged
 //! file header does not stop the chunks; a chunk that fails is one error naming its number and
 //! offset; a file cut inside a chunk keeps every complete record before the cut and says how many
 //! were lost (the crate alone drops such a chunk).
@@ -70,7 +70,7 @@ const CHUNK_MAGIC: &[u8; 8] = b"ElfChnk\0";
 const FILE_MAGIC: &[u8; 8] = b"ElfFile\0";
 /// Most records a chunk can hold (each is at least 28 bytes): a bound on iteration.
 const MAX_RECORDS_PER_CHUNK: usize = CHUNK_SIZE / 28 + 1;
-/// Chunks the calling thread may decode beyond those in flight on the pool.
+/// Chunks the calling thread may decode beyond twice the pool's queue.
 const LOCAL_AHEAD: u64 = 2;
 
 /// How to read an EVTX file.
@@ -78,8 +78,9 @@ const LOCAL_AHEAD: u64 = 2;
 pub struct EvtxSettings {
     /// Worker threads for chunks: 0 uses one per core, 1 reads on the calling thread. Chunks are
     /// decoded on a pool of the library's own, so a reader may run on any thread or pool.
-    /// Chunks are read on the calling thread and decoded as a stream, up to 4 per thread in
-    /// flight (memory: those chunks and the events of the chunks not yet handed on).
+    /// Chunks are read on the calling thread and decoded as a stream, up to 4 per thread queued
+    /// and 8 per thread in memory (those chunks and the events of the chunks not yet handed
+    /// on).
     pub threads: usize,
     /// Which records to decode.
     pub keep: KeepPolicy,
@@ -135,6 +136,8 @@ pub struct EvtxParser<R: Read> {
     /// Sequence number of the next chunk sent and of the next chunk to hand on.
     next_sent: u64,
     next_out: u64,
+    /// Chunks sent to the pool that have not come back yet.
+    on_pool: u64,
 }
 
 impl EvtxParser<File> {
@@ -176,6 +179,7 @@ impl<R: Read> EvtxParser<R> {
             reorder: BTreeMap::new(),
             next_sent: 0,
             next_out: 0,
+            on_pool: 0,
         };
         source.read_header();
         source
@@ -308,6 +312,7 @@ impl<R: Read> EvtxParser<R> {
     fn send(&mut self, chunk: RawChunk) {
         let seq = self.next_sent;
         self.next_sent += 1;
+        self.on_pool += 1;
         let (input, keep) = (self.input, self.settings.keep);
         let (parser, classes) = (Arc::clone(&self.parser), Arc::clone(&self.classes));
         let sender = self.sender.clone();
@@ -346,9 +351,12 @@ impl<R: Read> Iterator for EvtxParser<R> {
                 continue;
             };
             // Keep the pool busy: reading (I/O) stays on this thread, up to 4 chunks per pool
-            // thread in flight.
+            // thread queued. Chunks decoded but not handed on do not count against the queue
+            // (the pool would sit idle while this thread decodes), but against a limit on all
+            // chunks in memory.
             let window = 4 * pool.current_num_threads() as u64;
-            while self.next_sent - self.next_out < window {
+            let limit = 2 * window + LOCAL_AHEAD;
+            while self.on_pool < window && self.next_sent - self.next_out < limit {
                 match self.read_next_chunk() {
                     Some(chunk) => self.send(chunk),
                     None => break,
@@ -363,6 +371,7 @@ impl<R: Read> Iterator for EvtxParser<R> {
             }
             match self.results.try_recv() {
                 Ok((seq, r)) => {
+                    self.on_pool -= 1;
                     self.reorder.insert(seq, r);
                     continue;
                 }
@@ -370,9 +379,9 @@ impl<R: Read> Iterator for EvtxParser<R> {
                 Err(TryRecvError::Empty) => {}
             }
             // The pool has not handed anything back: decode the next chunk here rather than
-            // wait (its bytes are in this thread's cache, as it has just read them), a few
-            // beyond the pool's window at most.
-            if self.next_sent - self.next_out < window + LOCAL_AHEAD {
+            // wait (its bytes are in this thread's cache, as it has just read them), within
+            // the limit.
+            if self.next_sent - self.next_out < limit {
                 if let Some(chunk) = self.read_next_chunk() {
                     let seq = self.next_sent;
                     self.next_sent += 1;
@@ -383,6 +392,7 @@ impl<R: Read> Iterator for EvtxParser<R> {
             }
             match self.results.recv() {
                 Ok((seq, r)) => {
+                    self.on_pool -= 1;
                     self.reorder.insert(seq, r);
                 }
                 Err(_) => return None,
