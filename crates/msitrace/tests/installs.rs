@@ -288,3 +288,56 @@ fn the_event_log_names_the_cause_a_non_verbose_log_lacks() {
     let r = analyze(&[fixture("msilog/contoso-nonverbose.log")]);
     assert_eq!(r.findings[0].id, "msi.failed-without-error");
 }
+
+/// An event log of `n` installations an hour apart, each one 1033 outcome record of its own
+/// product; those in `failed` end with 1603.
+fn many_installs(n: usize, failed: &[usize]) -> String {
+    let mut xml = String::new();
+    for i in 0..n {
+        let (hour, day) = (i % 24, i / 24);
+        let (month, day) = (1 + day / 28, 1 + day % 28);
+        let (status, level) = if failed.contains(&i) {
+            (1603, 2)
+        } else {
+            (0, 4)
+        };
+        xml.push_str(&format!(
+            "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"MsiInstaller\"/><EventID Qualifiers=\"0\">1033</EventID><Level>{level}</Level><TimeCreated SystemTime=\"2025-{month:02}-{day:02}T{hour:02}:00:00.0000000Z\"/><EventRecordID>{}</EventRecordID><Channel>Application</Channel><Computer>WS</Computer></System><EventData><Data>Product {i:04}</Data><Data>1.0</Data><Data>1033</Data><Data>{status}</Data><Data>Fabrikam</Data><Data>(NULL)</Data><Data></Data></EventData></Event>\n",
+            1000 + i
+        ));
+    }
+    xml
+}
+
+#[test]
+fn a_log_of_more_installations_than_listed_keeps_the_failed_and_the_latest_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Application.xml");
+    // 2,003 installations: the oldest failed, then 2,001 that succeeded, the latest failed.
+    std::fs::write(&path, many_installs(2003, &[0, 2002])).unwrap();
+    let r = analyze(std::slice::from_ref(&path));
+    let products: Vec<&str> = r
+        .sessions
+        .iter()
+        .filter_map(|s| s.product.as_deref())
+        .collect();
+    assert_eq!(products.len(), 2000);
+    // The three oldest that succeeded are left out; both failures stay.
+    assert_eq!(products[..2], ["Product 0000", "Product 0004"]);
+    assert_eq!(products.last(), Some(&"Product 2002"));
+    let failed: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.id == "eventlog.msi-failed")
+        .map(|f| f.title.as_str())
+        .collect();
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    let warnings: Vec<String> = r.inputs[0].warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("records 2003 installations")
+                && w.contains("3 older ones are left out")),
+        "{warnings:?}"
+    );
+}

@@ -83,6 +83,9 @@ pub struct EventLogFacts {
     pub events: Vec<Event>,
     /// The installations the log records (MsiInstaller transactions), each as a session.
     pub installs: Vec<super::installs::EventLogInstall>,
+    /// Installations not listed, beyond the most one log lists (the oldest that succeeded go
+    /// first).
+    pub installs_left_out: usize,
     /// Other findings (services, blocks).
     pub findings: Vec<Finding>,
     /// Crashes and hangs of installer processes, ranked once the failed installations are known.
@@ -201,11 +204,12 @@ impl EventLogTracker {
         sort(&mut self.crashes);
         sort(&mut self.other);
         let mut findings = Vec::new();
-        let installs = super::installs::group(&self.path, &self.installer);
+        let (installs, installs_left_out) = super::installs::group(&self.path, &self.installer);
         findings.extend(self.other_findings());
         EventLogFacts {
             events: std::mem::take(&mut self.events),
             installs,
+            installs_left_out,
             crashes: self.crash_findings(),
             services: self.service_findings(),
             findings,

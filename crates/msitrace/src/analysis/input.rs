@@ -209,7 +209,20 @@ pub(super) fn parse_input(
             let summary = feed_records(s, &mut report, |e| tracker.push(e));
             report.lines = summary.lines;
             report.records = summary.records;
-            Content::EventLog(Box::new(tracker.finish()))
+            let facts = tracker.finish();
+            if facts.installs_left_out > 0 {
+                report.warnings.push(InputWarning::new(
+                    WarningKind::Skipped,
+                    Position::default(),
+                    format!(
+                        "{path}: records {} installations; the {} listed are the failed ones and the latest others, {} older ones are left out",
+                        facts.installs.len() + facts.installs_left_out,
+                        facts.installs.len(),
+                        facts.installs_left_out
+                    ),
+                ));
+            }
+            Content::EventLog(Box::new(facts))
         }),
         Feeds::Capture => open_stream(source, &opening, &mut report)
             .map_or(Content::None, |s| read_capture(s, &mut report)),

@@ -299,8 +299,9 @@ impl<'k> Draft<'k> {
 }
 
 /// Group the MsiInstaller records of one event log (sorted by time and record) into
-/// installations.
-pub(super) fn group(path: &str, records: &[Kept]) -> Vec<EventLogInstall> {
+/// installations: at most [`MAX_INSTALLS`], the failed ones and the latest others. Also returns
+/// how many were left out.
+pub(super) fn group(path: &str, records: &[Kept]) -> (Vec<EventLogInstall>, usize) {
     let mut drafts: Vec<Draft<'_>> = Vec::new();
     for k in records {
         let Some(role) = role(k) else { continue };
@@ -338,7 +339,7 @@ pub(super) fn group(path: &str, records: &[Kept]) -> Vec<EventLogInstall> {
                     Role::Cause { product } => product.is_some(),
                     Role::End { .. } | Role::Context { .. } => false,
                 };
-                if starts && drafts.len() < MAX_INSTALLS {
+                if starts {
                     let mut d = Draft::default();
                     d.take(k, &role);
                     drafts.push(d);
@@ -351,8 +352,33 @@ pub(super) fn group(path: &str, records: &[Kept]) -> Vec<EventLogInstall> {
         .filter(|d| d.is_install())
         .map(|d| install(path, d))
         .collect();
+    let left_out = keep_at_most(&mut installs, MAX_INSTALLS);
     fold_repeated_failures(&mut installs);
-    installs
+    (installs, left_out)
+}
+
+/// Keep at most `max` installations (in time order): the oldest that succeeded go first, then,
+/// if failures alone are too many, the oldest failures. Returns how many were left out.
+fn keep_at_most(installs: &mut Vec<EventLogInstall>, max: usize) -> usize {
+    let excess = installs.len().saturating_sub(max);
+    if excess == 0 {
+        return 0;
+    }
+    let failed = |i: &EventLogInstall| {
+        i.report
+            .outcome
+            .as_ref()
+            .is_some_and(|o| o.class == OutcomeClass::Failure)
+    };
+    let mut dropped = 0;
+    installs.retain(|i| {
+        let drop = dropped < excess && !failed(i);
+        dropped += usize::from(drop);
+        !drop
+    });
+    let rest = installs.len().saturating_sub(max);
+    installs.drain(..rest);
+    excess
 }
 
 /// A cause record read: the message number it carries, what it says, and what msitrace knows.
