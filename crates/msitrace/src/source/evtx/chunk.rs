@@ -1,14 +1,16 @@
 //! One EVTX chunk: its bytes checked, its records of interest selected and decoded, each damaged
 //! record or table named with its place.
 
-use super::direct::DirectDecoder;
+use super::direct::{DirectDecoder, Programs};
+use super::template::Program;
+use super::Learnt;
 use super::{CHUNK_MAGIC, CHUNK_SIZE, MAX_RECORDS_PER_CHUNK};
 use crate::event::meaning::is_record_of_interest;
 use crate::event::{Event, InputId};
 use crate::source::eventxml::{finish_record, parse_record_xml};
 use crate::source::evtx_select::{
-    hide_others, walk_records, Classes, Plan, ProviderNames, RawRecord, Substitutions,
-    TemplateClass, TemplateKey,
+    hide_others, walk_records, Plan, ProviderNames, RawRecord, Substitutions, TemplateClass,
+    TemplateKey,
 };
 use crate::source::{KeepPolicy, SourceError};
 use evtx::err::EvtxError;
@@ -33,6 +35,8 @@ pub(super) struct ChunkResult {
     pub(super) skipped_chunk: bool,
     pub(super) counted: HashMap<Arc<str>, u64>,
     pub(super) learned: Vec<(TemplateKey, TemplateClass)>,
+    /// Templates compiled by this chunk.
+    pub(super) compiled: Vec<(TemplateKey, Arc<Program>)>,
     /// The chunk's buffer, handed back for reuse.
     pub(super) buffer: Option<Vec<u8>>,
 }
@@ -42,7 +46,7 @@ pub(super) fn read_chunk(
     input: InputId,
     settings: &Arc<ParserSettings>,
     keep: KeepPolicy,
-    classes: &Classes,
+    learnt: &Learnt,
 ) -> ChunkResult {
     let mut out = ChunkResult::default();
     let chunk_err = |message: String| SourceError::EvtxChunk {
@@ -88,7 +92,7 @@ pub(super) fn read_chunk(
     }
     if keep == KeepPolicy::OfInterest && !truncated {
         if let Some(records) = walk_records(&c.data) {
-            return read_selected(c, &records, input, settings, classes);
+            return read_selected(c, &records, input, settings, learnt);
         }
     }
     let present = c.present as u64;
@@ -211,7 +215,7 @@ pub(super) fn read_selected(
     records: &[RawRecord],
     input: InputId,
     settings: &Arc<ParserSettings>,
-    classes: &Classes,
+    learnt: &Learnt,
 ) -> ChunkResult {
     let mut out = ChunkResult {
         read: true,
@@ -225,7 +229,7 @@ pub(super) fn read_selected(
         out.records += 1;
         match Substitutions::read(data, r.binxml) {
             None => wanted[i] = true,
-            Some(subs) => match classes.get(&subs.key) {
+            Some(subs) => match learnt.classes.get(&subs.key) {
                 Some(class) => match class.plan(&subs, &mut names) {
                     Plan::Decode => wanted[i] = true,
                     Plan::Count(p) => *out.counted.entry(p).or_default() += 1,
@@ -240,7 +244,15 @@ pub(super) fn read_selected(
     if !wanted.contains(&true) {
         return out;
     }
-    if read_direct(&c.data, records, &wanted, &learn, input, &mut out) {
+    if read_direct(
+        &c.data,
+        records,
+        &wanted,
+        &learn,
+        &learnt.programs,
+        input,
+        &mut out,
+    ) {
         out.buffer = Some(std::mem::take(&mut c.data));
         return out;
     }
@@ -375,10 +387,11 @@ fn read_direct(
     records: &[RawRecord],
     wanted: &[bool],
     learn: &[Option<TemplateKey>],
+    programs: &Programs,
     input: InputId,
     out: &mut ChunkResult,
 ) -> bool {
-    let mut decoder = DirectDecoder::new(data);
+    let mut decoder = DirectDecoder::new(data, programs);
     let mut events = Vec::new();
     for (i, r) in records.iter().enumerate().filter(|(i, _)| wanted[*i]) {
         match decoder.decode(r, input) {
@@ -386,6 +399,7 @@ fn read_direct(
             Err(_) => return false,
         }
     }
+    out.compiled = decoder.take_compiled();
     let mut learnt: std::collections::HashSet<TemplateKey> = Default::default();
     for (i, event) in events {
         if let (Some(key), crate::event::Kind::EventRecord(r)) = (learn[i], &event.kind) {

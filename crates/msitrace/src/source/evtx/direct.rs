@@ -3,7 +3,7 @@
 //! A record of a clean chunk is one template instance: the template definition (in the chunk,
 //! shared by the records of its kind) and the record's substitution values (see
 //! [`super::super::evtx_select::Substitutions`]). This module runs the definition's tokens
-//! (MS-EVEN6 2.2.12), compiled once per chunk ([`super::template`]), and feeds each element,
+//! (MS-EVEN6 2.2.12), compiled once per file ([`super::template`]), and feeds each element,
 //! attribute and text to the same [`EventBuilder`] the XML reader feeds, with every
 //! substitution written as the `evtx` crate's XML rendering writes it ([`super::values`]), so
 //! both paths give equal [`Event`]s. Values no field reads are skipped, neither rendered nor
@@ -31,9 +31,18 @@ use super::template::{Op, Program};
 use super::values::{self, Decline};
 use crate::event::{Event, InputId};
 use crate::source::eventxml::{finish_record, EventBuilder, RecordFields};
-use crate::source::evtx_select::{RawRecord, Substitutions};
+use crate::source::evtx_select::{RawRecord, Substitutions, TemplateKey};
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
+
+/// Templates compiled by earlier chunks of the file, by their key (a compiled template holds
+/// no offsets of its chunk).
+pub(crate) type Programs = HashMap<TemplateKey, Arc<Program>>;
+
+/// A compiled template as one chunk holds it: its clones are counted by this thread alone,
+/// not on the counter the threads share.
+type Held = Rc<Arc<Program>>;
 
 /// Deepest element nesting followed (the `evtx` crate's own bound is far above real records).
 const MAX_DEPTH: usize = 64;
@@ -45,11 +54,16 @@ const MAX_NESTING: usize = 8;
 /// The end of the BinXML stream.
 const EOF: u8 = 0x00;
 
-/// Decodes the records of one chunk; each template is compiled once per chunk.
+/// Decodes the records of one chunk; a template that earlier chunks did not compile is compiled
+/// once in this one.
 pub(crate) struct DirectDecoder<'c> {
     chunk: &'c [u8],
-    /// Compiled templates by the offset of their definition.
-    programs: HashMap<usize, Result<Rc<Program>, Decline>>,
+    /// Templates compiled by earlier chunks.
+    known: &'c Programs,
+    /// Templates compiled in this chunk, to hand on to the next ones.
+    compiled: Vec<(TemplateKey, Arc<Program>)>,
+    /// This chunk's templates by the offset of their definition.
+    programs: HashMap<usize, Result<Held, Decline>>,
     /// Attribute values of the start tag being read, reused.
     attrs: Vec<Attr>,
     /// The walk of the record being decoded, its buffers reused.
@@ -75,7 +89,7 @@ struct Walk {
     /// The fields, once `<Event>` opened.
     builder: Option<EventBuilder>,
     /// Open elements: name, and whether it is left out (a NULL dependency).
-    open: Vec<(Rc<Program>, u16, bool)>,
+    open: Vec<(Held, u16, bool)>,
     /// The element whose start tag is being read: name, left out, attributes so far.
     tag: Option<(u16, bool, usize)>,
     steps: usize,
@@ -85,15 +99,22 @@ struct Walk {
 }
 
 impl<'c> DirectDecoder<'c> {
-    /// A decoder over the bytes of one chunk.
-    pub(crate) fn new(chunk: &'c [u8]) -> Self {
+    /// A decoder over the bytes of one chunk, with the templates earlier chunks compiled.
+    pub(crate) fn new(chunk: &'c [u8], known: &'c Programs) -> Self {
         DirectDecoder {
             chunk,
+            known,
+            compiled: Vec::new(),
             programs: HashMap::new(),
             attrs: Vec::new(),
             walk: Walk::default(),
             lists: Vec::new(),
         }
+    }
+
+    /// The templates compiled in this chunk (and not known before), taken out.
+    pub(crate) fn take_compiled(&mut self) -> Vec<(TemplateKey, Arc<Program>)> {
+        std::mem::take(&mut self.compiled)
     }
 
     /// Decode one record found by its framing into the event the XML path would give.
@@ -138,18 +159,24 @@ impl<'c> DirectDecoder<'c> {
         done
     }
 
-    /// The compiled template of an instance (compiled on first use in this chunk).
-    fn program(&mut self, subs: &Substitutions<'_>) -> Result<Rc<Program>, Decline> {
-        let chunk = self.chunk;
+    /// The compiled template of an instance: compiled by an earlier chunk, or on first use in
+    /// this one.
+    fn program(&mut self, subs: &Substitutions<'_>) -> Result<Held, Decline> {
+        let (chunk, known, compiled) = (self.chunk, self.known, &mut self.compiled);
         self.programs
             .entry(subs.def)
             .or_insert_with(|| {
+                if let Some(p) = known.get(&subs.key) {
+                    return Ok(Rc::new(Arc::clone(p)));
+                }
                 let start = subs.def + 24;
                 let end = start
                     .checked_add(subs.key.1 as usize)
                     .filter(|&e| e <= chunk.len())
                     .ok_or(Decline::Bounds)?;
-                Program::compile(chunk, start, end).map(Rc::new)
+                let p = Arc::new(Program::compile(chunk, start, end)?);
+                compiled.push((subs.key, Arc::clone(&p)));
+                Ok(Rc::new(p))
             })
             .clone()
     }
@@ -158,7 +185,7 @@ impl<'c> DirectDecoder<'c> {
     fn run(
         &mut self,
         w: &mut Walk,
-        p: &Rc<Program>,
+        p: &Held,
         values: &[(u8, &[u8])],
     ) -> Result<Option<RecordFields>, Decline> {
         let value = |i: u16| -> Result<(u8, &[u8]), Decline> {

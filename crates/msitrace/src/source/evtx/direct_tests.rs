@@ -168,7 +168,7 @@ fn system_values() -> Vec<(u8, Vec<u8>)> {
 }
 
 fn decode(c: &[u8], r: &RawRecord) -> Result<crate::event::Event, Decline> {
-    DirectDecoder::new(c).decode(r, 3)
+    DirectDecoder::new(c, &Default::default()).decode(r, 3)
 }
 
 #[test]

@@ -14,7 +14,7 @@
 //! ([`EvtxStats::counted`]). A clean chunk is walked by its record framing and each record's
 //! provider and event id are read from its template substitutions, where each template keeps them
 //! (learnt once per file from one decoded record; see `evtx_select`). The selected records are
-//! decoded straight from their BinXML (`direct`: the template, compiled once per chunk by
+//! decoded straight from their BinXML (`direct`: the template, compiled once per file by
 //! `template`, run with the record's values), into the same fields [`super::eventxml`] reads
 //! from XML, so an XML export and the EVTX file give equal [`Event`]s. When the direct decoder
 //! declines a record (a value type or token it does not handle), the chunk goes the XML way:
@@ -46,16 +46,18 @@ mod template;
 mod values;
 
 use chunk::{read_chunk, ChunkResult, RawChunk};
+use direct::Programs;
+use template::Program;
 
 use crate::event::{Event, InputId};
-use crate::source::evtx_select::Classes;
+use crate::source::evtx_select::{Classes, TemplateClass, TemplateKey};
 use crate::source::{
     EventStream, Feeds, KeepPolicy, Opening, Recognised, RecordCounts, Source, SourceError,
     StreamSummary, TimeBasis,
 };
 use crate::source::{Format, Sniff};
 use evtx::ParserSettings;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -124,8 +126,12 @@ pub struct EvtxParser<R: Read> {
     done: bool,
     pending: VecDeque<Result<Event, SourceError>>,
     stats: EvtxStats,
-    /// Learnt templates; shared with the chunks in flight, replaced when new ones are learnt.
-    classes: Arc<Classes>,
+    /// What chunks learnt about the templates; shared with the chunks in flight, replaced when
+    /// they learn more.
+    learnt: Arc<Learnt>,
+    /// Templates compiled by one chunk, shared once another chunk compiles them the same (a
+    /// damaged definition in one chunk then stays that chunk's).
+    compiled_once: HashMap<TemplateKey, Arc<Program>>,
     /// Chunk buffers to reuse.
     spare: Vec<Vec<u8>>,
     /// Decoded chunks come back here, tagged with their sequence number.
@@ -172,7 +178,8 @@ impl<R: Read> EvtxParser<R> {
             done: false,
             pending: VecDeque::new(),
             stats: EvtxStats::default(),
-            classes: Arc::new(Classes::new()),
+            learnt: Arc::new(Learnt::default()),
+            compiled_once: HashMap::new(),
             spare: Vec::new(),
             results,
             sender,
@@ -287,13 +294,37 @@ impl<R: Read> EvtxParser<R> {
             }
         }
         self.pending.extend(r.items);
-        let new: Vec<_> = r
-            .learned
+        self.learn(r.learned, r.compiled);
+    }
+
+    /// Share what a chunk learnt with the chunks to come: the template classes new to the file,
+    /// and the compiled templates a second chunk has compiled the same.
+    fn learn(
+        &mut self,
+        classes: Vec<(TemplateKey, TemplateClass)>,
+        compiled: Vec<(TemplateKey, Arc<Program>)>,
+    ) {
+        let known = &self.learnt;
+        let classes: Vec<_> = classes
             .into_iter()
-            .filter(|(k, _)| !self.classes.contains_key(k))
+            .filter(|(k, _)| !known.classes.contains_key(k))
             .collect();
-        if !new.is_empty() {
-            Arc::make_mut(&mut self.classes).extend(new);
+        let mut programs = Vec::new();
+        for (key, program) in compiled {
+            if known.programs.contains_key(&key) {
+                continue;
+            }
+            match self.compiled_once.remove(&key) {
+                Some(before) if before == program => programs.push((key, program)),
+                _ => {
+                    self.compiled_once.insert(key, program);
+                }
+            }
+        }
+        if !classes.is_empty() || !programs.is_empty() {
+            let learnt = Arc::make_mut(&mut self.learnt);
+            learnt.classes.extend(classes);
+            learnt.programs.extend(programs);
         }
     }
 
@@ -304,7 +335,7 @@ impl<R: Read> EvtxParser<R> {
             self.input,
             &self.parser,
             self.settings.keep,
-            &self.classes,
+            &self.learnt,
         )
     }
 
@@ -314,10 +345,10 @@ impl<R: Read> EvtxParser<R> {
         self.next_sent += 1;
         self.on_pool += 1;
         let (input, keep) = (self.input, self.settings.keep);
-        let (parser, classes) = (Arc::clone(&self.parser), Arc::clone(&self.classes));
+        let (parser, learnt) = (Arc::clone(&self.parser), Arc::clone(&self.learnt));
         let sender = self.sender.clone();
         let job = move || {
-            let result = decode_guarded(chunk, input, &parser, keep, &classes);
+            let result = decode_guarded(chunk, input, &parser, keep, &learnt);
             // The receiver is gone only when the source was dropped.
             let _ = sender.send((seq, result));
         };
@@ -401,6 +432,15 @@ impl<R: Read> Iterator for EvtxParser<R> {
     }
 }
 
+/// What decoded chunks have learnt about the file's templates, by their key.
+#[derive(Debug, Clone, Default)]
+struct Learnt {
+    /// Where each template keeps the provider and event id.
+    classes: Classes,
+    /// The compiled templates.
+    programs: Programs,
+}
+
 /// Decode one chunk; a panic of the parser on it becomes an error of that chunk, and the other
 /// chunks are read as usual.
 fn decode_guarded(
@@ -408,11 +448,11 @@ fn decode_guarded(
     input: InputId,
     parser: &Arc<ParserSettings>,
     keep: KeepPolicy,
-    classes: &Classes,
+    learnt: &Learnt,
 ) -> ChunkResult {
     let (number, offset) = (chunk.number, chunk.offset);
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_chunk(chunk, input, parser, keep, classes)
+        read_chunk(chunk, input, parser, keep, learnt)
     }))
     .unwrap_or_else(|_| ChunkResult {
         items: vec![Err(SourceError::EvtxChunk {

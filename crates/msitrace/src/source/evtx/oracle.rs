@@ -3,7 +3,7 @@
 //! field, the declines counted by reason.
 
 use super::chunk::decode;
-use super::direct::DirectDecoder;
+use super::direct::{DirectDecoder, Programs};
 use super::values::Decline;
 use super::{CHUNK_MAGIC, CHUNK_SIZE, FILE_HEADER_SIZE};
 use crate::event::Event;
@@ -21,6 +21,8 @@ struct Tally {
     declines: BTreeMap<Decline, u64>,
     /// Records the XML path could not decode while the direct one did.
     only_direct: u64,
+    /// Chunks decoded with templates compiled by earlier chunks.
+    reusing: u64,
     mismatches: Vec<String>,
 }
 
@@ -31,6 +33,8 @@ fn compare_file(path: &Path, tally: &mut Tally) {
             .indent(false)
             .validate_checksums(false),
     );
+    // Templates compiled by earlier chunks are reused, as the reader does.
+    let mut known = Programs::new();
     let mut at = FILE_HEADER_SIZE as usize;
     while at + CHUNK_SIZE <= bytes.len() {
         let data = bytes[at..at + CHUNK_SIZE].to_vec();
@@ -49,7 +53,7 @@ fn compare_file(path: &Path, tally: &mut Tally) {
             let offset = record.binxml_offset as usize - 24;
             by_xml.insert(offset, decode(record, 7));
         }
-        let mut direct = DirectDecoder::new(&data);
+        let mut direct = DirectDecoder::new(&data, &known);
         for r in &records {
             tally.records += 1;
             let xml = by_xml.remove(&r.offset);
@@ -64,6 +68,8 @@ fn compare_file(path: &Path, tally: &mut Tally) {
                 (Ok(_), _) => tally.only_direct += 1,
             }
         }
+        tally.reusing += u64::from(!known.is_empty());
+        known.extend(direct.take_compiled());
     }
 }
 
@@ -106,6 +112,7 @@ fn direct_decoder_equals_the_xml_path_on_every_corpus_record() {
         total.records += t.records;
         total.equal += t.equal;
         total.only_direct += t.only_direct;
+        total.reusing += t.reusing;
         for (d, n) in t.declines {
             *total.declines.entry(d).or_default() += n;
         }
@@ -126,6 +133,11 @@ fn direct_decoder_equals_the_xml_path_on_every_corpus_record() {
         total.mismatches.len()
     );
     assert_eq!(total.only_direct, 0);
+    assert!(
+        total.reusing > 100,
+        "{} chunks reused templates",
+        total.reusing
+    );
     // Declines go the XML way: they must stay the exception.
     assert!(
         declined * 100 < total.records,
@@ -181,7 +193,9 @@ fn damaged_chunks_decode_the_same_or_decline() {
                         }
                     }
                 }
-                let mut direct = DirectDecoder::new(&data);
+                // Compiled in this chunk, damages and all.
+                let none = Programs::new();
+                let mut direct = DirectDecoder::new(&data, &none);
                 for r in &records {
                     match direct.decode(r, 7) {
                         Err(_) => declined += 1,

@@ -1,4 +1,4 @@
-//! A template definition compiled once per chunk into a flat list of operations, which
+//! A template definition compiled once per file into a flat list of operations, which
 //! [`super::direct`] runs with each record's substitution values.
 //!
 //! The definition is BinXML (MS-EVEN6 2.2.12) at an offset of the chunk: a fragment header,
@@ -44,7 +44,7 @@ pub(crate) enum Op {
 }
 
 /// A compiled template definition.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct Program {
     pub(crate) ops: Vec<Op>,
     /// Element and attribute names, local part (after a `prefix:`).
