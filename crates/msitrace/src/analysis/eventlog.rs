@@ -203,15 +203,24 @@ impl EventLogTracker {
         sort(&mut self.services);
         sort(&mut self.crashes);
         sort(&mut self.other);
-        let mut findings = Vec::new();
-        let (installs, installs_left_out) = super::installs::group(&self.path, &self.installer);
-        findings.extend(self.other_findings());
+        // The installations are most of the work: the rest is done meanwhile.
+        let this = &self;
+        let ((installs, installs_left_out), (findings, crashes, services)) = rayon::join(
+            || super::installs::group(&this.path, &this.installer),
+            || {
+                (
+                    this.other_findings(),
+                    this.crash_findings(),
+                    this.service_findings(),
+                )
+            },
+        );
         EventLogFacts {
             events: std::mem::take(&mut self.events),
             installs,
             installs_left_out,
-            crashes: self.crash_findings(),
-            services: self.service_findings(),
+            crashes,
+            services,
             findings,
         }
     }

@@ -21,6 +21,7 @@ use crate::event::meaning::RecordMeaning;
 use crate::event::{InstallOperation, MsiOutcome};
 use crate::findings::{Confidence, Evidence, EvidenceRole, Finding, Outcome, Severity};
 use chrono::{DateTime, Duration, Utc};
+use rayon::prelude::*;
 
 /// Most installations read from one event log.
 const MAX_INSTALLS: usize = 2000;
@@ -348,7 +349,7 @@ pub(super) fn group(path: &str, records: &[Kept]) -> (Vec<EventLogInstall>, usiz
         }
     }
     let mut installs: Vec<EventLogInstall> = drafts
-        .iter()
+        .par_iter()
         .filter(|d| d.is_install())
         .map(|d| install(path, d))
         .collect();
