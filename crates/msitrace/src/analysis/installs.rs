@@ -365,21 +365,23 @@ fn keep_at_most(installs: &mut Vec<EventLogInstall>, max: usize) -> usize {
     if excess == 0 {
         return 0;
     }
-    let failed = |i: &EventLogInstall| {
-        i.report
-            .outcome
-            .as_ref()
-            .is_some_and(|o| o.class == OutcomeClass::Failure)
-    };
     let mut dropped = 0;
     installs.retain(|i| {
-        let drop = dropped < excess && !failed(i);
+        let drop = dropped < excess && !failed(&i.report);
         dropped += usize::from(drop);
         !drop
     });
     let rest = installs.len().saturating_sub(max);
     installs.drain(..rest);
     excess
+}
+
+/// True when the installation's outcome is a failure.
+fn failed(report: &SessionReport) -> bool {
+    report
+        .outcome
+        .as_ref()
+        .is_some_and(|o| o.class == OutcomeClass::Failure)
 }
 
 /// A cause record read: the message number it carries, what it says, and what msitrace knows.
@@ -496,10 +498,7 @@ fn install(path: &str, d: &Draft<'_>) -> EventLogInstall {
             end,
         }),
     };
-    let failed = report
-        .outcome
-        .as_ref()
-        .is_some_and(|o| o.class == OutcomeClass::Failure);
+    let failed = failed(&report);
     // Only a failure cites them: most installations succeed, and evidence is text to build.
     let outcome_evidence: Vec<Evidence> = if failed {
         d.summaries
