@@ -80,9 +80,10 @@ const LOCAL_AHEAD: u64 = 2;
 pub struct EvtxSettings {
     /// Worker threads for chunks: 0 uses one per core, 1 reads on the calling thread. Chunks are
     /// decoded on a pool of the library's own, so a reader may run on any thread or pool.
-    /// Chunks are read on the calling thread and decoded as a stream, up to 4 per thread queued
-    /// and 8 per thread in memory (those chunks and the events of the chunks not yet handed
-    /// on).
+    /// Chunks are read on the calling thread and decoded as a stream: up to 4 per pool thread
+    /// queued, and at most 8 per pool thread plus 2 in memory (those chunks and the events of
+    /// the chunks not yet handed on). The calling thread decodes chunks too, so the pool has
+    /// one thread fewer than this.
     pub threads: usize,
     /// Which records to decode.
     pub keep: KeepPolicy,
